@@ -1,0 +1,32 @@
+// Tests run through SWC so that decorator metadata (type-graphql, MikroORM) is emitted; esbuild,
+// vitest's default transformer, drops it.
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  plugins: [
+    swc.vite({
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      },
+    }),
+  ],
+  resolve: {
+    alias: {
+      '@plotmeter/protocol': here('./protocol/src/index.ts'),
+    },
+  },
+  test: {
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'protocol/test/**/*.test.ts', 'collector/test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
