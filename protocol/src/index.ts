@@ -9,3 +9,4 @@ export * from './enroll.schema';
 export * from './ip-range';
 export * from './models';
 export * from './examples';
+export * from './json-schema';
