@@ -63,4 +63,13 @@ export const collectorConfigSchema = object({
 export type CollectorConfig = z.infer<typeof collectorConfigSchema>;
 export type CollectorConfigInput = z.input<typeof collectorConfigSchema>;
 
-export const DEFAULT_COLLECTOR_CONFIG: CollectorConfig = Object.freeze(collectorConfigSchema.parse({}));
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The configuration of a collector nobody has configured yet; frozen so no caller can alter it. */
+export const DEFAULT_COLLECTOR_CONFIG: CollectorConfig = deepFreeze(collectorConfigSchema.parse({}));

@@ -35,3 +35,28 @@ describe('generated JSON Schemas', () => {
     expect(JSON.stringify(alertsJsonSchema())).not.toContain('"additionalProperties":false');
   });
 });
+
+describe('docs/wire-protocol.md', () => {
+  /** Every property name that appears anywhere in a JSON Schema document. */
+  function propertyNames(node: unknown, into = new Set<string>()): Set<string> {
+    if (Array.isArray(node)) node.forEach((n) => propertyNames(n, into));
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.properties && typeof record.properties === 'object') {
+        for (const name of Object.keys(record.properties)) into.add(name);
+      }
+      Object.values(record).forEach((n) => propertyNames(n, into));
+    }
+    return into;
+  }
+
+  it('documents every field of the report and alert schemas', () => {
+    const doc = readFileSync(join(docsDir, 'wire-protocol.md'), 'utf8');
+    const names = propertyNames([reportJsonSchema(), alertsJsonSchema()]);
+    expect(names.size).toBeGreaterThan(80);
+    const undocumented = [...names].filter(
+      (name) => !doc.includes(`\`${name}\``) && !doc.includes(`.${name}\``),
+    );
+    expect(undocumented).toEqual([]);
+  });
+});
