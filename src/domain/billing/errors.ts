@@ -12,3 +12,11 @@ export class BillingInputError extends Error {
     super(`${field}: ${message}`);
   }
 }
+
+/**
+ * Rejects a non-array naming `field`. Deliberately not a type guard: `Array.isArray` would narrow
+ * a typed readonly array to `any[]` and silently switch off type checking of its elements.
+ */
+export function assertArray(value: unknown, field: string): void {
+  if (!Array.isArray(value)) throw new BillingInputError(field, 'expected an array');
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Fixed, parseDecimal } from './decimal';
-import { type CounterReading, type Counters, meterUsage } from './meter-usage';
+import { type CounterReading, type Counters, meterUsage, quantityOf } from './meter-usage';
 import { BillingInputError } from './errors';
 
 const d = (text: string): Fixed => parseDecimal(text, 'test');
@@ -184,6 +184,12 @@ describe('meterUsage segments', () => {
     expect(usage.total['mediaAreaM2@mediaType:bond']).toBe(d('2'));
     expect(usage.total['mediaAreaM2@mediaType:photo']).toBe(d('3'));
     expect(usage.total['mediaAreaM2@category:cad']).toBeNull();
+    // A media type no reading mentions: zero, because both readings reported the map.
+    expect(quantityOf(usage, 'mediaAreaM2@mediaType:canvas')).toBe(0n);
+    // A category no reading mentions: unknown, because the end reading had no category map.
+    expect(quantityOf(usage, 'mediaAreaM2@category:gis')).toBeNull();
+    expect(quantityOf(usage, 'pages')).toBeNull();
+    expect(quantityOf(usage, 'mediaAreaM2@mediaType:photo')).toBe(d('3'));
   });
 
   it('rejects bad readings naming the field', () => {

@@ -17,7 +17,7 @@
 //   list only media types they have used); a missing map means unknown.
 
 import { type Fixed, ZERO, add, subtract, toQuantity } from './decimal';
-import { BillingInputError } from './errors';
+import { BillingInputError, assertArray } from './errors';
 import {
   CATEGORY_AREA_KEY_PREFIX,
   CATEGORY_LENGTH_KEY_PREFIX,
@@ -60,6 +60,9 @@ export interface UsageSegment {
   endAt: Date;
   printerSerial: string | null;
   deltas: CounterDeltas;
+  /** Both readings carried the byMediaType / byCategory map, so a media type absent from it had zero usage. */
+  reportsByMediaType: boolean;
+  reportsByCategory: boolean;
 }
 
 export type UsageFlag =
@@ -112,7 +115,7 @@ export function meterUsage(
   const startMs = validInstant(window?.start, 'window.start');
   const endMs = validInstant(window?.end, 'window.end');
   if (endMs <= startMs) throw new BillingInputError('window.end', 'must be after window.start');
-  if (!Array.isArray(readings)) throw new BillingInputError('readings', 'expected an array');
+  assertArray(readings, 'readings');
 
   const sorted = readings
     .map((reading, index) => normalizeReading(reading, `readings[${index}]`))
@@ -222,6 +225,8 @@ function segmentOf(first: NormalizedReading, last: NormalizedReading, keys: Set<
     endAt: last.at,
     printerSerial: last.serial,
     deltas,
+    reportsByMediaType: first.hasByMediaType && last.hasByMediaType,
+    reportsByCategory: first.hasByCategory && last.hasByCategory,
   };
 }
 
@@ -285,4 +290,20 @@ function normalizeReading(reading: CounterReading, field: string): NormalizedRea
     hasByMediaType: byMediaType != null,
     hasByCategory: byCategory != null,
   };
+}
+
+/**
+ * Usage of one meter key. Keys that appear in `total` come from it; a media-type or category key
+ * that no reading mentioned is zero when every segment's readings reported the map, else unknown.
+ */
+export function quantityOf(usage: MeterUsage, key: string): Fixed | null {
+  const known = usage.total[key];
+  if (known !== undefined) return known;
+  if (usage.segments.length === 0) return null;
+  if (key.startsWith(MEDIA_TYPE_KEY_PREFIX))
+    return usage.segments.every((s) => s.reportsByMediaType) ? ZERO : null;
+  if (key.startsWith(CATEGORY_AREA_KEY_PREFIX) || key.startsWith(CATEGORY_LENGTH_KEY_PREFIX)) {
+    return usage.segments.every((s) => s.reportsByCategory) ? ZERO : null;
+  }
+  return null;
 }

@@ -1,0 +1,353 @@
+// Builds a customer's statement for one billing period from the contract and each covered
+// printer's usage: one line per price line (quantities pooled across the contract's printers, so
+// allowances and tiers apply to the fleet), a non-OEM ink surcharge line, and the fixed fee.
+//
+// Every line carries `sources`: per printer, the quantity it contributed, the reading ids that
+// bound the counter segments it was measured from, and for job-based lines the ids of the jobs
+// summed. Unknown usage is never priced as zero: the line's amounts are null, the statement is
+// marked incomplete, and a flag says which printer and why.
+
+import { type Fixed, ZERO, add } from './decimal';
+import { BillingInputError, assertArray } from './errors';
+import { type ContractInput, type QuantityBasis, billingWindow, normalizeContract } from './contract';
+import { type JobUsage, jobTotalFor } from './job-totals';
+import { type MeterUsage, type UsageFlag, quantityOf } from './meter-usage';
+import { type Meter, type MeterUnit, METER_COUNTER_FIELDS } from './meters';
+import { type PriceTerms, type TierBand, type TierMode, applyPriceTerms } from './pricing';
+
+export interface PrinterPeriodUsage {
+  printerId: string;
+  serialNumber?: string | null;
+  /** `meterUsage(readings, billingWindow(contract, period))` for this printer. */
+  usage: MeterUsage;
+  /** Jobs of this printer; only needed for JOBS-basis lines. Filtered to the billed window here. */
+  jobs?: readonly JobUsage[] | null;
+}
+
+export interface StatementMeta {
+  period: { key: string; start: Date; end: Date };
+  /** When the statement is generated (passed in, so the function stays pure). */
+  now: Date;
+}
+
+export type StatementLineKind = 'USAGE' | 'NON_OEM_SURCHARGE' | 'FIXED_FEE';
+
+export type SourceFlag = UsageFlag | 'PRINTER_USAGE_MISSING';
+
+export interface LineSource {
+  printerId: string;
+  serialNumber: string | null;
+  quantity: Fixed | null;
+  /** Start and end readings of every counter segment this printer's quantity rests on. */
+  readingIds: string[];
+  /** Jobs summed for a JOBS-basis line (empty for counter-based lines). */
+  jobIds: string[];
+  flags: SourceFlag[];
+}
+
+export interface StatementLine {
+  /** Stable within a statement: the price line id, `NON_OEM_SURCHARGE` or `FIXED_FEE`. */
+  lineId: string;
+  kind: StatementLineKind;
+  priceLineId: string | null;
+  description: string;
+  meter: Meter | null;
+  mediaType: string | null;
+  category: string | null;
+  basis: QuantityBasis | null;
+  unit: MeterUnit | null;
+  quantity: Fixed | null;
+  allowanceUsed: Fixed | null;
+  billableQuantity: Fixed | null;
+  tierMode: TierMode | null;
+  /** The single unit price when the line has no tiers; tiered prices are in `breakdown`. */
+  unitPriceMinor: Fixed | null;
+  breakdown: TierBand[];
+  amountMinor: bigint | null;
+  trueUpMinor: bigint | null;
+  totalMinor: bigint | null;
+  sources: LineSource[];
+}
+
+export type StatementFlagCode =
+  UsageFlag | 'PRINTER_USAGE_MISSING' | 'PRINTER_NOT_IN_CONTRACT' | 'USAGE_UNKNOWN' | 'PARTIAL_PERIOD';
+
+export interface StatementFlag {
+  code: StatementFlagCode;
+  printerId?: string;
+  lineId?: string;
+  message: string;
+}
+
+export interface Statement {
+  contractId: string;
+  customerId: string;
+  currency: string;
+  periodKey: string;
+  periodStart: Date;
+  periodEnd: Date;
+  /** The billed window: the period clipped to the contract's validity. */
+  billedFrom: Date;
+  billedTo: Date;
+  generatedAt: Date;
+  lines: StatementLine[];
+  /** Sum of the lines whose total is known. */
+  subtotalMinor: bigint;
+  /** Every line priced and every printer measured boundary to boundary; otherwise a person must review. */
+  complete: boolean;
+  flags: StatementFlag[];
+}
+
+/** Flags that mean some usage was not measured, so the statement is incomplete. */
+const INCOMPLETE_CODES: ReadonlySet<StatementFlagCode> = new Set([
+  'START_BOUNDARY_MISSING',
+  'END_BOUNDARY_MISSING',
+  'NO_READINGS',
+  'PRINTER_USAGE_MISSING',
+  'USAGE_UNKNOWN',
+]);
+
+export function priceStatement(
+  contractInput: ContractInput,
+  usageByPrinter: readonly PrinterPeriodUsage[],
+  meta: StatementMeta,
+): Statement {
+  const contract = normalizeContract(contractInput);
+  validateMeta(meta);
+  const window = billingWindow(contract, meta.period);
+  if (!window) {
+    throw new BillingInputError(
+      'period',
+      `contract ${contract.id} is not valid during period ${meta.period.key}`,
+    );
+  }
+  assertArray(usageByPrinter, 'usageByPrinter');
+
+  const flags: StatementFlag[] = [];
+  if (window.partial) {
+    flags.push({
+      code: 'PARTIAL_PERIOD',
+      message: 'the contract starts or ends inside this period; fixed fee not prorated',
+    });
+  }
+
+  const usageById = new Map<string, PrinterPeriodUsage>();
+  usageByPrinter.forEach((entry, index) => {
+    if (entry === null || typeof entry !== 'object' || typeof entry.printerId !== 'string' || !entry.usage) {
+      throw new BillingInputError(`usageByPrinter[${index}]`, 'expected {printerId, usage}');
+    }
+    if (usageById.has(entry.printerId)) {
+      throw new BillingInputError(
+        `usageByPrinter[${index}].printerId`,
+        `printer ${entry.printerId} given twice`,
+      );
+    }
+    usageById.set(entry.printerId, entry);
+    if (!contract.printerIds.includes(entry.printerId)) {
+      flags.push({
+        code: 'PRINTER_NOT_IN_CONTRACT',
+        printerId: entry.printerId,
+        message: `printer ${entry.printerId} is not covered by this contract; its usage was ignored`,
+      });
+    }
+  });
+  for (const printerId of contract.printerIds) {
+    const entry = usageById.get(printerId);
+    if (!entry) {
+      flags.push({
+        code: 'PRINTER_USAGE_MISSING',
+        printerId,
+        message: `no usage was supplied for printer ${printerId}`,
+      });
+      continue;
+    }
+    for (const code of entry.usage.flags) {
+      flags.push({ code, printerId, message: `printer ${printerId}: ${USAGE_FLAG_MESSAGES[code]}` });
+    }
+  }
+
+  const sourcesFor = (key: string, basis: QuantityBasis): LineSource[] =>
+    contract.printerIds.map((printerId): LineSource => {
+      const entry = usageById.get(printerId);
+      if (!entry) {
+        return {
+          printerId,
+          serialNumber: null,
+          quantity: null,
+          readingIds: [],
+          jobIds: [],
+          flags: ['PRINTER_USAGE_MISSING'],
+        };
+      }
+      const readingIds = [
+        ...new Set(entry.usage.segments.flatMap((s) => [s.startReadingId, s.endReadingId])),
+      ];
+      const base = {
+        printerId,
+        serialNumber: entry.serialNumber ?? null,
+        readingIds,
+        flags: [...entry.usage.flags],
+      };
+      if (basis === 'JOBS') {
+        const total = jobTotalFor(entry.jobs ?? [], key, window, `usageByPrinter[${printerId}].jobs`);
+        return { ...base, quantity: total.quantity, jobIds: total.jobIds };
+      }
+      return { ...base, quantity: quantityOf(entry.usage, key), jobIds: [] };
+    });
+
+  const lines: StatementLine[] = [];
+  for (const priceLine of contract.priceLines) {
+    lines.push(
+      usageLine({
+        lineId: priceLine.id,
+        kind: 'USAGE',
+        priceLineId: priceLine.id,
+        description: priceLine.description,
+        meter: priceLine.meter,
+        mediaType: priceLine.mediaType,
+        category: priceLine.category,
+        basis: priceLine.basis,
+        unit: priceLine.unit,
+        terms: priceLine.terms,
+        sources: sourcesFor(priceLine.key, priceLine.basis),
+      }),
+    );
+  }
+  if (contract.nonOemSurchargeMinorPerMl !== null) {
+    lines.push(
+      usageLine({
+        lineId: 'NON_OEM_SURCHARGE',
+        kind: 'NON_OEM_SURCHARGE',
+        priceLineId: null,
+        description: 'Non-OEM ink surcharge (mL)',
+        meter: 'INK_NON_OEM_ML',
+        mediaType: null,
+        category: null,
+        basis: 'COUNTERS',
+        unit: 'ml',
+        terms: {
+          allowance: ZERO,
+          tiers: [{ upTo: null, unitPriceMinor: contract.nonOemSurchargeMinorPerMl }],
+          tierMode: 'GRADUATED',
+          minimumCommitmentMinor: null,
+        },
+        sources: sourcesFor(METER_COUNTER_FIELDS.INK_NON_OEM_ML, 'COUNTERS'),
+      }),
+    );
+  }
+  if (contract.fixedFeeMinor !== null) {
+    lines.push({
+      lineId: 'FIXED_FEE',
+      kind: 'FIXED_FEE',
+      priceLineId: null,
+      description: 'Fixed fee per period',
+      meter: null,
+      mediaType: null,
+      category: null,
+      basis: null,
+      unit: null,
+      quantity: null,
+      allowanceUsed: null,
+      billableQuantity: null,
+      tierMode: null,
+      unitPriceMinor: null,
+      breakdown: [],
+      amountMinor: contract.fixedFeeMinor,
+      trueUpMinor: 0n,
+      totalMinor: contract.fixedFeeMinor,
+      sources: [],
+    });
+  }
+
+  for (const line of lines) {
+    if (line.kind !== 'FIXED_FEE' && line.totalMinor === null) {
+      const unknownPrinters = line.sources.filter((s) => s.quantity === null).map((s) => s.printerId);
+      flags.push({
+        code: 'USAGE_UNKNOWN',
+        lineId: line.lineId,
+        message: `${line.description}: usage unknown for printer(s) ${unknownPrinters.join(', ')}; line not priced`,
+      });
+    }
+  }
+
+  return {
+    contractId: contract.id,
+    customerId: contract.customerId,
+    currency: contract.currency,
+    periodKey: meta.period.key,
+    periodStart: meta.period.start,
+    periodEnd: meta.period.end,
+    billedFrom: window.start,
+    billedTo: window.end,
+    generatedAt: meta.now,
+    lines,
+    subtotalMinor: lines.reduce((total, line) => total + (line.totalMinor ?? 0n), 0n),
+    complete: !flags.some((flag) => INCOMPLETE_CODES.has(flag.code)),
+    flags,
+  };
+}
+
+interface UsageLineSpec {
+  lineId: string;
+  kind: StatementLineKind;
+  priceLineId: string | null;
+  description: string;
+  meter: Meter;
+  mediaType: string | null;
+  category: string | null;
+  basis: QuantityBasis;
+  unit: MeterUnit;
+  terms: PriceTerms;
+  sources: LineSource[];
+}
+
+function usageLine(spec: UsageLineSpec): StatementLine {
+  const { terms, sources, ...identity } = spec;
+  let quantity: Fixed | null = ZERO;
+  for (const source of sources)
+    quantity = quantity === null || source.quantity === null ? null : add(quantity, source.quantity);
+  const unitPriceMinor = terms.tiers.length === 1 ? terms.tiers[0].unitPriceMinor : null;
+  const common = { ...identity, tierMode: terms.tierMode, unitPriceMinor, sources };
+  if (quantity === null) {
+    return {
+      ...common,
+      quantity: null,
+      allowanceUsed: null,
+      billableQuantity: null,
+      breakdown: [],
+      amountMinor: null,
+      trueUpMinor: null,
+      totalMinor: null,
+    };
+  }
+  const priced = applyPriceTerms(terms, quantity);
+  return { ...common, ...priced };
+}
+
+const USAGE_FLAG_MESSAGES: Record<UsageFlag, string> = {
+  START_BOUNDARY_MISSING:
+    'no reading near the start of the period; usage measured from the first reading inside it',
+  END_BOUNDARY_MISSING:
+    'no reading near the end of the period; usage measured up to the last reading inside it',
+  NO_READINGS: 'not enough readings in the period to measure usage',
+  COUNTER_RESET: 'a counter went down (reset); usage across the reset is not counted',
+  PRINTER_REPLACED: 'the printer serial changed (replacement); usage across the swap is not counted',
+};
+
+function validateMeta(meta: StatementMeta): void {
+  if (meta === null || typeof meta !== 'object' || meta.period === null || typeof meta.period !== 'object') {
+    throw new BillingInputError('meta.period', 'is required');
+  }
+  if (typeof meta.period.key !== 'string' || meta.period.key === '')
+    throw new BillingInputError('meta.period.key', 'is required');
+  for (const name of ['start', 'end'] as const) {
+    const value = meta.period[name];
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+      throw new BillingInputError(`meta.period.${name}`, 'expected a valid Date');
+    }
+  }
+  if (meta.period.end <= meta.period.start)
+    throw new BillingInputError('meta.period.end', 'must be after start');
+  if (!(meta.now instanceof Date) || Number.isNaN(meta.now.getTime()))
+    throw new BillingInputError('meta.now', 'expected a valid Date');
+}
