@@ -143,8 +143,3 @@ export function divideRounded(numerator: bigint, denominator: bigint, mode: Roun
   }
   return negative ? -quotient : quotient;
 }
-
-/** Rounds a `Fixed` to six decimals of a ratio: (a / b) as a `Fixed`, rounded with `ROUNDING`. */
-export function divideFixed(a: Fixed, b: Fixed): Fixed {
-  return divideRounded(a * ONE_SCALED, b) as Fixed;
-}
