@@ -42,7 +42,7 @@ export interface PrinterState {
 export interface RuleThresholds {
   /** A cartridge at or below this level is low. */
   cartridgeLowPercent: number;
-  /** A cartridge or printhead expiring within this many days (inclusive) is "expiring". */
+  /** A cartridge expiring within this many days (inclusive) is "expiring"; printheads only expire. */
   expiringWithinDays: number;
   /** A printhead whose health is below this is low (exactly at the minimum is still fine). */
   printheadHealthMinPercent: number;
