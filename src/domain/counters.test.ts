@@ -174,3 +174,38 @@ describe('counterSetDelta and countersFromUsage', () => {
     );
   });
 });
+
+describe('invariants over generated histories', () => {
+  // Deterministic pseudo-random walk: growth, noise dips, board swaps, rollbacks and gaps.
+  function history(seed: number): CounterReading[] {
+    let state = seed;
+    const rand = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    let value = 1000 + rand() * 5000;
+    const readings: CounterReading[] = [];
+    for (let i = 0; i < 200; i++) {
+      const roll = rand();
+      if (roll < 0.03)
+        value = rand() * 5; // board swap
+      else if (roll < 0.06)
+        value = value * (0.5 + rand() * 0.4); // rollback
+      else if (roll < 0.1)
+        value = value * (1 - 1e-10); // noise
+      else value += rand() * 20;
+      readings.push(r(i * 3, roll > 0.95 ? null : value));
+    }
+    return readings;
+  }
+
+  it('never yields a negative delta, and segments add up to the steps', () => {
+    for (const seed of [1, 7, 42, 1234, 99_999]) {
+      const readings = history(seed);
+      const steps = counterSteps(readings);
+      expect(steps.every((s) => s.delta >= 0)).toBe(true);
+      expect(steps.filter((s) => s.backwards).every((s) => s.reset && s.delta === 0)).toBe(true);
+      const stepTotal = steps.reduce((sum, s) => sum + s.delta, 0);
+      const segments = segmentReadings(readings);
+      expect(segments.reduce((sum, s) => sum + s.usage, 0)).toBeCloseTo(stepTotal, 6);
+      expect(segments.length).toBe(1 + steps.filter((s) => s.reset).length);
+    }
+  });
+});

@@ -192,3 +192,28 @@ describe('usageSeries', () => {
     ).toThrow(/readings\[1\]\.counters\.jobs/);
   });
 });
+
+describe('usageSeries totals', () => {
+  it('adds up to the counter steps when the buckets cover every reading', () => {
+    const readings: CounterSnapshot[] = [];
+    let pages = 0;
+    for (let i = 0; i < 400; i++) {
+      pages = i === 200 ? 2 : pages + (i % 5); // one board swap in the middle (2 ≤ 1 % of 400)
+      readings.push(snap(new Date(Date.UTC(2025, 11, 1) + i * 3 * 3_600_000).toISOString(), { pages }));
+    }
+    const series = usageSeries(readings, {
+      from: new Date('2025-11-30T00:00:00Z'),
+      to: new Date('2026-01-20T00:00:00Z'),
+      granularity: 'DAY',
+      timeZone: 'America/New_York',
+    });
+    const total = series.reduce((sum, b) => sum + (b.deltas.pages ?? 0), 0);
+    const expected = readings.slice(1).reduce((sum, s, i) => {
+      const prev = readings[i].counters.pages!;
+      const next = s.counters.pages!;
+      return sum + (next >= prev ? next - prev : next);
+    }, 0);
+    expect(total).toBe(expected);
+    expect(series.reduce((sum, b) => sum + b.resets, 0)).toBe(1);
+  });
+});
