@@ -6,6 +6,7 @@ import { type CounterReading, meterUsage } from './meter-usage';
 import { billingPeriods } from './periods';
 import { type PrinterPeriodUsage, priceStatement } from './statement';
 import type { JobUsage } from './job-totals';
+import { statementToJson } from './statement-json';
 
 const d = (text: string): Fixed => parseDecimal(text, 'test');
 const periods = billingPeriods({ period: 'MONTHLY', anchorDay: 1, timeZone: 'Europe/Berlin' });
@@ -218,5 +219,29 @@ describe('priceStatement', () => {
     expect(() =>
       priceStatement({ ...contract, currency: 'EURO' }, usage(), { period: october, now }),
     ).toThrow(/contract\.currency/);
+  });
+});
+
+describe('statementToJson', () => {
+  it('serialises every amount as an exact string and survives JSON.stringify', () => {
+    const statement = priceStatement(contract, usage(), { period: october, now });
+    const json = JSON.parse(JSON.stringify(statementToJson(statement)));
+    const media = json.lines.find((l: { lineId: string }) => l.lineId === 'media');
+    expect(media).toMatchObject({
+      quantity: '500.5',
+      billableQuantity: '400.5',
+      amountMinor: '18020',
+      totalMajor: '180.20',
+    });
+    expect(media.breakdown).toEqual([
+      { tier: 0, quantity: '200', unitPriceMinor: '50', amountMinor: '10000' },
+      { tier: 1, quantity: '200.5', unitPriceMinor: '40', amountMinor: '8020' },
+    ]);
+    expect(json.subtotalMinor).toBe('27478');
+    expect(json.subtotalMajor).toBe('274.78');
+    expect(json.periodStart).toBe('2026-09-30T22:00:00.000Z');
+    expect(json.lines.find((l: { lineId: string }) => l.lineId === 'photo').sources[1].jobIds).toEqual([
+      'j4',
+    ]);
   });
 });
