@@ -1,0 +1,86 @@
+// Starts the requested roles in one process and stops them gracefully: stop accepting, drain HTTP and
+// WebSockets, let workers finish their active jobs, close pools.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import { buildGraphQLSchema } from './graphql/build-schema';
+import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
+import { registerHealthRoutes } from './http/health.routes';
+import { createHttpServer } from './http/server';
+import { registerIngestRoutes, type IngestRole } from './ingest/ingest.routes';
+import { startWorkers, type WorkerRole } from './jobs/worker';
+import { type AppServices, closeServices, createLogger, initServices } from './services/app-services';
+
+export const ROLES = ['api', 'ingest', 'worker'] as const;
+export type ServerRole = (typeof ROLES)[number];
+
+export interface RunningApp {
+  services: AppServices;
+  http: FastifyInstance | null;
+  /** The bound address, e.g. "http://127.0.0.1:4000". */
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+export function parseRoles(value: string | undefined): ServerRole[] {
+  if (!value) return [...ROLES];
+  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0 || roles.length === 0) {
+    throw new RangeError(`--roles must be a comma-separated subset of ${ROLES.join(',')}; got "${value}"`);
+  }
+  return [...new Set(roles)] as ServerRole[];
+}
+
+export async function startApp(config: Config, roles: ServerRole[] = [...ROLES]): Promise<RunningApp> {
+  const log = createLogger(config);
+  const services = await initServices(config, log);
+  let shuttingDown = false;
+  let http: FastifyInstance | null = null;
+  let graphql: GraphQLServer | null = null;
+  let ingest: IngestRole | null = null;
+  let worker: WorkerRole | null = null;
+
+  try {
+    if (roles.includes('api') || roles.includes('ingest')) {
+      http = createHttpServer(services);
+      registerHealthRoutes(http, services, () => shuttingDown);
+      if (roles.includes('api')) graphql = await registerGraphQL(http, services, await buildGraphQLSchema());
+      if (roles.includes('ingest')) ingest = registerIngestRoutes(http, services);
+    }
+    if (roles.includes('worker')) worker = await startWorkers(services);
+    if (http) await http.listen({ port: config.PORT, host: config.HOST });
+  } catch (error) {
+    await http?.close().catch(() => undefined);
+    await worker?.close().catch(() => undefined);
+    await closeServices(services);
+    throw error;
+  }
+
+  let url: string | null = null;
+  if (http) {
+    const address = http.server.address();
+    const scheme = config.TLS_CERT_FILE ? 'https' : 'http';
+    if (address && typeof address === 'object') {
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      url = `${scheme}://${host}:${address.port}`;
+    }
+  }
+  log.info({ roles, url }, 'plotmeter started');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      shuttingDown = true;
+      log.info('shutting down');
+      // WebSockets first: Fastify's close waits for every connection, and sockets never end on their own.
+      await graphql?.closeWebSockets();
+      await http?.close();
+      await ingest?.close();
+      await worker?.close();
+      await closeServices(services);
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { services, http, url, stop };
+}

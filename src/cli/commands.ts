@@ -1,0 +1,122 @@
+// The `node dist/main.js <command>` implementations. Each returns an exit code; main.ts maps errors.
+import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { printSchema } from 'graphql';
+import { ROLES, parseRoles, startApp } from '../app';
+import type { Config } from '../config';
+import { ensureMonthlyPartitions } from '../db/partitions';
+import { initOrm, migrate } from '../db/orm';
+import { buildGraphQLSchema } from '../graphql/build-schema';
+import { listFailedReports, replayReports } from '../services/replay';
+import { createResellerWithAdminKey } from '../services/resellers';
+
+export const USAGE = `Plotmeter — pay-per-use portal for large-format printer fleets
+
+Usage: node dist/main.js <command> [options]
+
+Commands:
+  serve [--roles ${ROLES.join(',')}]        run the server (all roles by default)
+  migrate                                  apply database migrations (idempotent)
+  admin create-reseller --name NAME [--json]
+                                           create a reseller and print its first admin API key
+  admin failed-reports [--json]            list reports that exhausted their retries
+  admin replay-reports --since ISO         re-run archived reports received since ISO (idempotent)
+  emit-schema [--out FILE]                 print the GraphQL schema (SDL)
+  demo                                     migrate, seed a demo reseller and serve (npm run demo)
+
+Configuration comes from the environment; see README.md.`;
+
+export class UsageError extends Error {}
+
+export async function runMigrate(config: Config, log: (line: string) => void = console.log): Promise<void> {
+  const orm = await initOrm(config.DATABASE_URL);
+  try {
+    const applied = await migrate(orm);
+    const partitions = await ensureMonthlyPartitions(orm.em.fork());
+    log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+    if (partitions.length) log(`created partitions: ${partitions.join(', ')}`);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+export async function runServe(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { roles: { type: 'string' } }, strict: true });
+  const roles = parseRoles(values.roles);
+  const app = await startApp(config, roles);
+  await waitForSignal(app.stop, config.SHUTDOWN_TIMEOUT_MS);
+}
+
+/** Resolves after SIGTERM/SIGINT once `stop` finished; a second signal or the timeout exits hard. */
+export function waitForSignal(stop: () => Promise<void>, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        console.error(`received ${signal} again; exiting now`);
+        process.exit(1);
+      }
+      signalled = true;
+      const timer = setTimeout(() => {
+        console.error(`graceful shutdown took longer than ${timeoutMs} ms; exiting`);
+        process.exit(1);
+      }, timeoutMs);
+      timer.unref();
+      stop().then(
+        () => resolve(),
+        (error) => {
+          console.error('shutdown failed:', error);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export async function runAdmin(config: Config, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: { name: { type: 'string' }, json: { type: 'boolean', default: false }, since: { type: 'string' } },
+    strict: true,
+  });
+  const orm = await initOrm(config.DATABASE_URL);
+  try {
+    const em = orm.em.fork();
+    switch (sub) {
+      case 'create-reseller': {
+        if (!values.name) throw new UsageError('admin create-reseller needs --name NAME');
+        const { reseller, apiKey } = await createResellerWithAdminKey(em, values.name);
+        if (values.json) console.log(JSON.stringify({ resellerId: reseller.id, apiKey }));
+        else console.log(`Reseller ${reseller.name} (${reseller.id})\nAdmin API key (shown once): ${apiKey}`);
+        return;
+      }
+      case 'failed-reports': {
+        const rows = await listFailedReports(em);
+        if (values.json) console.log(JSON.stringify(rows));
+        else if (rows.length === 0) console.log('no failed reports');
+        else for (const r of rows) console.log(`${r.failedAt.toISOString()}  ${r.kind}  key=${r.keyId} report=${r.reportId} attempts=${r.attempts}  ${r.error}`);
+        return;
+      }
+      case 'replay-reports': {
+        if (!values.since || Number.isNaN(Date.parse(values.since))) throw new UsageError('admin replay-reports needs --since ISO-8601 timestamp');
+        const summary = await replayReports(em, new Date(values.since), config.supportedModels);
+        console.log(values.json ? JSON.stringify(summary) : `replayed ${summary.reports} reports (${summary.jobsInserted} jobs newly stored, ${summary.failedReplayed} failed reports re-run)`);
+        return;
+      }
+      default:
+        throw new UsageError(`unknown admin command "${sub ?? ''}"; try create-reseller, failed-reports or replay-reports`);
+    }
+  } finally {
+    await orm.close(true);
+  }
+}
+
+export async function runEmitSchema(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+  const sdl = printSchema(await buildGraphQLSchema()) + '\n';
+  if (values.out) await writeFile(values.out, sdl);
+  else process.stdout.write(sdl);
+}

@@ -1,0 +1,106 @@
+// Process configuration: read from the environment once, validated with zod, frozen. A bad value stops
+// the start with one line naming the variable and what is wrong (see formatConfigError).
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const urlWithProtocol = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/plotmeter'),
+    REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+    /** Prefix of every Redis key (BullMQ queues, nonces, rate limits, pub/sub topics). The braces make it a
+     * Redis Cluster hash tag so one deployment's queue keys land on one slot. */
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ { } . -').default('{plotmeter}'),
+    PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).max(65535, 'must be 0-65535').default(4000),
+    HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    PLOTMETER_SECRET_KEY: z
+      .string()
+      .refine((v) => Buffer.byteLength(v, 'utf8') >= 32, { message: 'must be at least 32 bytes long' })
+      .optional(),
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    /** Fastify trustProxy: true, false, a hop count, or a comma-separated list of addresses/CIDRs. */
+    TRUST_PROXY: z.string().default('false'),
+    /** How long graceful shutdown may take before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(4),
+    /** Comma-separated model families the ingest accepts from collectors (case-insensitive prefixes). */
+    SUPPORTED_MODELS: z.string().default('DesignJet,PageWide XL'),
+    INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    if (Boolean(cfg.TLS_CERT_FILE) !== Boolean(cfg.TLS_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cfg.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'],
+        message: 'must be set together with ' + (cfg.TLS_CERT_FILE ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE'),
+      });
+    }
+  });
+
+export type Config = Readonly<
+  z.infer<typeof configSchema> & {
+    trustProxy: boolean | number | string[];
+    supportedModels: string[];
+    introspection: boolean;
+  }
+>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requireSecretKey?: boolean } = {}): Config {
+  const parsed = configSchema.safeParse(pickDefined(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}`);
+  }
+  const cfg = parsed.data;
+  // Only the server needs the key (device secrets, tokens); migrate and admin commands do not.
+  if (options.requireSecretKey && !cfg.PLOTMETER_SECRET_KEY) {
+    throw new ConfigError('Invalid configuration: PLOTMETER_SECRET_KEY is required (32+ bytes; generate one with: openssl rand -base64 48)');
+  }
+  return Object.freeze({
+    ...cfg,
+    trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
+    supportedModels: cfg.SUPPORTED_MODELS.split(',').map((s) => s.trim()).filter(Boolean),
+    introspection: cfg.GRAPHQL_INTROSPECTION ?? cfg.NODE_ENV !== 'production',
+  });
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Empty strings count as unset, so `FOO= node ...` falls back to the default rather than failing. */
+function pickDefined(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+// MikroORM setup: one place that knows the entity list, the migrations folder and pool settings.
+import path from 'node:path';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
+import { entities } from '../entities';
+
+/** Compiled migrations live beside the compiled server: dist/migrations. */
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+
+export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+  return defineConfig({
+    clientUrl: databaseUrl,
+    entities,
+    extensions: [Migrator],
+    discovery: { requireEntitiesArray: true },
+    // Entities are created through em.create or constructors; never let the ORM guess wrong types.
+    validate: true,
+    forceUtcTimezone: true,
+    migrations: {
+      path: MIGRATIONS_DIR,
+      glob: '!(*.d).js',
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+    pool: { min: 0, max: 10, idleTimeoutMillis: 10_000 },
+    ...overrides,
+  });
+}
+
+export async function initOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(databaseUrl, overrides));
+}
+
+/** Applies pending migrations; returns the names applied. Safe to run repeatedly. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

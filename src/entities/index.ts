@@ -1,0 +1,44 @@
+// The explicit entity registry: MikroORM is given exactly this list (no folder globbing).
+import { Accessory } from './accessory.entity';
+import { Alert } from './alert.entity';
+import { ApiKey } from './api-key.entity';
+import { AuditEvent } from './audit-event.entity';
+import { BillingStatementLine } from './billing-statement-line.entity';
+import { BillingStatement } from './billing-statement.entity';
+import { Cartridge } from './cartridge.entity';
+import { CollectorEnrollment } from './collector-enrollment.entity';
+import { Collector } from './collector.entity';
+import { ContractPrinter } from './contract-printer.entity';
+import { Contract } from './contract.entity';
+import { Customer } from './customer.entity';
+import { DeviceCredential } from './device-credential.entity';
+import { FailedReport } from './failed-report.entity';
+import { MediaSource } from './media-source.entity';
+import { MediaType } from './media-type.entity';
+import { PriceLine } from './price-line.entity';
+import { PrinterJobKey } from './printer-job-key.entity';
+import { PrinterJob } from './printer-job.entity';
+import { PrinterMediaType } from './printer-media-type.entity';
+import { Printer } from './printer.entity';
+import { Printhead } from './printhead.entity';
+import { RawReport } from './raw-report.entity';
+import { Reseller } from './reseller.entity';
+import { Site } from './site.entity';
+import { UsageReading } from './usage-reading.entity';
+import { User } from './user.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { Webhook } from './webhook.entity';
+
+export const entities = [
+  Reseller, User, ApiKey, Customer, Site, Collector, CollectorEnrollment, DeviceCredential, Printer,
+  Printhead, Cartridge, MediaSource, MediaType, PrinterMediaType, Accessory, UsageReading, PrinterJob,
+  PrinterJobKey, Alert, Contract, ContractPrinter, PriceLine, BillingStatement, BillingStatementLine,
+  RawReport, FailedReport, AuditEvent, Webhook, WebhookDelivery,
+];
+
+export {
+  Accessory, Alert, ApiKey, AuditEvent, BillingStatement, BillingStatementLine, Cartridge, Collector,
+  CollectorEnrollment, Contract, ContractPrinter, Customer, DeviceCredential, FailedReport, MediaSource,
+  MediaType, PriceLine, Printer, PrinterJob, PrinterJobKey, PrinterMediaType, Printhead, RawReport,
+  Reseller, Site, UsageReading, User, Webhook, WebhookDelivery,
+};

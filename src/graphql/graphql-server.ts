@@ -1,0 +1,81 @@
+// GraphQL over HTTP (Apollo Server on Fastify) and over WebSocket (graphql-ws, same port and path).
+// Both authenticate the same way and get a fresh EntityManager fork per operation.
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { authenticate, bearerCredential } from '../auth/authenticate';
+import type { AppServices } from '../services/app-services';
+import type { GraphQLContext } from './context';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GraphQLServer {
+  apollo: ApolloServer<GraphQLContext>;
+  wss: WebSocketServer;
+  /** Stops accepting subscriptions and closes the open sockets (called during graceful shutdown). */
+  closeWebSockets(): Promise<void>;
+}
+
+export async function registerGraphQL(app: FastifyInstance, services: AppServices, schema: GraphQLSchema): Promise<GraphQLServer> {
+  const production = services.config.NODE_ENV === 'production';
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    introspection: services.config.introspection,
+    includeStacktraceInErrorResponses: !production,
+    csrfPrevention: true,
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const contextFor = async (request: FastifyRequest): Promise<GraphQLContext> => {
+    const em = services.orm.em.fork();
+    const principal = await authenticate(em, services.secrets, bearerCredential(request.headers.authorization));
+    return { em, principal, services, requestId: String(request.id) };
+  };
+  const handler = fastifyApolloHandler(apollo, { context: contextFor });
+  app.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], handler });
+
+  // graphql-ws shares the HTTP server: upgrade requests on /graphql go to it, others are refused.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  app.server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== GRAPHQL_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { context?: GraphQLContext }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const raw = ctx.connectionParams?.authorization;
+        const em = services.orm.em.fork();
+        const principal = await authenticate(em, services.secrets, bearerCredential(typeof raw === 'string' ? raw : undefined));
+        if (!principal) {
+          // 4403 Forbidden: graphql-ws closes the socket with this code.
+          return false;
+        }
+        ctx.extra.context = { em, principal, services, requestId: 'ws' };
+        return true;
+      },
+      context: (ctx) => ({ ...ctx.extra.context!, em: services.orm.em.fork() }),
+    },
+    wss,
+  );
+
+  return {
+    apollo,
+    wss,
+    async closeWebSockets() {
+      // 1001 Going Away tells clients to reconnect (to another instance behind the load balancer).
+      for (const client of wss.clients) client.close(1001, 'Server shutting down');
+      await wsCleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

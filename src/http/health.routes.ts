@@ -1,0 +1,45 @@
+// Operator endpoints: liveness, readiness (PostgreSQL and Redis answer) and Prometheus metrics.
+import type { FastifyInstance } from 'fastify';
+import type { AppServices } from '../services/app-services';
+import { registry } from './metrics';
+
+const CHECK_TIMEOUT_MS = 1_000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function registerHealthRoutes(app: FastifyInstance, services: AppServices, isShuttingDown: () => boolean): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const checks: Record<string, 'ok' | string> = {};
+    const [pg, redis] = await Promise.allSettled([
+      withTimeout(services.orm.em.getConnection().execute('select 1'), CHECK_TIMEOUT_MS),
+      withTimeout(services.redis.ping(), CHECK_TIMEOUT_MS),
+    ]);
+    checks.postgres = pg.status === 'fulfilled' ? 'ok' : `down: ${(pg.reason as Error).message}`;
+    checks.redis = redis.status === 'fulfilled' ? 'ok' : `down: ${(redis.reason as Error).message}`;
+    const down = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
+    if (isShuttingDown()) down.push('shutting down');
+    if (down.length > 0) {
+      return reply.code(503).send({ status: 'unavailable', down, checks });
+    }
+    return { status: 'ready', checks };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}

@@ -1,0 +1,71 @@
+// The Fastify HTTP(S) server shared by the api and ingest roles: logging with request ids, TLS when
+// configured, metrics, a problem+json error handler that never leaks internals.
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AppServices } from '../services/app-services';
+import { httpDuration } from './metrics';
+import { sendProblem } from './problem';
+
+/** Modern TLS only: 1.2 with forward-secret AEAD suites, and 1.3 (whose suites Node always offers). */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+export function createHttpServer(services: AppServices): FastifyInstance {
+  const { config } = services;
+  const options: FastifyServerOptions & { https?: Record<string, unknown> } = {
+    loggerInstance: services.log,
+    // Fastify takes a hop count, true/false, or addresses; the config parser produced one of those.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    requestIdHeader: 'x-request-id',
+    // Accept a caller's request id only when it looks like one; otherwise mint our own.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  };
+  if (config.TLS_CERT_FILE && config.TLS_KEY_FILE) {
+    options.https = {
+      cert: readFileSync(config.TLS_CERT_FILE),
+      key: readFileSync(config.TLS_KEY_FILE),
+      minVersion: 'TLSv1.2',
+      ciphers: TLS_CIPHERS,
+      honorCipherOrder: true,
+    };
+  }
+  const app = Fastify(options as FastifyServerOptions) as unknown as FastifyInstance;
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+      return sendProblem(reply, 500, 'Internal Server Error', `Request ${request.id} failed; the error was logged.`);
+    }
+    // Fastify's own 4xx (body too large, bad JSON, unsupported media type) carry safe messages.
+    return sendProblem(reply, status, error.code ?? 'Bad Request', error.message);
+  });
+  return app;
+}

@@ -1,0 +1,38 @@
+// The BullMQ queues and the job names each carries: the one registry of background work. Every job's
+// data carries the tenant id where it has one (resellerId) so a handler never has to guess it.
+import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq';
+
+export const QUEUES = {
+  /** Reports from printers and collectors, persisted by persist-report.job. */
+  reports: ['persist-report'],
+  /** Immediate device alerts: a separate queue, so a report backlog never delays an alert. */
+  alerts: ['persist-alerts'],
+  /** Periodic housekeeping: partitions ahead, offline sweep, statement drafting. */
+  maintenance: ['ensure-partitions'],
+} as const;
+
+export type QueueName = keyof typeof QUEUES;
+export type JobName<Q extends QueueName = QueueName> = (typeof QUEUES)[Q][number];
+
+export function queueOptions(connection: ConnectionOptions, prefix: string): QueueOptions {
+  return {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 8,
+      // 1 s, 2 s, 4 s ... ~2 min: rides out a PostgreSQL restart without hammering it.
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  };
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Record<QueueName, Queue> {
+  const options = queueOptions(connection, prefix);
+  return {
+    reports: new Queue('reports', options),
+    alerts: new Queue('alerts', options),
+    maintenance: new Queue('maintenance', options),
+  };
+}

@@ -1,0 +1,31 @@
+// Job name -> handler, for every name declared in queues.ts. The worker refuses to start when a
+// declared job has no handler (checked by assertRegistryComplete).
+import type { Job } from 'bullmq';
+import type { AppServices } from '../services/app-services';
+import { ensurePartitionsJob } from './ensure-partitions.job';
+import { persistAlertsJob } from './persist-alerts.job';
+import { persistReportJob } from './persist-report.job';
+import { QUEUES, type QueueName } from './queues';
+
+export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
+
+export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number], JobHandler> } = {
+  reports: { 'persist-report': persistReportJob },
+  alerts: { 'persist-alerts': persistAlertsJob },
+  maintenance: { 'ensure-partitions': ensurePartitionsJob },
+};
+
+/** Repeatable jobs the worker role schedules (idempotent upserts of BullMQ job schedulers). */
+export const SCHEDULES: Array<{ queue: QueueName; name: string; everyMs: number }> = [
+  { queue: 'maintenance', name: 'ensure-partitions', everyMs: 6 * 3600_000 },
+];
+
+export function assertRegistryComplete(): void {
+  for (const queue of Object.keys(QUEUES) as QueueName[]) {
+    for (const name of QUEUES[queue]) {
+      if (typeof (JOB_HANDLERS[queue] as Record<string, JobHandler>)[name] !== 'function') {
+        throw new Error(`Job "${queue}/${name}" is declared in queues.ts but has no handler in registry.ts`);
+      }
+    }
+  }
+}

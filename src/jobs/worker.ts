@@ -1,0 +1,64 @@
+// The worker role: one BullMQ Worker per queue, dispatching on the job name through the registry.
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { AppServices } from '../services/app-services';
+import { createRedis } from '../services/redis';
+import { jobsProcessed } from '../http/metrics';
+import { recordFailedReport } from './failed-reports';
+import { QUEUES, createQueues, type QueueName } from './queues';
+import { JOB_HANDLERS, SCHEDULES, assertRegistryComplete, type JobHandler } from './registry';
+
+export interface WorkerRole {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+const CONCURRENCY: Record<QueueName, (configured: number) => number> = {
+  reports: (n) => n,
+  alerts: (n) => Math.max(2, n),
+  maintenance: () => 1,
+};
+
+export async function startWorkers(services: AppServices): Promise<WorkerRole> {
+  assertRegistryComplete();
+  const { config, log } = services;
+  const connection = createRedis(config.REDIS_URL, 'blocking');
+  const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
+    const handlers = JOB_HANDLERS[queue] as Record<string, JobHandler>;
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const handler = handlers[job.name];
+        if (!handler) throw new UnrecoverableError(`no handler for job ${queue}/${job.name}`);
+        return handler(job, services);
+      },
+      { connection, prefix: config.REDIS_PREFIX, concurrency: CONCURRENCY[queue](config.WORKER_CONCURRENCY) },
+    );
+    worker.on('completed', () => jobsProcessed.inc({ queue, outcome: 'completed' }));
+    worker.on('failed', (job, error) => {
+      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+      jobsProcessed.inc({ queue, outcome: final ? 'failed' : 'retry' });
+      log.warn({ queue, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed, will retry');
+      if (final && job && (queue === 'reports' || queue === 'alerts')) {
+        recordFailedReport(services, job, error).catch((err) => log.error({ err }, 'could not park failed report'));
+      }
+    });
+    worker.on('error', (error) => log.error({ queue, err: error }, 'worker error'));
+    return worker;
+  });
+
+  const queues = createQueues(connection, config.REDIS_PREFIX);
+  for (const schedule of SCHEDULES) {
+    await queues[schedule.queue].upsertJobScheduler(`schedule:${schedule.name}`, { every: schedule.everyMs }, { name: schedule.name });
+  }
+  log.info({ queues: Object.keys(QUEUES) }, 'workers started');
+
+  return {
+    workers,
+    async close() {
+      // Worker.close() waits for active jobs to finish; nothing new is taken meanwhile.
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

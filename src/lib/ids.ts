@@ -1,0 +1,30 @@
+// Identifier generation. Rows get UUIDv7 ids (RFC 9562): time-ordered, so new rows append to the right
+// edge of B-tree indexes instead of scattering writes the way random v4 ids do at 10 million jobs.
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let sequence = 0;
+
+export function uuidv7(now: number = Date.now()): string {
+  // A 12-bit counter in rand_a keeps ids generated within one millisecond ordered (RFC 9562 §6.2, method 1).
+  if (now <= lastMs) {
+    sequence = (sequence + 1) & 0xfff;
+    if (sequence === 0) lastMs += 1;
+    now = lastMs;
+  } else {
+    lastMs = now;
+    sequence = randomBytes(2).readUInt16BE(0) & 0x7ff;
+  }
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A random token with `bytes` of entropy, base64url, prefixed so a leaked secret is recognisable. */
+export function randomToken(prefix: string, bytes = 32): string {
+  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+}

@@ -1,0 +1,49 @@
+// The typed bag of long-lived dependencies every role shares, built once at start (initServices) and
+// torn down once (closeServices). Plain functions instead of a DI container.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { ConfigError, type Config } from '../config';
+import { initOrm } from '../db/orm';
+import { createRedis } from './redis';
+import { SecretBox } from './secrets';
+
+export interface AppServices {
+  config: Config;
+  log: Logger;
+  orm: MikroORM;
+  /** Fail-fast connection for request paths (no offline queue). */
+  redis: Redis;
+  secrets: SecretBox;
+}
+
+export function createLogger(config: Config, name = 'plotmeter'): Logger {
+  return pino({
+    name,
+    level: config.LOG_LEVEL,
+    // Credentials never reach the logs, whatever a handler decides to log.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-plotmeter-signature"]', '*.secret', '*.password', '*.token', '*.apiKey'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export async function initServices(config: Config, log = createLogger(config)): Promise<AppServices> {
+  const orm = await initOrm(config.DATABASE_URL, {
+    debug: config.LOG_LEVEL === 'trace',
+    // Connecting lazily lets a server start (and report not-ready) while PostgreSQL is still down.
+    connect: false,
+  });
+  const redis = createRedis(config.REDIS_URL, 'command');
+  return { config, log, orm, redis, secrets: new SecretBox(requireSecretKey(config)) };
+}
+
+function requireSecretKey(config: Config): string {
+  if (!config.PLOTMETER_SECRET_KEY) throw new ConfigError('Invalid configuration: PLOTMETER_SECRET_KEY is required to run the server');
+  return config.PLOTMETER_SECRET_KEY;
+}
+
+export async function closeServices(services: AppServices): Promise<void> {
+  await Promise.allSettled([services.orm.close(true), services.redis.quit().catch(() => services.redis.disconnect())]);
+}

@@ -1,0 +1,42 @@
+// Redis connections. Request paths (ingest, rate limits, nonces) use a connection without an offline
+// queue, so a Redis outage fails a command at once (-> 503) instead of letting requests hang; BullMQ
+// workers and subscribers use blocking-friendly connections that retry forever.
+import { Redis, type RedisOptions } from 'ioredis';
+
+export function createRedis(url: string, purpose: 'command' | 'blocking' | 'subscriber'): Redis {
+  const options: RedisOptions = {
+    connectionName: `plotmeter:${purpose}`,
+    lazyConnect: false,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  };
+  if (purpose === 'command') {
+    options.enableOfflineQueue = false;
+    options.maxRetriesPerRequest = 1;
+    options.commandTimeout = 800;
+  } else {
+    // BullMQ requires maxRetriesPerRequest null on connections used by workers.
+    options.maxRetriesPerRequest = null;
+  }
+  const redis = new Redis(url, options);
+  // Connection errors are reported by /readyz and by the failing command; without a listener ioredis
+  // would print every reconnect attempt as an unhandled error event.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** Resolves once the connection is ready, or rejects after timeoutMs. */
+export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis not reachable within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
