@@ -1,0 +1,54 @@
+// The daemon loop behind `run`: a cycle every pollIntervalMinutes (from the portal's configuration,
+// never below 30 minutes), and in between, upload retries when the spool holds batches and their
+// backoff has expired. Stops cleanly on SIGINT/SIGTERM between steps.
+import { loadState } from './config';
+import { runCycle, uploadPending, type CycleDeps } from './cycle';
+
+export const MIN_POLL_INTERVAL_MINUTES = 30;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function runDaemon(deps: CycleDeps, signal: AbortSignal): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.log ?? (() => undefined);
+  while (!signal.aborted) {
+    try {
+      await runCycle(deps);
+    } catch (err) {
+      log(`cycle failed: ${(err as Error).message}`);
+    }
+    const state = await loadState(deps.stateDir);
+    const minutes = Math.max(MIN_POLL_INTERVAL_MINUTES, state.config.pollIntervalMinutes);
+    const nextPollAt = now().getTime() + minutes * 60_000;
+    while (!signal.aborted && now().getTime() < nextPollAt) {
+      const current = await loadState(deps.stateDir);
+      const pending = (await deps.spool.stats()).entries;
+      const retryAt =
+        pending > 0 && current.nextUploadAt !== null
+          ? Date.parse(current.nextUploadAt)
+          : Number.POSITIVE_INFINITY;
+      const wakeAt = Math.min(nextPollAt, retryAt);
+      await sleep(wakeAt - now().getTime(), signal);
+      if (signal.aborted) break;
+      if (pending > 0 && now().getTime() >= retryAt) {
+        try {
+          const drain = await uploadPending(deps);
+          log(`retry: uploaded ${drain.uploaded}, pending ${drain.pending}`);
+        } catch (err) {
+          log(`upload retry failed: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+}
