@@ -1,2 +1,18 @@
-// Placeholder replaced by the database template setup (see test/support/).
-export default async function setup(): Promise<void> {}
+// Runs once per `vitest run`: compiles the project (incrementally — process tests run dist/main.js) and
+// builds the migrated template database that every test file clones (CREATE DATABASE ... TEMPLATE).
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { TEMPLATE_DATABASE, adminQuery, databaseUrl } from './support/db';
+
+export default async function setup(): Promise<void> {
+  const root = path.resolve(__dirname, '..');
+  execFileSync('bash', [path.join(root, 'scripts/services.sh')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  await adminQuery(`drop database if exists "${TEMPLATE_DATABASE}" with (force)`);
+  await adminQuery(`create database "${TEMPLATE_DATABASE}"`);
+  execFileSync(process.execPath, [path.join(root, 'dist/main.js'), 'migrate'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl(TEMPLATE_DATABASE), LOG_LEVEL: 'warn' },
+    stdio: 'pipe',
+  });
+}

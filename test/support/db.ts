@@ -1,0 +1,35 @@
+// Per-test-file databases cloned from the migrated template, so each file starts from a clean, fully
+// migrated schema in well under a second and files can run in parallel.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const BASE_URL = new URL(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+export const TEMPLATE_DATABASE = 'plotmeter_test_template';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(BASE_URL.toString());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `plotmeter_t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+  return { name, url: databaseUrl(name), drop: () => adminQuery(`drop database if exists "${name}" with (force)`) };
+}
