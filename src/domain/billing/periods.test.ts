@@ -45,6 +45,13 @@ describe('billingPeriods monthly', () => {
     expect(anchored.periodContaining(new Date('2026-01-14T23:00:00Z')).key).toBe('2026-01'); // 00:00 CET on the 15th
   });
 
+  it('puts the boundary instant itself into the period it starts', () => {
+    const periods = billingPeriods({ period: 'MONTHLY', anchorDay: 1, timeZone: 'Europe/Berlin' });
+    const start = periods.periodByKey('2026-10').start;
+    expect(periods.periodContaining(start).key).toBe('2026-10');
+    expect(periods.periodContaining(new Date(start.getTime() - 1)).key).toBe('2026-09');
+  });
+
   it('makes consecutive periods share their boundary and roll over the year', () => {
     const periods = billingPeriods({ period: 'MONTHLY', anchorDay: 28, timeZone: 'UTC' });
     const december = periods.periodByKey('2026-12');
