@@ -41,6 +41,9 @@ export const configSchema = z
     TRUST_PROXY: z.string().default('false'),
     /** How long graceful shutdown may take before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /** How long a worker holds a job before another may take it over (a killed worker's job is retried
+     * after this). */
+    WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(4),
     /** Comma-separated model families the ingest accepts from collectors (case-insensitive prefixes). */
     SUPPORTED_MODELS: z.string().default('DesignJet,PageWide XL'),

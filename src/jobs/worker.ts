@@ -31,7 +31,13 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
         if (!handler) throw new UnrecoverableError(`no handler for job ${queue}/${job.name}`);
         return handler(job, services);
       },
-      { connection, prefix: config.REDIS_PREFIX, concurrency: CONCURRENCY[queue](config.WORKER_CONCURRENCY) },
+      {
+        connection,
+        prefix: config.REDIS_PREFIX,
+        concurrency: CONCURRENCY[queue](config.WORKER_CONCURRENCY),
+        lockDuration: config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: Math.max(1000, Math.floor(config.WORKER_LOCK_DURATION_MS / 2)),
+      },
     );
     worker.on('completed', () => jobsProcessed.inc({ queue, outcome: 'completed' }));
     worker.on('failed', (job, error) => {
