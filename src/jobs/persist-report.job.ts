@@ -98,13 +98,15 @@ async function upsertPrinter(tx: EntityManager, data: PersistReportJobData, entr
   const rows = await tx.execute<{ id: string; customer_id: string }[]>(
     `insert into printer (id, reseller_id, customer_id, collector_id, connection_type, serial_number, product_number, product_name,
         firmware_version, engine_state, status_message, status_reasons, job_category_thresholds, print_categories, last_seen_at, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, now())
+     values (?, ?, coalesce(?::uuid, (select customer_id from printer where id = ?::uuid)), ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, now())
      on conflict (reseller_id, serial_number) do update set ${setIfNewer('printer', newer, statusColumns)},
         collector_id = coalesce(excluded.collector_id, "printer"."collector_id"),
         last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at)
      returning id, customer_id`,
     [
-      sender.printerId ?? uuidv7(), sender.resellerId, collectorCustomerId, sender.collectorId, sender.kind === 'printer' ? 'direct' : 'collector',
+      // NOT NULL is checked before ON CONFLICT, so a direct printer's row needs its customer even though
+      // the row already exists and only the update applies.
+      sender.printerId ?? uuidv7(), sender.resellerId, collectorCustomerId, sender.printerId, sender.collectorId, sender.kind === 'printer' ? 'direct' : 'collector',
       d.serialNumber, d.productNumber, d.productName ?? null, d.firmwareVersion ?? null, entry.status.engineState, entry.status.message ?? null,
       json(entry.status.reasons ?? null), json(entry.jobCategoryThresholds ?? null), json(entry.printCategories ?? null), entry.collectedAt,
     ],
