@@ -79,7 +79,7 @@ function normaliseUnit(unit: string): string {
     .replace(/µ/g, 'u')
     .replace(/[_.]/g, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/^(sq|square) ?/, (m) => (m.startsWith('square') ? 'square ' : 'sq '));
+    .replace(/^(square|sq)\b ?/, (m) => (m.startsWith('square') ? 'square ' : 'sq '));
 }
 
 function convert(

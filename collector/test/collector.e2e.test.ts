@@ -232,4 +232,17 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
       .map((r) => Date.parse(r.body.sentAt as unknown as string));
     expect([...sent].sort((a, b) => a - b)).toEqual(sent);
   });
+
+  it('moves a batch the portal rejects (422) to the dead-letter folder, exits 4 and shows it in status', async () => {
+    ingest.rejectReports = 1;
+    const res = await cli(['run', '--once', '--state-dir', stateDir, '--printer-ca-file', certs.caFile]);
+    expect(res.code).toBe(4);
+    expect(res.err).toMatch(/1 batch\(es\) rejected by the portal/);
+    const dead = readdirSync(join(stateDir, 'spool', 'dead'));
+    expect(dead.filter((n) => n.endsWith('.json.gz'))).toHaveLength(1);
+    expect(dead.filter((n) => n.endsWith('.reason.txt'))).toHaveLength(1);
+    const status = await cli(['status', '--state-dir', stateDir]);
+    expect(status.out).toMatch(/dead letters: 1/);
+    expect(status.out).toMatch(/printers.0.device.serialNumber: test rejection/);
+  });
 });

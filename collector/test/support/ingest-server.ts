@@ -37,6 +37,8 @@ export class TestIngestServer {
   readonly tokens = new Set<string>();
   config: CollectorConfig;
   unavailable: { status: number; retryAfterSeconds: number } | null = null;
+  /** Answer this many coming report uploads with 422, as for a batch the server can never accept. */
+  rejectReports = 0;
   private readonly keys = new Map<string, string>();
   private readonly nonces = new Set<string>();
   private server: http.Server | https.Server | null = null;
@@ -177,6 +179,13 @@ export class TestIngestServer {
       } catch (err) {
         record(400);
         return this.problem(res, 400, 'Bad body', (err as Error).message);
+      }
+      if (this.rejectReports > 0) {
+        this.rejectReports--;
+        record(422);
+        return this.problem(res, 422, 'Invalid report', 'rejected by test', [
+          { path: 'printers.0.device.serialNumber', message: 'test rejection' },
+        ]);
       }
       const parsed = reportV1Schema.safeParse(json);
       if (!parsed.success) {
