@@ -1,6 +1,9 @@
 // Child process of the benchmark: one `plotmeter-collector run --once` from the compiled CLI,
 // then its own wall time and peak resident memory on the last stdout line (JSON).
 'use strict';
+/* global require, process, setInterval, clearInterval -- plain Node script, run outside TypeScript */
+// Plain CommonJS so it runs the compiled collector exactly as the installed bin would.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { main } = require('../dist/cli.js');
 
 const started = process.hrtime.bigint();
