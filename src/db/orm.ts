@@ -24,7 +24,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       allOrNothing: true,
       snapshot: false,
     },
-    pool: { min: 0, max: 10, idleTimeoutMillis: 10_000 },
+    pool: { min: 0, max: 20, idleTimeoutMillis: 10_000 },
     ...overrides,
   });
 }

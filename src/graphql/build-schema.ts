@@ -3,11 +3,12 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { resolvers } from '../resolvers';
 import { authChecker } from './auth-checker';
+import { audit, errorMapping } from './middlewares';
 
 let cached: GraphQLSchema | undefined;
 
 export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
   // type-graphql's metadata is global, so one schema per process is both correct and cheap.
-  cached ??= await buildSchema({ resolvers, authChecker, validate: false, emitSchemaFile: false });
+  cached ??= await buildSchema({ resolvers, authChecker, validate: false, emitSchemaFile: false, globalMiddlewares: [errorMapping, audit] });
   return cached;
 }

@@ -9,7 +9,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, bearerCredential } from '../auth/authenticate';
 import type { AppServices } from '../services/app-services';
-import type { GraphQLContext } from './context';
+import { createContext, type GraphQLContext } from './context';
+import { tenantTransactionPlugin } from './tenant-transaction';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -27,14 +28,14 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: !production,
     csrfPrevention: true,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), tenantTransactionPlugin],
   });
   await apollo.start();
 
   const contextFor = async (request: FastifyRequest): Promise<GraphQLContext> => {
     const em = services.orm.em.fork();
     const principal = await authenticate(em, services.secrets, bearerCredential(request.headers.authorization));
-    return { em, principal, services, requestId: String(request.id) };
+    return createContext(services, em, principal, String(request.id), request.ip);
   };
   const handler = fastifyApolloHandler(apollo, { context: contextFor });
   app.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], handler });
@@ -60,10 +61,10 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
           // 4403 Forbidden: graphql-ws closes the socket with this code.
           return false;
         }
-        ctx.extra.context = { em, principal, services, requestId: 'ws' };
+        ctx.extra.context = createContext(services, em, principal, 'ws');
         return true;
       },
-      context: (ctx) => ({ ...ctx.extra.context!, em: services.orm.em.fork() }),
+      context: (ctx) => createContext(services, services.orm.em.fork(), ctx.extra.context!.principal, 'ws'),
     },
     wss,
   );

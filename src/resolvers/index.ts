@@ -1,6 +1,23 @@
 // The explicit resolver registry handed to type-graphql's buildSchema.
 import type { NonEmptyArray } from 'type-graphql';
+import { AlertResolver } from './alert.resolver';
+import { ApiKeyResolver } from './api-key.resolver';
+import { CollectorResolver } from './collector.resolver';
+import { CustomerResolver, SiteResolver } from './customer.resolver';
+import { JobResolver } from './job.resolver';
+import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
+import { PrinterResolver } from './printer.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const resolvers: NonEmptyArray<Function> = [MeResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  MeResolver,
+  CustomerResolver,
+  SiteResolver,
+  PrinterResolver,
+  MediaTypeResolver,
+  JobResolver,
+  AlertResolver,
+  CollectorResolver,
+  ApiKeyResolver,
+];

@@ -1,0 +1,130 @@
+// Relay cursor connections with keyset pagination: cursors encode the sort value and the row id, so
+// page N costs the same as page 1 at 10 million rows (no OFFSET). totalCount runs only when asked for.
+import { GraphQLError } from 'graphql';
+import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 50;
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `At most ${MAX_PAGE_SIZE}` }) first?: number | null;
+  @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => Int, { nullable: true, description: `At most ${MAX_PAGE_SIZE}` }) last?: number | null;
+  @Field(() => String, { nullable: true }) before?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field() hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+export interface EdgeShape<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionShape<T> {
+  edges: EdgeShape<T>[];
+  pageInfo: PageInfo;
+  totalCount(): Promise<number>;
+}
+
+/** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
+export function Connection<T extends object>(Node: ClassType<T>, name: string) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field() cursor!: string;
+    @Field(() => Node) node!: T;
+  }
+
+  @ObjectType(`${name}Connection`)
+  class ConnectionType {
+    @Field(() => [Edge]) edges!: Edge[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => Int, { description: 'Number of items matching the filter, across all pages' })
+    totalCount!: number;
+  }
+  return ConnectionType;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Walking backwards (last/before): the query runs in reverse order and the page is flipped back. */
+  backwards: boolean;
+  cursor: [unknown, string] | null;
+}
+
+export function pageRequest(args: ConnectionArgs): PageRequest {
+  if (args.first != null && args.last != null) throw badInput('Use either first or last, not both', 'first');
+  for (const [name, value] of [['first', args.first], ['last', args.last]] as const) {
+    if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) throw badInput(`${name} must be between 0 and ${MAX_PAGE_SIZE}`, name);
+  }
+  const backwards = args.last != null || (args.before != null && args.first == null);
+  const limit = (backwards ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
+  const raw = backwards ? args.before : args.after;
+  return { limit, backwards, cursor: raw ? decodeCursor(raw) : null };
+}
+
+export function encodeCursor(sortValue: unknown, id: string): string {
+  const value = sortValue instanceof Date ? { d: sortValue.toISOString() } : sortValue;
+  return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [unknown, string] {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') {
+      const value = parsed[0] && typeof parsed[0] === 'object' && 'd' in parsed[0] ? new Date((parsed[0] as { d: string }).d) : parsed[0];
+      return [value, parsed[1]];
+    }
+  } catch {
+    // fall through
+  }
+  throw badInput('cursor is not valid (use a cursor returned by this connection)', 'after');
+}
+
+/**
+ * Runs a keyset page: `fetch(where, limit + 1)` must return rows ordered by (sortValue, id) in the
+ * given direction; the extra row tells whether another page exists.
+ */
+export async function keysetPage<T>(
+  request: PageRequest,
+  sortValueOf: (row: T) => unknown,
+  idOf: (row: T) => string,
+  fetch: (cursor: [unknown, string] | null, reverse: boolean, limit: number) => Promise<T[]>,
+  count: () => Promise<number>,
+): Promise<ConnectionShape<T>> {
+  const rows = request.limit === 0 ? [] : await fetch(request.cursor, request.backwards, request.limit + 1);
+  const hasMore = rows.length > request.limit;
+  const page = rows.slice(0, request.limit);
+  if (request.backwards) page.reverse();
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(sortValueOf(node), idOf(node)) }));
+  let memo: Promise<number> | undefined;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: request.backwards ? request.cursor !== null : hasMore,
+      hasPreviousPage: request.backwards ? hasMore : request.cursor !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: () => (memo ??= count()),
+  };
+}
+
+/**
+ * The object a connection resolver returns. totalCount is a lazy thenable: GraphQL awaits it only when
+ * the query selects totalCount, so a COUNT(*) over millions of jobs runs only for clients that ask.
+ */
+export function asConnection<T>(shape: ConnectionShape<T>): { edges: EdgeShape<T>[]; pageInfo: PageInfo; totalCount: number } {
+  const lazyCount = { then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) => shape.totalCount().then(resolve, reject) };
+  return { edges: shape.edges, pageInfo: shape.pageInfo, totalCount: lazyCount as unknown as number };
+}
+
+function badInput(message: string, field: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', field } });
+}

@@ -1,0 +1,89 @@
+// Per-request DataLoaders: every nested field of a list resolves with one query per field, not one per
+// parent row (the N+1 problem). They go through the request's EntityManager, so they run inside the
+// tenant transaction and row-level security applies to them as to everything else.
+import DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Accessory } from '../entities/accessory.entity';
+import { Alert } from '../entities/alert.entity';
+import { Cartridge } from '../entities/cartridge.entity';
+import { Collector } from '../entities/collector.entity';
+import { Customer } from '../entities/customer.entity';
+import { MediaSource } from '../entities/media-source.entity';
+import { MediaType } from '../entities/media-type.entity';
+import { Printer } from '../entities/printer.entity';
+import { Printhead } from '../entities/printhead.entity';
+import { Site } from '../entities/site.entity';
+import { User } from '../entities/user.entity';
+import type { GraphQLContext } from './context';
+
+type EntityClass<T> = { new (...args: never[]): T };
+
+function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityClass<T>) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = await em().find(entity, { id: { $in: [...ids] } } as never);
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  });
+}
+
+function byPrinter<T extends { printer: Printer }>(em: () => EntityManager, entity: EntityClass<T>, extra: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'>) {
+  return new DataLoader<string, T[]>(async (printerIds) => {
+    const rows = await em().find(entity, { printer: { $in: [...printerIds] }, ...extra } as never, { orderBy: orderBy as never });
+    const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
+    for (const row of rows) groups.get(row.printer.id)?.push(row);
+    return printerIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+export function createLoaders(context: () => GraphQLContext) {
+  const em = () => context().em;
+  return {
+    customer: byId(em, Customer),
+    site: byId(em, Site),
+    collector: byId(em, Collector),
+    printer: byId(em, Printer),
+    user: byId(em, User),
+    cartridges: byPrinter(em, Cartridge, { removedAt: null }, { slot: 'asc', color: 'asc' }),
+    printheads: byPrinter(em, Printhead, { removedAt: null }, { slot: 'asc' }),
+    mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
+    accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
+    mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
+      const rows = await em().execute<{ printer_id: string; id: string; code: string; names: Record<string, string> }[]>(
+        `select pmt.printer_id, mt.id, mt.code, mt.names from printer_media_type pmt join media_type mt on mt.id = pmt.media_type_id
+         where pmt.printer_id = any(?::uuid[]) order by mt.code`,
+        [`{${printerIds.join(',')}}`],
+      );
+      const groups = new Map<string, MediaType[]>(printerIds.map((id) => [id, []]));
+      for (const row of rows) groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
+      return printerIds.map((id) => groups.get(id) ?? []);
+    }),
+    /** Open alerts per printer, newest first, at most `limit` each (key: "<printerId>|<limit>"). */
+    openAlerts: new DataLoader<string, Alert[]>(async (keys) => {
+      const parsed = keys.map((k) => {
+        const [printerId, limit] = k.split('|');
+        return { printerId: printerId!, limit: Number(limit) };
+      });
+      const maxLimit = Math.max(...parsed.map((p) => p.limit));
+      // One query for all printers: a window function keeps the newest N per printer.
+      const rows = await em().execute<{ id: string }[]>(
+        `select id from (
+           select id, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
+           from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED') ranked
+         where rn <= ?`,
+        [`{${parsed.map((p) => p.printerId).join(',')}}`, maxLimit],
+      );
+      const alerts = rows.length ? await em().find(Alert, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { raisedAt: 'desc', id: 'desc' } }) : [];
+      return parsed.map(({ printerId, limit }) => alerts.filter((a) => a.printer?.id === printerId).slice(0, limit));
+    }),
+    openAlertCount: new DataLoader<string, number>(async (printerIds) => {
+      const rows = await em().execute<{ printer_id: string; n: string }[]>(
+        `select printer_id, count(*) as n from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED' group by printer_id`,
+        [`{${printerIds.join(',')}}`],
+      );
+      const map = new Map(rows.map((r) => [r.printer_id, Number(r.n)]));
+      return printerIds.map((id) => map.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,39 @@
+// Every GraphQL operation runs in one transaction on the request's EntityManager, as the unprivileged
+// role plotmeter_app with the caller's tenant set (see the RowLevelSecurity migration): the database
+// itself hides other resellers' rows, so a resolver that forgets a filter still cannot leak them.
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLContext } from './context';
+
+export async function beginTenantTransaction(context: GraphQLContext): Promise<void> {
+  if (context.transactionOpen) return;
+  await context.em.begin();
+  context.transactionOpen = true;
+  const principal = context.principal;
+  await context.em.execute(`select set_config('role', 'plotmeter_app', true), set_config('plotmeter.reseller_id', ?, true), set_config('plotmeter.operator', ?, true)`, [
+    principal?.resellerId ?? '',
+    principal?.role === 'operator' ? 'on' : 'off',
+  ]);
+}
+
+export async function endTenantTransaction(context: GraphQLContext, commit: boolean): Promise<void> {
+  if (!context.transactionOpen) return;
+  context.transactionOpen = false;
+  if (commit) await context.em.commit();
+  else await context.em.rollback();
+}
+
+export const tenantTransactionPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async executionDidStart({ contextValue }) {
+        await beginTenantTransaction(contextValue);
+      },
+      async willSendResponse({ contextValue, response }) {
+        // A failed mutation leaves nothing behind; a query's partial errors cost nothing to commit.
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        const hasUnexpected = (errors ?? []).some((e) => !e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR');
+        await endTenantTransaction(contextValue, !hasUnexpected);
+      },
+    };
+  },
+};

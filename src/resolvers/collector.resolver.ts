@@ -1,0 +1,99 @@
+// Collectors: list with health, enrollment tokens, and the configuration the agent pulls.
+import { collectorConfigSchema, formatZodIssues, type CollectorConfig } from '@plotmeter/protocol';
+import { GraphQLError } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Collector } from '../entities/collector.entity';
+import { Printer } from '../entities/printer.entity';
+import { asConnection, Connection, ConnectionArgs, pageRequest } from '../graphql/connection';
+import type { GraphQLContext } from '../graphql/context';
+import { notFound } from '../graphql/errors';
+import { findPage } from '../graphql/find-page';
+import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
+import { createCollectorEnrollment } from '../services/devices';
+import { CollectorConfigType, CollectorEnrollmentType, CollectorFilter, CollectorHealthType, CollectorType, UpdateCollectorConfigInput } from '../schema/collector.type';
+import { CustomerType } from '../schema/customer.type';
+import { SortDirection } from '../schema/enums';
+
+export const CollectorConnection = Connection(CollectorType, 'Collector');
+
+@Resolver(() => CollectorType)
+export class CollectorResolver {
+  @Authorized()
+  @Query(() => CollectorConnection)
+  async collectors(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs, @Arg('filter', () => CollectorFilter, { nullable: true }) filter?: CollectorFilter) {
+    const where: Record<string, unknown> = { ...tenantScope(ctx), archivedAt: null };
+    if (filter?.customerId) where.customer = filter.customerId;
+    return asConnection(await findPage(ctx.em, Collector, where, 'enrolledAt', SortDirection.DESC, pageRequest(args)));
+  }
+
+  @Authorized()
+  @Query(() => CollectorType, { nullable: true })
+  async collector(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return ctx.em.findOne(Collector, { id, ...tenantScope(ctx) });
+  }
+
+  @FieldResolver(() => CustomerType)
+  customer(@Root() collector: Collector, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(collector.customer.id);
+  }
+
+  @FieldResolver(() => CollectorHealthType)
+  async health(@Root() collector: Collector, @Ctx() ctx: GraphQLContext): Promise<CollectorHealthType> {
+    const h = collector.health ?? {};
+    return {
+      lastReportAt: collector.lastReportAt ?? null,
+      lastSeenAt: collector.lastSeenAt ?? null,
+      lastPollAt: h.lastPollAt ?? null,
+      version: collector.version ?? null,
+      addressesScanned: h.addressesScanned ?? null,
+      printersFound: h.printersFound ?? null,
+      printersSeen: await ctx.em.count(Printer, { collector: collector.id, archivedAt: null }),
+      errors: (h.errors ?? []).map((e) => ({ at: e.at, message: e.message, address: e.address ?? null })),
+    };
+  }
+
+  @FieldResolver(() => CollectorConfigType)
+  config(@Root() collector: Collector): CollectorConfigType {
+    const c = collector.config;
+    return {
+      ipRanges: c.ipRanges,
+      pollIntervalMinutes: c.pollIntervalMinutes,
+      proxy: c.proxy ? { url: c.proxy.url, username: c.proxy.username ?? null, hasPassword: Boolean(c.proxy.password) } : null,
+      supportedModels: [...c.supportedModels],
+      ports: { ...c.ports },
+    };
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => CollectorEnrollmentType, { description: 'A one-time token (valid 7 days) for plotmeter-collector enroll' })
+  async createCollectorEnrollment(@Ctx() ctx: GraphQLContext, @Arg('customerId', () => ID) customerId: string) {
+    return createCollectorEnrollment(ctx.em, ctx.principal!.actor, writeTenant(ctx), customerId);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => CollectorType, { description: 'The collector picks the new configuration up before its next upload' })
+  async updateCollectorConfig(@Ctx() ctx: GraphQLContext, @Arg('collectorId', () => ID) collectorId: string, @Arg('input') input: UpdateCollectorConfigInput) {
+    const collector = await ctx.em.findOne(Collector, { id: collectorId, reseller: writeTenant(ctx) });
+    if (!collector) throw notFound('collector');
+    const current = collector.config;
+    const merged: Record<string, unknown> = {
+      ...current,
+      ...(input.ipRanges != null ? { ipRanges: input.ipRanges } : {}),
+      ...(input.pollIntervalMinutes != null ? { pollIntervalMinutes: input.pollIntervalMinutes } : {}),
+      ...(input.supportedModels != null ? { supportedModels: input.supportedModels } : {}),
+      ...(input.ports != null ? { ports: { ...current.ports, ...Object.fromEntries(Object.entries(input.ports).filter(([, v]) => v != null)) } } : {}),
+      ...(input.clearProxy ? { proxy: null } : {}),
+      ...(input.proxy ? { proxy: { url: input.proxy.url, ...(input.proxy.username ? { username: input.proxy.username } : {}), ...(input.proxy.password ? { password: input.proxy.password } : {}) } } : {}),
+    };
+    const parsed = collectorConfigSchema.safeParse(merged);
+    if (!parsed.success) {
+      const errors = formatZodIssues(parsed.error);
+      throw new GraphQLError(`Invalid collector configuration: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+        extensions: { code: 'BAD_USER_INPUT', errors: errors.map((e) => ({ field: `input.${e.path}`, message: e.message })) },
+      });
+    }
+    collector.config = parsed.data as CollectorConfig;
+    await ctx.em.flush();
+    return collector;
+  }
+}

@@ -1,0 +1,205 @@
+// Printers: the fleet list with filters, one printer by id or serial, its components through
+// DataLoaders, and the device-credential mutations (register, rotate, revoke) and site assignment.
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Printer } from '../entities/printer.entity';
+import { Site } from '../entities/site.entity';
+import { ConnectionArgs, Connection, asConnection, pageRequest } from '../graphql/connection';
+import type { GraphQLContext } from '../graphql/context';
+import { badUserInput, notFound } from '../graphql/errors';
+import { findPage } from '../graphql/find-page';
+import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
+import { registerPrinter, revokePrinterCredential, rotatePrinterCredential } from '../services/devices';
+import { AlertType } from '../schema/alert.type';
+import { CollectorType } from '../schema/collector.type';
+import { CustomerType, SiteType } from '../schema/customer.type';
+import { PrinterOrderField, SortDirection } from '../schema/enums';
+import {
+  AccessoryType,
+  CartridgeType,
+  DeviceCredentialType,
+  LifetimeCountersType,
+  MediaSourceType,
+  MediaTypeType,
+  PrinterFilter,
+  PrinterOrder,
+  PrinterType,
+  PrintheadType,
+  RegisterPrinterInput,
+  RegisterPrinterPayload,
+  UpdatePrinterInput,
+} from '../schema/printer.type';
+import { escapeLike } from './customer.resolver';
+
+export const PrinterConnection = Connection(PrinterType, 'Printer');
+export const AlertConnection = Connection(AlertType, 'Alert');
+
+@Resolver(() => PrinterType)
+export class PrinterResolver {
+  @Authorized()
+  @Query(() => PrinterConnection)
+  async printers(
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('filter', () => PrinterFilter, { nullable: true }) filter?: PrinterFilter,
+    @Arg('orderBy', () => PrinterOrder, { nullable: true }) orderBy?: PrinterOrder,
+  ) {
+    const scope = tenantScope(ctx);
+    const where: Record<string, unknown> = { ...scope, archivedAt: null };
+    const and: Record<string, unknown>[] = [];
+    if (filter?.customerId) where.customer = filter.customerId;
+    if (filter?.siteId) where.site = filter.siteId;
+    if (filter?.collectorId) where.collector = filter.collectorId;
+    if (filter?.engineState) where.engineState = filter.engineState;
+    if (filter?.connectionType) where.connectionType = filter.connectionType;
+    if (filter?.lastSeenBefore || filter?.lastSeenAfter) {
+      where.lastSeenAt = { ...(filter.lastSeenBefore ? { $lt: filter.lastSeenBefore } : {}), ...(filter.lastSeenAfter ? { $gte: filter.lastSeenAfter } : {}) };
+    }
+    if (filter?.model) {
+      const like = `%${escapeLike(filter.model)}%`;
+      and.push({ $or: [{ productName: { $ilike: like } }, { productNumber: { $ilike: like } }] });
+    }
+    if (filter?.search) {
+      const like = `%${escapeLike(filter.search)}%`;
+      and.push({ $or: [{ serialNumber: { $ilike: like } }, { displayName: { $ilike: like } }] });
+    }
+    if (filter?.hasOpenAlerts != null) {
+      const rows = await ctx.em.execute<{ printer_id: string }[]>(
+        `select distinct printer_id from alert where status <> 'RESOLVED' and printer_id is not null${scope.reseller ? ' and reseller_id = ?' : ''}`,
+        scope.reseller ? [scope.reseller] : [],
+      );
+      and.push({ id: { [filter.hasOpenAlerts ? '$in' : '$nin']: rows.map((r) => r.printer_id) } });
+    }
+    if (and.length) where.$and = and;
+    const field = orderBy?.field ?? PrinterOrderField.SERIAL_NUMBER;
+    return asConnection(await findPage(ctx.em, Printer, where, field, orderBy?.direction ?? SortDirection.ASC, pageRequest(args)));
+  }
+
+  @Authorized()
+  @Query(() => PrinterType, { nullable: true, description: 'Null when not found or not yours' })
+  async printer(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
+    if (!isUuid(id)) return null;
+    return ctx.em.findOne(Printer, { id, ...tenantScope(ctx) });
+  }
+
+  @Authorized()
+  @Query(() => PrinterType, { nullable: true, description: 'Null when not found or not yours' })
+  async printerBySerial(@Ctx() ctx: GraphQLContext, @Arg('serialNumber') serialNumber: string) {
+    return ctx.em.findOne(Printer, { serialNumber, ...tenantScope(ctx) });
+  }
+
+  @FieldResolver(() => [String])
+  statusReasons(@Root() printer: Printer): string[] {
+    return printer.statusReasons ?? [];
+  }
+
+  @FieldResolver(() => CustomerType)
+  customer(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(printer.customer.id);
+  }
+
+  @FieldResolver(() => SiteType, { nullable: true })
+  site(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return printer.site ? ctx.loaders.site.load(printer.site.id) : null;
+  }
+
+  @FieldResolver(() => CollectorType, { nullable: true })
+  collector(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return printer.collector ? ctx.loaders.collector.load(printer.collector.id) : null;
+  }
+
+  @FieldResolver(() => [CartridgeType], { description: 'Installed cartridges' })
+  cartridges(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.cartridges.load(printer.id);
+  }
+
+  @FieldResolver(() => [PrintheadType], { description: 'Installed printheads' })
+  printheads(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.printheads.load(printer.id);
+  }
+
+  @FieldResolver(() => [MediaSourceType])
+  mediaSources(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.mediaSources.load(printer.id);
+  }
+
+  @FieldResolver(() => [AccessoryType])
+  accessories(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.accessories.load(printer.id);
+  }
+
+  @FieldResolver(() => [MediaTypeType], { description: 'Media types the printer supports' })
+  supportedMediaTypes(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.mediaTypes.load(printer.id);
+  }
+
+  @FieldResolver(() => LifetimeCountersType)
+  lifetimeCounters(@Root() printer: Printer): LifetimeCountersType {
+    return {
+      jobs: printer.lifetimeJobs == null ? null : Number(printer.lifetimeJobs),
+      pages: printer.lifetimePages == null ? null : Number(printer.lifetimePages),
+      inkMl: printer.lifetimeInkMl ?? null,
+      mediaAreaM2: printer.lifetimeMediaAreaM2 ?? null,
+      scanAreaM2: printer.lifetimeScanAreaM2 ?? null,
+      at: printer.countersAt ?? null,
+    };
+  }
+
+  @FieldResolver(() => AlertConnection, { description: 'Alerts not yet resolved, newest first' })
+  async openAlerts(@Root() printer: Printer, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
+    if (first < 0 || first > 100) throw badUserInput('first must be between 0 and 100', 'first');
+    const alerts = await ctx.loaders.openAlerts.load(`${printer.id}|${first + 1}`);
+    const page = alerts.slice(0, first);
+    return {
+      edges: page.map((node) => ({ node, cursor: node.id })),
+      pageInfo: { hasNextPage: alerts.length > first, hasPreviousPage: false, startCursor: page[0]?.id ?? null, endCursor: page.at(-1)?.id ?? null },
+      totalCount: { then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) => ctx.loaders.openAlertCount.load(printer.id).then(resolve, reject) },
+    };
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => RegisterPrinterPayload, { description: 'Registers a direct-connect printer and returns its credential once' })
+  async registerPrinter(@Ctx() ctx: GraphQLContext, @Arg('input') input: RegisterPrinterInput) {
+    return registerPrinter(ctx.em, ctx.services.secrets, ctx.principal!.actor, writeTenant(ctx), input);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => DeviceCredentialType, { description: 'New secret; the previous one stays valid for 24 hours' })
+  async rotatePrinterCredential(@Ctx() ctx: GraphQLContext, @Arg('printerId', () => ID) printerId: string) {
+    const { credential, previousValidUntil } = await rotatePrinterCredential(ctx.em, ctx.services.secrets, ctx.principal!.actor, writeTenant(ctx), printerId);
+    return { ...credential, previousValidUntil };
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => [String], { description: 'Revokes every credential of the printer at once; returns the revoked key ids' })
+  async revokePrinterCredential(@Ctx() ctx: GraphQLContext, @Arg('printerId', () => ID) printerId: string) {
+    return revokePrinterCredential(ctx.em, ctx.principal!.actor, writeTenant(ctx), printerId);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => PrinterType)
+  async updatePrinter(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdatePrinterInput) {
+    const resellerId = writeTenant(ctx);
+    const printer = await ctx.em.findOne(Printer, { id, reseller: resellerId });
+    if (!printer) throw notFound('printer');
+    if (input.displayName !== undefined) {
+      const name = input.displayName?.trim() || null;
+      if (name && name.length > 200) throw badUserInput('displayName must be at most 200 characters', 'displayName');
+      printer.displayName = name;
+    }
+    if (input.siteId !== undefined) {
+      if (input.siteId === null) printer.site = null;
+      else {
+        const site = await ctx.em.findOne(Site, { id: input.siteId, reseller: resellerId, archivedAt: null });
+        if (!site) throw notFound('site');
+        if (site.customer.id !== printer.customer.id) throw badUserInput("the site belongs to another customer than the printer", 'siteId');
+        printer.site = site;
+      }
+    }
+    await ctx.em.flush();
+    return printer;
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
