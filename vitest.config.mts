@@ -19,6 +19,9 @@ export default defineConfig({
   resolve: {
     alias: {
       '@plotmeter/protocol': here('./protocol/src/index.ts'),
+      // One graphql instance: type-graphql loads the CommonJS build, so tests must not get the .mjs one
+      // ("Cannot use GraphQLObjectType from another module or realm").
+      graphql: here('./node_modules/graphql/index.js'),
     },
   },
   test: {
