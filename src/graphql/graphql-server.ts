@@ -27,7 +27,12 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
     schema,
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: !production,
-    csrfPrevention: true,
+    // Apollo's defaults plus Authorization: it is not CORS-safelisted, so a browser only sends it after a
+    // preflight, and a bearer header is our only credential (no cookies), so such a request is no CSRF.
+    // This lets API-key clients use GET without Apollo's custom header (docs/graphql-http-audit.md).
+    csrfPrevention: {
+      requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'],
+    },
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), tenantTransactionPlugin],
   });
   await apollo.start();
