@@ -1,6 +1,7 @@
-// One priced meter of a contract: unit price, included allowance, tiers and minimum commitment.
-// Prices and quantities are numeric (exact decimals); see docs/billing.md for the rules.
-import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+// One priced meter of a contract: unit price or tiers, included allowance, minimum commitment, and
+// whether the quantity comes from counters or from jobs. Prices are minor units per unit as exact
+// decimals (numeric / decimal strings); see docs/billing.md for the rules.
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
 import { optionalText } from './base';
@@ -18,28 +19,36 @@ export const METERS = [
 ] as const;
 export type Meter = (typeof METERS)[number];
 
+export const QUANTITY_BASES = ['COUNTERS', 'JOBS'] as const;
+export type QuantityBasisValue = (typeof QUANTITY_BASES)[number];
+
 export interface PriceTier {
-  /** Upper bound of the tier (exclusive of the next), null for the last tier. Decimal string. */
+  /** Inclusive upper bound of billable quantity, decimal string; null on the last (unbounded) tier. */
   upTo: string | null;
-  unitPrice: string;
+  /** Minor units per unit, decimal string with up to six decimals. */
+  unitPriceMinor: string;
 }
 
 @Entity({ tableName: 'price_line' })
+@Index({ properties: ['contract', 'position'] })
 export class PriceLine {
   @PrimaryKey({ type: 'uuid' }) id: Opt<string> = uuidv7();
   @ManyToOne(() => Reseller) reseller!: Reseller;
   @ManyToOne(() => Contract) contract!: Contract;
+  /** Order of the line on statements. */
+  @Property({ type: 'smallint' }) position!: number;
+  @Property(optionalText()) description?: string | null;
   @Enum({ items: [...METERS] }) meter!: Meter;
   /** Restricts media meters to one media type or application category. */
   @Property(optionalText()) mediaType?: string | null;
   @Property(optionalText()) applicationCategory?: string | null;
-  /** Price per unit in the contract currency (major units, exact decimal). */
-  @Property({ type: 'decimal', columnType: 'numeric(20,6)' }) unitPrice!: string;
-  @Property({ type: 'decimal', columnType: 'numeric(20,6)' }) includedQuantity: Opt<string> = '0';
+  @Enum({ items: [...QUANTITY_BASES], default: 'COUNTERS' }) basis: Opt<QuantityBasisValue> = 'COUNTERS';
+  /** Minor units per unit when the line has no tiers (exact decimal). */
+  @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) unitPriceMinor?: string | null;
+  /** Included quantity per period, free of charge. */
+  @Property({ type: 'decimal', columnType: 'numeric(20,6)' }) allowance: Opt<string> = '0';
   @Property({ type: 'jsonb' }) tiers: Opt<PriceTier[]> = [];
   @Enum({ items: ['GRADUATED', 'VOLUME'] }) tierMode: Opt<'GRADUATED' | 'VOLUME'> = 'GRADUATED';
-  /** Minimum charge per period in minor units; the difference is billed as a true-up. */
-  @Property({ type: 'bigint', nullable: true }) minimumChargeMinor?: string | null;
-  /** Extra percent charged on non-OEM ink (INK_NON_OEM_ML lines). */
-  @Property({ type: 'decimal', columnType: 'numeric(9,4)', nullable: true }) surchargePercent?: string | null;
+  /** Minimum charge per period in minor units; the shortfall is billed as a true-up. */
+  @Property({ type: 'bigint', nullable: true }) minimumCommitmentMinor?: string | null;
 }
