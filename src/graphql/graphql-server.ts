@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { authenticate, bearerCredential } from '../auth/authenticate';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
+import { queryLimitsPlugin } from './limits';
 import { tenantTransactionPlugin } from './tenant-transaction';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -33,7 +34,9 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
     csrfPrevention: {
       requestHeaders: ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'],
     },
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), tenantTransactionPlugin],
+    // Production hides schema details ("Did you mean ...?" suggestions) from clients.
+    hideSchemaDetailsFromClientErrors: production,
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(), tenantTransactionPlugin],
   });
   await apollo.start();
 
