@@ -1,0 +1,438 @@
+// `npm run bench:ingest`: how many realistic reports the ingest role accepts per second, and how many
+// job rows per second the worker role persists, each next to a baseline measured in the same run (a
+// bare Fastify route; a plain COPY of the same rows). Prints a table; with --write-docs it also
+// rewrites the generated block of docs/performance.md. See docs/performance.md "## Ingest" for the method.
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { startApp, type RunningApp } from '../src/app';
+import { loadConfig, type Config } from '../src/config';
+import { queueOptions } from '../src/jobs/queues';
+import { closeServices, initServices } from '../src/services/app-services';
+import { startBareServer, type BareServer } from './support/bare-server';
+import { BENCH_JOBS_PER_REPORT } from './support/bench-report';
+import {
+  REDIS_URL,
+  REPO_ROOT,
+  benchRedisPrefix,
+  clearRedisPrefix,
+  createBenchDatabase,
+  ensureServices,
+  type BenchDatabase,
+} from './support/bench-env';
+import { type BenchFleet, createFleet } from './support/fleet';
+import { LoadGenerator } from './support/load-generator';
+import type { PhaseResult } from './support/load-messages';
+import { copyBaseline, countPersisted, enqueueReports, waitForDrain } from './support/persistence';
+import {
+  consoleTable,
+  markdownTable,
+  passes,
+  type ResultRow,
+  writeDocsBlock,
+} from './support/results-report';
+
+const TARGET_REPORTS_PER_SECOND = 2_000;
+const TARGET_PERSIST_SHARE_OF_COPY = 0.25;
+
+interface Options {
+  printers: number;
+  concurrency: number;
+  durationMs: number;
+  bodies: number;
+  warmup: number;
+  persistReports: number;
+  workerConcurrency: number;
+  /** Which halves to run: both (the default), or one of them alone for profiling. */
+  phases: 'all' | 'ingest' | 'persist';
+  writeDocs: boolean;
+  keep: boolean;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`--${name} must be a positive integer; got "${value}"`);
+  return n;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      printers: { type: 'string' },
+      concurrency: { type: 'string' },
+      seconds: { type: 'string' },
+      bodies: { type: 'string' },
+      warmup: { type: 'string' },
+      'persist-reports': { type: 'string' },
+      'worker-concurrency': { type: 'string' },
+      phases: { type: 'string', default: 'all' },
+      'write-docs': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const options: Options = {
+    printers: positiveInt('printers', values.printers, 200),
+    concurrency: positiveInt('concurrency', values.concurrency, 64),
+    durationMs: positiveInt('seconds', values.seconds, 10) * 1000,
+    bodies: positiveInt('bodies', values.bodies, 25_000),
+    warmup: positiveInt('warmup', values.warmup, 3_000),
+    persistReports: positiveInt('persist-reports', values['persist-reports'], 2_000),
+    workerConcurrency: positiveInt('worker-concurrency', values['worker-concurrency'], 4),
+    phases: parsePhases(values.phases),
+    writeDocs: values['write-docs'] ?? false,
+    keep: values.keep ?? false,
+  };
+  if (options.warmup >= options.bodies) throw new RangeError('--warmup must be smaller than --bodies');
+  if (options.writeDocs && options.phases !== 'all') throw new RangeError('--write-docs needs --phases all');
+  return options;
+}
+
+function parsePhases(value: string | undefined): Options['phases'] {
+  if (value === undefined || value === 'all' || value === 'ingest' || value === 'persist')
+    return value ?? 'all';
+  throw new RangeError(`--phases must be all, ingest or persist; got "${value}"`);
+}
+
+function log(line: string): void {
+  console.log(`[bench:ingest] ${line}`);
+}
+
+function benchConfig(db: BenchDatabase, prefix: string, workerConcurrency: number): Config {
+  return loadConfig(
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      PLOTMETER_SECRET_KEY: randomBytes(48).toString('base64'),
+      // The benchmark measures throughput, not the per-printer limit (200 printers at 2,000/s is 600
+      // requests per printer and minute).
+      INGEST_RATE_LIMIT_PER_MINUTE: String(1_000_000_000),
+      WORKER_CONCURRENCY: String(workerConcurrency),
+    },
+    { requireSecretKey: true },
+  );
+}
+
+function describePhase(result: PhaseResult): string {
+  const failures = Object.entries(result.failures)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(', ');
+  return (
+    `${result.label}: ${result.accepted}/${result.sent} accepted in ${(result.elapsedMs / 1000).toFixed(2)} s ` +
+    `= ${Math.round(result.acceptedPerSecond)}/s; latency p50 ${result.latencyMs.p50.toFixed(1)} ms, ` +
+    `p99 ${result.latencyMs.p99.toFixed(1)} ms; signing ${Math.round(result.signMs)} ms before the clock` +
+    (failures ? `; FAILURES ${failures} (first: ${result.firstFailure})` : '') +
+    (result.duplicates ? `; ${result.duplicates} DUPLICATES` : '')
+  );
+}
+
+async function serverVersions(databaseUrl: string): Promise<{ postgres: string; redis: string }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const { rows } = await client.query<{ v: string }>(`select current_setting('server_version') as v`);
+    const info = await redis.info('server');
+    return { postgres: rows[0]!.v, redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown' };
+  } finally {
+    await client.end();
+    redis.disconnect();
+  }
+}
+
+interface IngestFigures {
+  real: PhaseResult;
+  bare: PhaseResult;
+  avgGzipBytes: number;
+  avgJsonBytes: number;
+  /** 1-minute load average right after the measured phase: other work on the machine shows here. */
+  loadAfter: number;
+}
+
+/** Registers the fleet through a short-lived set of services, before any measured role starts. */
+async function setUpFleet(options: Options, config: Config): Promise<BenchFleet> {
+  log(`registering ${options.printers} direct printers`);
+  const services = await initServices(config);
+  try {
+    return await createFleet(services.orm.em, services.secrets, options.printers);
+  } finally {
+    await closeServices(services);
+  }
+}
+
+async function measureIngest(options: Options, config: Config, fleet: BenchFleet): Promise<IngestFigures> {
+  let ingest: RunningApp | null = null;
+  let bare: BareServer | null = null;
+  let generator: LoadGenerator | null = null;
+  try {
+    ingest = await startApp(config, ['ingest']);
+    bare = await startBareServer();
+    log(`ingest role on ${ingest.url}, bare Fastify on ${bare.origin}`);
+
+    log(
+      `building ${options.bodies} signed-at-send gzip reports (${BENCH_JOBS_PER_REPORT} jobs each) in the load worker`,
+    );
+    const started = await LoadGenerator.start({
+      credentials: fleet.printers,
+      bodies: options.bodies,
+      jobsPerReport: BENCH_JOBS_PER_REPORT,
+      seedOffset: 0,
+    });
+    generator = started.generator;
+    const { ready } = started;
+    log(
+      `bodies ready in ${(ready.buildMs / 1000).toFixed(1)} s: ${ready.avgJsonBytes} B JSON, ${ready.avgGzipBytes} B gzip on average`,
+    );
+
+    const common = { path: '/ingest/v1/reports', concurrency: options.concurrency };
+    // Warm-up: JIT, connection pools, and the credential cache of every printer.
+    log(
+      describePhase(
+        await generator.run({
+          ...common,
+          label: 'warm-up ingest',
+          origin: ingest.url!,
+          durationMs: 60_000,
+          startIndex: 0,
+          maxRequests: options.warmup,
+          cycle: false,
+        }),
+      ),
+    );
+    log(
+      describePhase(
+        await generator.run({
+          ...common,
+          label: 'warm-up bare',
+          origin: bare.origin,
+          durationMs: 2_000,
+          startIndex: 0,
+          maxRequests: 1e9,
+          cycle: true,
+        }),
+      ),
+    );
+
+    const bareResult = await generator.run({
+      ...common,
+      label: 'bare Fastify',
+      origin: bare.origin,
+      durationMs: options.durationMs,
+      startIndex: 0,
+      maxRequests: 1e9,
+      cycle: true,
+    });
+    log(describePhase(bareResult));
+    const real = await generator.run({
+      ...common,
+      label: 'ingest',
+      origin: ingest.url!,
+      durationMs: options.durationMs,
+      startIndex: options.warmup,
+      maxRequests: options.bodies - options.warmup,
+      cycle: false,
+    });
+    const loadAfter = os.loadavg()[0]!;
+    log(`${describePhase(real)}; load average ${loadAfter.toFixed(2)}`);
+    if (real.sent === options.bodies - options.warmup && real.elapsedMs < options.durationMs * 0.9) {
+      log(
+        `note: the ingest phase ran out of bodies after ${(real.elapsedMs / 1000).toFixed(1)} s; raise --bodies for a full ${options.durationMs / 1000} s`,
+      );
+    }
+    return {
+      real,
+      bare: bareResult,
+      avgGzipBytes: ready.avgGzipBytes,
+      avgJsonBytes: ready.avgJsonBytes,
+      loadAfter,
+    };
+  } finally {
+    await generator?.stop();
+    await bare?.close();
+    await ingest?.stop();
+  }
+}
+
+interface PersistFigures {
+  reports: number;
+  jobRows: number;
+  elapsedMs: number;
+  copy: { rows: number; elapsedMs: number; bytes: number };
+  loadAfter: number;
+}
+
+async function measurePersistence(
+  options: Options,
+  config: Config,
+  db: BenchDatabase,
+  fleet: BenchFleet,
+): Promise<PersistFigures> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('reports', queueOptions(connection, config.REDIS_PREFIX));
+  let worker: RunningApp | null = null;
+  try {
+    log(`queueing ${options.persistReports} reports for the worker role`);
+    const queued = await enqueueReports(queue, fleet, {
+      count: options.persistReports,
+      jobsPerReport: BENCH_JOBS_PER_REPORT,
+      seedOffset: 1_000_000,
+    });
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query('checkpoint');
+    await admin.end();
+
+    log(
+      `starting the worker role (WORKER_CONCURRENCY ${options.workerConcurrency}); draining ${queued.jobRows} job rows`,
+    );
+    worker = await startApp(config, ['worker']);
+    const drained = await waitForDrain(queue, queued.reports, 15 * 60_000);
+    const loadAfter = os.loadavg()[0]!;
+    await worker.stop();
+    worker = null;
+
+    const stored = await countPersisted(db.url, fleet.resellerId);
+    if (stored.rawReports !== queued.reports || stored.jobRows !== queued.jobRows) {
+      throw new Error(
+        `persisted ${stored.rawReports} reports / ${stored.jobRows} job rows; expected ${queued.reports} / ${queued.jobRows}`,
+      );
+    }
+    log(
+      `persisted ${stored.jobRows} job rows of ${stored.rawReports} reports in ${(drained.elapsedMs / 1000).toFixed(2)} s; load average ${loadAfter.toFixed(2)}`,
+    );
+
+    const copy = await copyBaseline(db.url, fleet.resellerId);
+    if (copy.rows !== stored.jobRows)
+      throw new Error(`COPY baseline stored ${copy.rows} rows; expected ${stored.jobRows}`);
+    log(
+      `COPY baseline: ${copy.rows} rows (${Math.round(copy.bytes / 1024)} KiB of COPY text) in ${(copy.elapsedMs / 1000).toFixed(2)} s`,
+    );
+    return {
+      reports: queued.reports,
+      jobRows: stored.jobRows,
+      elapsedMs: drained.elapsedMs,
+      copy,
+      loadAfter,
+    };
+  } finally {
+    await worker?.stop();
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+function ingestRow(ingest: IngestFigures): ResultRow {
+  return {
+    metric: `accepted reports/s (POST /ingest/v1/reports, ${BENCH_JOBS_PER_REPORT} jobs, gzip)`,
+    value: ingest.real.acceptedPerSecond,
+    unit: '/s',
+    baselineLabel: 'bare Fastify route',
+    baseline: ingest.bare.acceptedPerSecond,
+    minValue: TARGET_REPORTS_PER_SECOND,
+    minRatio: null,
+  };
+}
+
+function persistRow(persist: PersistFigures): ResultRow {
+  return {
+    metric: 'persisted job rows/s (queue → PostgreSQL)',
+    value: persist.jobRows / (persist.elapsedMs / 1000),
+    unit: 'rows/s',
+    baselineLabel: 'plain COPY of the same rows',
+    baseline: persist.copy.rows / (persist.copy.elapsedMs / 1000),
+    minValue: null,
+    minRatio: TARGET_PERSIST_SHARE_OF_COPY,
+  };
+}
+
+function docsMarkdown(
+  options: Options,
+  rows: ResultRow[],
+  ingest: IngestFigures,
+  persist: PersistFigures,
+  versions: { postgres: string; redis: string },
+  loadBefore: number,
+): string {
+  const cpus = os.cpus();
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  return [
+    `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node.js ${process.version}, PostgreSQL ${versions.postgres}, Redis ${versions.redis}; ` +
+      `1-minute load average ${loadBefore.toFixed(2)} before the run, ${ingest.loadAfter.toFixed(2)} after the ingest phase, ` +
+      `${persist.loadAfter.toFixed(2)} after persistence (the bench alone keeps about 3 threads runnable; more means other work shared the cores).`,
+    '',
+    markdownTable(rows),
+    '',
+    `- Reports: ${options.printers} direct printers, ${BENCH_JOBS_PER_REPORT} jobs per report, ${ingest.avgJsonBytes} B JSON / ${ingest.avgGzipBytes} B gzip on average; ` +
+      `${options.concurrency} requests in flight over keep-alive HTTP/1.1 for ${options.durationMs / 1000} s per phase, after ${options.warmup} warm-up reports.`,
+    `- Ingest: ${ingest.real.accepted.toLocaleString('en-US')} of ${ingest.real.sent.toLocaleString('en-US')} accepted in ${(ingest.real.elapsedMs / 1000).toFixed(1)} s, ` +
+      `latency p50 ${ms(ingest.real.latencyMs.p50)}, p95 ${ms(ingest.real.latencyMs.p95)}, p99 ${ms(ingest.real.latencyMs.p99)}. ` +
+      `Bare route: p50 ${ms(ingest.bare.latencyMs.p50)}, p99 ${ms(ingest.bare.latencyMs.p99)}.`,
+    `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
+      `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}); ` +
+      `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s.`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  ensureServices();
+  const loadBefore = os.loadavg()[0]!;
+  if (loadBefore > 1)
+    log(
+      `warning: load average is ${loadBefore.toFixed(2)} before the run; other work on this machine skews the figures`,
+    );
+
+  const db = await createBenchDatabase();
+  const prefix = benchRedisPrefix();
+  log(`database ${db.name}, Redis prefix ${prefix}`);
+  try {
+    const config = benchConfig(db, prefix, options.workerConcurrency);
+    const fleet = await setUpFleet(options, config);
+    const rows: ResultRow[] = [];
+    let ingest: IngestFigures | null = null;
+    let persist: PersistFigures | null = null;
+    if (options.phases !== 'persist') {
+      ingest = await measureIngest(options, config, fleet);
+      rows.push(ingestRow(ingest));
+      // The ingest phase left tens of thousands of queued reports; the persistence phase starts empty.
+      await clearRedisPrefix(prefix);
+    }
+    if (options.phases !== 'ingest') {
+      persist = await measurePersistence(options, config, db, fleet);
+      rows.push(persistRow(persist));
+    }
+    console.log(`\n${consoleTable(rows)}\n`);
+    if (ingest && persist) {
+      const markdown = docsMarkdown(options, rows, ingest, persist, await serverVersions(db.url), loadBefore);
+      if (options.writeDocs) {
+        writeDocsBlock(path.join(REPO_ROOT, 'docs/performance.md'), markdown);
+        log('docs/performance.md updated');
+      } else {
+        console.log(markdown);
+      }
+    }
+    if (!rows.every(passes)) process.exitCode = 1;
+  } finally {
+    await clearRedisPrefix(prefix);
+    if (options.keep) log(`kept database ${db.name}`);
+    else await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
