@@ -35,5 +35,8 @@ export async function authenticate(
   }
   const payload = secrets.verifyToken<AccessTokenPayload>(credential);
   if (!payload || payload.typ !== 'access' || payload.exp * 1000 <= now.getTime()) return null;
-  return { actor: `user:${payload.sub}`, role: payload.role, resellerId: payload.rid };
+  // One primary-key lookup per request so that disabling a user takes effect at once, not at expiry.
+  const rows = await em.getConnection().execute<{ role: Principal['role']; disabled_at: Date | null }[]>(`select role, disabled_at from app_user where id = ?`, [payload.sub]);
+  if (!rows[0] || rows[0].disabled_at) return null;
+  return { actor: `user:${payload.sub}`, role: rows[0].role, resellerId: payload.rid };
 }

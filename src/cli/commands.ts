@@ -9,6 +9,8 @@ import { initOrm, migrate } from '../db/orm';
 import { buildGraphQLSchema } from '../graphql/build-schema';
 import { listFailedReports, replayReports } from '../services/replay';
 import { createResellerWithAdminKey } from '../services/resellers';
+import { issueApiKey } from '../services/api-keys';
+import { AuditEvent } from '../entities/audit-event.entity';
 
 export const USAGE = `Plotmeter — pay-per-use portal for large-format printer fleets
 
@@ -19,6 +21,9 @@ Commands:
   migrate                                  apply database migrations (idempotent)
   admin create-reseller --name NAME [--json]
                                            create a reseller and print its first admin API key
+  admin create-operator --name NAME [--json]
+                                           create a platform operator API key (reads across resellers,
+                                           every read audited)
   admin failed-reports [--json]            list reports that exhausted their retries
   admin replay-reports --since ISO         re-run archived reports received since ISO (idempotent)
   emit-schema [--out FILE]                 print the GraphQL schema (SDL)
@@ -93,6 +98,15 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
         else console.log(`Reseller ${reseller.name} (${reseller.id})\nAdmin API key (shown once): ${apiKey}`);
         return;
       }
+      case 'create-operator': {
+        if (!values.name) throw new UsageError('admin create-operator needs --name NAME');
+        const { apiKey, key } = issueApiKey(em, { resellerId: null, name: values.name, role: 'operator' });
+        em.create(AuditEvent, { actor: 'system:cli', action: 'operator.create', targetType: 'ApiKey', targetId: apiKey.id, details: { name: values.name } });
+        await em.flush();
+        if (values.json) console.log(JSON.stringify({ apiKeyId: apiKey.id, apiKey: key }));
+        else console.log(`Operator key "${values.name}" (${apiKey.id}), shown once: ${key}`);
+        return;
+      }
       case 'failed-reports': {
         const rows = await listFailedReports(em);
         if (values.json) console.log(JSON.stringify(rows));
@@ -107,7 +121,7 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
         return;
       }
       default:
-        throw new UsageError(`unknown admin command "${sub ?? ''}"; try create-reseller, failed-reports or replay-reports`);
+        throw new UsageError(`unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports or replay-reports`);
     }
   } finally {
     await orm.close(true);

@@ -274,8 +274,9 @@ export interface ReportUsageCounters {
   totalInkMl?: number | null;
   totalMediaAreaM2?: number | null;
   scan?: { totalAreaM2?: number | null; scanAreaM2?: number | null; copyAreaM2?: number | null } | null;
-  inkByCartridgeType?: readonly { productNumber: string; totalMl: number; oemMl: number; nonOemMl: number }[];
-  mediaByType?: readonly { mediaType: string; areaM2: number }[];
+  /** Report v1 allows null (unknown) for each number; unknown stays null here, never 0. */
+  inkByCartridgeType?: readonly { productNumber: string; totalMl: number | null; oemMl: number | null; nonOemMl: number | null }[];
+  mediaByType?: readonly { mediaType: string; areaM2: number | null }[];
 }
 
 /**
@@ -294,10 +295,10 @@ export function countersFromUsage(usage: ReportUsageCounters): Record<string, nu
     copyAreaM2: usage.scan?.copyAreaM2 ?? null,
   };
   for (const ink of usage.inkByCartridgeType ?? []) {
-    set[`inkMl:${ink.productNumber}`] = ink.totalMl;
-    set[`nonOemInkMl:${ink.productNumber}`] = ink.nonOemMl;
+    set[`inkMl:${ink.productNumber}`] = ink.totalMl ?? null;
+    set[`nonOemInkMl:${ink.productNumber}`] = ink.nonOemMl ?? null;
   }
-  for (const media of usage.mediaByType ?? []) set[`mediaAreaM2:${media.mediaType}`] = media.areaM2;
+  for (const media of usage.mediaByType ?? []) set[`mediaAreaM2:${media.mediaType}`] = media.areaM2 ?? null;
   for (const [field, value] of Object.entries(set)) assertCounterValue(value, `usage.${field}`);
   return set;
 }

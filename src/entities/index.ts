@@ -22,6 +22,7 @@ import { PrinterMediaType } from './printer-media-type.entity';
 import { Printer } from './printer.entity';
 import { Printhead } from './printhead.entity';
 import { RawReport } from './raw-report.entity';
+import { RefreshToken } from './refresh-token.entity';
 import { Reseller } from './reseller.entity';
 import { Site } from './site.entity';
 import { UsageReading } from './usage-reading.entity';
@@ -33,12 +34,12 @@ export const entities = [
   Reseller, User, ApiKey, Customer, Site, Collector, CollectorEnrollment, DeviceCredential, Printer,
   Printhead, Cartridge, MediaSource, MediaType, PrinterMediaType, Accessory, UsageReading, PrinterJob,
   PrinterJobKey, Alert, Contract, ContractPrinter, PriceLine, BillingStatement, BillingStatementLine,
-  RawReport, FailedReport, AuditEvent, Webhook, WebhookDelivery,
+  RawReport, FailedReport, AuditEvent, Webhook, WebhookDelivery, RefreshToken,
 ];
 
 export {
   Accessory, Alert, ApiKey, AuditEvent, BillingStatement, BillingStatementLine, Cartridge, Collector,
   CollectorEnrollment, Contract, ContractPrinter, Customer, DeviceCredential, FailedReport, MediaSource,
   MediaType, PriceLine, Printer, PrinterJob, PrinterJobKey, PrinterMediaType, Printhead, RawReport,
-  Reseller, Site, UsageReading, User, Webhook, WebhookDelivery,
+  RefreshToken, Reseller, Site, UsageReading, User, Webhook, WebhookDelivery,
 };

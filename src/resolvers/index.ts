@@ -1,13 +1,19 @@
 // The explicit resolver registry handed to type-graphql's buildSchema.
 import type { NonEmptyArray } from 'type-graphql';
+import { AlertLifecycleResolver } from './alert-lifecycle.resolver';
+import { AlertSubscriptionResolver } from './alert-subscription.resolver';
 import { AlertResolver } from './alert.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
+import { AuthResolver } from './auth.resolver';
 import { CollectorResolver } from './collector.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
 import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
+import { OperatorResolver } from './operator.resolver';
 import { PrinterResolver } from './printer.resolver';
+import { WebhookResolver } from './webhook.resolver';
+import { UserResolver } from './user.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const resolvers: NonEmptyArray<Function> = [
@@ -18,6 +24,12 @@ export const resolvers: NonEmptyArray<Function> = [
   MediaTypeResolver,
   JobResolver,
   AlertResolver,
+  AlertLifecycleResolver,
+  AlertSubscriptionResolver,
+  WebhookResolver,
   CollectorResolver,
   ApiKeyResolver,
+  AuthResolver,
+  UserResolver,
+  OperatorResolver,
 ];
