@@ -183,16 +183,24 @@ async function upsertComponents(tx: EntityManager, resellerId: string, printerId
   const mediaTypes = lastByKey(entry.supportedMediaTypes ?? [], (m) => m.id).map((m) => ({ id: uuidv7(), code: m.id, names: m.names }));
   if (mediaTypes.length > 0) {
     // Names merge: a printer set to another language adds its locale without dropping the others.
+    // The catalogue is shared by the reseller's whole fleet, so only types that are new or gain names
+    // are written: an unconditional upsert row-locks every type until commit and serialises all
+    // concurrent report transactions of a reseller on these few rows (see docs/performance.md).
     await tx.execute(
-      `with upserted as (
+      `with input as (
+         select x.id, x.code, x.names from jsonb_to_recordset(?::jsonb) as x(id uuid, code text, names jsonb)),
+       existing as (
+         select m.id, m.code, m.names from media_type m join input i on i.code = m.code where m.reseller_id = ?),
+       upserted as (
          insert into media_type (id, reseller_id, code, names, updated_at)
-         select x.id, ?, x.code, x.names, now() from jsonb_to_recordset(?::jsonb) as x(id uuid, code text, names jsonb)
+         select i.id, ?, i.code, i.names, now() from input i left join existing e on e.code = i.code
+         where e.id is null or not (e.names @> i.names)
          on conflict (reseller_id, code) do update set names = "media_type"."names" || excluded.names, updated_at = now()
-         returning id)
+         returning id, code)
        insert into printer_media_type (printer_id, media_type_id, reseller_id, updated_at)
-       select ?, id, ?, now() from upserted
+       select ?, coalesce(u.id, e.id), ?, now() from input i left join upserted u on u.code = i.code left join existing e on e.code = i.code
        on conflict (printer_id, media_type_id) do update set updated_at = now()`,
-      [resellerId, json(mediaTypes), printerId, resellerId],
+      [json(mediaTypes), resellerId, resellerId, printerId, resellerId],
     );
   }
 }
