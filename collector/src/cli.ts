@@ -26,12 +26,14 @@ const USAGE = `plotmeter-collector ${COLLECTOR_VERSION}
 
 Usage:
   plotmeter-collector enroll --server URL --token TOKEN [--ca-file PEM] [--state-dir DIR]
-  plotmeter-collector run [--once] [--printer-ca-file PEM] [--state-dir DIR]
+  plotmeter-collector run [--once] [--printer-ca-file PEM] [--state-dir DIR] [--interval-seconds N]
   plotmeter-collector scan --range CIDR|FROM-TO [--range ...] [--json] [--printer-ca-file PEM]
                            [--ipp-port N] [--https-port N] [--http-port N] [--snmp-port N] [--community S]
   plotmeter-collector status [--json] [--state-dir DIR]
 
 State directory: --state-dir, else $PLOTMETER_COLLECTOR_STATE_DIR, else /var/lib/plotmeter-collector.
+--interval-seconds is for development and demos (simulated printers): it replaces the portal's poll
+interval and its 30-minute minimum.
 `;
 
 interface Io {
@@ -169,10 +171,22 @@ async function run(args: string[], io: Io): Promise<number> {
       once: { type: 'boolean' },
       'state-dir': { type: 'string' },
       'printer-ca-file': { type: 'string' },
+      'interval-seconds': { type: 'string' },
     },
     strict: true,
   });
   warnInsecureEnv(io);
+  const intervalSeconds =
+    values['interval-seconds'] === undefined ? null : Number(values['interval-seconds']);
+  if (
+    intervalSeconds !== null &&
+    !(Number.isInteger(intervalSeconds) && intervalSeconds >= 1 && intervalSeconds <= 86_400)
+  ) {
+    throw new OperatorError(
+      `--interval-seconds must be a whole number of seconds from 1 to 86400, got "${values['interval-seconds']}"`,
+      EXIT.usage,
+    );
+  }
   const stateDir = resolveStateDir(values['state-dir'], io.env);
   const { deps, close } = await prepareRun(stateDir, values['printer-ca-file'], io);
   try {
@@ -184,7 +198,12 @@ async function run(args: string[], io: Io): Promise<number> {
       io.out(
         `collector ${COLLECTOR_VERSION} running (${deps.client.proxyDescription}); state in ${stateDir}`,
       );
-      await runDaemon(deps, controller.signal);
+      if (intervalSeconds !== null) {
+        io.err(`warning: polling every ${intervalSeconds} s (--interval-seconds, for development only)`);
+      }
+      await runDaemon(deps, controller.signal, {
+        intervalMsOverride: intervalSeconds === null ? null : intervalSeconds * 1000,
+      });
       return EXIT.ok;
     }
     const result = await runCycle(deps);

@@ -1,6 +1,8 @@
 // The daemon loop behind `run`: a cycle every pollIntervalMinutes (from the portal's configuration,
 // never below 30 minutes), and in between, upload retries when the spool holds batches and their
-// backoff has expired. Stops cleanly on SIGINT/SIGTERM between steps.
+// backoff has expired. Stops cleanly on SIGINT/SIGTERM between steps. `intervalMsOverride` (the
+// `run --interval-seconds` development flag) replaces the interval and its floor, so the demo and
+// tests can watch a simulated fleet whose hours pass in seconds.
 import { loadState } from './config';
 import { runCycle, uploadPending, type CycleDeps } from './cycle';
 
@@ -19,7 +21,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function runDaemon(deps: CycleDeps, signal: AbortSignal): Promise<void> {
+export interface DaemonOptions {
+  /** Poll every this many milliseconds instead of the portal's pollIntervalMinutes (development only). */
+  intervalMsOverride?: number | null;
+}
+
+export async function runDaemon(
+  deps: CycleDeps,
+  signal: AbortSignal,
+  options: DaemonOptions = {},
+): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => undefined);
   while (!signal.aborted) {
@@ -30,7 +41,7 @@ export async function runDaemon(deps: CycleDeps, signal: AbortSignal): Promise<v
     }
     const state = await loadState(deps.stateDir);
     const minutes = Math.max(MIN_POLL_INTERVAL_MINUTES, state.config.pollIntervalMinutes);
-    const nextPollAt = now().getTime() + minutes * 60_000;
+    const nextPollAt = now().getTime() + (options.intervalMsOverride ?? minutes * 60_000);
     while (!signal.aborted && now().getTime() < nextPollAt) {
       const current = await loadState(deps.stateDir);
       const pending = (await deps.spool.stats()).entries;
