@@ -13,6 +13,7 @@ import { MeResolver } from './me.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { PrinterResolver } from './printer.resolver';
 import { WebhookResolver } from './webhook.resolver';
+import { PrinterUsageResolver, UsageSummaryResolver } from './usage.resolver';
 import { UserResolver } from './user.resolver';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -32,4 +33,6 @@ export const resolvers: NonEmptyArray<Function> = [
   AuthResolver,
   UserResolver,
   OperatorResolver,
+  PrinterUsageResolver,
+  UsageSummaryResolver,
 ];
