@@ -304,10 +304,15 @@ async function measurePersistence(
     worker = null;
 
     const stored = await countPersisted(db.url, fleet.resellerId);
-    if (stored.rawReports !== queued.reports || stored.jobRows !== queued.jobRows) {
-      throw new Error(
-        `persisted ${stored.rawReports} reports / ${stored.jobRows} job rows; expected ${queued.reports} / ${queued.jobRows}`,
-      );
+    const expected = {
+      rawReports: queued.reports,
+      jobRows: queued.jobRows,
+      // Every report carries the same media catalogue: one row per type, one link per printer and type.
+      mediaTypes: queued.mediaTypesPerReport,
+      printerMediaLinks: queued.mediaTypesPerReport * Math.min(fleet.printers.length, queued.reports),
+    };
+    if (JSON.stringify(stored) !== JSON.stringify(expected)) {
+      throw new Error(`persisted ${JSON.stringify(stored)}; expected ${JSON.stringify(expected)}`);
     }
     log(
       `persisted ${stored.jobRows} job rows of ${stored.rawReports} reports in ${(drained.elapsedMs / 1000).toFixed(2)} s; load average ${loadAfter.toFixed(2)}`,

@@ -19,10 +19,11 @@ export async function enqueueReports(
   queue: Queue,
   fleet: BenchFleet,
   options: { count: number; jobsPerReport: number; seedOffset: number },
-): Promise<{ reports: number; jobRows: number }> {
+): Promise<{ reports: number; jobRows: number; mediaTypesPerReport: number }> {
   const printers = fleet.printers.length;
   const sentAt = new Date().toISOString();
   let jobRows = 0;
+  let mediaTypesPerReport = 0;
   for (let start = 0; start < options.count; start += ENQUEUE_CHUNK) {
     const batch = [];
     for (let i = start; i < Math.min(options.count, start + ENQUEUE_CHUNK); i++) {
@@ -34,6 +35,7 @@ export async function enqueueReports(
         jobsPerReport: options.jobsPerReport,
       });
       jobRows += report.printers[0]!.jobs.length;
+      mediaTypesPerReport = report.printers[0]!.supportedMediaTypes?.length ?? 0;
       const data: PersistReportJobData = {
         receiptId: randomUUID(),
         sender: {
@@ -58,7 +60,7 @@ export async function enqueueReports(
     }
     await queue.addBulk(batch);
   }
-  return { reports: options.count, jobRows };
+  return { reports: options.count, jobRows, mediaTypesPerReport };
 }
 
 export interface DrainResult {
@@ -99,23 +101,32 @@ export async function waitForDrain(queue: Queue, expected: number, timeoutMs: nu
   return { completed: jobs.length, elapsedMs: lastFinish - firstStart };
 }
 
+export interface PersistedCounts {
+  rawReports: number;
+  jobRows: number;
+  mediaTypes: number;
+  printerMediaLinks: number;
+}
+
 /** Counts what the worker stored for the fleet's reseller, to prove the drain persisted everything. */
-export async function countPersisted(
-  databaseUrl: string,
-  resellerId: string,
-): Promise<{ rawReports: number; jobRows: number }> {
+export async function countPersisted(databaseUrl: string, resellerId: string): Promise<PersistedCounts> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const raw = await client.query<{ n: string }>(
-      `select count(*)::text as n from raw_report where reseller_id = $1`,
+    const { rows } = await client.query<Record<keyof PersistedCounts, string>>(
+      `select (select count(*) from raw_report where reseller_id = $1)::text as "rawReports",
+              (select count(*) from printer_job where reseller_id = $1)::text as "jobRows",
+              (select count(*) from media_type where reseller_id = $1)::text as "mediaTypes",
+              (select count(*) from printer_media_type where reseller_id = $1)::text as "printerMediaLinks"`,
       [resellerId],
     );
-    const jobs = await client.query<{ n: string }>(
-      `select count(*)::text as n from printer_job where reseller_id = $1`,
-      [resellerId],
-    );
-    return { rawReports: Number(raw.rows[0]!.n), jobRows: Number(jobs.rows[0]!.n) };
+    const row = rows[0]!;
+    return {
+      rawReports: Number(row.rawReports),
+      jobRows: Number(row.jobRows),
+      mediaTypes: Number(row.mediaTypes),
+      printerMediaLinks: Number(row.printerMediaLinks),
+    };
   } finally {
     await client.end();
   }
