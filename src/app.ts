@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
+import { registerExplorer } from './http/explorer.routes';
 import { registerHealthRoutes } from './http/health.routes';
 import { createHttpServer } from './http/server';
 import { registerIngestRoutes, type IngestRole } from './ingest/ingest.routes';
@@ -44,7 +45,10 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
     if (roles.includes('api') || roles.includes('ingest')) {
       http = createHttpServer(services);
       registerHealthRoutes(http, services, () => shuttingDown);
-      if (roles.includes('api')) graphql = await registerGraphQL(http, services, await buildGraphQLSchema());
+      if (roles.includes('api')) {
+        registerExplorer(http);
+        graphql = await registerGraphQL(http, services, await buildGraphQLSchema());
+      }
       if (roles.includes('ingest')) ingest = registerIngestRoutes(http, services);
     }
     if (roles.includes('worker')) worker = await startWorkers(services);

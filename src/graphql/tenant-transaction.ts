@@ -18,8 +18,17 @@ export async function beginTenantTransaction(context: GraphQLContext): Promise<v
 export async function endTenantTransaction(context: GraphQLContext, commit: boolean): Promise<void> {
   if (!context.transactionOpen) return;
   context.transactionOpen = false;
-  if (commit) await context.em.commit();
-  else await context.em.rollback();
+  const callbacks = context.afterCommit ?? [];
+  context.afterCommit = [];
+  if (!commit) return context.em.rollback();
+  await context.em.commit();
+  for (const callback of callbacks) await callback().catch((err) => context.services.log.error({ err }, 'after-commit callback failed'));
+}
+
+/** Runs `callback` after the operation's transaction commits (at once when none is open). */
+export async function afterCommit(context: GraphQLContext, callback: () => Promise<void>): Promise<void> {
+  if (!context.transactionOpen) return callback();
+  (context.afterCommit ??= []).push(callback);
 }
 
 export const tenantTransactionPlugin: ApolloServerPlugin<GraphQLContext> = {
