@@ -2,6 +2,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { resolvers } from '../resolvers';
+import { contextPubSubOnly } from '../services/pubsub';
 import { authChecker } from './auth-checker';
 import { audit, errorMapping } from './middlewares';
 
@@ -9,6 +10,6 @@ let cached: GraphQLSchema | undefined;
 
 export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
   // type-graphql's metadata is global, so one schema per process is both correct and cheap.
-  cached ??= await buildSchema({ resolvers, authChecker, validate: false, emitSchemaFile: false, globalMiddlewares: [errorMapping, audit] });
+  cached ??= await buildSchema({ resolvers, authChecker, validate: false, emitSchemaFile: false, globalMiddlewares: [errorMapping, audit], pubSub: contextPubSubOnly });
   return cached;
 }

@@ -14,6 +14,8 @@ export interface GraphQLContext {
   loaders: Loaders;
   /** Set while the tenant transaction (tenant-transaction.ts) is open. */
   transactionOpen?: boolean;
+  /** Run once the tenant transaction has committed (e.g. publishing alert changes); dropped on rollback. */
+  afterCommit?: Array<() => Promise<void>>;
 }
 
 export function createContext(services: AppServices, em: EntityManager, principal: Principal | null, requestId: string, ip?: string): GraphQLContext {

@@ -14,7 +14,7 @@ export interface AlertSubject {
 
 export const deviceDedupeKey = (alert: { code: string; component?: string | null }) => `device:${alert.code}:${alert.component ?? ''}`;
 
-/** Returns the ids of alerts that were raised or repeated (for live notification). */
+/** Returns the ids of alerts that were raised, repeated or cleared (for live notification after commit). */
 export async function upsertDeviceAlerts(tx: EntityManager, subject: AlertSubject, alerts: readonly DeviceAlertV1[]): Promise<string[]> {
   const touched: string[] = [];
   // Oldest first, so that "raised then cleared" within one batch ends resolved.
@@ -23,11 +23,12 @@ export async function upsertDeviceAlerts(tx: EntityManager, subject: AlertSubjec
     const dedupeKey = deviceDedupeKey(alert);
     const subjectKey = `printer:${subject.printerId}`;
     if (alert.cleared) {
-      await tx.execute(
+      const resolved = await tx.execute<{ id: string }[]>(
         `update alert set status = 'RESOLVED', resolved_at = ?, last_seen_at = greatest(last_seen_at, ?::timestamptz)
-         where subject_key = ? and dedupe_key = ? and status <> 'RESOLVED' and raised_at <= ?`,
+         where subject_key = ? and dedupe_key = ? and status <> 'RESOLVED' and raised_at <= ? returning id`,
         [alert.detectedAt, alert.detectedAt, subjectKey, dedupeKey, alert.detectedAt],
       );
+      touched.push(...resolved.map((r) => r.id));
       continue;
     }
     const rows = await tx.execute<{ id: string }[]>(

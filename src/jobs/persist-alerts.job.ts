@@ -4,12 +4,17 @@ import type { Job } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
+import { notifyAlertChanges } from '../services/alerts';
 import { upsertDeviceAlerts, upsertSystemAlert } from './device-alerts';
+import { resolveOfflineAlerts } from './offline-sweep.job';
 import type { PersistAlertsJobData } from './job-data';
 import { json } from './sql';
 
 export async function persistAlertsJob(job: Job<PersistAlertsJobData>, services: AppServices): Promise<{ duplicate: boolean; alertIds: string[] }> {
-  return persistAlerts(services.orm.em.fork(), job.data);
+  const result = await persistAlerts(services.orm.em.fork(), job.data);
+  // After commit: never announce an alert that rolled back.
+  await notifyAlertChanges(services, result.alertIds);
+  return result;
 }
 
 export async function persistAlerts(em: EntityManager, data: PersistAlertsJobData): Promise<{ duplicate: boolean; alertIds: string[] }> {
@@ -38,6 +43,7 @@ export async function persistAlerts(em: EntityManager, data: PersistAlertsJobDat
     );
     if (inserted.length === 0) return { duplicate: true, alertIds: [] };
     const alertIds = await upsertDeviceAlerts(tx, subject, data.batch.alerts);
+    alertIds.push(...(await resolveOfflineAlerts(tx, { printerIds: [printer.id] }, data.receivedAt)));
     const newest = data.batch.alerts.map((a) => a.detectedAt).sort().at(-1)!;
     await tx.execute(`update printer set last_seen_at = greatest(last_seen_at, ?::timestamptz) where id = ?`, [newest, printer.id]);
     return { duplicate: false, alertIds };

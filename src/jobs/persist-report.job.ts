@@ -8,7 +8,10 @@ import type { Job } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
+import { notifyAlertChanges } from '../services/alerts';
 import { upsertDeviceAlerts } from './device-alerts';
+import { evaluateRuleAlerts, loadPrinterState, loadThresholds } from './evaluate-rules';
+import { resolveOfflineAlerts } from './offline-sweep.job';
 import type { PersistReportJobData } from './job-data';
 import { json, lastByKey, setIfNewer } from './sql';
 
@@ -19,10 +22,16 @@ export interface PersistReportResult {
   skippedUnsupported: string[];
   jobsInserted: number;
   alertIds: string[];
+  /** Why alert rules were skipped or ran on defaults (invalid thresholds, stale report, invalid state). */
+  ruleNotes?: string[];
 }
 
 export async function persistReportJob(job: Job<PersistReportJobData>, services: AppServices): Promise<PersistReportResult> {
-  return persistReport(services.orm.em.fork(), job.data, services.config.supportedModels);
+  const result = await persistReport(services.orm.em.fork(), job.data, services.config.supportedModels);
+  if (result.ruleNotes?.length) services.log.warn({ receiptId: job.data.receiptId, notes: result.ruleNotes }, 'alert rules did not run normally');
+  // After commit: never announce an alert that rolled back.
+  await notifyAlertChanges(services, result.alertIds);
+  return result;
 }
 
 export async function persistReport(
@@ -54,18 +63,27 @@ export async function persistReport(
       collectorCustomerId = rows[0]!.customer_id;
     }
 
-    const result: PersistReportResult = { duplicate: false, rawReportId, printers: 0, skippedUnsupported: [], jobsInserted: 0, alertIds: [] };
+    const result: PersistReportResult = { duplicate: false, rawReportId, printers: 0, skippedUnsupported: [], jobsInserted: 0, alertIds: [], ruleNotes: [] };
+    const rules = await loadThresholds(tx, sender.resellerId);
+    if (rules.invalid) result.ruleNotes!.push(`reseller alert thresholds ignored: ${rules.invalid}`);
+    const seenPrinterIds: string[] = [];
     for (const entry of report.printers) {
       if (sender.kind === 'collector' && !isSupportedModel(entry.device.productName ?? entry.device.productNumber, supportedModels)) {
         result.skippedUnsupported.push(entry.device.serialNumber);
         continue;
       }
+      const previous = await loadPrinterState(tx, sender.resellerId, entry.device.serialNumber);
       const printer = await upsertPrinter(tx, data, entry, collectorCustomerId);
+      seenPrinterIds.push(printer.id);
       await upsertComponents(tx, sender.resellerId, printer.id, entry);
       await insertReading(tx, sender.resellerId, printer.id, rawReportId, entry);
       result.jobsInserted += await insertJobs(tx, sender.resellerId, printer, rawReportId, entry);
       const alerts = await upsertDeviceAlerts(tx, { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customerId }, entry.alerts);
       result.alertIds.push(...alerts);
+      const ruled = await evaluateRuleAlerts(tx, { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customerId }, previous, entry, rules.thresholds);
+      result.alertIds.push(...ruled.alertIds);
+      // A stale report (older than the stored state) is routine after a collector's spool replay; not a note.
+      if (ruled.skipped === 'invalid-state') result.ruleNotes!.push(`${entry.device.serialNumber}: rules skipped (${ruled.skipped}${ruled.error ? `: ${ruled.error}` : ''})`);
       result.printers += 1;
     }
 
@@ -78,6 +96,7 @@ export async function persistReport(
         [data.receivedAt, data.receivedAt, health?.version ?? report.source.softwareVersion ?? null, health?.hostname ?? report.source.hostname ?? null, health ? json(health) : null, sender.collectorId, sender.resellerId],
       );
     }
+    result.alertIds.push(...(await resolveOfflineAlerts(tx, { printerIds: seenPrinterIds, collectorId: sender.collectorId }, data.receivedAt)));
     if (result.skippedUnsupported.length > 0) {
       await tx.execute(`update raw_report set note = ? where id = ?`, [`skipped unsupported models: ${result.skippedUnsupported.join(', ')}`, rawReportId]);
     }

@@ -8,7 +8,9 @@ export const QUEUES = {
   /** Immediate device alerts: a separate queue, so a report backlog never delays an alert. */
   alerts: ['persist-alerts'],
   /** Periodic housekeeping: partitions ahead, offline sweep, statement drafting. */
-  maintenance: ['ensure-partitions'],
+  maintenance: ['ensure-partitions', 'draft-statements', 'offline-sweep'],
+  /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
+  webhooks: ['deliver-webhook'],
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
@@ -34,5 +36,6 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Rec
     reports: new Queue('reports', options),
     alerts: new Queue('alerts', options),
     maintenance: new Queue('maintenance', options),
+    webhooks: new Queue('webhooks', options),
   };
 }

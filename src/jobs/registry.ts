@@ -2,7 +2,10 @@
 // declared job has no handler (checked by assertRegistryComplete).
 import type { Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
+import { deliverWebhookJob } from './deliver-webhook.job';
+import { DRAFT_STATEMENTS_EVERY_MS, draftStatementsJob } from './draft-statements.job';
 import { ensurePartitionsJob } from './ensure-partitions.job';
+import { OFFLINE_SWEEP_EVERY_MS, offlineSweepJob } from './offline-sweep.job';
 import { persistAlertsJob } from './persist-alerts.job';
 import { persistReportJob } from './persist-report.job';
 import { QUEUES, type QueueName } from './queues';
@@ -12,12 +15,15 @@ export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
 export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number], JobHandler> } = {
   reports: { 'persist-report': persistReportJob },
   alerts: { 'persist-alerts': persistAlertsJob },
-  maintenance: { 'ensure-partitions': ensurePartitionsJob },
+  maintenance: { 'draft-statements': draftStatementsJob, 'ensure-partitions': ensurePartitionsJob, 'offline-sweep': offlineSweepJob },
+  webhooks: { 'deliver-webhook': deliverWebhookJob },
 };
 
 /** Repeatable jobs the worker role schedules (idempotent upserts of BullMQ job schedulers). */
 export const SCHEDULES: Array<{ queue: QueueName; name: string; everyMs: number }> = [
   { queue: 'maintenance', name: 'ensure-partitions', everyMs: 6 * 3600_000 },
+  { queue: 'maintenance', name: 'draft-statements', everyMs: DRAFT_STATEMENTS_EVERY_MS },
+  { queue: 'maintenance', name: 'offline-sweep', everyMs: OFFLINE_SWEEP_EVERY_MS },
 ];
 
 export function assertRegistryComplete(): void {

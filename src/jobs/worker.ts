@@ -16,6 +16,8 @@ const CONCURRENCY: Record<QueueName, (configured: number) => number> = {
   reports: (n) => n,
   alerts: (n) => Math.max(2, n),
   maintenance: () => 1,
+  // Deliveries mostly wait on receivers' networks, not on this process.
+  webhooks: (n) => Math.max(4, n * 2),
 };
 
 export async function startWorkers(services: AppServices): Promise<WorkerRole> {

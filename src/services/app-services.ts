@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
+import { RedisPubSub } from './pubsub';
 import { createRedis } from './redis';
 import { SecretBox } from './secrets';
 
@@ -15,6 +16,8 @@ export interface AppServices {
   /** Fail-fast connection for request paths (no offline queue). */
   redis: Redis;
   secrets: SecretBox;
+  /** Live alert events across processes (src/services/pubsub.ts); subscribes lazily. */
+  pubsub: RedisPubSub;
 }
 
 export function createLogger(config: Config, name = 'plotmeter'): Logger {
@@ -36,7 +39,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     connect: false,
   });
   const redis = createRedis(config.REDIS_URL, 'command');
-  return { config, log, orm, redis, secrets: new SecretBox(requireSecretKey(config)) };
+  return { config, log, orm, redis, secrets: new SecretBox(requireSecretKey(config)), pubsub: new RedisPubSub(config.REDIS_URL, redis) };
 }
 
 function requireSecretKey(config: Config): string {
@@ -45,5 +48,5 @@ function requireSecretKey(config: Config): string {
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
-  await Promise.allSettled([services.orm.close(true), services.redis.quit().catch(() => services.redis.disconnect())]);
+  await Promise.allSettled([services.pubsub.close(), services.orm.close(true), services.redis.quit().catch(() => services.redis.disconnect())]);
 }

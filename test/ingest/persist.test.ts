@@ -48,7 +48,7 @@ describe('persisting a direct-connect report', () => {
     expect(await count(`select count(*) as n from printer_media_type where printer_id = ?`, [printer.printerId])).toBe(entry.supportedMediaTypes!.length);
     expect(await count(`select count(*) as n from usage_reading where printer_id = ?`, [printer.printerId])).toBe(1);
     expect(await count(`select count(*) as n from printer_job where printer_id = ?`, [printer.printerId])).toBe(entry.jobs.length);
-    expect(await count(`select count(*) as n from alert where printer_id = ? and status = 'OPEN'`, [printer.printerId])).toBe(entry.alerts.filter((a) => !a.cleared).length);
+    expect(await count(`select count(*) as n from alert where printer_id = ? and source = 'device' and status = 'OPEN'`, [printer.printerId])).toBe(entry.alerts.filter((a) => !a.cleared).length);
 
     const jobs = await sql<{ uuid: string; ink_total_ml: number; customer_id: string }>(`select uuid, ink_total_ml, customer_id from printer_job where printer_id = ? order by uuid`, [printer.printerId]);
     const first = entry.jobs.slice().sort((a, b) => a.uuid.localeCompare(b.uuid))[0]!;

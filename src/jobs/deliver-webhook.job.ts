@@ -1,0 +1,160 @@
+// Delivers one logged webhook delivery: signs the body with the webhook's secret and a fresh timestamp,
+// POSTs it, records the outcome. A failed attempt throws so BullMQ retries with backoff; after
+// DISABLE_AFTER_CONSECUTIVE_FAILURES failed attempts in a row the webhook is disabled and a
+// `webhook.disabled` alert is raised for the reseller.
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uuidv7 } from '../lib/ids';
+import type { AppServices } from '../services/app-services';
+import { notifyAlertChanges } from '../services/alerts';
+import {
+  DISABLE_AFTER_CONSECUTIVE_FAILURES,
+  SIGNATURE_HEADER,
+  signWebhookBody,
+  webhookSecret,
+  type DeliverWebhookJobData,
+} from '../services/webhooks';
+
+export const DELIVERY_TIMEOUT_MS = 10_000;
+/** Response bodies are read only this far (they are logged, not used). */
+const MAX_ERROR_BODY_CHARS = 500;
+
+interface DeliveryRow {
+  id: string;
+  status: string;
+  event_type: string;
+  payload: unknown;
+  webhook_id: string;
+  url: string;
+  enabled: boolean;
+  secret_encrypted: string;
+}
+
+export async function deliverWebhookJob(
+  job: Job<DeliverWebhookJobData>,
+  services: AppServices,
+): Promise<{ status: 'DELIVERED' | 'SKIPPED'; responseStatus?: number }> {
+  const { resellerId, deliveryId } = job.data;
+  const em = services.orm.em.fork();
+  const rows = await em.execute<DeliveryRow[]>(
+    `select d.id, d.status, d.event_type, d.payload, d.webhook_id, w.url, w.enabled, w.secret_encrypted
+     from webhook_delivery d join webhook w on w.id = d.webhook_id where d.id = ? and d.reseller_id = ?`,
+    [deliveryId, resellerId],
+  );
+  const delivery = rows[0];
+  if (!delivery || delivery.status === 'DELIVERED') return { status: 'SKIPPED' };
+  if (!delivery.enabled) {
+    await em.execute(
+      `update webhook_delivery set status = 'FAILED', error = 'webhook disabled' where id = ? and status = 'PENDING'`,
+      [deliveryId],
+    );
+    return { status: 'SKIPPED' };
+  }
+
+  const body = JSON.stringify(delivery.payload);
+  const signature = signWebhookBody(
+    webhookSecret(services, { id: delivery.webhook_id, secretEncrypted: delivery.secret_encrypted }),
+    body,
+    Math.floor(Date.now() / 1000),
+  );
+  let responseStatus: number | null = null;
+  let error: string | null = null;
+  try {
+    const response = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Plotmeter-Webhooks/1',
+        [SIGNATURE_HEADER]: signature,
+        'X-Plotmeter-Event': delivery.event_type,
+        'X-Plotmeter-Delivery': delivery.id,
+      },
+      body,
+      // Redirects are not followed: the signature is for the registered URL only.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+    });
+    responseStatus = response.status;
+    if (response.status < 200 || response.status >= 300) {
+      const text = await response.text().catch(() => '');
+      error = `HTTP ${response.status}${text ? `: ${text.slice(0, MAX_ERROR_BODY_CHARS)}` : ''}`;
+    } else {
+      await response.body?.cancel().catch(() => undefined);
+    }
+  } catch (failure) {
+    error =
+      (failure as Error).name === 'TimeoutError'
+        ? `no answer within ${DELIVERY_TIMEOUT_MS} ms`
+        : `request failed: ${(failure as Error).message}`;
+  }
+
+  if (error === null) {
+    await em.transactional(async (tx) => {
+      await tx.execute(
+        `update webhook_delivery set status = 'DELIVERED', attempts = attempts + 1, response_status = ?, error = null, delivered_at = now() where id = ?`,
+        [responseStatus, deliveryId],
+      );
+      await tx.execute(
+        `update webhook set consecutive_failures = 0, last_error = null, last_delivery_at = now() where id = ?`,
+        [delivery.webhook_id],
+      );
+    });
+    return { status: 'DELIVERED', responseStatus: responseStatus! };
+  }
+
+  const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const outcome = await recordFailure(em, resellerId, delivery, responseStatus, error, finalAttempt);
+  if (outcome.alertIds.length > 0) await notifyAlertChanges(services, outcome.alertIds);
+  if (outcome.disabled)
+    throw new UnrecoverableError(
+      `webhook ${delivery.webhook_id} disabled after ${DISABLE_AFTER_CONSECUTIVE_FAILURES} failed attempts: ${error}`,
+    );
+  throw new Error(`webhook delivery failed: ${error}`);
+}
+
+async function recordFailure(
+  em: EntityManager,
+  resellerId: string,
+  delivery: DeliveryRow,
+  responseStatus: number | null,
+  error: string,
+  finalAttempt: boolean,
+): Promise<{ disabled: boolean; alertIds: string[] }> {
+  return em.transactional(async (tx) => {
+    await tx.execute(
+      `update webhook_delivery set attempts = attempts + 1, response_status = ?, error = ?, status = case when ? then 'FAILED' else status end where id = ?`,
+      [responseStatus, error, finalAttempt, delivery.id],
+    );
+    const [hook] = await tx.execute<{ consecutive_failures: number; url: string }[]>(
+      `update webhook set consecutive_failures = consecutive_failures + 1, last_error = ? where id = ? returning consecutive_failures, url`,
+      [error, delivery.webhook_id],
+    );
+    if (!hook || hook.consecutive_failures < DISABLE_AFTER_CONSECUTIVE_FAILURES)
+      return { disabled: false, alertIds: [] };
+
+    // Only the attempt that actually flips `enabled` raises the alert (concurrent deliveries race here).
+    const flipped = await tx.execute<{ id: string }[]>(
+      `update webhook set enabled = false, disabled_at = now() where id = ? and enabled returning id`,
+      [delivery.webhook_id],
+    );
+    await tx.execute(
+      `update webhook_delivery set status = 'FAILED', error = coalesce(error, 'webhook disabled') where webhook_id = ? and status = 'PENDING'`,
+      [delivery.webhook_id],
+    );
+    if (flipped.length === 0) return { disabled: true, alertIds: [] };
+    const alert = await tx.execute<{ id: string }[]>(
+      `insert into alert (id, reseller_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
+       values (?, ?, ?, 'webhook.disabled', 'system:webhook.disabled', 'error', 'OPEN', 'system', ?, ?::jsonb, now(), now(), 1)
+       on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message
+       returning id`,
+      [
+        uuidv7(),
+        resellerId,
+        `webhook:${delivery.webhook_id}`,
+        `Webhook ${hook.url} was disabled after ${hook.consecutive_failures} failed delivery attempts in a row (last: ${error}). Fix the receiver, then enable it again.`,
+        JSON.stringify({ webhookId: delivery.webhook_id, url: hook.url, lastError: error }),
+      ],
+    );
+    return { disabled: true, alertIds: alert.map((a) => a.id) };
+  });
+}
