@@ -45,7 +45,8 @@ export class BillingStatementLine {
   @Property(optionalText()) unit?: string | null;
   @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) quantity?: string | null;
   @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) allowanceUsed?: string | null;
-  @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) billableQuantity?: string | null;
+  @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) billableQuantity?:
+    string | null;
   @Property(optionalText()) tierMode?: string | null;
   @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) unitPriceMinor?: string | null;
   @Property({ type: 'bigint', nullable: true }) amountMinor?: string | null;

@@ -30,11 +30,13 @@ export class Contract {
   /** Fixed fee per period in minor units of the currency; null = no fixed-fee line. */
   @Property({ type: 'bigint', nullable: true }) fixedFeeMinor?: string | null;
   /** Extra charge per mL of non-OEM ink, minor units with up to six decimals; null = no surcharge line. */
-  @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) nonOemSurchargeMinorPerMl?: string | null;
+  @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) nonOemSurchargeMinorPerMl?:
+    string | null;
   /** Days after a period ends before the scheduled job drafts its statement (late data arrives meanwhile). */
   @Property({ type: 'smallint', default: 3 }) graceDays: Opt<number> = 3;
   /** Largest acceptable gap between job totals and counter deltas, percent of the counter delta. */
-  @Property({ type: 'decimal', columnType: 'numeric(9,4)', default: 5 }) reconcileThresholdPercent: Opt<string> = '5';
+  @Property({ type: 'decimal', columnType: 'numeric(9,4)', default: 5 })
+  reconcileThresholdPercent: Opt<string> = '5';
   @Property(timestamptz()) createdAt: Opt<Date> = new Date();
   @Property(optionalTimestamptz()) archivedAt?: Date | null;
 }

@@ -1,0 +1,205 @@
+// closeBillingPeriod: prices one contract's period from stored readings and jobs and stores the
+// statement as a DRAFT (or refreshes the existing draft). Approved and exported statements never
+// change: to correct one, void it and close the period again, which creates the next version.
+//
+// Per covered printer, usage is measured over the billed window clipped to the printer's coverage
+// (a printer that joined mid-period counts from when it joined). Job totals are reconciled against
+// counters; a gap over the contract's threshold is flagged on the statement and raises a warning
+// alert on the printer (source 'system', code RECONCILIATION_GAP).
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  type BillingPeriod,
+  type JobUsage,
+  type PrinterPeriodUsage,
+  type Statement,
+  billingPeriods,
+  billingWindow,
+  meterKey,
+  normalizeContract,
+  priceStatement,
+} from '../../domain/billing';
+import { BillingStatementLine } from '../../entities/billing-statement-line.entity';
+import { BillingStatement } from '../../entities/billing-statement.entity';
+import { Contract } from '../../entities/contract.entity';
+import { Reseller } from '../../entities/reseller.entity';
+import { upsertSystemAlert } from '../../jobs/device-alerts';
+import { DomainError } from '../devices';
+import { asUserInput } from './billing-errors';
+import { loadContractForWindow } from './contracts';
+import { jobAreaTotals, loadJobs } from './job-usage';
+import { type PrinterWindow, measurePrinters } from './meter-readings';
+import { reconcilePrinters, describeGap } from './reconciliation';
+import { createLineRecords } from './statement-record';
+
+export const RECONCILIATION_ALERT_CODE = 'RECONCILIATION_GAP';
+
+export interface ClosePeriodRequest {
+  resellerId: string;
+  contractId: string;
+  /** "YYYY-MM" or "YYYY-Qn", per the contract's billing period. */
+  periodKey: string;
+  now?: Date;
+}
+
+export interface ClosedPeriod {
+  statement: BillingStatement;
+  priced: Statement;
+  /** True when an existing draft was recomputed rather than a new version created. */
+  refreshedDraft: boolean;
+}
+
+/** The period a key names under the contract's rule; a bad key is BAD_USER_INPUT on `period`. */
+export function periodOf(contract: Contract, periodKey: string): BillingPeriod {
+  return asUserInput(
+    () =>
+      billingPeriods({
+        period: contract.billingPeriod,
+        anchorDay: contract.anchorDay,
+        timeZone: contract.timeZone,
+      }).periodByKey(periodKey),
+    'period',
+  );
+}
+
+export async function closeBillingPeriod(
+  em: EntityManager,
+  request: ClosePeriodRequest,
+): Promise<ClosedPeriod> {
+  const now = request.now ?? new Date();
+  return em.transactional(async (tx) => {
+    // The row lock serialises concurrent closes of the same contract (job and user at once).
+    const contract = await tx.findOne(
+      Contract,
+      { id: request.contractId, reseller: request.resellerId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!contract) throw new DomainError('NOT_FOUND', 'contract not found', 'contractId');
+    const period = periodOf(contract, request.periodKey);
+    const window = billingWindow(
+      { validFrom: contract.validFrom, validTo: contract.validTo ?? null },
+      period,
+    );
+    if (!window) {
+      throw new DomainError('BAD_USER_INPUT', `contract is not valid during period ${period.key}`, 'period');
+    }
+
+    const existing = await tx.find(
+      BillingStatement,
+      { contract: contract.id, periodKey: period.key, reseller: request.resellerId },
+      { orderBy: { version: 'desc' } },
+    );
+    const current = existing.find((s) => s.status !== 'VOID');
+    if (current && current.status !== 'DRAFT') {
+      throw new DomainError(
+        'CONFLICT',
+        `statement ${current.id} for ${period.key} is ${current.status}; approved statements never change — void it to rebill`,
+        'period',
+      );
+    }
+
+    const priced = await priceContractPeriod(tx, contract, period, window, now);
+    const header =
+      current ??
+      tx.create(BillingStatement, {
+        reseller: tx.getReference(Reseller, request.resellerId),
+        contract,
+        customer: contract.customer,
+        periodKey: period.key,
+        periodStart: period.start,
+        periodEnd: period.end,
+        billedFrom: window.start,
+        billedTo: window.end,
+        version: (existing[0]?.version ?? 0) + 1,
+        currency: contract.currency,
+        complete: false,
+        generatedAt: now,
+        replaces: existing[0] ?? null,
+      });
+    if (current) await tx.nativeDelete(BillingStatementLine, { statement: current.id });
+    header.billedFrom = window.start;
+    header.billedTo = window.end;
+    header.subtotalMinor = priced.statement.subtotalMinor.toString();
+    header.totalMinor = priced.statement.subtotalMinor.toString();
+    header.complete = priced.statement.complete;
+    header.flags = [...priced.statement.flags, ...priced.reconciliation.flags] as BillingStatement['flags'];
+    header.reconciliation = priced.reconciliation.records;
+    header.generatedAt = now;
+    createLineRecords(tx, header, priced.statement);
+    await tx.flush();
+
+    for (const gap of priced.reconciliation.gaps) {
+      await upsertSystemAlert(
+        tx,
+        { resellerId: request.resellerId, printerId: gap.printerId, customerId: contract.customer.id },
+        {
+          code: RECONCILIATION_ALERT_CODE,
+          severity: 'warning',
+          message: `Job log does not match the counters for ${period.key}: ${gap.rows.map(describeGap).join('; ')}`,
+          at: now.toISOString(),
+          details: {
+            statementId: header.id,
+            contractId: contract.id,
+            periodKey: period.key,
+            meters: gap.rows.map((r) => r.meterKey),
+          },
+        },
+      );
+    }
+    return { statement: header, priced: priced.statement, refreshedDraft: current !== undefined };
+  });
+}
+
+interface PricedPeriod {
+  statement: Statement;
+  reconciliation: ReturnType<typeof reconcilePrinters>;
+}
+
+async function priceContractPeriod(
+  em: EntityManager,
+  contract: Contract,
+  period: BillingPeriod,
+  window: { start: Date; end: Date },
+  now: Date,
+): Promise<PricedPeriod> {
+  const loaded = await loadContractForWindow(em, contract, window);
+  const normalized = asUserInput(() => normalizeContract(loaded.input), 'contract');
+  const resellerId = contract.reseller.id;
+  const windows: PrinterWindow[] = loaded.coverage.map((printer) => ({
+    printerId: printer.printerId,
+    start: new Date(Math.max(window.start.getTime(), printer.coveredFrom.getTime())),
+    end: new Date(Math.min(window.end.getTime(), printer.coveredTo?.getTime() ?? Number.POSITIVE_INFINITY)),
+  }));
+  const measured = await measurePrinters(em, resellerId, windows);
+  const jobLineKeys = normalized.priceLines
+    .filter((line) => line.basis === 'JOBS')
+    .map((line) => meterKey(line));
+  let jobs: Map<string, JobUsage[]> | null = null;
+  let areaTotals = null;
+  if (jobLineKeys.length > 0) jobs = await loadJobs(em, resellerId, windows);
+  else areaTotals = await jobAreaTotals(em, resellerId, windows);
+
+  const usage: PrinterPeriodUsage[] = loaded.coverage.map((printer) => ({
+    printerId: printer.printerId,
+    serialNumber: measured.get(printer.printerId)?.serialNumber ?? printer.serialNumber,
+    usage: measured.get(printer.printerId)!.usage,
+    jobs: jobs?.get(printer.printerId) ?? null,
+  }));
+  const statement = asUserInput(
+    () =>
+      priceStatement(loaded.input, usage, {
+        period: { key: period.key, start: period.start, end: period.end },
+        now,
+      }),
+    'contract',
+  );
+  const reconciliation = reconcilePrinters({
+    windows,
+    measured,
+    jobLineKeys,
+    jobs,
+    areaTotals,
+    thresholdPercent: loaded.reconcileThresholdPercent,
+  });
+  return { statement, reconciliation };
+}

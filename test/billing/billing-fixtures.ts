@@ -1,0 +1,132 @@
+// Test data for billing: readings and jobs inserted straight into usage_reading / printer_job (what
+// ingest would have stored), contracts through the billing service, API keys with a given role.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PrincipalRole } from '../../src/auth/principal';
+import { uuidv7 } from '../../src/lib/ids';
+import { issueApiKey } from '../../src/services/api-keys';
+import { type CreateContractData, createContract } from '../../src/services/billing/contracts';
+
+export interface ReadingSpec {
+  at: Date;
+  serial: string;
+  mediaAreaM2?: number | null;
+  pages?: number | null;
+  /** Per cartridge type: [oemMl, nonOemMl]. */
+  ink?: Array<[number, number]>;
+  scanAreaM2?: number | null;
+  copyAreaM2?: number | null;
+  mediaByType?: Record<string, number>;
+  categories?: Record<string, { areaM2: number; lengthM: number }>;
+}
+
+export async function insertReading(
+  em: EntityManager,
+  resellerId: string,
+  printerId: string,
+  spec: ReadingSpec,
+): Promise<string> {
+  const id = uuidv7();
+  const ink = (spec.ink ?? [[0, 0]]).map(([oemMl, nonOemMl], i) => ({
+    productNumber: `P${i}`,
+    totalMl: oemMl + nonOemMl,
+    oemMl,
+    nonOemMl,
+    insertions: 1,
+  }));
+  await em.execute(
+    `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml,
+       total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
+     values (?, ?, ?, ?, ?, ?, now(), null, ?, ?, ?, null, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)`,
+    [
+      id,
+      spec.at,
+      resellerId,
+      printerId,
+      spec.serial,
+      uuidv7(),
+      spec.pages === undefined ? 0 : spec.pages,
+      ink.reduce((sum, c) => sum + c.totalMl, 0),
+      spec.mediaAreaM2 === undefined ? 0 : spec.mediaAreaM2,
+      spec.scanAreaM2 === undefined ? 0 : spec.scanAreaM2,
+      spec.copyAreaM2 === undefined ? 0 : spec.copyAreaM2,
+      JSON.stringify(ink),
+      JSON.stringify(
+        Object.entries(spec.mediaByType ?? {}).map(([mediaType, areaM2]) => ({ mediaType, areaM2 })),
+      ),
+      JSON.stringify(Object.entries(spec.categories ?? {}).map(([category, v]) => ({ category, ...v }))),
+    ],
+  );
+  return id;
+}
+
+export interface JobSpec {
+  completedAt: Date;
+  mediaAreaM2?: number | null;
+  mediaLengthM?: number | null;
+  pages?: number;
+  kind?: 'print' | 'scan' | 'copy';
+  mediaType?: string | null;
+  accountId?: string | null;
+  projectId?: string | null;
+  userName?: string | null;
+  inkMl?: number;
+}
+
+export async function insertJob(
+  em: EntityManager,
+  resellerId: string,
+  customerId: string,
+  printerId: string,
+  spec: JobSpec,
+): Promise<string> {
+  const id = uuidv7();
+  await em.execute(
+    `insert into printer_job (id, completed_at, reseller_id, printer_id, customer_id, uuid, kind, name, account_id, project_id, user_name, status, pages, copies,
+       ink_by_color, ink_total_ml, media_area_m2, media_length_m, media_type, categories, raw_report_id, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, 'job', ?, ?, ?, 'completed', ?, 1, '[]', ?, ?, ?, ?, '[]', ?, now())`,
+    [
+      id,
+      spec.completedAt,
+      resellerId,
+      printerId,
+      customerId,
+      id,
+      spec.kind ?? 'print',
+      spec.accountId ?? null,
+      spec.projectId ?? null,
+      spec.userName ?? null,
+      spec.pages ?? 1,
+      spec.inkMl ?? 0,
+      spec.mediaAreaM2 === undefined ? 1 : spec.mediaAreaM2,
+      spec.mediaLengthM === undefined ? 1 : spec.mediaLengthM,
+      spec.mediaType ?? null,
+      uuidv7(),
+    ],
+  );
+  return id;
+}
+
+export async function newApiKey(em: EntityManager, resellerId: string, role: PrincipalRole): Promise<string> {
+  const fork = em.fork();
+  const { key } = issueApiKey(fork, { resellerId, name: `${role} key`, role });
+  await fork.flush();
+  return key;
+}
+
+export function utc(text: string): Date {
+  return new Date(`${text}Z`);
+}
+
+export async function monthlyContract(
+  em: EntityManager,
+  resellerId: string,
+  data: Partial<CreateContractData> & Pick<CreateContractData, 'customerId' | 'printerIds' | 'priceLines'>,
+) {
+  return createContract(em.fork(), resellerId, {
+    name: 'PPU contract',
+    currency: 'EUR',
+    billingPeriod: { period: 'MONTHLY', anchorDay: 1, timeZone: 'UTC' },
+    validFrom: utc('2026-10-01T00:00:00'),
+    ...data,
+  });
+}
