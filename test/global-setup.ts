@@ -2,20 +2,25 @@
 // builds the migrated template database that every test file clones (CREATE DATABASE ... TEMPLATE).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { TEMPLATE_DATABASE, adminQuery, databaseUrl } from './support/db';
+import { adminQuery, databaseUrl } from './support/db';
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
+  const template = `plotmeter_test_template_${process.pid}`;
+  process.env.PLOTMETER_TEST_TEMPLATE = template;
   const root = path.resolve(__dirname, '..');
   execFileSync('bash', [path.join(root, 'scripts/services.sh')], { stdio: 'inherit' });
   // PLOTMETER_TEST_SKIP_BUILD=1 reuses dist/ as it is (when you just built it yourself).
   if (!process.env.PLOTMETER_TEST_SKIP_BUILD) {
     execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   }
-  await adminQuery(`drop database if exists "${TEMPLATE_DATABASE}" with (force)`);
-  await adminQuery(`create database "${TEMPLATE_DATABASE}"`);
+  await adminQuery(`drop database if exists "${template}" with (force)`);
+  await adminQuery(`create database "${template}"`);
   execFileSync(process.execPath, [path.join(root, 'dist/main.js'), 'migrate'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl(TEMPLATE_DATABASE), LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl(template), LOG_LEVEL: 'warn' },
     stdio: 'pipe',
   });
+  return async () => {
+    await adminQuery(`drop database if exists "${template}" with (force)`);
+  };
 }
