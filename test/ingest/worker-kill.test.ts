@@ -15,7 +15,7 @@ import { sendSigned } from '../support/signed';
 
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
 let ingest: TestApp;
-let workers: ChildProcess[] = [];
+const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, [MAIN, 'serve', '--roles', 'worker'], {
