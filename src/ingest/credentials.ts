@@ -2,7 +2,6 @@
 // them up for signature verification. Secrets are encrypted at rest and bound to their key id.
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DeviceCredential } from '../entities/device-credential.entity';
 import type { SecretBox } from '../services/secrets';
 
 export interface Sender {
@@ -31,6 +30,19 @@ export function sealDeviceSecret(secrets: SecretBox, keyId: string, secret: stri
   return secrets.encrypt(secret, `device-credential:${keyId}`);
 }
 
+interface CredentialRow {
+  kind: 'printer' | 'collector';
+  reseller_id: string;
+  printer_id: string | null;
+  collector_id: string | null;
+  secret_encrypted: string;
+  valid_until: Date | string | null;
+  revoked_at: Date | string | null;
+  printer_serial: string | null;
+}
+
+const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 50_000;
 
@@ -50,19 +62,28 @@ export class CredentialStore {
   async resolve(keyId: string, now = new Date()): Promise<ResolvedCredential | null> {
     const cached = this.cache.get(keyId);
     if (cached && now.getTime() - cached.at < CACHE_TTL_MS) return cached.value && this.stillValid(cached.value, now);
-    const row = await this.forkEm().findOne(DeviceCredential, { keyId }, { populate: ['printer'] });
+    // One indexed query for exactly the columns needed: every report of a large fleet misses the cache
+    // (TTL 5 s, reports every few minutes), and an ORM findOne with the printer populated cost ~1 ms of
+    // CPU per lookup, which capped a whole ingest process at a few hundred reports per second.
+    const rows = await this.forkEm().execute<CredentialRow[]>(
+      `select c.kind, c.reseller_id, c.printer_id, c.collector_id, c.secret_encrypted, c.valid_until, c.revoked_at, p.serial_number as printer_serial
+       from device_credential c left join printer p on p.id = c.printer_id
+       where c.key_id = ?`,
+      [keyId],
+    );
+    const row = rows[0];
     let value: (ResolvedCredential & { validUntil: Date | null; revokedAt: Date | null }) | null = null;
     if (row) {
       value = {
         keyId,
         kind: row.kind,
-        resellerId: row.reseller.id,
-        printerId: row.printer?.id ?? null,
-        printerSerial: row.printer?.serialNumber ?? null,
-        collectorId: row.collector?.id ?? null,
-        secret: this.secrets.decrypt(row.secretEncrypted, `device-credential:${keyId}`),
-        validUntil: row.validUntil ?? null,
-        revokedAt: row.revokedAt ?? null,
+        resellerId: row.reseller_id,
+        printerId: row.printer_id,
+        printerSerial: row.printer_id ? row.printer_serial : null,
+        collectorId: row.collector_id,
+        secret: this.secrets.decrypt(row.secret_encrypted, `device-credential:${keyId}`),
+        validUntil: toDate(row.valid_until),
+        revokedAt: toDate(row.revoked_at),
       };
     }
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
