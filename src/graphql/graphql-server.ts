@@ -36,6 +36,9 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
     },
     // Production hides schema details ("Did you mean ...?" suggestions) from clients.
     hideSchemaDetailsFromClientErrors: production,
+    // Shutdown belongs to the CLI (waitForSignal stops every role in order). Apollo's own SIGINT/SIGTERM
+    // handler would stop it alone and re-send the signal, which the CLI takes for "exit now".
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(), tenantTransactionPlugin],
   });
   await apollo.start();
