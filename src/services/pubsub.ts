@@ -4,7 +4,7 @@
 // subscriptions (SUBSCRIBE on the first listener of a topic, UNSUBSCRIBE after the last one leaves).
 import type { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
-import { createRedis } from './redis';
+import { createRedis, waitForRedis } from './redis';
 
 export const ALERT_EVENT_KINDS = ['raised', 'updated'] as const;
 export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
@@ -33,6 +33,9 @@ export interface AlertEventPayload {
   publishedAt: number;
 }
 
+/** A subscription fails (and the client sees an error) when Redis is not reachable within this. */
+const SUBSCRIBER_READY_TIMEOUT_MS = 5_000;
+
 /** A slow consumer may fall this far behind before its oldest events are dropped (memory bound). */
 const MAX_BUFFERED_EVENTS = 1_000;
 
@@ -40,6 +43,7 @@ type Sink = (payload: unknown) => void;
 
 export class RedisPubSub {
   private subscriber: Redis | null = null;
+  private ready: Promise<void> | null = null;
   private readonly sinks = new Map<string, Set<Sink>>();
   private closed = false;
 
@@ -112,17 +116,26 @@ export class RedisPubSub {
     this.sinks.clear();
     const subscriber = this.subscriber;
     this.subscriber = null;
+    this.ready = null;
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
-  private connection(): Redis {
+  private async connection(): Promise<Redis> {
     if (!this.subscriber) {
       // Lazily: worker-only and ingest-only processes never open it. ioredis re-subscribes on reconnect.
       const subscriber = createRedis(this.redisUrl, 'subscriber');
       subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
       this.subscriber = subscriber;
     }
-    return this.subscriber;
+    // SUBSCRIBE only once the connection is ready: queued before the ready check, it races ioredis' own
+    // INFO / CLIENT SETNAME, which Redis refuses in subscriber mode. A failed wait is retried next time.
+    const subscriber = this.subscriber;
+    this.ready ??= waitForRedis(subscriber, SUBSCRIBER_READY_TIMEOUT_MS).catch((error: unknown) => {
+      this.ready = null;
+      throw error;
+    });
+    await this.ready;
+    return subscriber;
   }
 
   private dispatch(channel: string, message: string): void {
@@ -145,7 +158,12 @@ export class RedisPubSub {
     }
     sinks.add(sink);
     // Every caller awaits SUBSCRIBE (Redis acknowledges an already-subscribed channel at once).
-    await this.connection().subscribe(topic);
+    try {
+      await (await this.connection()).subscribe(topic);
+    } catch (error) {
+      sinks.delete(sink);
+      throw error;
+    }
   }
 
   private async removeSink(topic: string, sink: Sink): Promise<void> {
