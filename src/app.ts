@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
+import { registerExportRoutes } from './http/export.routes';
 import { registerExplorer } from './http/explorer.routes';
 import { registerHealthRoutes } from './http/health.routes';
 import { createHttpServer } from './http/server';
@@ -49,6 +50,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
         registerExplorer(http);
         graphql = await registerGraphQL(http, services, await buildGraphQLSchema());
       }
+      if (roles.includes('api')) registerExportRoutes(http, services);
       if (roles.includes('ingest')) ingest = registerIngestRoutes(http, services);
     }
     if (roles.includes('worker')) worker = await startWorkers(services);

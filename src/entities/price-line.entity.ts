@@ -1,7 +1,7 @@
 // One priced meter of a contract: unit price or tiers, included allowance, minimum commitment, and
 // whether the quantity comes from counters or from jobs. Prices are minor units per unit as exact
 // decimals (numeric / decimal strings); see docs/billing.md for the rules.
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
 import { optionalText } from './base';
@@ -50,5 +50,5 @@ export class PriceLine {
   @Property({ type: 'jsonb' }) tiers: Opt<PriceTier[]> = [];
   @Enum({ items: ['GRADUATED', 'VOLUME'] }) tierMode: Opt<'GRADUATED' | 'VOLUME'> = 'GRADUATED';
   /** Minimum charge per period in minor units; the shortfall is billed as a true-up. */
-  @Property({ type: 'bigint', nullable: true }) minimumCommitmentMinor?: string | null;
+  @Property({ type: new BigIntType('string'), nullable: true }) minimumCommitmentMinor?: string | null;
 }

@@ -2,17 +2,14 @@
 // role plotmeter_app with the caller's tenant set (see the RowLevelSecurity migration): the database
 // itself hides other resellers' rows, so a resolver that forgets a filter still cannot leak them.
 import type { ApolloServerPlugin } from '@apollo/server';
+import { setTenantRole } from '../db/tenant';
 import type { GraphQLContext } from './context';
 
 export async function beginTenantTransaction(context: GraphQLContext): Promise<void> {
   if (context.transactionOpen) return;
   await context.em.begin();
   context.transactionOpen = true;
-  const principal = context.principal;
-  await context.em.execute(`select set_config('role', 'plotmeter_app', true), set_config('plotmeter.reseller_id', ?, true), set_config('plotmeter.operator', ?, true)`, [
-    principal?.resellerId ?? '',
-    principal?.role === 'operator' ? 'on' : 'off',
-  ]);
+  await setTenantRole(context.em, context.principal);
 }
 
 export async function endTenantTransaction(context: GraphQLContext, commit: boolean): Promise<void> {

@@ -5,13 +5,16 @@ import { AlertSubscriptionResolver } from './alert-subscription.resolver';
 import { AlertResolver } from './alert.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuthResolver } from './auth.resolver';
+import { ChargebackResolver } from './chargeback.resolver';
 import { CollectorResolver } from './collector.resolver';
+import { ContractResolver } from './contract.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
 import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { PrinterResolver } from './printer.resolver';
+import { StatementResolver } from './statement.resolver';
 import { WebhookResolver } from './webhook.resolver';
 import { PrinterUsageResolver, UsageSummaryResolver } from './usage.resolver';
 import { UserResolver } from './user.resolver';
@@ -33,6 +36,9 @@ export const resolvers: NonEmptyArray<Function> = [
   AuthResolver,
   UserResolver,
   OperatorResolver,
+  ContractResolver,
+  StatementResolver,
+  ChargebackResolver,
   PrinterUsageResolver,
   UsageSummaryResolver,
 ];

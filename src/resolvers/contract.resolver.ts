@@ -1,0 +1,164 @@
+// Contracts: list, read, create (validated by the billing rules before anything is stored), archive.
+// Billing data is for the admin and billing roles only.
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ContractPrinter } from '../entities/contract-printer.entity';
+import { Contract } from '../entities/contract.entity';
+import { PriceLine } from '../entities/price-line.entity';
+import { Connection, ConnectionArgs, asConnection, pageRequest } from '../graphql/connection';
+import type { GraphQLContext } from '../graphql/context';
+import { notFound } from '../graphql/errors';
+import { findPage } from '../graphql/find-page';
+import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
+import {
+  ContractFilter,
+  ContractPrinterType,
+  ContractType,
+  CreateContractInput,
+  PriceLineType,
+} from '../schema/billing-contract.type';
+import {
+  BillingPeriodKindEnum,
+  MeterEnum,
+  QuantityBasisEnum,
+  TierModeEnum,
+} from '../schema/billing-enums.type';
+import { SortDirection } from '../schema/enums';
+import { createContract } from '../services/billing/contracts';
+import { decimalText } from '../services/billing/decimal-text';
+
+export const ContractConnection = Connection(ContractType, 'Contract');
+
+@Resolver(() => ContractType)
+export class ContractResolver {
+  @Authorized(ROLES.billing)
+  @Query(() => ContractConnection, { description: 'Contracts, newest first' })
+  async contracts(
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('filter', () => ContractFilter, { nullable: true }) filter?: ContractFilter,
+  ) {
+    const where: Record<string, unknown> = { ...tenantScope(ctx) };
+    if (filter?.customerId) where.customer = filter.customerId;
+    if (!filter?.includeArchived) where.archivedAt = null;
+    return asConnection(
+      await findPage(ctx.em, Contract, where, 'createdAt', SortDirection.DESC, pageRequest(args)),
+    );
+  }
+
+  @Authorized(ROLES.billing)
+  @Query(() => ContractType, { nullable: true })
+  async contract(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
+    return ctx.em.findOne(Contract, { id, ...tenantScope(ctx) });
+  }
+
+  @FieldResolver(() => ID)
+  customerId(@Root() contract: Contract): string {
+    return contract.customer.id;
+  }
+
+  @FieldResolver(() => String)
+  currency(@Root() contract: Contract): string {
+    return contract.currency.trim();
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  nonOemSurchargeMinorPerMl(@Root() contract: Contract): string | null {
+    return decimalText(contract.nonOemSurchargeMinorPerMl);
+  }
+
+  @FieldResolver(() => String)
+  reconcileThresholdPercent(@Root() contract: Contract): string {
+    return decimalText(contract.reconcileThresholdPercent)!;
+  }
+
+  @FieldResolver(() => [PriceLineType])
+  async priceLines(@Root() contract: Contract, @Ctx() ctx: GraphQLContext): Promise<PriceLineType[]> {
+    const lines = await ctx.em.find(
+      PriceLine,
+      { contract: contract.id, ...tenantScope(ctx) },
+      { orderBy: { position: 'asc' } },
+    );
+    return lines.map((line) => ({
+      id: line.id,
+      position: line.position,
+      description: line.description ?? null,
+      meter: line.meter as MeterEnum,
+      mediaType: line.mediaType ?? null,
+      category: line.applicationCategory ?? null,
+      basis: line.basis as QuantityBasisEnum,
+      unitPriceMinor: decimalText(line.unitPriceMinor),
+      allowance: decimalText(line.allowance)!,
+      tiers: line.tiers.map((tier) => ({ upTo: tier.upTo, unitPriceMinor: tier.unitPriceMinor })),
+      tierMode: line.tierMode as TierModeEnum,
+      minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
+    }));
+  }
+
+  @FieldResolver(() => [ContractPrinterType], { description: 'Covered printers with their coverage dates' })
+  async printers(@Root() contract: Contract, @Ctx() ctx: GraphQLContext): Promise<ContractPrinterType[]> {
+    const rows = await ctx.em.find(
+      ContractPrinter,
+      { contract: contract.id, ...tenantScope(ctx) },
+      { populate: ['printer'], orderBy: { printer: { serialNumber: 'asc' } } },
+    );
+    return rows.map((row) => ({
+      printerId: row.printer.id,
+      serialNumber: row.printer.serialNumber,
+      coveredFrom: row.coveredFrom,
+      coveredTo: row.coveredTo ?? null,
+    }));
+  }
+
+  @Authorized(ROLES.billing)
+  @Mutation(() => ContractType, {
+    description: 'Prices are minor units per unit as decimal strings; see docs/billing.md',
+  })
+  async createContract(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => CreateContractInput) input: CreateContractInput,
+  ) {
+    return createContract(ctx.em, writeTenant(ctx), {
+      customerId: input.customerId,
+      name: input.name,
+      currency: input.currency,
+      billingPeriod: {
+        period: input.billingPeriod ?? BillingPeriodKindEnum.MONTHLY,
+        anchorDay: input.anchorDay ?? 1,
+        timeZone: input.timeZone ?? 'UTC',
+      },
+      validFrom: input.validFrom,
+      validTo: input.validTo ?? null,
+      printerIds: input.printerIds,
+      fixedFeeMinor: input.fixedFeeMinor ?? null,
+      nonOemSurchargeMinorPerMl: input.nonOemSurchargeMinorPerMl ?? null,
+      graceDays: input.graceDays ?? null,
+      reconcileThresholdPercent: input.reconcileThresholdPercent ?? null,
+      priceLines: input.priceLines.map((line) => ({
+        description: line.description ?? null,
+        meter: line.meter,
+        mediaType: line.mediaType ?? null,
+        category: line.category ?? null,
+        basis: line.basis ?? null,
+        unitPriceMinor: line.unitPriceMinor ?? null,
+        allowance: line.allowance ?? null,
+        tiers:
+          line.tiers?.map((tier) => ({ upTo: tier.upTo ?? null, unitPriceMinor: tier.unitPriceMinor })) ??
+          null,
+        tierMode: line.tierMode ?? null,
+        minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
+      })),
+    });
+  }
+
+  @Authorized(ROLES.billing)
+  @Mutation(() => ContractType, {
+    description: 'Archived contracts are no longer drafted; their statements stay',
+  })
+  async archiveContract(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
+    const contract = await ctx.em.findOne(Contract, { id, reseller: writeTenant(ctx) });
+    if (!contract) throw notFound('contract');
+    contract.archivedAt ??= new Date();
+    await ctx.em.flush();
+    return contract;
+  }
+}

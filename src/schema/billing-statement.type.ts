@@ -1,0 +1,193 @@
+// Statements, their lines, the "explain this bill" trace and chargeback rows as the API shows them.
+// Quantities are exact decimal strings, amounts integer minor-unit strings (and major-unit strings
+// with the currency's decimals), never Float.
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ChargebackGroupEnum, StatementStatusEnum } from './billing-enums.type';
+
+@ObjectType('StatementFlag')
+export class StatementFlagType {
+  @Field({ description: 'e.g. END_BOUNDARY_MISSING, COUNTER_RESET, USAGE_UNKNOWN, RECONCILIATION_GAP' })
+  code!: string;
+  @Field(() => ID, { nullable: true }) printerId!: string | null;
+  @Field(() => String, { nullable: true }) lineId!: string | null;
+  @Field() message!: string;
+}
+
+@ObjectType('MeterReconciliation')
+export class MeterReconciliationType {
+  @Field(() => ID) printerId!: string;
+  @Field() meterKey!: string;
+  @Field(() => String, { nullable: true }) counterDelta!: string | null;
+  @Field(() => String, { nullable: true }) jobTotal!: string | null;
+  @Field(() => String, { nullable: true, description: 'counterDelta - jobTotal' }) gap!: string | null;
+  @Field(() => String, { nullable: true }) gapPercent!: string | null;
+  @Field({ description: 'OK, GAP or UNKNOWN' }) status!: string;
+  @Field() flagged!: boolean;
+}
+
+@ObjectType('TierBand')
+export class TierBandType {
+  @Field(() => Int) tier!: number;
+  @Field() quantity!: string;
+  @Field() unitPriceMinor!: string;
+  @Field() amountMinor!: string;
+}
+
+@ObjectType('StatementLineSource')
+export class StatementLineSourceType {
+  @Field(() => ID) printerId!: string;
+  @Field(() => String, { nullable: true }) serialNumber!: string | null;
+  @Field(() => String, { nullable: true }) quantity!: string | null;
+  @Field(() => [ID], { description: 'Start and end readings of every counter segment' })
+  readingIds!: string[];
+  @Field(() => Int) jobCount!: number;
+  @Field(() => [String]) flags!: string[];
+}
+
+@ObjectType('StatementLine')
+export class StatementLineType {
+  @Field() lineId!: string;
+  @Field({ description: 'USAGE, NON_OEM_SURCHARGE or FIXED_FEE' }) kind!: string;
+  @Field(() => ID, { nullable: true }) priceLineId!: string | null;
+  @Field() description!: string;
+  @Field(() => String, { nullable: true }) meter!: string | null;
+  @Field(() => String, { nullable: true }) mediaType!: string | null;
+  @Field(() => String, { nullable: true }) category!: string | null;
+  @Field(() => String, { nullable: true }) basis!: string | null;
+  @Field(() => String, { nullable: true, description: 'm2, ml, m or page' }) unit!: string | null;
+  @Field(() => String, { nullable: true, description: 'null: usage unknown, line not priced' }) quantity!:
+    string | null;
+  @Field(() => String, { nullable: true }) allowanceUsed!: string | null;
+  @Field(() => String, { nullable: true }) billableQuantity!: string | null;
+  @Field(() => String, { nullable: true }) tierMode!: string | null;
+  @Field(() => String, { nullable: true }) unitPriceMinor!: string | null;
+  @Field(() => [TierBandType]) breakdown!: TierBandType[];
+  @Field(() => String, { nullable: true }) amountMinor!: string | null;
+  @Field(() => String, { nullable: true }) trueUpMinor!: string | null;
+  @Field(() => String, { nullable: true }) totalMinor!: string | null;
+  @Field(() => String, { nullable: true }) totalMajor!: string | null;
+  @Field(() => [StatementLineSourceType]) sources!: StatementLineSourceType[];
+}
+
+@ObjectType('Statement')
+export class StatementType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) contractId!: string;
+  @Field(() => ID) customerId!: string;
+  @Field() periodKey!: string;
+  @Field() periodStart!: Date;
+  @Field() periodEnd!: Date;
+  @Field({ description: 'The billed window: the period clipped to the contract validity' }) billedFrom!: Date;
+  @Field() billedTo!: Date;
+  @Field(() => Int) version!: number;
+  @Field(() => StatementStatusEnum) status!: StatementStatusEnum;
+  @Field() currency!: string;
+  @Field() subtotalMinor!: string;
+  @Field() subtotalMajor!: string;
+  @Field() totalMinor!: string;
+  @Field({ description: 'False: some usage was not measured or not priced; review the flags' })
+  complete!: boolean;
+  @Field(() => [StatementFlagType]) flags!: StatementFlagType[];
+  @Field(() => [MeterReconciliationType]) reconciliation!: MeterReconciliationType[];
+  @Field() generatedAt!: Date;
+  @Field(() => Date, { nullable: true }) approvedAt!: Date | null;
+  @Field(() => String, { nullable: true }) approvedBy!: string | null;
+  @Field(() => Date, { nullable: true }) exportedAt!: Date | null;
+  @Field(() => String, { nullable: true }) exportedBy!: string | null;
+  @Field(() => String, { nullable: true }) exportReference!: string | null;
+  @Field(() => Date, { nullable: true }) voidedAt!: Date | null;
+  @Field(() => String, { nullable: true }) voidedBy!: string | null;
+  @Field(() => String, { nullable: true }) voidReason!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The voided statement this version replaces' })
+  replacesId!: string | null;
+}
+
+@ObjectType('VoidStatementPayload')
+export class VoidStatementPayload {
+  @Field(() => StatementType) voided!: StatementType;
+  @Field(() => StatementType, { nullable: true }) replacement!: StatementType | null;
+}
+
+@ObjectType('TraceReading')
+export class TraceReadingType {
+  @Field(() => ID) id!: string;
+  @Field() collectedAt!: Date;
+  @Field() serialNumber!: string;
+  @Field(() => String, { nullable: true }) mediaAreaM2!: string | null;
+  @Field(() => String, { nullable: true }) inkOemMl!: string | null;
+  @Field(() => String, { nullable: true }) inkNonOemMl!: string | null;
+  @Field(() => String, { nullable: true }) scanAreaM2!: string | null;
+  @Field(() => String, { nullable: true }) copyAreaM2!: string | null;
+  @Field(() => String, { nullable: true }) pages!: string | null;
+  @Field(() => String, { nullable: true }) mediaLengthM!: string | null;
+}
+
+@ObjectType('TraceJob')
+export class TraceJobType {
+  @Field(() => ID) id!: string;
+  @Field() completedAt!: Date;
+  @Field() name!: string;
+  @Field() kind!: string;
+  @Field(() => String, { nullable: true }) mediaType!: string | null;
+  @Field(() => String, { nullable: true }) mediaAreaM2!: string | null;
+  @Field(() => String, { nullable: true }) mediaLengthM!: string | null;
+  @Field(() => Int) pages!: number;
+}
+
+@ObjectType('TraceSource')
+export class TraceSourceType {
+  @Field(() => ID) printerId!: string;
+  @Field(() => String, { nullable: true }) serialNumber!: string | null;
+  @Field(() => String, { nullable: true }) quantity!: string | null;
+  @Field(() => [String]) flags!: string[];
+  @Field(() => [TraceReadingType]) readings!: TraceReadingType[];
+  @Field(() => [TraceJobType]) jobs!: TraceJobType[];
+}
+
+@ObjectType('TraceLine')
+export class TraceLineType {
+  @Field() lineId!: string;
+  @Field() description!: string;
+  @Field(() => String, { nullable: true }) unit!: string | null;
+  @Field(() => String, { nullable: true }) quantity!: string | null;
+  @Field(() => String, { nullable: true }) totalMinor!: string | null;
+  @Field(() => [TraceSourceType]) sources!: TraceSourceType[];
+}
+
+@ObjectType('StatementTrace')
+export class StatementTraceType {
+  @Field(() => StatementType) statement!: StatementType;
+  @Field(() => [TraceLineType]) lines!: TraceLineType[];
+}
+
+@ObjectType('ChargebackRow')
+export class ChargebackRowType {
+  @Field(() => String, { nullable: true, description: 'null: jobs without this id' }) key!: string | null;
+  @Field(() => Int) jobCount!: number;
+  @Field(() => Int) printCount!: number;
+  @Field(() => Int) copyCount!: number;
+  @Field() pages!: string;
+  @Field(() => String, { nullable: true }) mediaAreaM2!: string | null;
+  @Field(() => String, { nullable: true }) mediaLengthM!: string | null;
+  @Field(() => String, { nullable: true }) inkMl!: string | null;
+  @Field(() => Int, { description: 'Jobs that reported no media area (not in mediaAreaM2)' })
+  jobsWithoutMediaArea!: number;
+}
+
+@ObjectType('Chargeback')
+export class ChargebackType {
+  @Field(() => ID) customerId!: string;
+  @Field() periodKey!: string;
+  @Field() from!: Date;
+  @Field() to!: Date;
+  @Field(() => ChargebackGroupEnum) groupBy!: ChargebackGroupEnum;
+  @Field(() => [ChargebackRowType]) rows!: ChargebackRowType[];
+}
+
+@InputType()
+export class StatementFilter {
+  @Field(() => String, { nullable: true }) periodKey?: string | null;
+  @Field(() => StatementStatusEnum, { nullable: true }) status?: StatementStatusEnum | null;
+  @Field(() => ID, { nullable: true }) contractId?: string | null;
+  @Field(() => ID, { nullable: true }) customerId?: string | null;
+}
