@@ -1,0 +1,126 @@
+// The demo tenant: a reseller with an admin API key, three customers with sites, a pay-per-use
+// contract, and a collector enrollment token. Each demo run seeds a fresh tenant, because the simulated
+// printers start their history anew every run: reusing the old tenant would show their lifetime
+// counters going backwards.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ContractPrinter } from '../entities/contract-printer.entity';
+import { Contract } from '../entities/contract.entity';
+import { Customer } from '../entities/customer.entity';
+import { PriceLine } from '../entities/price-line.entity';
+import { Printer } from '../entities/printer.entity';
+import { Reseller } from '../entities/reseller.entity';
+import { Site } from '../entities/site.entity';
+import { createCollectorEnrollment, registerPrinter, type IssuedCredential } from '../services/devices';
+import { createResellerWithAdminKey } from '../services/resellers';
+import type { SecretBox } from '../services/secrets';
+
+export const DEMO_ACTOR = 'system:demo';
+
+export interface DemoTenant {
+  resellerId: string;
+  apiKey: string;
+  /** Customer whose office the collector and the LAN printers are in. */
+  lanCustomerId: string;
+  /** Customers of the direct-connect printers, with the site each printer goes to. */
+  directSites: Array<{ customerId: string; siteId: string }>;
+  contractId: string;
+  collectorToken: string;
+}
+
+export async function seedDemoTenant(em: EntityManager, now = new Date()): Promise<DemoTenant> {
+  const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
+  const { reseller, apiKey } = await createResellerWithAdminKey(
+    em,
+    `Demo Reseller (${stamp} UTC)`,
+    DEMO_ACTOR,
+  );
+  const ref = em.getReference(Reseller, reseller.id);
+  const customer = (name: string, externalRef: string) =>
+    em.create(Customer, { reseller: ref, name, externalRef });
+  const site = (c: Customer, name: string, address: string, timeZone: string) =>
+    em.create(Site, { reseller: ref, customer: c, name, address, timeZone });
+
+  const northwind = customer('Northwind Architects', 'ERP-10042');
+  const contoso = customer('Contoso Engineering', 'ERP-10057');
+  const fabrikam = customer('Fabrikam Print Studio', 'ERP-10113');
+  site(northwind, 'Head office, 2nd floor', 'Kaiserstraße 12, Frankfurt', 'Europe/Berlin');
+  const contosoHq = site(contoso, 'Engineering hall', '1 Harbour Road, Rotterdam', 'Europe/Amsterdam');
+  const contosoSite = site(contoso, 'Site office Metro L4', 'Metro depot, Rotterdam', 'Europe/Amsterdam');
+  const fabrikamStudio = site(fabrikam, 'Print studio', '221 Canal Street, Manchester', 'Europe/London');
+
+  // Billing starts at the beginning of the current month, as when a contract is signed mid-month and
+  // back-dated to the period start.
+  const contract = em.create(Contract, {
+    reseller: ref,
+    customer: contoso,
+    name: 'Contoso pay-per-use 2026',
+    currency: 'EUR',
+    billingPeriod: 'MONTHLY',
+    anchorDay: 1,
+    timeZone: 'Europe/Amsterdam',
+    validFrom: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    fixedFeeMinor: '4900',
+  });
+  const line = (
+    position: number,
+    meter: PriceLine['meter'],
+    description: string,
+    unitPriceMinor: string | null,
+    extra: Partial<PriceLine> = {},
+  ) =>
+    em.create(PriceLine, { reseller: ref, contract, position, meter, description, unitPriceMinor, ...extra });
+  line(1, 'MEDIA_AREA_M2', 'Printed media, per m²', null, {
+    allowance: '50',
+    tiers: [
+      { upTo: '500', unitPriceMinor: '95' },
+      { upTo: null, unitPriceMinor: '70' },
+    ],
+  });
+  line(2, 'INK_OEM_ML', 'HP ink, per ml', '12');
+  line(3, 'INK_NON_OEM_ML', 'Third-party ink, per ml (handling surcharge)', '20');
+  line(4, 'SCAN_AREA_M2', 'Scans, per m²', '15');
+  await em.flush();
+
+  const { token } = await createCollectorEnrollment(em, DEMO_ACTOR, reseller.id, northwind.id, now);
+  return {
+    resellerId: reseller.id,
+    apiKey,
+    lanCustomerId: northwind.id,
+    directSites: [
+      { customerId: contoso.id, siteId: contosoHq.id },
+      { customerId: contoso.id, siteId: contosoSite.id },
+      { customerId: fabrikam.id, siteId: fabrikamStudio.id },
+    ],
+    contractId: contract.id,
+    collectorToken: token,
+  };
+}
+
+/** Registers a simulated direct-connect printer at a site; Contoso's printers join its contract. */
+export async function registerDemoPrinter(
+  em: EntityManager,
+  secrets: SecretBox,
+  tenant: DemoTenant,
+  index: number,
+  device: { serialNumber: string; productNumber: string; productName: string },
+): Promise<IssuedCredential> {
+  const placement = tenant.directSites[index % tenant.directSites.length]!;
+  const { printer, credential } = await registerPrinter(em, secrets, DEMO_ACTOR, tenant.resellerId, {
+    customerId: placement.customerId,
+    ...device,
+  });
+  const fork = em.fork();
+  const stored = await fork.findOneOrFail(Printer, { id: printer.id });
+  stored.site = fork.getReference(Site, placement.siteId);
+  const contract = await fork.findOneOrFail(Contract, { id: tenant.contractId });
+  if (contract.customer.id === placement.customerId) {
+    fork.create(ContractPrinter, {
+      reseller: fork.getReference(Reseller, tenant.resellerId),
+      contract,
+      printer: stored,
+      coveredFrom: contract.validFrom,
+    });
+  }
+  await fork.flush();
+  return credential;
+}
