@@ -27,6 +27,7 @@ import {
 import { type BenchFleet, createFleet } from './support/fleet';
 import { LoadGenerator } from './support/load-generator';
 import type { PhaseResult } from './support/load-messages';
+import { withMainThreadCpu } from './support/thread-cpu';
 import { copyBaseline, countPersisted, enqueueReports, waitForDrain } from './support/persistence';
 import {
   consoleTable,
@@ -157,8 +158,20 @@ interface IngestFigures {
   bare: PhaseResult;
   avgGzipBytes: number;
   avgJsonBytes: number;
+  /** Server main-thread CPU per accepted request (µs): steadier than throughput on a shared machine. */
+  realCpuUs: number | null;
+  bareCpuUs: number | null;
   /** 1-minute load average right after the measured phase: other work on the machine shows here. */
   loadAfter: number;
+}
+
+function cpuPerRequestUs(cpuMs: number | null, requests: number): number | null {
+  return cpuMs === null || requests === 0 ? null : (cpuMs * 1000) / requests;
+}
+
+function describeCpu(cpuUs: number | null): string {
+  if (cpuUs === null) return 'main-thread CPU unknown';
+  return `main thread ${Math.round(cpuUs)} µs CPU per request (≈ ${Math.round(1e6 / cpuUs)}/s on one idle core)`;
 }
 
 /** Registers the fleet through a short-lived set of services, before any measured role starts. */
@@ -225,27 +238,35 @@ async function measureIngest(options: Options, config: Config, fleet: BenchFleet
       ),
     );
 
-    const bareResult = await generator.run({
-      ...common,
-      label: 'bare Fastify',
-      origin: bare.origin,
-      durationMs: options.durationMs,
-      startIndex: 0,
-      maxRequests: 1e9,
-      cycle: true,
-    });
-    log(describePhase(bareResult));
-    const real = await generator.run({
-      ...common,
-      label: 'ingest',
-      origin: ingest.url!,
-      durationMs: options.durationMs,
-      startIndex: options.warmup,
-      maxRequests: options.bodies - options.warmup,
-      cycle: false,
-    });
+    const bareRun = await withMainThreadCpu(() =>
+      generator!.run({
+        ...common,
+        label: 'bare Fastify',
+        origin: bare!.origin,
+        durationMs: options.durationMs,
+        startIndex: 0,
+        maxRequests: 1e9,
+        cycle: true,
+      }),
+    );
+    const bareResult = bareRun.result;
+    const bareCpuUs = cpuPerRequestUs(bareRun.cpuMs, bareResult.accepted);
+    log(`${describePhase(bareResult)}; ${describeCpu(bareCpuUs)}`);
+    const realRun = await withMainThreadCpu(() =>
+      generator!.run({
+        ...common,
+        label: 'ingest',
+        origin: ingest!.url!,
+        durationMs: options.durationMs,
+        startIndex: options.warmup,
+        maxRequests: options.bodies - options.warmup,
+        cycle: false,
+      }),
+    );
+    const real = realRun.result;
+    const realCpuUs = cpuPerRequestUs(realRun.cpuMs, real.accepted);
     const loadAfter = os.loadavg()[0]!;
-    log(`${describePhase(real)}; load average ${loadAfter.toFixed(2)}`);
+    log(`${describePhase(real)}; ${describeCpu(realCpuUs)}; load average ${loadAfter.toFixed(2)}`);
     if (real.sent === options.bodies - options.warmup && real.elapsedMs < options.durationMs * 0.9) {
       log(
         `note: the ingest phase ran out of bodies after ${(real.elapsedMs / 1000).toFixed(1)} s; raise --bodies for a full ${options.durationMs / 1000} s`,
@@ -254,6 +275,8 @@ async function measureIngest(options: Options, config: Config, fleet: BenchFleet
     return {
       real,
       bare: bareResult,
+      realCpuUs,
+      bareCpuUs,
       avgGzipBytes: ready.avgGzipBytes,
       avgJsonBytes: ready.avgJsonBytes,
       loadAfter,
@@ -385,6 +408,7 @@ function docsMarkdown(
     `- Ingest: ${ingest.real.accepted.toLocaleString('en-US')} of ${ingest.real.sent.toLocaleString('en-US')} accepted in ${(ingest.real.elapsedMs / 1000).toFixed(1)} s, ` +
       `latency p50 ${ms(ingest.real.latencyMs.p50)}, p95 ${ms(ingest.real.latencyMs.p95)}, p99 ${ms(ingest.real.latencyMs.p99)}. ` +
       `Bare route: p50 ${ms(ingest.bare.latencyMs.p50)}, p99 ${ms(ingest.bare.latencyMs.p99)}.`,
+    `- Server CPU: ingest — ${describeCpu(ingest.realCpuUs)}; bare route — ${describeCpu(ingest.bareCpuUs)}.`,
     `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
       `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}); ` +
       `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s.`,
