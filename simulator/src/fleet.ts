@@ -20,6 +20,8 @@ export interface DirectFleetOptions {
   /** Replaces the HTTP link (tests). */
   linkFor?: (printer: SimPrinter, credential: DeviceCredential) => DeviceLink;
   policy?: ReportPolicy;
+  /** Registrations in flight at once (default 8). */
+  registerConcurrency?: number;
 }
 
 export interface LanFleetOptions {
@@ -63,6 +65,20 @@ export interface FleetStats {
   rejected: number;
   retries: number;
   queued: number;
+}
+
+/** Runs `fn` over `items` with at most `limit` calls pending; results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 const COUNTRY_PREFIXES = ['SG', 'CN', 'MY', 'ES', 'TH'] as const;
@@ -144,16 +160,23 @@ export class Fleet {
     const direct = this.options.direct;
     if (direct && direct.count > 0) {
       const swapAfter = this.options.boardSwapAfterHours ?? null;
-      for (let i = 0; i < direct.count; i++) {
-        const printer = this.newPrinter(
+      const printers = Array.from({ length: direct.count }, (_v, i) =>
+        this.newPrinter(
           index++,
           startAt,
           i === 0 && swapAfter !== null ? new Date(now.getTime() + swapAfter * HOUR_MS) : null,
-        );
-        const credential = await direct.credentialFor(printer);
-        const link = direct.linkFor?.(printer, credential) ?? httpDeviceLink(direct.serverUrl, credential);
+        ),
+      );
+      // Registration goes through the portal's API: a few at a time keeps 10,000 printers quick
+      // without flooding it. Order is kept so the same seed gives the same fleet.
+      const credentials = await mapLimit(printers, direct.registerConcurrency ?? 8, (p) =>
+        direct.credentialFor(p),
+      );
+      printers.forEach((printer, i) => {
+        const link =
+          direct.linkFor?.(printer, credentials[i]!) ?? httpDeviceLink(direct.serverUrl, credentials[i]!);
         this.directPrinters.push(new DirectPrinter(printer, link, direct.policy ?? FIRMWARE_POLICY, log));
-      }
+      });
       log(`${direct.count} direct-connect printer(s) reporting to ${direct.serverUrl}`);
     }
 
