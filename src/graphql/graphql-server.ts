@@ -11,6 +11,7 @@ import { authenticate, bearerCredential } from '../auth/authenticate';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
 import { queryLimitsPlugin } from './limits';
+import { subscribeSharingResults } from './shared-subscription-results';
 import { tenantTransactionPlugin } from './tenant-transaction';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -64,6 +65,8 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
   const wsCleanup = useServer<Record<string, unknown> | undefined, { context?: GraphQLContext }>(
     {
       schema,
+      // One execution per event and distinct operation, shared by the subscribers that sent it.
+      subscribe: subscribeSharingResults,
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization;
         const em = services.orm.em.fork();

@@ -68,18 +68,28 @@ async function alertEvents(
   return filtered(source, keep);
 }
 
+/** Entities built from one event, shared by every local subscriber that receives the same event. */
+const mappedEvents = new WeakMap<AlertEventPayload, { alert: Alert; printer: Printer | null }>();
+
 /**
- * Turns an event into the Alert entity the Alert type's field resolvers expect. A fresh EntityManager
- * per event keeps a months-long subscription from accumulating an identity map; the printer is primed
- * into the subscription's loader so `printer { ... }` is answered from the event.
+ * Turns an event into the Alert entity the Alert type's field resolvers expect, without a database
+ * round trip. The entities are built once per event (one fresh, short-lived EntityManager, so a
+ * months-long subscription accumulates no identity map) and read-only from then on; the printer is
+ * primed into each subscription's loader so `printer { ... }` is answered from the event.
  */
 function alertFromEvent(context: GraphQLContext, payload: AlertEventPayload): Alert {
-  const em = context.services.orm.em.fork();
-  if (payload.printer) {
-    const printer = em.map(Printer, payload.printer);
-    context.loaders.printer.clear(printer.id).prime(printer.id, printer);
+  let mapped = mappedEvents.get(payload);
+  if (!mapped) {
+    const em = context.services.orm.em.fork();
+    mapped = {
+      printer: payload.printer ? em.map(Printer, payload.printer) : null,
+      alert: em.map(Alert, payload.alert as Record<string, unknown>),
+    };
+    mappedEvents.set(payload, mapped);
   }
-  return em.map(Alert, payload.alert as Record<string, unknown>);
+  if (mapped.printer)
+    context.loaders.printer.clear(mapped.printer.id).prime(mapped.printer.id, mapped.printer);
+  return mapped.alert;
 }
 
 @Resolver()

@@ -132,6 +132,32 @@ describe('alertRaised', () => {
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(sub.events.map((e) => e.alertRaised.code)).toEqual(['doorOpen']);
+    await sub.close();
+    await listening(resellerId, 'raised', 0);
+  });
+
+  it('executes each event per distinct operation: different selections and filters get their own results', async () => {
+    type Slim = { alertRaised: Record<string, unknown> };
+    const slim = track(subscribe<Slim>(app.url, apiKey, `subscription { alertRaised { code } }`));
+    const full = track(subscribe<Raised>(app.url, apiKey, RAISED));
+    const sameAsFull = track(subscribe<Raised>(app.url, apiKey, RAISED));
+    const warningsOnly = track(
+      subscribe<Raised>(app.url, apiKey, RAISED, { filter: { minSeverity: 'CRITICAL' } }),
+    );
+    await listening(resellerId, 'raised', 4);
+    await sendSigned(app.url, printer, '/ingest/v1/alerts', alertBatch('tonerLow', 'warning'));
+    expect((await slim.waitFor(1))[0]!.alertRaised).toEqual({ code: 'tonerLow' });
+    const [a] = await full.waitFor(1);
+    const [b] = await sameAsFull.waitFor(1);
+    expect(a!.alertRaised).toMatchObject({
+      code: 'tonerLow',
+      printer: { serialNumber: printer.serialNumber },
+    });
+    expect(b!.alertRaised).toEqual(a!.alertRaised);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(warningsOnly.events).toEqual([]);
+    await Promise.all([slim, full, sameAsFull, warningsOnly].map((sub) => sub.close()));
+    await listening(resellerId, 'raised', 0);
   });
 
   it('closes the socket with 4403 on bad credentials', async () => {
