@@ -15,6 +15,7 @@ import { Printhead } from '../entities/printhead.entity';
 import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
+import { tenantScope } from './scope';
 
 type EntityClass<T> = { new (...args: never[]): T };
 
@@ -37,6 +38,13 @@ function byPrinter<T extends { printer: Printer }>(em: () => EntityManager, enti
 
 export function createLoaders(context: () => GraphQLContext) {
   const em = () => context().em;
+  // The tenant filter on raw alert queries: the first isolation layer, and the one that lets PostgreSQL
+  // use the (reseller_id, printer_id, status) index — the row-level-security predicate alone (tenant OR
+  // operator) cannot, so without it every batch scanned all alerts of every reseller.
+  const alertTenant = (): { sql: string; params: string[] } => {
+    const reseller = tenantScope(context()).reseller;
+    return reseller ? { sql: ' and reseller_id = ?', params: [reseller] } : { sql: '', params: [] };
+  };
   return {
     customer: byId(em, Customer),
     site: byId(em, Site),
@@ -65,20 +73,22 @@ export function createLoaders(context: () => GraphQLContext) {
       });
       const maxLimit = Math.max(...parsed.map((p) => p.limit));
       // One query for all printers: a window function keeps the newest N per printer.
+      const tenant = alertTenant();
       const rows = await em().execute<{ id: string }[]>(
         `select id from (
            select id, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
-           from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED') ranked
+           from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql}) ranked
          where rn <= ?`,
-        [`{${parsed.map((p) => p.printerId).join(',')}}`, maxLimit],
+        [`{${parsed.map((p) => p.printerId).join(',')}}`, ...tenant.params, maxLimit],
       );
       const alerts = rows.length ? await em().find(Alert, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { raisedAt: 'desc', id: 'desc' } }) : [];
       return parsed.map(({ printerId, limit }) => alerts.filter((a) => a.printer?.id === printerId).slice(0, limit));
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
+      const tenant = alertTenant();
       const rows = await em().execute<{ printer_id: string; n: string }[]>(
-        `select printer_id, count(*) as n from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED' group by printer_id`,
-        [`{${printerIds.join(',')}}`],
+        `select printer_id, count(*) as n from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql} group by printer_id`,
+        [`{${printerIds.join(',')}}`, ...tenant.params],
       );
       const map = new Map(rows.map((r) => [r.printer_id, Number(r.n)]));
       return printerIds.map((id) => map.get(id) ?? 0);
