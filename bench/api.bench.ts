@@ -180,10 +180,22 @@ async function measure(
         connections: options.connections,
       };
       await runLoad({ ...load, durationSeconds: options.warmupSeconds });
+      const cpuBefore = servers[kind].cpuMs();
       const result = await runLoad({ ...load, durationSeconds: options.durationSeconds });
-      byKind[kind] = { scenario: scenario.name, server: servers[kind].name, ...result, ratio: null };
+      const cpuAfter = servers[kind].cpuMs();
+      const cpuMsPerRequest =
+        cpuBefore === null || cpuAfter === null || result.requests === 0
+          ? null
+          : (cpuAfter - cpuBefore) / result.requests;
+      byKind[kind] = {
+        scenario: scenario.name,
+        server: servers[kind].name,
+        ...result,
+        cpuMsPerRequest,
+        ratio: null,
+      };
       console.log(
-        `  ${scenario.name} / ${servers[kind].name}: ${result.requestsPerSecond.toFixed(1)} req/s, p99 ${result.p99Ms} ms`,
+        `  ${scenario.name} / ${servers[kind].name}: ${result.requestsPerSecond.toFixed(1)} req/s, p99 ${result.p99Ms} ms, ${cpuMsPerRequest?.toFixed(1) ?? '?'} CPU ms/request`,
       );
     }
     byKind.postgraphile.ratio = 1;
@@ -231,6 +243,8 @@ async function main(): Promise<void> {
     const list = scenarios(seeded);
     await verifyEquivalence(all, env.apiKey, jobsPageVariables(seeded.customerIds, seeded.monthStarts));
     console.log('both servers return identical fleet and jobs pages; measuring ...');
+    // Other work on the machine skews wall-clock numbers; the load average goes into the report.
+    const loadAtStart = os.loadavg()[0]!.toFixed(1);
     const rows = await measure(all, env.apiKey, list, options);
 
     console.log(`\n${consoleTable(rows)}\n\n${verdicts(rows, all.plotmeter.name).join('\n')}`);
@@ -238,7 +252,7 @@ async function main(): Promise<void> {
       const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
       const context = {
         date: new Date().toISOString().slice(0, 10),
-        machine: `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${await postgresVersion(env.databaseUrl)} (local)`,
+        machine: `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${await postgresVersion(env.databaseUrl)} (local); load average ${loadAtStart} when the measurements began, ${os.loadavg()[0]!.toFixed(1)} when they ended`,
         dataset: `${seeded.counts.printers} printers, ${seeded.counts.cartridges} cartridges, ${seeded.counts.printheads} printheads, ${seeded.counts.alerts} alerts, ${seeded.counts.jobs} jobs over ${options.months} monthly partitions, ${seeded.counts.customers} customers of one reseller`,
         load: `autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s per server and scenario; jobs requests rotate through ${list[1]!.bodies.plotmeter.length} (customer, month) pages`,
       };

@@ -5,7 +5,7 @@
 // Migration and the reseller's API key also go through the CLI (`migrate`, `admin create-reseller`).
 import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -114,7 +114,26 @@ export interface RunningServer {
   name: string;
   /** The GraphQL endpoint, e.g. http://127.0.0.1:41234/graphql */
   graphqlUrl: string;
+  /**
+   * CPU time (user + system) the server process has used so far, in ms; null where /proc is missing.
+   * On a shared machine this says more than wall-clock latency: it is the work per request.
+   */
+  cpuMs(): number | null;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second for /proc/<pid>/stat; 100 on every mainstream Linux build. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -195,7 +214,12 @@ export async function startPlotmeter(
     await stopChild(child);
     throw error;
   }
-  return { name: 'Plotmeter', graphqlUrl: `${base}/graphql`, stop: () => stopChild(child) };
+  return {
+    name: 'Plotmeter',
+    graphqlUrl: `${base}/graphql`,
+    cpuMs: () => processCpuMs(child.pid),
+    stop: () => stopChild(child),
+  };
 }
 
 /** PostGraphile v4 in a child process, authenticated by the same bearer token as our API key. */
@@ -235,5 +259,10 @@ export async function startPostGraphile(env: BenchEnvironment): Promise<RunningS
     await stopChild(child);
     throw error;
   });
-  return { name: 'PostGraphile 4', graphqlUrl: `${url}/graphql`, stop: () => stopChild(child) };
+  return {
+    name: 'PostGraphile 4',
+    graphqlUrl: `${url}/graphql`,
+    cpuMs: () => processCpuMs(child.pid),
+    stop: () => stopChild(child),
+  };
 }
