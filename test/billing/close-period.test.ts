@@ -161,6 +161,7 @@ describe('closeBillingPeriod', () => {
     const em = orm.em.fork();
     const broken = await newDirectPrinter(em, resellerId, customerId);
     const steady = await newDirectPrinter(em, resellerId, customerId);
+    const gappy = await newDirectPrinter(em, resellerId, customerId);
     const start = utc('2026-10-01T00:00:00').getTime();
     for (let hour = -30; hour < 24 * 31 + 30; hour += 1) {
       const at = new Date(start + hour * 3600_000 + 17 * 60_000);
@@ -173,6 +174,13 @@ describe('closeBillingPeriod', () => {
         pages: reset ? hour - 200 : 9000 + hour * 2,
         mediaByType: { paper: reset ? (hour - 200) * 0.5 : 5000 + hour * 0.75 },
       });
+      // Pages missing for a day, and lower afterwards: a drop the adjacent comparison cannot see.
+      await insertReading(em, resellerId, gappy.printerId, {
+        at,
+        serial: gappy.serialNumber,
+        mediaAreaM2: 100 + hour,
+        pages: hour >= 300 && hour < 324 ? null : hour >= 324 ? hour - 320 : 700 + hour,
+      });
       await insertReading(em, resellerId, steady.printerId, {
         at,
         serial: steady.serialNumber,
@@ -184,8 +192,9 @@ describe('closeBillingPeriod', () => {
     const measured = await measurePrinters(em, resellerId, [
       { printerId: broken.printerId, ...window },
       { printerId: steady.printerId, ...window },
+      { printerId: gappy.printerId, ...window },
     ]);
-    for (const printerId of [broken.printerId, steady.printerId]) {
+    for (const printerId of [broken.printerId, steady.printerId, gappy.printerId]) {
       const rows = await em.execute<ReadingRow[]>(
         `select * from usage_reading where printer_id = ? order by collected_at, id`,
         [printerId],
@@ -208,8 +217,11 @@ describe('closeBillingPeriod', () => {
     expect(measured.get(broken.printerId)!.usage.flags).toEqual(
       expect.arrayContaining(['COUNTER_RESET', 'PRINTER_REPLACED']),
     );
-    // The steady printer needs only the readings around its two boundaries, not 800 rows.
+    // The steady printer needs only the readings around its two boundaries, not 800 rows; the broken one
+    // those plus the readings on either side of its two breaks; the gappy one all of them.
     expect(measured.get(steady.printerId)!.readingsLoaded).toBeLessThanOrEqual(4);
+    expect(measured.get(broken.printerId)!.readingsLoaded).toBeLessThanOrEqual(8);
+    expect(measured.get(gappy.printerId)!.readingsLoaded).toBeGreaterThan(24 * 31);
   });
 
   it('flags a boundary without a reading nearby, leaves the statement incomplete and refuses a silent approval', async () => {

@@ -1,14 +1,20 @@
 // Measures each covered printer's usage over its billed window from usage_reading, without loading a
 // month of hourly readings per printer.
 //
-// One SQL pass per batch of printers scans the readings within the boundary tolerance of the window
-// (index range scan on (reseller_id, printer_id, collected_at)) and keeps, per printer, only the
-// readings the boundary rule can pick: the last at or before and the first after each boundary. The
-// same pass looks for anything that could split the usage into segments: a serial change, or a
-// scalar counter below the highest value before it. Printers with such a sign get all their readings
-// in range instead. Either way the domain's `meterUsage` makes every decision (boundary choice,
-// segments, flags) on what is loaded, so the result is the same as running it on every reading:
-// readings between two candidates that hold no break cannot change a monotonic total.
+// Per printer, one pass over its readings within the boundary tolerance of the window (an index range
+// scan on (reseller_id, printer_id, collected_at)) marks every reading whose serial differs from the
+// reading before it or whose scalar counter (pages, ink, media, scan, copy) is lower: the only places
+// the rules can start a new segment. What is loaded is then:
+// - the readings the boundary rule can pick (last at or before and first after each boundary: four
+//   LIMIT 1 index probes), plus each marked reading and the one before it; readings in between hold no
+//   break, so they cannot change any segment's start-to-end difference;
+// - every reading in range when a counter is present in some readings and missing in others, because
+//   a missing value hides a decrease from the adjacent comparison.
+// The domain's `meterUsage` then makes every decision (boundary choice, segments, flags) on what is
+// loaded, with the same result as on every reading (a test compares the two on hourly data). Known
+// limit: a decrease confined to a per-media-type, per-category or per-cartridge split while every
+// scalar total keeps rising is only seen if it shows between the loaded readings. Readings are walked
+// in collected_at order; two readings of one printer at the same instant would be duplicates.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type CounterReading,
@@ -42,37 +48,61 @@ const SCALAR_COUNTERS = [
   'copy_area_m2',
 ];
 
+const READING_COLUMNS = `r.id, r.printer_id, r.collected_at, r.serial_number, r.pages, r.total_media_area_m2, r.scan_area_m2,
+  r.copy_area_m2, r.total_ink_ml, r.ink_by_cartridge_type, r.media_by_type, r.application_categories`;
+
+/** Readings of printer `<p>.printer_id` between two bounds (SQL fragments), for the reseller in $1. */
+const inRange = (from: string, to: string, p = 'b') =>
+  `from usage_reading r where r.reseller_id = $1 and r.printer_id = ${p}.printer_id and r.collected_at ${from} and r.collected_at ${to}`;
+
+const low = (p = 'b') => `>= ${p}.w_start - $3 * interval '1 millisecond'`;
+const high = (p = 'b') => `<= ${p}.w_end + $3 * interval '1 millisecond'`;
+const LOW = low();
+const HIGH = high();
+
+/** Per reading: the serial or a scalar counter differs from the reading before in a way that can split usage. */
+const SUSPECT = `coalesce(lag(r.serial_number) over w <> r.serial_number, false)
+        ${SCALAR_COUNTERS.map((c) => `or coalesce(r.${c} < lag(r.${c}) over w, false)`).join('\n        ')}`;
+
 const SQL = `
-with p as (
-  select * from jsonb_to_recordset(?::jsonb) as p(printer_id uuid, w_start timestamptz, w_end timestamptz)
-),
-r as (
-  select r.id, r.collected_at, r.printer_id, p.w_start, p.w_end,
-    lag(r.collected_at) over w as prev_at,
-    lead(r.collected_at) over w as next_at,
-    coalesce(lag(r.serial_number) over w <> r.serial_number, false)
-      ${SCALAR_COUNTERS.map((c) => `or coalesce(r.${c} < max(r.${c}) over wp, false)`).join('\n      ')} as break_here
-  from p
-  join usage_reading r on r.reseller_id = ? and r.printer_id = p.printer_id
-    and r.collected_at >= p.w_start - (? * interval '1 millisecond')
-    and r.collected_at <= p.w_end + (? * interval '1 millisecond')
-  window w as (partition by r.printer_id order by r.collected_at, r.id),
-         wp as (w rows between unbounded preceding and 1 preceding)
-),
-f as (
-  select r.*, bool_or(r.break_here) over (partition by r.printer_id) as printer_breaks from r
+with b as (
+  select p.printer_id, p.w_start, p.w_end, s.suspect, s.nulls_vary
+  from jsonb_to_recordset($2::jsonb) as p(printer_id uuid, w_start timestamptz, w_end timestamptz)
+  cross join lateral (
+    select coalesce(bool_or(x.suspect), false) as suspect,
+      false ${SCALAR_COUNTERS.map((c) => `or (count(x.${c}) <> 0 and count(x.${c}) <> count(*))`).join('\n      ')} as nulls_vary
+    from (
+      select ${SCALAR_COUNTERS.map((c) => `r.${c}`).join(', ')}, ${SUSPECT} as suspect
+      ${inRange(low('p'), high('p'), 'p')}
+      window w as (order by r.collected_at)
+    ) x
+  ) s
 )
-select u.id, u.printer_id, u.collected_at, u.serial_number, u.pages, u.total_media_area_m2, u.scan_area_m2,
-  u.copy_area_m2, u.total_ink_ml, u.ink_by_cartridge_type, u.media_by_type, u.application_categories
-from f
-join usage_reading u on u.id = f.id and u.collected_at = f.collected_at
-where f.printer_breaks
-  or (f.collected_at <= f.w_start and (f.next_at is null or f.next_at > f.w_start))
-  or (f.collected_at > f.w_start and (f.prev_at is null or f.prev_at <= f.w_start))
-  or (f.collected_at <= f.w_end and (f.next_at is null or f.next_at > f.w_end))
-  or (f.collected_at > f.w_end and (f.prev_at is null or f.prev_at <= f.w_end))
-  or (f.collected_at < f.w_end and (f.next_at is null or f.next_at >= f.w_end))
-order by u.printer_id, u.collected_at, u.id`;
+select c.* from b cross join lateral (
+  (select ${READING_COLUMNS} ${inRange(LOW, '<= b.w_start')} order by r.collected_at desc, r.id desc limit 1)
+  union all
+  (select ${READING_COLUMNS} ${inRange('> b.w_start', HIGH)} order by r.collected_at, r.id limit 1)
+  union all
+  (select ${READING_COLUMNS} ${inRange(LOW, '<= b.w_end')} order by r.collected_at desc, r.id desc limit 1)
+  union all
+  (select ${READING_COLUMNS} ${inRange('> b.w_end', HIGH)} order by r.collected_at, r.id limit 1)
+) c
+where not b.nulls_vary
+union all
+select y.id, y.printer_id, y.collected_at, y.serial_number, y.pages, y.total_media_area_m2, y.scan_area_m2, y.copy_area_m2,
+  y.total_ink_ml, y.ink_by_cartridge_type, y.media_by_type, y.application_categories
+from b cross join lateral (
+  select z.*, lead(z.suspect) over (order by z.collected_at) as next_suspect from (
+    select ${READING_COLUMNS}, ${SUSPECT} as suspect
+    ${inRange(LOW, HIGH)}
+    window w as (order by r.collected_at)
+  ) z
+) y
+where b.suspect and not b.nulls_vary and (y.suspect or y.next_suspect)
+union all
+select ${READING_COLUMNS} from b join usage_reading r on r.reseller_id = $1 and r.printer_id = b.printer_id
+  and r.collected_at ${LOW} and r.collected_at ${HIGH}
+where b.nulls_vary`;
 
 /** Usage of each printer over its own window; printers without any reading get `NO_READINGS`. */
 export async function measurePrinters(
@@ -83,7 +113,8 @@ export async function measurePrinters(
 ): Promise<Map<string, MeasuredPrinter>> {
   const result = new Map<string, MeasuredPrinter>();
   if (windows.length === 0) return result;
-  const rows = await em.execute<ReadingRow[]>(SQL, [
+  const { sql, bindings } = toPositional(SQL, [
+    resellerId,
     JSON.stringify(
       windows.map((w) => ({
         printer_id: w.printerId,
@@ -91,18 +122,23 @@ export async function measurePrinters(
         w_end: w.end.toISOString(),
       })),
     ),
-    resellerId,
-    toleranceMs,
     toleranceMs,
   ]);
+  const rows = await em.execute<ReadingRow[]>(sql, bindings);
   const byPrinter = new Map<string, ReadingRow[]>();
+  const seen = new Set<string>();
   for (const row of rows) {
+    if (seen.has(row.id)) continue; // one reading can be the candidate for several boundaries
+    seen.add(row.id);
     const list = byPrinter.get(row.printer_id);
     if (list) list.push(row);
     else byPrinter.set(row.printer_id, [row]);
   }
   for (const window of windows) {
-    const printerRows = byPrinter.get(window.printerId) ?? [];
+    const printerRows = (byPrinter.get(window.printerId) ?? []).sort(
+      (a, b) =>
+        new Date(a.collected_at).getTime() - new Date(b.collected_at).getTime() || (a.id < b.id ? -1 : 1),
+    );
     const readings: CounterReading[] = printerRows.map((row) => ({
       id: row.id,
       at: new Date(row.collected_at),
@@ -117,4 +153,14 @@ export async function measurePrinters(
     });
   }
   return result;
+}
+
+/** The query numbers its parameters ($1..$3) because it repeats them; MikroORM binds `?` in order. */
+function toPositional(sql: string, params: readonly unknown[]): { sql: string; bindings: unknown[] } {
+  const bindings: unknown[] = [];
+  const positional = sql.replace(/\$(\d)/g, (_match, n: string) => {
+    bindings.push(params[Number(n) - 1]);
+    return '?';
+  });
+  return { sql: positional, bindings };
 }
