@@ -19,6 +19,8 @@ export interface LoadResult {
   requests: number;
   /** Non-200 answers, GraphQL errors, socket errors and timeouts together. */
   failures: number;
+  /** What the failures were, e.g. "28 timeouts"; empty when there were none. */
+  failureKinds: string;
 }
 
 const GRAPHQL_ERRORS = /"errors"\s*:/;
@@ -48,6 +50,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts + graphqlErrors,
+    // autocannon counts a timeout as an error as well, so timeouts are not added separately.
+    failures: result.non2xx + result.errors + graphqlErrors,
+    failureKinds: [
+      [result.timeouts, 'timeouts'],
+      [result.non2xx, 'non-2xx'],
+      [graphqlErrors, 'GraphQL errors'],
+      [result.errors - result.timeouts, 'socket errors'],
+    ]
+      .filter(([n]) => Number(n) > 0)
+      .map(([n, what]) => `${n} ${what}`)
+      .join(', '),
   };
 }

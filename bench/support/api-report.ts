@@ -11,6 +11,7 @@ export interface ScenarioResult {
   p99Ms: number;
   requests: number;
   failures: number;
+  failureKinds: string;
   /** Server-process CPU per completed request (excludes PostgreSQL); null when unknown. */
   cpuMsPerRequest: number | null;
   /** Our throughput divided by PostGraphile's in the same scenario; 1 for PostGraphile itself. */
@@ -50,7 +51,7 @@ function cells(row: ScenarioResult): string[] {
     row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`,
     row.cpuMsPerRequest === null ? '—' : row.cpuMsPerRequest.toFixed(1),
     String(row.requests),
-    String(row.failures),
+    row.failureKinds ? `${row.failures} (${row.failureKinds})` : String(row.failures),
   ];
 }
 
