@@ -119,9 +119,12 @@ async function runPhase(bodies: PreparedBody[], request: PhaseRequest): Promise<
         });
         const text = await response.body.text();
         if (recorded < latencies.length) latencies[recorded++] = performance.now() - sentAt;
-        if (response.statusCode >= 200 && response.statusCode < 300) {
+        if (response.statusCode >= 200 && response.statusCode < 300 && text.includes('"duplicate":true')) {
+          // Every body is a report the server has not seen: a duplicate answer is a bug, not throughput.
+          duplicates += 1;
+          fail('duplicate', `${response.statusCode} ${text.slice(0, 300)}`);
+        } else if (response.statusCode >= 200 && response.statusCode < 300) {
           accepted += 1;
-          if (text.includes('"duplicate":true')) duplicates += 1;
         } else {
           fail(String(response.statusCode), `${response.statusCode} ${text.slice(0, 300)}`);
         }

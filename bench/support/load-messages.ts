@@ -39,11 +39,12 @@ export interface PhaseRequest {
 export interface PhaseResult {
   label: string;
   sent: number;
-  /** Responses with a 2xx status. */
+  /** Responses with a 2xx status for a report the server had not seen before. */
   accepted: number;
   /** 2xx answers saying the report had been accepted before (must be 0: every body is new). */
   duplicates: number;
-  /** Status code -> count, for everything that was not 2xx; "network" for transport errors. */
+  /** Status code -> count for everything not accepted; "network" for transport errors, "duplicate" for
+   * duplicate answers. */
   failures: Record<string, number>;
   firstFailure: string | null;
   elapsedMs: number;
