@@ -257,6 +257,19 @@ describe('closeBillingPeriod', () => {
       acceptIncomplete: true,
     });
     expect(approved.status).toBe('APPROVED');
+    // The database refuses to alter an approved statement or its lines, whoever asks.
+    await expect(
+      em.execute(`update billing_statement set subtotal_minor = 1 where id = ?`, [statement.id]),
+    ).rejects.toThrow(/never changes/);
+    await expect(
+      em.execute(`update billing_statement set status = 'DRAFT' where id = ?`, [statement.id]),
+    ).rejects.toThrow(/cannot go from APPROVED to DRAFT/);
+    await expect(
+      em.execute(`update billing_statement_line set total_minor = 1 where statement_id = ?`, [statement.id]),
+    ).rejects.toThrow(/never change/);
+    await expect(
+      em.execute(`delete from billing_statement_line where statement_id = ?`, [statement.id]),
+    ).rejects.toThrow(/never change/);
   });
 
   it('flags a job log that explains less than the counters and raises one warning alert on the printer', async () => {
