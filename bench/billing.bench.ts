@@ -2,7 +2,9 @@
 // usage_reading rows), as 100 contracts × 100 printers, through the same closeBillingPeriod the API and
 // the drafting job call. Seeds a throw-away database with generate_series (it is a benchmark, not a
 // test), then times every close and prints the figures docs/performance.md "## Billing" reports.
-// Options: --printers N (default 10000, a multiple of --per-contract), --per-contract N (default 100).
+// Options: --printers N (default 10000, a multiple of --per-contract), --per-contract N (default 100),
+// --keep (leave the database for another run), --reuse NAME (time a kept database again: migrate it,
+// delete its statements, skip seeding).
 import 'reflect-metadata';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,7 +13,15 @@ import pg from 'pg';
 import { initOrm } from '../src/db/orm';
 import { ensureMonthlyPartitions } from '../src/db/partitions';
 import { closeBillingPeriod } from '../src/services/billing/close-period';
-import { createBenchDatabase, ensureServices } from './support/bench-env';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import {
+  type BenchDatabase,
+  REPO_ROOT,
+  createBenchDatabase,
+  databaseUrl,
+  ensureServices,
+} from './support/bench-env';
 
 const TARGET_SECONDS = 60;
 const PERIOD = '2026-10';
@@ -23,6 +33,7 @@ const { values } = parseArgs({
     printers: { type: 'string', default: '10000' },
     'per-contract': { type: 'string', default: '100' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const PRINTERS = Number(values.printers);
@@ -135,17 +146,35 @@ async function seed(client: pg.Client): Promise<{ readings: number; seconds: num
 
 async function main(): Promise<void> {
   ensureServices();
-  const db = await createBenchDatabase();
+  const db: BenchDatabase = values.reuse
+    ? { name: values.reuse, url: databaseUrl(values.reuse), drop: async () => undefined }
+    : await createBenchDatabase();
+  if (values.reuse) {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist/main.js'), 'migrate'], {
+      env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'warn' },
+      stdio: 'pipe',
+    });
+  }
   let orm: MikroORM | null = null;
   const client = new pg.Client({ connectionString: db.url });
   try {
     await client.connect();
     orm = await initOrm(db.url);
     await ensureMonthlyPartitions(orm.em.fork(), new Date(PERIOD_START), 1, 2);
-    console.log(
-      `seeding ${PRINTERS.toLocaleString('en')} printers × ${HOURS + 1} hourly readings in ${CONTRACTS} contracts`,
-    );
-    const seeded = await seed(client);
+    let seeded: { readings: number; seconds: number };
+    if (values.reuse) {
+      await client.query(`alter table billing_statement_line disable trigger user`);
+      await client.query(`delete from billing_statement_line`);
+      await client.query(`alter table billing_statement_line enable trigger user`);
+      await client.query(`delete from billing_statement`);
+      const count = await client.query<{ n: string }>(`select count(*)::text as n from usage_reading`);
+      seeded = { readings: Number(count.rows[0]!.n), seconds: 0 };
+    } else {
+      console.log(
+        `seeding ${PRINTERS.toLocaleString('en')} printers × ${HOURS + 1} hourly readings in ${CONTRACTS} contracts`,
+      );
+      seeded = await seed(client);
+    }
     const contracts = await client.query<{ id: string }>(
       `select id from contract where reseller_id = $1 order by id`,
       [RESELLER],
@@ -178,7 +207,7 @@ async function main(): Promise<void> {
       ['printers / contracts', `${PRINTERS.toLocaleString('en')} / ${CONTRACTS}`],
       [
         'usage_reading rows',
-        `${seeded.readings.toLocaleString('en')} (seeded in ${seeded.seconds.toFixed(0)} s)`,
+        `${seeded.readings.toLocaleString('en')}${seeded.seconds ? ` (seeded in ${seeded.seconds.toFixed(0)} s)` : ''}`,
       ],
       ['statements / lines written', `${contracts.rows.length} / ${lines.rows[0]!.n}`],
       ['statements with flags (resets, replacements)', String(flagged)],
