@@ -18,6 +18,9 @@ export interface ReadOnlySnmp {
   close(): void;
 }
 
+/** A subtree walk may take this many request timeouts in all before it is cut off. */
+const WALK_DEADLINE_FACTOR = 3;
+
 function decode(value: unknown): unknown {
   return Buffer.isBuffer(value) ? value.toString('utf8').replace(/\0+$/, '') : value;
 }
@@ -47,6 +50,25 @@ export function openSnmp(target: SnmpTarget): ReadOnlySnmp {
     walk(oid) {
       return new Promise((resolve, reject) => {
         const out = new Map<string, unknown>();
+        let settled = false;
+        const finish = (err: Error | null) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(deadline);
+          if (err) reject(err);
+          else resolve(out);
+        };
+        // Some agents never signal the end of a subtree (no endOfMibView after their last object), and
+        // net-snmp then keeps waiting. A walk gets a hard deadline: what arrived by then is the table.
+        const deadline = setTimeout(() => {
+          if (out.size > 0) finish(null);
+          else
+            finish(
+              new Error(
+                `SNMP walk of ${oid} on ${target.host} did not finish within ${WALK_DEADLINE_FACTOR * target.timeoutMs} ms`,
+              ),
+            );
+        }, WALK_DEADLINE_FACTOR * target.timeoutMs);
         session.subtree(
           oid,
           20,
@@ -55,7 +77,7 @@ export function openSnmp(target: SnmpTarget): ReadOnlySnmp {
               if (!snmp.isVarbindError(vb)) out.set(vb.oid.slice(oid.length + 1), decode(vb.value));
             }
           },
-          (err) => (err ? reject(err) : resolve(out)),
+          (err) => finish(err ?? null),
         );
       });
     },
