@@ -27,7 +27,8 @@ export class Printer {
   @ManyToOne(() => Collector, { nullable: true }) collector?: Collector | null;
   @Enum({ items: [...CONNECTION_TYPES] }) connectionType!: ConnectionType;
   @Property({ type: 'text' }) serialNumber!: string;
-  @Property({ type: 'text' }) productNumber!: string;
+  /** Null when no protocol reported it (IPP and SNMP carry no HP product number). */
+  @Property(optionalText()) productNumber?: string | null;
   @Property(optionalText()) productName?: string | null;
   /** A name the reseller gives the printer in the portal. */
   @Property(optionalText()) displayName?: string | null;

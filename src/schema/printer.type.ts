@@ -14,8 +14,10 @@ export class CartridgeType {
   @Field(() => String, { nullable: true }) manufacturer?: string | null;
   @Field(() => Float, { nullable: true }) capacityMl?: number | null;
   @Field(() => Float, { nullable: true }) levelPercent?: number | null;
-  @Field(() => Float, { nullable: true, description: 'Ink consumed from this cartridge' }) inkConsumedMl?: number | null;
-  @Field(() => Float, { nullable: true, description: 'Of which non-OEM ink' }) nonOemInkConsumedMl?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Ink consumed from this cartridge' }) inkConsumedMl?:
+    number | null;
+  @Field(() => Float, { nullable: true, description: 'Of which non-OEM ink' }) nonOemInkConsumedMl?:
+    number | null;
   @Field(() => Date, { nullable: true }) expiresAt?: Date | null;
   @Field() firstSeenAt!: Date;
   @Field() lastSeenAt!: Date;
@@ -75,12 +77,14 @@ export class LifetimeCountersType {
 export class PrinterType {
   @Field(() => ID) id!: string;
   @Field() serialNumber!: string;
-  @Field() productNumber!: string;
+  @Field(() => String, { nullable: true }) productNumber?: string | null;
   @Field(() => String, { nullable: true }) productName?: string | null;
-  @Field(() => String, { nullable: true, description: 'A name the reseller gives the printer' }) displayName?: string | null;
+  @Field(() => String, { nullable: true, description: 'A name the reseller gives the printer' })
+  displayName?: string | null;
   @Field(() => String, { nullable: true }) firmwareVersion?: string | null;
   @Field(() => ConnectionTypeEnum) connectionType!: ConnectionTypeEnum;
-  @Field({ description: 'idle, printing, processing, warning, error, offline, sleep, unknown, ...' }) engineState!: string;
+  @Field({ description: 'idle, printing, processing, warning, error, offline, sleep, unknown, ...' })
+  engineState!: string;
   @Field(() => String, { nullable: true }) statusMessage?: string | null;
   @Field(() => [String]) statusReasons!: string[];
   @Field(() => Date, { nullable: true }) lastSeenAt?: Date | null;
@@ -92,13 +96,21 @@ export class PrinterFilter {
   @Field(() => ID, { nullable: true }) customerId?: string | null;
   @Field(() => ID, { nullable: true }) siteId?: string | null;
   @Field(() => ID, { nullable: true }) collectorId?: string | null;
-  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the product name or number' }) model?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Case-insensitive substring of the product name or number',
+  })
+  model?: string | null;
   @Field(() => String, { nullable: true }) engineState?: string | null;
   @Field(() => ConnectionTypeEnum, { nullable: true }) connectionType?: ConnectionTypeEnum | null;
   @Field(() => Boolean, { nullable: true }) hasOpenAlerts?: boolean | null;
   @Field(() => Date, { nullable: true }) lastSeenBefore?: Date | null;
   @Field(() => Date, { nullable: true }) lastSeenAfter?: Date | null;
-  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the serial number or display name' }) search?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Case-insensitive substring of the serial number or display name',
+  })
+  search?: string | null;
 }
 
 @InputType()
@@ -115,11 +127,17 @@ export class RegisterPrinterInput {
   @Field(() => String, { nullable: true }) productName?: string | null;
 }
 
-@ObjectType('DeviceCredential', { description: 'Shown once: store the secret in the device, it is never returned again' })
+@ObjectType('DeviceCredential', {
+  description: 'Shown once: store the secret in the device, it is never returned again',
+})
 export class DeviceCredentialType {
   @Field() keyId!: string;
   @Field() secret!: string;
-  @Field(() => Date, { nullable: true, description: 'Until when the previous secret stays valid (rotation grace)' }) previousValidUntil?: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Until when the previous secret stays valid (rotation grace)',
+  })
+  previousValidUntil?: Date | null;
 }
 
 @ObjectType('RegisterPrinterPayload')
@@ -131,6 +149,6 @@ export class RegisterPrinterPayload {
 @InputType()
 export class UpdatePrinterInput {
   @Field(() => String, { nullable: true }) displayName?: string | null;
-  @Field(() => ID, { nullable: true, description: 'Assign to a site of the same customer; null to unassign' }) siteId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Assign to a site of the same customer; null to unassign' })
+  siteId?: string | null;
 }
-
