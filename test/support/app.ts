@@ -2,6 +2,7 @@
 // gives tests a GraphQL helper. Nothing is mocked: HTTP goes over a real socket.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { startApp, type RunningApp, type ServerRole } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -12,7 +13,15 @@ export interface TestApp extends RunningApp {
   url: string;
   config: Config;
   db: TestDatabase;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<{
+    status: number;
+    data?: T;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  }>;
   close(): Promise<void>;
 }
 
@@ -22,12 +31,27 @@ export function testRedisPrefix(): string {
 
 export function testConfig(db: TestDatabase, env: Record<string, string> = {}): Config {
   return loadConfig(
-    { DATABASE_URL: db.url, REDIS_PREFIX: testRedisPrefix(), PORT: '0', LOG_LEVEL: 'silent', PLOTMETER_SECRET_KEY: TEST_SECRET_KEY, NODE_ENV: 'test', ...env },
+    {
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: testRedisPrefix(),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      PLOTMETER_SECRET_KEY: TEST_SECRET_KEY,
+      NODE_ENV: 'test',
+      ...env,
+    },
     { requireSecretKey: true },
   );
 }
 
-export async function startTestApp(options: { roles?: ServerRole[]; env?: Record<string, string>; db?: TestDatabase } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: {
+    roles?: ServerRole[];
+    env?: Record<string, string>;
+    db?: TestDatabase;
+    ca?: string | Buffer;
+  } = {},
+): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const config = testConfig(db, options.env);
   const app = await startApp(config, options.roles);
@@ -38,9 +62,20 @@ export async function startTestApp(options: { roles?: ServerRole[]; env?: Record
     config,
     db,
     async gql(query, variables, token) {
-      const response = await fetch(`${url}/graphql`, {
+      // An HTTPS test server with its own CA needs a dispatcher that trusts it.
+      const doFetch = options.ca
+        ? (input: string, init: RequestInit) =>
+            undiciFetch(input, {
+              ...(init as object),
+              dispatcher: new Agent({ connect: { ca: options.ca } }),
+            })
+        : fetch;
+      const response = await doFetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: never; errors?: never };
@@ -69,7 +104,11 @@ export async function clearRedisPrefix(redisUrl: string, prefix: string): Promis
 }
 
 /** Polls until `check` returns a truthy value or the timeout passes (for asynchronous workers). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

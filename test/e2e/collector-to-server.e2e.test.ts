@@ -1,0 +1,277 @@
+// The whole collection path with real peers and the real server: ippeveprinter (an IPP Everywhere
+// printer started as an HP DesignJet, jobs submitted with ipptool) plus a net-snmp agent for its
+// serial, and a simulated DesignJet serving PIWS over HTTPS; the collector CLI enrolls with a token
+// from GraphQL, takes its configuration from the portal, polls read-only and uploads over HTTPS to
+// Plotmeter, where the data arrives in PostgreSQL. Then the server goes down during an upload: the
+// batch is spooled and, once the server is back, arrives exactly once.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Operation } from '../../collector/src/adapters/ipp/codec';
+import {
+  IPP_TOOLS_AVAILABLE,
+  IppEvePrinter,
+  IppRecordingProxy,
+} from '../../collector/test/support/ipp-printer';
+import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { TestSnmpAgent } from '../../collector/test/support/snmp-agent';
+import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { newReseller } from '../support/factories';
+
+/** Runs the built collector CLI as an operator would: its own process and event loop. */
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(__dirname, '../../collector/dist/cli.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+const IPP_HOST = '127.0.0.7';
+const PIWS_HOST = '127.0.0.8';
+const SNMP_PORT = 31000 + Math.floor(Math.random() * 3000);
+const IPPEVE_PORT = 34000 + Math.floor(Math.random() * 3000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end', () => {
+  let certs: TestCerts;
+  let db: TestDatabase;
+  let app: TestApp;
+  let port: number;
+  let apiKey: string;
+  let customerId: string;
+  const stateDir = mkdtempSync(join(tmpdir(), 'pm-e2e-collector-'));
+  const ippeve = new IppEvePrinter(IPPEVE_PORT, 'DesignJet T830');
+  let proxy: IppRecordingProxy;
+  const snmpAgent = new TestSnmpAgent(IPP_HOST, SNMP_PORT, {
+    description: 'HP DesignJet T830 MFP',
+    serial: 'CN-E2E-T830',
+    lifeCountImpressions: 1234,
+    supplies: [{ index: 1, type: 5, description: 'Cyan Ink', unit: 19, max: 100, level: 55 }],
+    alerts: [{ index: 1, severity: 4, training: 4, code: 1101, description: 'Cyan ink low' }],
+  });
+  let piws: SimulatedPrinter;
+
+  const startServer = async () => {
+    app = await startTestApp({
+      db,
+      ca: certs.ca,
+      env: {
+        TLS_CERT_FILE: join(certs.dir, 'e2e-server.pem'),
+        TLS_KEY_FILE: join(certs.dir, 'e2e-server.key'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+    });
+  };
+
+  beforeAll(async () => {
+    certs = makeCerts(['127.0.0.1', PIWS_HOST], ['localhost']);
+    writeFileSync(join(certs.dir, 'e2e-server.pem'), certs.cert);
+    writeFileSync(join(certs.dir, 'e2e-server.key'), certs.key);
+    db = await createTestDatabase();
+    port = await freePort();
+    await startServer();
+    const reseller = await newReseller(app.services.orm.em, 'E2E');
+    apiKey = reseller.apiKey;
+    const customer = await app.gql<{ createCustomer: { id: string } }>(
+      `mutation { createCustomer(input: {name: "Architects & Co"}) { id } }`,
+      {},
+      apiKey,
+    );
+    customerId = customer.data!.createCustomer.id;
+
+    await ippeve.start();
+    proxy = new IppRecordingProxy(IPP_HOST, IPPEVE_PORT);
+    await proxy.start();
+    snmpAgent.start();
+    ippeve.submitJob('site-plan-A1');
+    ippeve.submitJob('elevation-B2');
+    await ippeve.waitForCompleted(2);
+
+    piws = new SimulatedPrinter({
+      host: PIWS_HOST,
+      httpsPort: 0,
+      httpPort: 0,
+      tls: certs,
+      serial: 'SG-E2E-T1700',
+    });
+    await piws.start();
+    piws.addJob('floor-plan.pdf');
+    piws.addJob('section-A.pdf');
+  }, 120_000);
+
+  afterAll(async () => {
+    snmpAgent.stop();
+    await proxy?.stop();
+    await ippeve.stop();
+    await piws?.stop();
+    await app?.close();
+  });
+
+  it(
+    'enrolls, polls IPP+SNMP and PIWS printers read-only, and the data arrives in PostgreSQL',
+    { timeout: 120_000 },
+    async () => {
+      const enrollment = await app.gql<{ createCollectorEnrollment: { token: string } }>(
+        `mutation { createCollectorEnrollment(customerId: "${customerId}") { token } }`,
+        {},
+        apiKey,
+      );
+      const serverUrl = `https://localhost:${port}`;
+      const enrolled = await cli([
+        'enroll',
+        '--server',
+        serverUrl,
+        '--token',
+        enrollment.data!.createCollectorEnrollment.token,
+        '--ca-file',
+        certs.caFile,
+        '--state-dir',
+        stateDir,
+      ]);
+      expect(enrolled.code, enrolled.err).toBe(0);
+
+      const collectors = await app.gql<{ collectors: { edges: Array<{ node: { id: string } }> } }>(
+        '{ collectors { edges { node { id } } } }',
+        {},
+        apiKey,
+      );
+      const collectorId = collectors.data!.collectors.edges[0]!.node.id;
+      const [piwsHttps, piwsHttp] = piws.ports;
+      // The two printers listen on different ports; the portal configures ranges and ports per collector,
+      // so the e2e points IPP/SNMP at the IPP host and HTTP(S) at the PIWS host.
+      const configured = await app.gql(
+        `mutation($id: ID!, $input: UpdateCollectorConfigInput!) { updateCollectorConfig(collectorId: $id, input: $input) { id } }`,
+        {
+          id: collectorId,
+          input: {
+            ipRanges: [`${IPP_HOST}-${PIWS_HOST}`],
+            pollIntervalMinutes: 30,
+            ports: {
+              ipp: proxy.port,
+              snmp: SNMP_PORT,
+              https: piwsHttps,
+              http: piwsHttp,
+            },
+          },
+        },
+        apiKey,
+      );
+      expect(configured.errors).toBeUndefined();
+      const run = await cli(['run', '--once', '--state-dir', stateDir, '--printer-ca-file', certs.caFile]);
+      expect(run.code, `${run.out}\n${run.err}`).toBe(0);
+
+      const PRINTER = `query($s: String!) { printerBySerial(serialNumber: $s) { serialNumber productName connectionType collector { id } customer { name } cartridges { color levelPercent } } }`;
+      const ipp = await eventually(
+        async () =>
+          (
+            await app.gql<{ printerBySerial: Record<string, unknown> | null }>(
+              PRINTER,
+              { s: 'CN-E2E-T830' },
+              apiKey,
+            )
+          ).data?.printerBySerial,
+        20_000,
+      );
+      expect(ipp).toMatchObject({
+        productName: 'HP DesignJet T830',
+        connectionType: 'COLLECTOR',
+        collector: { id: collectorId },
+        customer: { name: 'Architects & Co' },
+      });
+      const designjet = await eventually(
+        async () =>
+          (
+            await app.gql<{ printerBySerial: Record<string, unknown> | null }>(
+              PRINTER,
+              { s: 'SG-E2E-T1700' },
+              apiKey,
+            )
+          ).data?.printerBySerial,
+        20_000,
+      );
+      expect(designjet).toMatchObject({ connectionType: 'COLLECTOR' });
+
+      const JOBS = `{ jobs(first: 50) { totalCount edges { node { name printer { serialNumber } } } } }`;
+      const jobs = await eventually(async () => {
+        const result = await app.gql<{
+          jobs: {
+            totalCount: number;
+            edges: Array<{ node: { name: string; printer: { serialNumber: string } } }>;
+          };
+        }>(JOBS, {}, apiKey);
+        return result.data!.jobs.totalCount >= 4 ? result.data!.jobs : null;
+      }, 20_000);
+      expect(jobs.edges.map((e) => `${e.node.printer.serialNumber}:${e.node.name}`).sort()).toEqual([
+        'CN-E2E-T830:elevation-B2',
+        'CN-E2E-T830:site-plan-A1',
+        'SG-E2E-T1700:floor-plan.pdf',
+        'SG-E2E-T1700:section-A.pdf',
+      ]);
+      // Read-only: only Get-Printer-Attributes and Get-Jobs ever reached the IPP printer.
+      expect(new Set(proxy.operations)).toEqual(new Set([Operation.GetPrinterAttributes, Operation.GetJobs]));
+      // The collector's health shows in the portal.
+      const health = await app.gql<{
+        collectors: { edges: Array<{ node: { health: { printersFound: number; lastReportAt: string } } }> };
+      }>('{ collectors { edges { node { health { printersFound lastReportAt } } } } }', {}, apiKey);
+      expect(health.data!.collectors.edges[0]!.node.health.printersFound).toBe(2);
+      expect(health.data!.collectors.edges[0]!.node.health.lastReportAt).not.toBeNull();
+    },
+  );
+
+  it(
+    'spools while the server is down and delivers exactly once when it is back',
+    { timeout: 120_000 },
+    async () => {
+      ippeve.submitJob('detail-C3');
+      await ippeve.waitForCompleted(3);
+      piws.addJob('roof-plan.pdf');
+      await app.stop();
+      const down = await cli(['run', '--once', '--state-dir', stateDir, '--printer-ca-file', certs.caFile]);
+      expect(down.code, down.err).toBe(0);
+      expect(down.out).toMatch(/server unreachable|spooled/);
+
+      await startServer();
+      const again = await cli(['run', '--once', '--state-dir', stateDir, '--printer-ca-file', certs.caFile]);
+      expect(again.code, again.err).toBe(0);
+      const names = await eventually(async () => {
+        const result = await app.gql<{ jobs: { edges: Array<{ node: { name: string } }> } }>(
+          `{ jobs(first: 100) { edges { node { name } } } }`,
+          {},
+          apiKey,
+        );
+        const all = result.data!.jobs.edges.map((e) => e.node.name);
+        return all.includes('detail-C3') && all.includes('roof-plan.pdf') ? all : null;
+      }, 30_000);
+      // Every job exactly once, although the first batch was collected before the outage.
+      expect(names.sort()).toEqual([
+        'detail-C3',
+        'elevation-B2',
+        'floor-plan.pdf',
+        'roof-plan.pdf',
+        'section-A.pdf',
+        'site-plan-A1',
+      ]);
+    },
+  );
+});
