@@ -25,7 +25,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'protocol/test/**/*.test.ts', 'collector/test/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'src/**/*.test.ts',
+      'protocol/test/**/*.test.ts',
+      'collector/test/**/*.test.ts',
+    ],
     globalSetup: ['test/global-setup.ts'],
     // Decorator metadata (type-graphql, MikroORM) needs the polyfill loaded before any entity or type.
     setupFiles: ['reflect-metadata'],

@@ -25,7 +25,10 @@ export interface RunningApp {
 
 export function parseRoles(value: string | undefined): ServerRole[] {
   if (!value) return [...ROLES];
-  const roles = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length > 0 || roles.length === 0) {
     throw new RangeError(`--roles must be a comma-separated subset of ${ROLES.join(',')}; got "${value}"`);

@@ -22,14 +22,26 @@ const booleanFlag = z
 
 export const configSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], { message: 'must be development, production or test' })
+      .default('development'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-    DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/plotmeter'),
+    DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default(
+      'postgres://postgres@127.0.0.1:5432/plotmeter',
+    ),
     REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** Prefix of every Redis key (BullMQ queues, nonces, rate limits, pub/sub topics). The braces make it a
      * Redis Cluster hash tag so one deployment's queue keys land on one slot. */
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ { } . -').default('{plotmeter}'),
-    PORT: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0).max(65535, 'must be 0-65535').default(4000),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_{}.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ { } . -')
+      .default('{plotmeter}'),
+    PORT: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(0)
+      .max(65535, 'must be 0-65535')
+      .default(4000),
     HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
     PLOTMETER_SECRET_KEY: z
       .string()
@@ -71,7 +83,10 @@ export type Config = Readonly<
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError whose message is one line naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requireSecretKey?: boolean } = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { requireSecretKey?: boolean } = {},
+): Config {
   const parsed = configSchema.safeParse(pickDefined(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -81,12 +96,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { requ
   const cfg = parsed.data;
   // Only the server needs the key (device secrets, tokens); migrate and admin commands do not.
   if (options.requireSecretKey && !cfg.PLOTMETER_SECRET_KEY) {
-    throw new ConfigError('Invalid configuration: PLOTMETER_SECRET_KEY is required (32+ bytes; generate one with: openssl rand -base64 48)');
+    throw new ConfigError(
+      'Invalid configuration: PLOTMETER_SECRET_KEY is required (32+ bytes; generate one with: openssl rand -base64 48)',
+    );
   }
   return Object.freeze({
     ...cfg,
     trustProxy: parseTrustProxy(cfg.TRUST_PROXY),
-    supportedModels: cfg.SUPPORTED_MODELS.split(',').map((s) => s.trim()).filter(Boolean),
+    supportedModels: cfg.SUPPORTED_MODELS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     introspection: cfg.GRAPHQL_INTROSPECTION ?? cfg.NODE_ENV !== 'production',
   });
 }
@@ -95,7 +114,10 @@ function parseTrustProxy(value: string): boolean | number | string[] {
   if (value === 'true') return true;
   if (value === 'false' || value === '') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Empty strings count as unset, so `FOO= node ...` falls back to the default rather than failing. */

@@ -11,7 +11,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   execFileSync('bash', [path.join(root, 'scripts/services.sh')], { stdio: 'inherit' });
   // PLOTMETER_TEST_SKIP_BUILD=1 reuses dist/ as it is (when you just built it yourself).
   if (!process.env.PLOTMETER_TEST_SKIP_BUILD) {
-    execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'],
+      { cwd: root, stdio: 'inherit' },
+    );
   }
   await adminQuery(`drop database if exists "${template}" with (force)`);
   await adminQuery(`create database "${template}"`);

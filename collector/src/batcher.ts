@@ -22,7 +22,8 @@ export interface BatchOptions {
   hostname: string;
   health: CollectorHealth;
   now?: () => Date;
-  limits?: Pick<typeof LIMITS, 'maxPrintersPerReport' | 'maxJobsPerPrinter' | 'maxCompressedBytes'>;
+  /** Defaults to the protocol's LIMITS; tests pass smaller ones. */
+  limits?: { maxPrintersPerReport: number; maxJobsPerPrinter: number; maxCompressedBytes: number };
 }
 
 function splitJobs(entry: PrinterReportV1, maxJobs: number): PrinterReportV1[] {

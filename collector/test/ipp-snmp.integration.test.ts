@@ -73,7 +73,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agen
     expect(report.device.productName).toBe('HP DesignJet T830');
     expect(report.status.engineState).toMatch(/idle|warning/);
     // set by the print command; ippeveprinter publishes it with its own severity suffix
-    expect(report.status.reasons.some((r) => r.startsWith('marker-supply-low'))).toBe(true);
+    expect((report.status.reasons ?? []).some((r) => r.startsWith('marker-supply-low'))).toBe(true);
     // IPP jobs: names from ipptool, impressions from the print command, no invented media area
     const names = report.jobs.map((j) => j.name).sort();
     expect(names).toEqual(['elevation-B2', 'site-plan-A1']);

@@ -29,14 +29,23 @@ export async function authenticate(
 ): Promise<Principal | null> {
   if (!credential) return null;
   if (credential.startsWith(`${API_KEY_PREFIX}_`)) {
-    const key = await em.findOne(ApiKey, { keyHash: sha256Hex(credential) }, { fields: ['id', 'role', 'reseller', 'expiresAt', 'revokedAt'] });
+    const key = await em.findOne(
+      ApiKey,
+      { keyHash: sha256Hex(credential) },
+      { fields: ['id', 'role', 'reseller', 'expiresAt', 'revokedAt'] },
+    );
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null;
     return { actor: `apikey:${key.id}`, role: key.role, resellerId: key.reseller?.id ?? null };
   }
   const payload = secrets.verifyToken<AccessTokenPayload>(credential);
   if (!payload || payload.typ !== 'access' || payload.exp * 1000 <= now.getTime()) return null;
   // One primary-key lookup per request so that disabling a user takes effect at once, not at expiry.
-  const rows = await em.getConnection().execute<{ role: Principal['role']; disabled_at: Date | null }[]>(`select role, disabled_at from app_user where id = ?`, [payload.sub]);
+  const rows = await em
+    .getConnection()
+    .execute<{ role: Principal['role']; disabled_at: Date | null }[]>(
+      `select role, disabled_at from app_user where id = ?`,
+      [payload.sub],
+    );
   if (!rows[0] || rows[0].disabled_at) return null;
   return { actor: `user:${payload.sub}`, role: rows[0].role, resellerId: payload.rid };
 }

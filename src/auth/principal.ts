@@ -11,4 +11,10 @@ export interface Principal {
   resellerId: string | null;
 }
 
-export const ROLE_RANK: Record<PrincipalRole, number> = { viewer: 0, technician: 1, billing: 1, admin: 2, operator: 3 };
+export const ROLE_RANK: Record<PrincipalRole, number> = {
+  viewer: 0,
+  technician: 1,
+  billing: 1,
+  admin: 2,
+  operator: 3,
+};

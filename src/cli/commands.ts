@@ -84,7 +84,11 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: 'string' }, json: { type: 'boolean', default: false }, since: { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      since: { type: 'string' },
+    },
     strict: true,
   });
   const orm = await initOrm(config.DATABASE_URL);
@@ -101,7 +105,13 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
       case 'create-operator': {
         if (!values.name) throw new UsageError('admin create-operator needs --name NAME');
         const { apiKey, key } = issueApiKey(em, { resellerId: null, name: values.name, role: 'operator' });
-        em.create(AuditEvent, { actor: 'system:cli', action: 'operator.create', targetType: 'ApiKey', targetId: apiKey.id, details: { name: values.name } });
+        em.create(AuditEvent, {
+          actor: 'system:cli',
+          action: 'operator.create',
+          targetType: 'ApiKey',
+          targetId: apiKey.id,
+          details: { name: values.name },
+        });
         await em.flush();
         if (values.json) console.log(JSON.stringify({ apiKeyId: apiKey.id, apiKey: key }));
         else console.log(`Operator key "${values.name}" (${apiKey.id}), shown once: ${key}`);
@@ -111,17 +121,28 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
         const rows = await listFailedReports(em);
         if (values.json) console.log(JSON.stringify(rows));
         else if (rows.length === 0) console.log('no failed reports');
-        else for (const r of rows) console.log(`${r.failedAt.toISOString()}  ${r.kind}  key=${r.keyId} report=${r.reportId} attempts=${r.attempts}  ${r.error}`);
+        else
+          for (const r of rows)
+            console.log(
+              `${r.failedAt.toISOString()}  ${r.kind}  key=${r.keyId} report=${r.reportId} attempts=${r.attempts}  ${r.error}`,
+            );
         return;
       }
       case 'replay-reports': {
-        if (!values.since || Number.isNaN(Date.parse(values.since))) throw new UsageError('admin replay-reports needs --since ISO-8601 timestamp');
+        if (!values.since || Number.isNaN(Date.parse(values.since)))
+          throw new UsageError('admin replay-reports needs --since ISO-8601 timestamp');
         const summary = await replayReports(em, new Date(values.since), config.supportedModels);
-        console.log(values.json ? JSON.stringify(summary) : `replayed ${summary.reports} reports (${summary.jobsInserted} jobs newly stored, ${summary.failedReplayed} failed reports re-run)`);
+        console.log(
+          values.json
+            ? JSON.stringify(summary)
+            : `replayed ${summary.reports} reports (${summary.jobsInserted} jobs newly stored, ${summary.failedReplayed} failed reports re-run)`,
+        );
         return;
       }
       default:
-        throw new UsageError(`unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports or replay-reports`);
+        throw new UsageError(
+          `unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports or replay-reports`,
+        );
     }
   } finally {
     await orm.close(true);

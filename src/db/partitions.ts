@@ -29,19 +29,26 @@ export async function ensureMonthlyPartitions(
       const from = monthStartUtc(now.getUTCFullYear(), now.getUTCMonth() + offset);
       const to = monthStartUtc(from.getUTCFullYear(), from.getUTCMonth() + 1);
       const name = partitionName(table, from);
-      const [exists] = await em.execute<{ present: boolean }[]>(`select to_regclass(?) is not null as present`, [name]);
+      const [exists] = await em.execute<{ present: boolean }[]>(
+        `select to_regclass(?) is not null as present`,
+        [name],
+      );
       if (exists?.present) continue;
       await em.transactional(async (tx) => {
         // Block inserts into the default partition while its rows for this month move out, so the
         // ATTACH below cannot find a straggler there.
         await tx.execute(`lock table "${table}_default" in share row exclusive mode`);
-        await tx.execute(`create table if not exists "${name}" (like "${table}" including defaults including constraints)`);
+        await tx.execute(
+          `create table if not exists "${name}" (like "${table}" including defaults including constraints)`,
+        );
         await tx.execute(
           `with moved as (delete from "${table}_default" where "${column}" >= ? and "${column}" < ? returning *)
            insert into "${name}" select * from moved`,
           [from, to],
         );
-        await tx.execute(`alter table "${table}" attach partition "${name}" for values from ('${from.toISOString()}') to ('${to.toISOString()}')`);
+        await tx.execute(
+          `alter table "${table}" attach partition "${name}" for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
+        );
       });
       created.push(name);
     }

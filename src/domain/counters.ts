@@ -275,7 +275,12 @@ export interface ReportUsageCounters {
   totalMediaAreaM2?: number | null;
   scan?: { totalAreaM2?: number | null; scanAreaM2?: number | null; copyAreaM2?: number | null } | null;
   /** Report v1 allows null (unknown) for each number; unknown stays null here, never 0. */
-  inkByCartridgeType?: readonly { productNumber: string; totalMl: number | null; oemMl: number | null; nonOemMl: number | null }[];
+  inkByCartridgeType?: readonly {
+    productNumber: string;
+    totalMl: number | null;
+    oemMl: number | null;
+    nonOemMl: number | null;
+  }[];
   mediaByType?: readonly { mediaType: string; areaM2: number | null }[];
 }
 

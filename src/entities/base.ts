@@ -2,9 +2,11 @@
 // indexes can lead with it and row-level security can filter on it. These are factories, not shared
 // objects, because MikroORM keeps (and annotates) the options object it is given per property.
 export const timestamptz = () => ({ type: 'datetime', columnType: 'timestamptz' }) as const;
-export const optionalTimestamptz = () => ({ type: 'datetime', columnType: 'timestamptz', nullable: true }) as const;
+export const optionalTimestamptz = () =>
+  ({ type: 'datetime', columnType: 'timestamptz', nullable: true }) as const;
 export const measure = () => ({ type: 'double', columnType: 'double precision' }) as const;
-export const optionalMeasure = () => ({ type: 'double', columnType: 'double precision', nullable: true }) as const;
+export const optionalMeasure = () =>
+  ({ type: 'double', columnType: 'double precision', nullable: true }) as const;
 export const optionalText = () => ({ type: 'text', nullable: true }) as const;
 
 export const ROLES = ['admin', 'billing', 'technician', 'viewer'] as const;

@@ -38,5 +38,9 @@ export class UsageReading {
   @Property(optionalMeasure()) copyAreaM2?: number | null;
   @Property({ type: 'jsonb' }) inkByCartridgeType: Opt<InkByCartridgeType[]> = [];
   @Property({ type: 'jsonb' }) mediaByType: Array<{ mediaType: string; areaM2: number }> = [];
-  @Property({ type: 'jsonb' }) applicationCategories: Array<{ category: string; areaM2: number; lengthM: number }> = [];
+  @Property({ type: 'jsonb' }) applicationCategories: Array<{
+    category: string;
+    areaM2: number;
+    lengthM: number;
+  }> = [];
 }

@@ -10,6 +10,13 @@ let cached: GraphQLSchema | undefined;
 
 export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
   // type-graphql's metadata is global, so one schema per process is both correct and cheap.
-  cached ??= await buildSchema({ resolvers, authChecker, validate: false, emitSchemaFile: false, globalMiddlewares: [errorMapping, audit], pubSub: contextPubSubOnly });
+  cached ??= await buildSchema({
+    resolvers,
+    authChecker,
+    validate: false,
+    emitSchemaFile: false,
+    globalMiddlewares: [errorMapping, audit],
+    pubSub: contextPubSubOnly,
+  });
   return cached;
 }

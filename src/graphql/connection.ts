@@ -60,8 +60,12 @@ export interface PageRequest {
 
 export function pageRequest(args: ConnectionArgs): PageRequest {
   if (args.first != null && args.last != null) throw badInput('Use either first or last, not both', 'first');
-  for (const [name, value] of [['first', args.first], ['last', args.last]] as const) {
-    if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) throw badInput(`${name} must be between 0 and ${MAX_PAGE_SIZE}`, name);
+  for (const [name, value] of [
+    ['first', args.first],
+    ['last', args.last],
+  ] as const) {
+    if (value != null && (value < 0 || value > MAX_PAGE_SIZE))
+      throw badInput(`${name} must be between 0 and ${MAX_PAGE_SIZE}`, name);
   }
   const backwards = args.last != null || (args.before != null && args.first == null);
   const limit = (backwards ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
@@ -78,7 +82,10 @@ export function decodeCursor(cursor: string): [unknown, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') {
-      const value = parsed[0] && typeof parsed[0] === 'object' && 'd' in parsed[0] ? new Date((parsed[0] as { d: string }).d) : parsed[0];
+      const value =
+        parsed[0] && typeof parsed[0] === 'object' && 'd' in parsed[0]
+          ? new Date((parsed[0] as { d: string }).d)
+          : parsed[0];
       return [value, parsed[1]];
     }
   } catch {
@@ -120,8 +127,15 @@ export async function keysetPage<T>(
  * The object a connection resolver returns. totalCount is a lazy thenable: GraphQL awaits it only when
  * the query selects totalCount, so a COUNT(*) over millions of jobs runs only for clients that ask.
  */
-export function asConnection<T>(shape: ConnectionShape<T>): { edges: EdgeShape<T>[]; pageInfo: PageInfo; totalCount: number } {
-  const lazyCount = { then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) => shape.totalCount().then(resolve, reject) };
+export function asConnection<T>(shape: ConnectionShape<T>): {
+  edges: EdgeShape<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+} {
+  const lazyCount = {
+    then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) =>
+      shape.totalCount().then(resolve, reject),
+  };
   return { edges: shape.edges, pageInfo: shape.pageInfo, totalCount: lazyCount as unknown as number };
 }
 

@@ -18,7 +18,13 @@ export interface GraphQLContext {
   afterCommit?: Array<() => Promise<void>>;
 }
 
-export function createContext(services: AppServices, em: EntityManager, principal: Principal | null, requestId: string, ip?: string): GraphQLContext {
+export function createContext(
+  services: AppServices,
+  em: EntityManager,
+  principal: Principal | null,
+  requestId: string,
+  ip?: string,
+): GraphQLContext {
   const context = { em, principal, services, requestId, ip } as GraphQLContext;
   context.loaders = createLoaders(() => context);
   return context;
@@ -27,6 +33,9 @@ export function createContext(services: AppServices, em: EntityManager, principa
 /** The caller's tenant; resolvers call this instead of reading principal fields directly. */
 export function tenantOf(context: GraphQLContext): string {
   const resellerId = context.principal?.resellerId;
-  if (!resellerId) throw Object.assign(new Error('This operation needs a reseller-scoped caller'), { extensions: { code: 'FORBIDDEN' } });
+  if (!resellerId)
+    throw Object.assign(new Error('This operation needs a reseller-scoped caller'), {
+      extensions: { code: 'FORBIDDEN' },
+    });
   return resellerId;
 }

@@ -17,8 +17,13 @@ export async function findPage<T extends { id: string }>(
     async (cursor, reverse, limit) => {
       const dir = reverse ? (direction === 'asc' ? 'desc' : 'asc') : direction;
       const op = dir === 'asc' ? '$gt' : '$lt';
-      const after = cursor ? { $or: [{ [field]: { [op]: cursor[0] } }, { [field]: cursor[0], id: { [op]: cursor[1] } }] } : {};
-      return em.find(entity, { $and: [where, after] } as never, { orderBy: { [field]: dir, id: dir } as never, limit });
+      const after = cursor
+        ? { $or: [{ [field]: { [op]: cursor[0] } }, { [field]: cursor[0], id: { [op]: cursor[1] } }] }
+        : {};
+      return em.find(entity, { $and: [where, after] } as never, {
+        orderBy: { [field]: dir, id: dir } as never,
+        limit,
+      });
     },
     () => em.count(entity, where as never),
   );

@@ -23,7 +23,11 @@ export interface GraphQLServer {
   closeWebSockets(): Promise<void>;
 }
 
-export async function registerGraphQL(app: FastifyInstance, services: AppServices, schema: GraphQLSchema): Promise<GraphQLServer> {
+export async function registerGraphQL(
+  app: FastifyInstance,
+  services: AppServices,
+  schema: GraphQLSchema,
+): Promise<GraphQLServer> {
   const production = services.config.NODE_ENV === 'production';
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -40,13 +44,22 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
     // Shutdown belongs to the CLI (waitForSignal stops every role in order). Apollo's own SIGINT/SIGTERM
     // handler would stop it alone and re-send the signal, which the CLI takes for "exit now".
     stopOnTerminationSignals: false,
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), queryLimitsPlugin(), tenantTransactionPlugin],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin(),
+      tenantTransactionPlugin,
+    ],
   });
   await apollo.start();
 
   const contextFor = async (request: FastifyRequest): Promise<GraphQLContext> => {
     const em = services.orm.em.fork();
-    const principal = await authenticate(em, services.secrets, bearerCredential(request.headers.authorization));
+    const principal = await authenticate(
+      em,
+      services.secrets,
+      bearerCredential(request.headers.authorization),
+    );
     return createContext(services, em, principal, String(request.id), request.ip);
   };
   const handler = fastifyApolloHandler(apollo, { context: contextFor });
@@ -70,7 +83,11 @@ export async function registerGraphQL(app: FastifyInstance, services: AppService
       onConnect: async (ctx) => {
         const raw = ctx.connectionParams?.authorization;
         const em = services.orm.em.fork();
-        const principal = await authenticate(em, services.secrets, bearerCredential(typeof raw === 'string' ? raw : undefined));
+        const principal = await authenticate(
+          em,
+          services.secrets,
+          bearerCredential(typeof raw === 'string' ? raw : undefined),
+        );
         if (!principal) {
           // 4403 Forbidden: graphql-ws closes the socket with this code.
           return false;

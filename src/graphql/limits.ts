@@ -2,7 +2,15 @@
 // of aliases, and an estimated cost where list fields multiply by their page size (first/last, or the
 // default page size). A query over budget is refused with a message that says by how much.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 import { DEFAULT_PAGE_SIZE } from './connection';
 
 export const QUERY_LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 100_000 } as const;
@@ -46,7 +54,8 @@ function measure(
       // A connection (paged by first/last, or selecting edges) multiplies what is under it by its page size.
       const isConnection =
         (selection.arguments ?? []).some((a) => a.name.value === 'first' || a.name.value === 'last') ||
-        (selection.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges') ?? false);
+        (selection.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'edges') ??
+          false);
       const pageSize = isConnection ? pageSizeOf(selection, variables) : 1;
       if (selection.selectionSet) {
         const nested = measure(selection.selectionSet, fragments, variables, seen);
@@ -59,7 +68,8 @@ function measure(
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
-      if (fragment && !seen.has(name)) inner = measure(fragment.selectionSet, fragments, variables, new Set([...seen, name]));
+      if (fragment && !seen.has(name))
+        inner = measure(fragment.selectionSet, fragments, variables, new Set([...seen, name]));
     }
     depth = Math.max(depth, inner.depth);
     cost += inner.cost;
@@ -68,12 +78,20 @@ function measure(
   return { depth, cost, aliases };
 }
 
-export function measureOperation(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): Measure {
+export function measureOperation(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): Measure {
   const fragments: Record<string, FragmentDefinitionNode> = {};
   let operation: SelectionSetNode | undefined;
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-    if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition.selectionSet;
+    if (
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      (!operationName || definition.name?.value === operationName)
+    )
+      operation ??= definition.selectionSet;
   }
   return operation ? measure(operation, fragments, variables, new Set()) : { depth: 0, cost: 0, aliases: 0 };
 }
@@ -94,7 +112,10 @@ export function queryLimitsPlugin(limits = QUERY_LIMITS): ApolloServerPlugin {
                 : m.cost > limits.maxCost
                   ? `Query cost ${m.cost} exceeds the limit of ${limits.maxCost}; ask for smaller pages (first/last)`
                   : null;
-          if (problem) throw new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
+          if (problem)
+            throw new GraphQLError(problem, {
+              extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },
+            });
         },
       };
     },

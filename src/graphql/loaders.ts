@@ -27,9 +27,16 @@ function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityC
   });
 }
 
-function byPrinter<T extends { printer: Printer }>(em: () => EntityManager, entity: EntityClass<T>, extra: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'>) {
+function byPrinter<T extends { printer: Printer }>(
+  em: () => EntityManager,
+  entity: EntityClass<T>,
+  extra: Record<string, unknown>,
+  orderBy: Record<string, 'asc' | 'desc'>,
+) {
   return new DataLoader<string, T[]>(async (printerIds) => {
-    const rows = await em().find(entity, { printer: { $in: [...printerIds] }, ...extra } as never, { orderBy: orderBy as never });
+    const rows = await em().find(entity, { printer: { $in: [...printerIds] }, ...extra } as never, {
+      orderBy: orderBy as never,
+    });
     const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row.printer.id)?.push(row);
     return printerIds.map((id) => groups.get(id) ?? []);
@@ -56,13 +63,16 @@ export function createLoaders(context: () => GraphQLContext) {
     mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
     accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
     mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
-      const rows = await em().execute<{ printer_id: string; id: string; code: string; names: Record<string, string> }[]>(
+      const rows = await em().execute<
+        { printer_id: string; id: string; code: string; names: Record<string, string> }[]
+      >(
         `select pmt.printer_id, mt.id, mt.code, mt.names from printer_media_type pmt join media_type mt on mt.id = pmt.media_type_id
          where pmt.printer_id = any(?::uuid[]) order by mt.code`,
         [`{${printerIds.join(',')}}`],
       );
       const groups = new Map<string, MediaType[]>(printerIds.map((id) => [id, []]));
-      for (const row of rows) groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
+      for (const row of rows)
+        groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
       return printerIds.map((id) => groups.get(id) ?? []);
     }),
     /** Open alerts per printer, newest first, at most `limit` each (key: "<printerId>|<limit>"). */
@@ -81,8 +91,16 @@ export function createLoaders(context: () => GraphQLContext) {
          where rn <= ?`,
         [`{${parsed.map((p) => p.printerId).join(',')}}`, ...tenant.params, maxLimit],
       );
-      const alerts = rows.length ? await em().find(Alert, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { raisedAt: 'desc', id: 'desc' } }) : [];
-      return parsed.map(({ printerId, limit }) => alerts.filter((a) => a.printer?.id === printerId).slice(0, limit));
+      const alerts = rows.length
+        ? await em().find(
+            Alert,
+            { id: { $in: rows.map((r) => r.id) } },
+            { orderBy: { raisedAt: 'desc', id: 'desc' } },
+          )
+        : [];
+      return parsed.map(({ printerId, limit }) =>
+        alerts.filter((a) => a.printer?.id === printerId).slice(0, limit),
+      );
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
       const tenant = alertTenant();

@@ -10,7 +10,11 @@ import type { GraphQLContext } from './context';
 const SECRET_ARG = /password|secret|token|key$/i;
 
 function sanitize(args: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(args, (key, value) => (SECRET_ARG.test(key) && typeof value === 'string' ? '[redacted]' : value))) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(args, (key, value) =>
+      SECRET_ARG.test(key) && typeof value === 'string' ? '[redacted]' : value,
+    ),
+  ) as Record<string, unknown>;
 }
 
 export const errorMapping: MiddlewareFn<GraphQLContext> = async (_action, next) => {
@@ -18,7 +22,9 @@ export const errorMapping: MiddlewareFn<GraphQLContext> = async (_action, next) 
     return await next();
   } catch (error) {
     if (error instanceof DomainError) {
-      throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) } });
+      throw new GraphQLError(error.message, {
+        extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) },
+      });
     }
     throw error;
   }

@@ -19,7 +19,8 @@ export async function endTenantTransaction(context: GraphQLContext, commit: bool
   context.afterCommit = [];
   if (!commit) return context.em.rollback();
   await context.em.commit();
-  for (const callback of callbacks) await callback().catch((err) => context.services.log.error({ err }, 'after-commit callback failed'));
+  for (const callback of callbacks)
+    await callback().catch((err) => context.services.log.error({ err }, 'after-commit callback failed'));
 }
 
 /** Runs `callback` after the operation's transaction commits (at once when none is open). */
@@ -37,7 +38,9 @@ export const tenantTransactionPlugin: ApolloServerPlugin<GraphQLContext> = {
       async willSendResponse({ contextValue, response }) {
         // A failed mutation leaves nothing behind; a query's partial errors cost nothing to commit.
         const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-        const hasUnexpected = (errors ?? []).some((e) => !e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR');
+        const hasUnexpected = (errors ?? []).some(
+          (e) => !e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR',
+        );
         await endTenantTransaction(contextValue, !hasUnexpected);
       },
     };

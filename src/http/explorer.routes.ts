@@ -19,9 +19,15 @@ function packageDir(name: string): string {
 const JS = 'application/javascript; charset=utf-8';
 const ASSETS: Record<string, { file: () => string; type: string }> = {
   'graphiql.min.js': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.js'), type: JS },
-  'graphiql.min.css': { file: () => path.join(packageDir('graphiql'), 'graphiql.min.css'), type: 'text/css; charset=utf-8' },
+  'graphiql.min.css': {
+    file: () => path.join(packageDir('graphiql'), 'graphiql.min.css'),
+    type: 'text/css; charset=utf-8',
+  },
   'react.min.js': { file: () => path.join(packageDir('react'), 'umd/react.production.min.js'), type: JS },
-  'react-dom.min.js': { file: () => path.join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), type: JS },
+  'react-dom.min.js': {
+    file: () => path.join(packageDir('react-dom'), 'umd/react-dom.production.min.js'),
+    type: JS,
+  },
   'init.js': { file: () => path.resolve(__dirname, '../../src/http/explorer/init.js'), type: JS },
 };
 
@@ -43,7 +49,8 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:";
 
 export function registerExplorer(app: FastifyInstance): void {
   // Files are read once, lazily: the explorer costs nothing until someone opens it.
@@ -60,12 +67,23 @@ export function registerExplorer(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' || request.url !== '/graphql') return;
     if (!String(request.headers.accept ?? '').includes('text/html')) return;
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').send(PAGE);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      .send(PAGE);
   });
 
   app.get<{ Params: { file: string } }>('/explorer/:file', async (request, reply) => {
     const asset = ASSETS[request.params.file];
-    if (!asset) return reply.code(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404 });
-    return reply.type(asset.type).header('cache-control', 'public, max-age=3600').send(load(request.params.file));
+    if (!asset)
+      return reply
+        .code(404)
+        .type('application/problem+json')
+        .send({ type: 'about:blank', title: 'Not Found', status: 404 });
+    return reply
+      .type(asset.type)
+      .header('cache-control', 'public, max-age=3600')
+      .send(load(request.params.file));
   });
 }

@@ -19,7 +19,11 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export function registerHealthRoutes(app: FastifyInstance, services: AppServices, isShuttingDown: () => boolean): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  services: AppServices,
+  isShuttingDown: () => boolean,
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
@@ -30,7 +34,9 @@ export function registerHealthRoutes(app: FastifyInstance, services: AppServices
     ]);
     checks.postgres = pg.status === 'fulfilled' ? 'ok' : `down: ${(pg.reason as Error).message}`;
     checks.redis = redis.status === 'fulfilled' ? 'ok' : `down: ${(redis.reason as Error).message}`;
-    const down = Object.entries(checks).filter(([, v]) => v !== 'ok').map(([k]) => k);
+    const down = Object.entries(checks)
+      .filter(([, v]) => v !== 'ok')
+      .map(([k]) => k);
     if (isShuttingDown()) down.push('shutting down');
     if (down.length > 0) {
       return reply.code(503).send({ status: 'unavailable', down, checks });

@@ -14,7 +14,8 @@ export function sendProblem(
   extra: { errors?: FieldError[]; retryAfterSeconds?: number; [key: string]: unknown } = {},
 ): FastifyReply {
   const { retryAfterSeconds, ...rest } = extra;
-  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  if (retryAfterSeconds !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterSeconds))));
   return reply
     .code(status)
     .type('application/problem+json')

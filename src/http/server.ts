@@ -52,17 +52,29 @@ export function createHttpServer(services: AppServices): FastifyInstance {
   });
   app.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });
 
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, 'Not Found', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'unhandled error');
-      return sendProblem(reply, 500, 'Internal Server Error', `Request ${request.id} failed; the error was logged.`);
+      return sendProblem(
+        reply,
+        500,
+        'Internal Server Error',
+        `Request ${request.id} failed; the error was logged.`,
+      );
     }
     // Fastify's own 4xx (body too large, bad JSON, unsupported media type) carry safe messages.
     return sendProblem(reply, status, error.code ?? 'Bad Request', error.message);

@@ -23,12 +23,17 @@ export async function decodeBody(raw: Buffer, contentEncoding: string | undefine
     return raw;
   }
   if (encoding !== 'gzip') {
-    throw new BodyError(415, 'Unsupported Media Type', `Content-Encoding "${encoding}" is not supported; use gzip or none`);
+    throw new BodyError(
+      415,
+      'Unsupported Media Type',
+      `Content-Encoding "${encoding}" is not supported; use gzip or none`,
+    );
   }
   try {
     return await gunzipAsync(raw, { maxOutputLength: LIMITS.maxDecompressedBytes });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooLarge();
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+      throw tooLarge();
     throw new BodyError(400, 'Bad Request', 'body is not valid gzip data');
   }
 }
@@ -42,5 +47,9 @@ export function parseJson(body: Buffer): unknown {
 }
 
 function tooLarge(): BodyError {
-  return new BodyError(413, 'Payload Too Large', `body exceeds ${LIMITS.maxDecompressedBytes} bytes once decompressed`);
+  return new BodyError(
+    413,
+    'Payload Too Large',
+    `body exceeds ${LIMITS.maxDecompressedBytes} bytes once decompressed`,
+  );
 }

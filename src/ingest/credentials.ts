@@ -61,7 +61,8 @@ export class CredentialStore {
 
   async resolve(keyId: string, now = new Date()): Promise<ResolvedCredential | null> {
     const cached = this.cache.get(keyId);
-    if (cached && now.getTime() - cached.at < CACHE_TTL_MS) return cached.value && this.stillValid(cached.value, now);
+    if (cached && now.getTime() - cached.at < CACHE_TTL_MS)
+      return cached.value && this.stillValid(cached.value, now);
     // One indexed query for exactly the columns needed: every report of a large fleet misses the cache
     // (TTL 5 s, reports every few minutes), and an ORM findOne with the printer populated cost ~1 ms of
     // CPU per lookup, which capped a whole ingest process at a few hundred reports per second.
@@ -95,7 +96,10 @@ export class CredentialStore {
     this.cache.delete(keyId);
   }
 
-  private stillValid(value: ResolvedCredential & { validUntil?: Date | null; revokedAt?: Date | null }, now: Date): ResolvedCredential | null {
+  private stillValid(
+    value: ResolvedCredential & { validUntil?: Date | null; revokedAt?: Date | null },
+    now: Date,
+  ): ResolvedCredential | null {
     if (value.revokedAt && value.revokedAt <= now) return null;
     if (value.validUntil && value.validUntil <= now) return null;
     return value;

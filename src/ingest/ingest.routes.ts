@@ -2,14 +2,25 @@
 // enrollment and configuration. Accepting means "durably queued in Redis" — a 202 is only sent after
 // BullMQ has the job; persistence happens in the worker (src/jobs/persist-report.job.ts).
 import { randomUUID } from 'node:crypto';
-import { LIMITS, alertBatchV1Schema, enrollRequestSchema, reportV1Schema, validationProblem } from '@plotmeter/protocol';
+import {
+  LIMITS,
+  alertBatchV1Schema,
+  enrollRequestSchema,
+  reportV1Schema,
+  validationProblem,
+} from '@plotmeter/protocol';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Collector } from '../entities/collector.entity';
 import { ingestAccepted, ingestRejected } from '../http/metrics';
 import { sendProblem } from '../http/problem';
-import { type PersistAlertsJobData, type PersistReportJobData, alertJobId, reportJobId } from '../jobs/job-data';
+import {
+  type PersistAlertsJobData,
+  type PersistReportJobData,
+  alertJobId,
+  reportJobId,
+} from '../jobs/job-data';
 import { createQueues } from '../jobs/queues';
 import type { AppServices } from '../services/app-services';
 import { EnrollmentRejected, enrollCollector } from '../services/devices';
@@ -35,7 +46,16 @@ const collectorHealthSchema = z
     addressesScanned: z.number().int().nonnegative().optional(),
     printersFound: z.number().int().nonnegative().optional(),
     lastPollAt: z.string().max(64).optional(),
-    errors: z.array(z.object({ at: z.string().max(64), message: z.string().max(1024), address: z.string().max(64).optional() })).max(100).optional(),
+    errors: z
+      .array(
+        z.object({
+          at: z.string().max(64),
+          message: z.string().max(1024),
+          address: z.string().max(64).optional(),
+        }),
+      )
+      .max(100)
+      .optional(),
   })
   .nullish();
 
@@ -44,7 +64,10 @@ function withDeadline<T>(promise: Promise<T>): Promise<T> {
   return Promise.race([
     promise,
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailable(`no answer within ${REDIS_DEADLINE_MS} ms`)), REDIS_DEADLINE_MS);
+      timer = setTimeout(
+        () => reject(new RedisUnavailable(`no answer within ${REDIS_DEADLINE_MS} ms`)),
+        REDIS_DEADLINE_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -55,27 +78,52 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
   const credentials = new CredentialStore(() => services.orm.em.fork(), services.secrets);
   const keys = redisKeys(config.REDIS_PREFIX);
 
-  const reject = (reply: FastifyReply, status: number, title: string, detail: string, reason: string, extra: Record<string, unknown> = {}) => {
+  const reject = (
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    detail: string,
+    reason: string,
+    extra: Record<string, unknown> = {},
+  ) => {
     ingestRejected.inc({ status: String(status), reason });
     return sendProblem(reply, status, title, detail, extra);
   };
   const redisDown = (reply: FastifyReply, request: FastifyRequest, error: unknown) => {
     request.log.warn({ err: error }, 'redis unavailable on ingest');
-    return reject(reply, 503, 'Service Unavailable', 'the report queue is unavailable; retry later', 'redis_unavailable', { retryAfterSeconds: 5 });
+    return reject(
+      reply,
+      503,
+      'Service Unavailable',
+      'the report queue is unavailable; retry later',
+      'redis_unavailable',
+      { retryAfterSeconds: 5 },
+    );
   };
 
-  async function authenticated(request: FastifyRequest, reply: FastifyReply): Promise<{ sender: ResolvedCredential; body: Buffer } | null> {
+  async function authenticated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ sender: ResolvedCredential; body: Buffer } | null> {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
       const result = await withDeadline(
         authenticateSender(
-          { credentials, redis, prefix: config.REDIS_PREFIX, ratePerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE },
+          {
+            credentials,
+            redis,
+            prefix: config.REDIS_PREFIX,
+            ratePerMinute: config.INGEST_RATE_LIMIT_PER_MINUTE,
+          },
           { method: request.method, url: request.url, headers: request.headers, body },
         ),
       );
       if (!result.ok) {
         const { status, title, detail, reason, retryAfterSeconds } = result.rejection;
-        reject(reply, status, title, detail, reason, { reason, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
+        reject(reply, status, title, detail, reason, {
+          reason,
+          ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+        });
         return null;
       }
       return { sender: result.sender, body };
@@ -88,7 +136,11 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
     }
   }
 
-  async function decodeJson(request: FastifyRequest, reply: FastifyReply, body: Buffer): Promise<unknown | typeof FAILED> {
+  async function decodeJson(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    body: Buffer,
+  ): Promise<unknown | typeof FAILED> {
     try {
       return parseJson(await decodeBody(body, request.headers['content-encoding'] as string | undefined));
     } catch (error) {
@@ -101,12 +153,21 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
   }
 
   /** Queues a job exactly once per idempotency key; answers whether it had been accepted before. */
-  async function enqueueOnce<T>(queue: Queue, name: string, jobId: string, receiptKey: string, data: T & { receiptId: string }, priority?: number) {
+  async function enqueueOnce<T>(
+    queue: Queue,
+    name: string,
+    jobId: string,
+    receiptKey: string,
+    data: T & { receiptId: string },
+    priority?: number,
+  ) {
     const previous = await redis.get(receiptKey);
     if (previous) return { receiptId: previous, duplicate: true };
     const job = await queue.add(name, data, { jobId, ...(priority ? { priority } : {}) });
     const duplicate = (job.data as { receiptId?: string }).receiptId !== data.receiptId;
-    const receiptId = duplicate ? ((job.data as { receiptId: string }).receiptId ?? data.receiptId) : data.receiptId;
+    const receiptId = duplicate
+      ? ((job.data as { receiptId: string }).receiptId ?? data.receiptId)
+      : data.receiptId;
     await redis.set(receiptKey, receiptId, 'EX', RECEIPT_TTL_SECONDS);
     return { receiptId, duplicate };
   }
@@ -114,7 +175,11 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
   app.register(async (scope) => {
     // Ingest bodies are taken as raw bytes: the signature covers them exactly as sent (compressed).
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: LIMITS.maxCompressedBytes }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: LIMITS.maxCompressedBytes },
+      (_request, body, done) => done(null, body),
+    );
 
     scope.post('/ingest/v1/reports', async (request, reply) => {
       const auth = await authenticated(request, reply);
@@ -125,24 +190,54 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
       const parsed = reportV1Schema.safeParse(json);
       if (!parsed.success) {
         ingestRejected.inc({ status: '400', reason: 'invalid_report' });
-        return reply.code(400).type('application/problem+json').send(validationProblem(parsed.error, 'the report does not match Report v1'));
+        return reply
+          .code(400)
+          .type('application/problem+json')
+          .send(validationProblem(parsed.error, 'the report does not match Report v1'));
       }
       const report = parsed.data;
       const expectedKind = sender.kind === 'printer' ? 'direct' : 'collector';
       if (report.source.kind !== expectedKind) {
-        return reject(reply, 400, 'Bad Request', `a ${sender.kind} credential must send source.kind "${expectedKind}"`, 'wrong_source_kind', {
-          errors: [{ path: 'source.kind', message: `must be "${expectedKind}" for this credential` }],
-        });
+        return reject(
+          reply,
+          400,
+          'Bad Request',
+          `a ${sender.kind} credential must send source.kind "${expectedKind}"`,
+          'wrong_source_kind',
+          {
+            errors: [{ path: 'source.kind', message: `must be "${expectedKind}" for this credential` }],
+          },
+        );
       }
       const receivedAt = new Date().toISOString();
       if (sender.kind === 'printer') {
         const reportedSerial = report.printers[0]!.device.serialNumber;
         if (reportedSerial !== sender.printerSerial) {
-          const data: PersistAlertsJobData = { type: 'identity-mismatch', sender: senderOf(sender), receivedAt, expectedSerial: sender.printerSerial ?? '', reportedSerial };
-          await withDeadline(queues.alerts.add('persist-alerts', data, { priority: 1 })).catch((err) => request.log.error({ err }, 'could not queue identity-mismatch alert'));
-          return reject(reply, 403, 'Forbidden', `report is for serial ${reportedSerial} but this credential belongs to ${sender.printerSerial}`, 'identity_mismatch', {
-            errors: [{ path: 'printers.0.device.serialNumber', message: 'does not match the serial this credential was issued for' }],
-          });
+          const data: PersistAlertsJobData = {
+            type: 'identity-mismatch',
+            sender: senderOf(sender),
+            receivedAt,
+            expectedSerial: sender.printerSerial ?? '',
+            reportedSerial,
+          };
+          await withDeadline(queues.alerts.add('persist-alerts', data, { priority: 1 })).catch((err) =>
+            request.log.error({ err }, 'could not queue identity-mismatch alert'),
+          );
+          return reject(
+            reply,
+            403,
+            'Forbidden',
+            `report is for serial ${reportedSerial} but this credential belongs to ${sender.printerSerial}`,
+            'identity_mismatch',
+            {
+              errors: [
+                {
+                  path: 'printers.0.device.serialNumber',
+                  message: 'does not match the serial this credential was issued for',
+                },
+              ],
+            },
+          );
         }
       }
       let collectorHealth: PersistReportJobData['collectorHealth'] = null;
@@ -150,9 +245,24 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
         const health = collectorHealthSchema.safeParse((json as { collector?: unknown }).collector);
         collectorHealth = health.success ? (health.data ?? null) : null;
       }
-      const data: PersistReportJobData = { receiptId: randomUUID(), sender: senderOf(sender), receivedAt, bodyBytes: body.length, report, collectorHealth };
+      const data: PersistReportJobData = {
+        receiptId: randomUUID(),
+        sender: senderOf(sender),
+        receivedAt,
+        bodyBytes: body.length,
+        report,
+        collectorHealth,
+      };
       try {
-        const result = await withDeadline(enqueueOnce(queues.reports, 'persist-report', reportJobId(sender.keyId, report.reportId), keys.receipt(sender.keyId, report.reportId), data));
+        const result = await withDeadline(
+          enqueueOnce(
+            queues.reports,
+            'persist-report',
+            reportJobId(sender.keyId, report.reportId),
+            keys.receipt(sender.keyId, report.reportId),
+            data,
+          ),
+        );
         ingestAccepted.inc({ kind: 'report', duplicate: String(result.duplicate) });
         return reply.code(202).send(result);
       } catch (error) {
@@ -164,23 +274,58 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
       const auth = await authenticated(request, reply);
       if (!auth) return reply;
       const { sender, body } = auth;
-      if (sender.kind !== 'printer') return reject(reply, 403, 'Forbidden', 'only direct-connect printers send alert batches; collectors include alerts in reports', 'wrong_sender');
+      if (sender.kind !== 'printer')
+        return reject(
+          reply,
+          403,
+          'Forbidden',
+          'only direct-connect printers send alert batches; collectors include alerts in reports',
+          'wrong_sender',
+        );
       const json = await decodeJson(request, reply, body);
       if (json === FAILED) return reply;
       const parsed = alertBatchV1Schema.safeParse(json);
       if (!parsed.success) {
         ingestRejected.inc({ status: '400', reason: 'invalid_alerts' });
-        return reply.code(400).type('application/problem+json').send(validationProblem(parsed.error, 'the body does not match the alert batch v1 format'));
+        return reply
+          .code(400)
+          .type('application/problem+json')
+          .send(validationProblem(parsed.error, 'the body does not match the alert batch v1 format'));
       }
       const batch = parsed.data;
       if (batch.serialNumber !== sender.printerSerial) {
-        return reject(reply, 403, 'Forbidden', `alerts are for serial ${batch.serialNumber} but this credential belongs to ${sender.printerSerial}`, 'identity_mismatch', {
-          errors: [{ path: 'serialNumber', message: 'does not match the serial this credential was issued for' }],
-        });
+        return reject(
+          reply,
+          403,
+          'Forbidden',
+          `alerts are for serial ${batch.serialNumber} but this credential belongs to ${sender.printerSerial}`,
+          'identity_mismatch',
+          {
+            errors: [
+              { path: 'serialNumber', message: 'does not match the serial this credential was issued for' },
+            ],
+          },
+        );
       }
-      const data: PersistAlertsJobData & { receiptId: string } = { type: 'device-alerts', receiptId: randomUUID(), sender: senderOf(sender), receivedAt: new Date().toISOString(), bodyBytes: body.length, batch };
+      const data: PersistAlertsJobData & { receiptId: string } = {
+        type: 'device-alerts',
+        receiptId: randomUUID(),
+        sender: senderOf(sender),
+        receivedAt: new Date().toISOString(),
+        bodyBytes: body.length,
+        batch,
+      };
       try {
-        const result = await withDeadline(enqueueOnce(queues.alerts, 'persist-alerts', alertJobId(sender.keyId, batch.alertId), keys.receipt(sender.keyId, batch.alertId), data, 1));
+        const result = await withDeadline(
+          enqueueOnce(
+            queues.alerts,
+            'persist-alerts',
+            alertJobId(sender.keyId, batch.alertId),
+            keys.receipt(sender.keyId, batch.alertId),
+            data,
+            1,
+          ),
+        );
         ingestAccepted.inc({ kind: 'alerts', duplicate: String(result.duplicate) });
         return reply.code(202).send(result);
       } catch (error) {
@@ -191,10 +336,21 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
     scope.get('/ingest/v1/config', async (request, reply) => {
       const auth = await authenticated(request, reply);
       if (!auth) return reply;
-      if (auth.sender.kind !== 'collector') return reject(reply, 403, 'Forbidden', 'only collectors have a configuration', 'wrong_sender');
+      if (auth.sender.kind !== 'collector')
+        return reject(reply, 403, 'Forbidden', 'only collectors have a configuration', 'wrong_sender');
       const em = services.orm.em.fork();
-      const collector = await em.findOne(Collector, { id: auth.sender.collectorId!, reseller: auth.sender.resellerId });
-      if (!collector || collector.archivedAt) return reject(reply, 403, 'Forbidden', 'this collector was removed from the portal', 'collector_archived');
+      const collector = await em.findOne(Collector, {
+        id: auth.sender.collectorId!,
+        reseller: auth.sender.resellerId,
+      });
+      if (!collector || collector.archivedAt)
+        return reject(
+          reply,
+          403,
+          'Forbidden',
+          'this collector was removed from the portal',
+          'collector_archived',
+        );
       collector.lastSeenAt = new Date();
       await em.flush();
       return reply.send(collector.config);
@@ -206,14 +362,18 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
       if (json === FAILED) return reply;
       const parsed = enrollRequestSchema.safeParse(json);
       if (!parsed.success) {
-        return reply.code(400).type('application/problem+json').send(validationProblem(parsed.error, 'the body must be {token, hostname, version}'));
+        return reply
+          .code(400)
+          .type('application/problem+json')
+          .send(validationProblem(parsed.error, 'the body must be {token, hostname, version}'));
       }
       try {
         const enrolled = await enrollCollector(services.orm.em.fork(), services.secrets, parsed.data);
         request.log.info({ collectorId: enrolled.collectorId, keyId: enrolled.keyId }, 'collector enrolled');
         return reply.code(200).send(enrolled);
       } catch (error) {
-        if (error instanceof EnrollmentRejected) return reject(reply, 401, 'Unauthorized', error.message, 'enrollment_rejected');
+        if (error instanceof EnrollmentRejected)
+          return reject(reply, 401, 'Unauthorized', error.message, 'enrollment_rejected');
         throw error;
       }
     });

@@ -19,25 +19,46 @@ const NONCE_TTL_SECONDS = 2 * 300 + 60;
 
 export class RedisUnavailable extends Error {}
 
-const unauthorized = (reason: string, detail: string): AuthResult => ({ ok: false, rejection: { status: 401, title: 'Unauthorized', detail, reason } });
+const unauthorized = (reason: string, detail: string): AuthResult => ({
+  ok: false,
+  rejection: { status: 401, title: 'Unauthorized', detail, reason },
+});
 
 export async function authenticateSender(
   deps: { credentials: CredentialStore; redis: Redis; prefix: string; ratePerMinute: number },
-  request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer },
+  request: {
+    method: string;
+    url: string;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  },
   now = new Date(),
 ): Promise<AuthResult> {
   const headers = parseSignatureHeaders(request.headers);
   if (!headers.ok) return unauthorized('malformed', headers.message);
   const credential = await deps.credentials.resolve(headers.keyId, now);
   if (!credential) return unauthorized('unknown_key', 'unknown, revoked or expired key');
-  const verdict = verifySignature({ secret: credential.secret, method: request.method, pathWithQuery: request.url, body: request.body, headers, now });
+  const verdict = verifySignature({
+    secret: credential.secret,
+    method: request.method,
+    pathWithQuery: request.url,
+    body: request.body,
+    headers,
+    now,
+  });
   if (!verdict.ok) return unauthorized(verdict.reason, verdict.message);
 
   const keys = redisKeys(deps.prefix);
   let firstUse: string | null;
   let count: number;
   try {
-    firstUse = await deps.redis.set(keys.nonce(headers.keyId, headers.nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX');
+    firstUse = await deps.redis.set(
+      keys.nonce(headers.keyId, headers.nonce),
+      '1',
+      'EX',
+      NONCE_TTL_SECONDS,
+      'NX',
+    );
     const window = Math.floor(now.getTime() / 60_000);
     const rateKey = keys.rate(headers.keyId, window);
     const results = await deps.redis.multi().incr(rateKey).expire(rateKey, 120).exec();
@@ -48,7 +69,16 @@ export async function authenticateSender(
   if (firstUse !== 'OK') return unauthorized('replayed_nonce', 'nonce was already used with this key');
   if (count > deps.ratePerMinute) {
     const retryAfterSeconds = 60 - (Math.floor(now.getTime() / 1000) % 60);
-    return { ok: false, rejection: { status: 429, title: 'Too Many Requests', detail: `more than ${deps.ratePerMinute} requests per minute for this key`, reason: 'rate_limited', retryAfterSeconds } };
+    return {
+      ok: false,
+      rejection: {
+        status: 429,
+        title: 'Too Many Requests',
+        detail: `more than ${deps.ratePerMinute} requests per minute for this key`,
+        reason: 'rate_limited',
+        retryAfterSeconds,
+      },
+    };
   }
   return { ok: true, sender: credential };
 }

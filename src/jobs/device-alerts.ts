@@ -12,10 +12,15 @@ export interface AlertSubject {
   customerId: string | null;
 }
 
-export const deviceDedupeKey = (alert: { code: string; component?: string | null }) => `device:${alert.code}:${alert.component ?? ''}`;
+export const deviceDedupeKey = (alert: { code: string; component?: string | null }) =>
+  `device:${alert.code}:${alert.component ?? ''}`;
 
 /** Returns the ids of alerts that were raised, repeated or cleared (for live notification after commit). */
-export async function upsertDeviceAlerts(tx: EntityManager, subject: AlertSubject, alerts: readonly DeviceAlertV1[]): Promise<string[]> {
+export async function upsertDeviceAlerts(
+  tx: EntityManager,
+  subject: AlertSubject,
+  alerts: readonly DeviceAlertV1[],
+): Promise<string[]> {
   const touched: string[] = [];
   // Oldest first, so that "raised then cleared" within one batch ends resolved.
   const ordered = [...alerts].sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
@@ -40,7 +45,20 @@ export async function upsertDeviceAlerts(tx: EntityManager, subject: AlertSubjec
                              then excluded.severity else alert.severity end
          where alert.last_seen_at < excluded.last_seen_at
        returning id`,
-      [uuidv7(), subject.resellerId, subject.customerId, subject.printerId, subjectKey, alert.code, dedupeKey, alert.severity, alert.message, alert.component ?? null, alert.detectedAt, alert.detectedAt],
+      [
+        uuidv7(),
+        subject.resellerId,
+        subject.customerId,
+        subject.printerId,
+        subjectKey,
+        alert.code,
+        dedupeKey,
+        alert.severity,
+        alert.message,
+        alert.component ?? null,
+        alert.detectedAt,
+        alert.detectedAt,
+      ],
     );
     if (rows[0]) touched.push(rows[0].id);
   }
@@ -51,7 +69,13 @@ export async function upsertDeviceAlerts(tx: EntityManager, subject: AlertSubjec
 export async function upsertSystemAlert(
   tx: EntityManager,
   subject: AlertSubject,
-  alert: { code: string; severity: 'info' | 'warning' | 'error' | 'critical'; message: string; at: string; details?: Record<string, unknown> },
+  alert: {
+    code: string;
+    severity: 'info' | 'warning' | 'error' | 'critical';
+    message: string;
+    at: string;
+    details?: Record<string, unknown>;
+  },
 ): Promise<string | null> {
   const rows = await tx.execute<{ id: string }[]>(
     `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
@@ -60,7 +84,20 @@ export async function upsertSystemAlert(
        set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message, details = excluded.details
        where alert.last_seen_at < excluded.last_seen_at
      returning id`,
-    [uuidv7(), subject.resellerId, subject.customerId, subject.printerId, `printer:${subject.printerId}`, alert.code, `system:${alert.code}`, alert.severity, alert.message, JSON.stringify(alert.details ?? null), alert.at, alert.at],
+    [
+      uuidv7(),
+      subject.resellerId,
+      subject.customerId,
+      subject.printerId,
+      `printer:${subject.printerId}`,
+      alert.code,
+      `system:${alert.code}`,
+      alert.severity,
+      alert.message,
+      JSON.stringify(alert.details ?? null),
+      alert.at,
+      alert.at,
+    ],
   );
   return rows[0]?.id ?? null;
 }

@@ -7,11 +7,21 @@ import type { PersistAlertsJobData, PersistReportJobData } from './job-data';
 
 export async function recordFailedReport(services: AppServices, job: Job, error: Error): Promise<void> {
   const data = job.data as PersistReportJobData | PersistAlertsJobData;
-  const reportId = 'report' in data ? data.report.reportId : data.type === 'device-alerts' ? data.batch.alertId : uuidv7();
+  const reportId =
+    'report' in data ? data.report.reportId : data.type === 'device-alerts' ? data.batch.alertId : uuidv7();
   await services.orm.em.fork().execute(
     `insert into failed_report (id, reseller_id, key_id, report_id, kind, job, error, attempts, failed_at)
      values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, now())
      on conflict (key_id, report_id) do update set error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at, job = excluded.job, replayed_at = null`,
-    [uuidv7(), data.sender.resellerId, data.sender.keyId, reportId, job.name, JSON.stringify(data), String(error.message).slice(0, 4000), job.attemptsMade],
+    [
+      uuidv7(),
+      data.sender.resellerId,
+      data.sender.keyId,
+      reportId,
+      job.name,
+      JSON.stringify(data),
+      String(error.message).slice(0, 4000),
+      job.attemptsMade,
+    ],
   );
 }

@@ -15,7 +15,14 @@ export interface PersistReportJobData {
 }
 
 export type PersistAlertsJobData =
-  | { type: 'device-alerts'; receiptId: string; sender: Sender; receivedAt: string; bodyBytes: number; batch: AlertBatchV1 }
+  | {
+      type: 'device-alerts';
+      receiptId: string;
+      sender: Sender;
+      receivedAt: string;
+      bodyBytes: number;
+      batch: AlertBatchV1;
+    }
   | {
       type: 'identity-mismatch';
       sender: Sender;

@@ -26,9 +26,16 @@ export interface PersistReportResult {
   ruleNotes?: string[];
 }
 
-export async function persistReportJob(job: Job<PersistReportJobData>, services: AppServices): Promise<PersistReportResult> {
+export async function persistReportJob(
+  job: Job<PersistReportJobData>,
+  services: AppServices,
+): Promise<PersistReportResult> {
   const result = await persistReport(services.orm.em.fork(), job.data, services.config.supportedModels);
-  if (result.ruleNotes?.length) services.log.warn({ receiptId: job.data.receiptId, notes: result.ruleNotes }, 'alert rules did not run normally');
+  if (result.ruleNotes?.length)
+    services.log.warn(
+      { receiptId: job.data.receiptId, notes: result.ruleNotes },
+      'alert rules did not run normally',
+    );
   // After commit: never announce an alert that rolled back.
   await notifyAlertChanges(services, result.alertIds);
   return result;
@@ -50,25 +57,57 @@ export async function persistReport(
         `insert into raw_report (id, reseller_id, key_id, report_id, kind, sender_kind, sender_id, body, body_bytes, received_at, processed_at)
          values (?, ?, ?, ?, 'report', ?, ?, ?::jsonb, ?, ?, now())
          on conflict (key_id, report_id) do nothing returning id`,
-        [uuidv7(), sender.resellerId, sender.keyId, report.reportId, sender.kind, sender.printerId ?? sender.collectorId, json({ ...report, collector: data.collectorHealth ?? undefined }), data.bodyBytes, data.receivedAt],
+        [
+          uuidv7(),
+          sender.resellerId,
+          sender.keyId,
+          report.reportId,
+          sender.kind,
+          sender.printerId ?? sender.collectorId,
+          json({ ...report, collector: data.collectorHealth ?? undefined }),
+          data.bodyBytes,
+          data.receivedAt,
+        ],
       );
-      if (inserted.length === 0) return { duplicate: true, rawReportId: null, printers: 0, skippedUnsupported: [], jobsInserted: 0, alertIds: [] };
+      if (inserted.length === 0)
+        return {
+          duplicate: true,
+          rawReportId: null,
+          printers: 0,
+          skippedUnsupported: [],
+          jobsInserted: 0,
+          alertIds: [],
+        };
       rawReportId = inserted[0]!.id;
     }
 
     let collectorCustomerId: string | null = null;
     if (sender.kind === 'collector') {
-      const rows = await tx.execute<{ customer_id: string }[]>(`select customer_id from collector where id = ? and reseller_id = ?`, [sender.collectorId, sender.resellerId]);
+      const rows = await tx.execute<{ customer_id: string }[]>(
+        `select customer_id from collector where id = ? and reseller_id = ?`,
+        [sender.collectorId, sender.resellerId],
+      );
       if (rows.length === 0) throw new Error(`collector ${sender.collectorId} no longer exists`);
       collectorCustomerId = rows[0]!.customer_id;
     }
 
-    const result: PersistReportResult = { duplicate: false, rawReportId, printers: 0, skippedUnsupported: [], jobsInserted: 0, alertIds: [], ruleNotes: [] };
+    const result: PersistReportResult = {
+      duplicate: false,
+      rawReportId,
+      printers: 0,
+      skippedUnsupported: [],
+      jobsInserted: 0,
+      alertIds: [],
+      ruleNotes: [],
+    };
     const rules = await loadThresholds(tx, sender.resellerId);
     if (rules.invalid) result.ruleNotes!.push(`reseller alert thresholds ignored: ${rules.invalid}`);
     const seenPrinterIds: string[] = [];
     for (const entry of report.printers) {
-      if (sender.kind === 'collector' && !isSupportedModel(entry.device.productName ?? entry.device.productNumber, supportedModels)) {
+      if (
+        sender.kind === 'collector' &&
+        !isSupportedModel(entry.device.productName ?? entry.device.productNumber, supportedModels)
+      ) {
         result.skippedUnsupported.push(entry.device.serialNumber);
         continue;
       }
@@ -78,12 +117,25 @@ export async function persistReport(
       await upsertComponents(tx, sender.resellerId, printer.id, entry);
       await insertReading(tx, sender.resellerId, printer.id, rawReportId, entry);
       result.jobsInserted += await insertJobs(tx, sender.resellerId, printer, rawReportId, entry);
-      const alerts = await upsertDeviceAlerts(tx, { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customerId }, entry.alerts);
+      const alerts = await upsertDeviceAlerts(
+        tx,
+        { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customerId },
+        entry.alerts,
+      );
       result.alertIds.push(...alerts);
-      const ruled = await evaluateRuleAlerts(tx, { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customerId }, previous, entry, rules.thresholds);
+      const ruled = await evaluateRuleAlerts(
+        tx,
+        { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customerId },
+        previous,
+        entry,
+        rules.thresholds,
+      );
       result.alertIds.push(...ruled.alertIds);
       // A stale report (older than the stored state) is routine after a collector's spool replay; not a note.
-      if (ruled.skipped === 'invalid-state') result.ruleNotes!.push(`${entry.device.serialNumber}: rules skipped (${ruled.skipped}${ruled.error ? `: ${ruled.error}` : ''})`);
+      if (ruled.skipped === 'invalid-state')
+        result.ruleNotes!.push(
+          `${entry.device.serialNumber}: rules skipped (${ruled.skipped}${ruled.error ? `: ${ruled.error}` : ''})`,
+        );
       result.printers += 1;
     }
 
@@ -93,12 +145,29 @@ export async function persistReport(
         `update collector set last_report_at = greatest(last_report_at, ?::timestamptz), last_seen_at = greatest(last_seen_at, ?::timestamptz),
            version = coalesce(?, version), hostname = coalesce(?, hostname), health = coalesce(?::jsonb, health)
          where id = ? and reseller_id = ?`,
-        [data.receivedAt, data.receivedAt, health?.version ?? report.source.softwareVersion ?? null, health?.hostname ?? report.source.hostname ?? null, health ? json(health) : null, sender.collectorId, sender.resellerId],
+        [
+          data.receivedAt,
+          data.receivedAt,
+          health?.version ?? report.source.softwareVersion ?? null,
+          health?.hostname ?? report.source.hostname ?? null,
+          health ? json(health) : null,
+          sender.collectorId,
+          sender.resellerId,
+        ],
       );
     }
-    result.alertIds.push(...(await resolveOfflineAlerts(tx, { printerIds: seenPrinterIds, collectorId: sender.collectorId }, data.receivedAt)));
+    result.alertIds.push(
+      ...(await resolveOfflineAlerts(
+        tx,
+        { printerIds: seenPrinterIds, collectorId: sender.collectorId },
+        data.receivedAt,
+      )),
+    );
     if (result.skippedUnsupported.length > 0) {
-      await tx.execute(`update raw_report set note = ? where id = ?`, [`skipped unsupported models: ${result.skippedUnsupported.join(', ')}`, rawReportId]);
+      await tx.execute(`update raw_report set note = ? where id = ?`, [
+        `skipped unsupported models: ${result.skippedUnsupported.join(', ')}`,
+        rawReportId,
+      ]);
     }
     return result;
   });
@@ -109,11 +178,25 @@ interface PrinterRow {
   customerId: string;
 }
 
-async function upsertPrinter(tx: EntityManager, data: PersistReportJobData, entry: PrinterReportV1, collectorCustomerId: string | null): Promise<PrinterRow> {
+async function upsertPrinter(
+  tx: EntityManager,
+  data: PersistReportJobData,
+  entry: PrinterReportV1,
+  collectorCustomerId: string | null,
+): Promise<PrinterRow> {
   const { sender } = data;
   const d = entry.device;
   const newer = `("printer"."last_seen_at" is null or excluded."last_seen_at" >= "printer"."last_seen_at")`;
-  const statusColumns = ['product_number', 'product_name', 'firmware_version', 'engine_state', 'status_message', 'status_reasons', 'job_category_thresholds', 'print_categories'];
+  const statusColumns = [
+    'product_number',
+    'product_name',
+    'firmware_version',
+    'engine_state',
+    'status_message',
+    'status_reasons',
+    'job_category_thresholds',
+    'print_categories',
+  ];
   const rows = await tx.execute<{ id: string; customer_id: string }[]>(
     `insert into printer (id, reseller_id, customer_id, collector_id, connection_type, serial_number, product_number, product_name,
         firmware_version, engine_state, status_message, status_reasons, job_category_thresholds, print_categories, last_seen_at, created_at)
@@ -125,19 +208,49 @@ async function upsertPrinter(tx: EntityManager, data: PersistReportJobData, entr
     [
       // NOT NULL is checked before ON CONFLICT, so a direct printer's row needs its customer even though
       // the row already exists and only the update applies.
-      sender.printerId ?? uuidv7(), sender.resellerId, collectorCustomerId, sender.printerId, sender.collectorId, sender.kind === 'printer' ? 'direct' : 'collector',
-      d.serialNumber, d.productNumber, d.productName ?? null, d.firmwareVersion ?? null, entry.status.engineState, entry.status.message ?? null,
-      json(entry.status.reasons ?? null), json(entry.jobCategoryThresholds ?? null), json(entry.printCategories ?? null), entry.collectedAt,
+      sender.printerId ?? uuidv7(),
+      sender.resellerId,
+      collectorCustomerId,
+      sender.printerId,
+      sender.collectorId,
+      sender.kind === 'printer' ? 'direct' : 'collector',
+      d.serialNumber,
+      d.productNumber,
+      d.productName ?? null,
+      d.firmwareVersion ?? null,
+      entry.status.engineState,
+      entry.status.message ?? null,
+      json(entry.status.reasons ?? null),
+      json(entry.jobCategoryThresholds ?? null),
+      json(entry.printCategories ?? null),
+      entry.collectedAt,
     ],
   );
   return { id: rows[0]!.id, customerId: rows[0]!.customer_id };
 }
 
-async function upsertComponents(tx: EntityManager, resellerId: string, printerId: string, entry: PrinterReportV1): Promise<void> {
+async function upsertComponents(
+  tx: EntityManager,
+  resellerId: string,
+  printerId: string,
+  entry: PrinterReportV1,
+): Promise<void> {
   const seenAt = entry.collectedAt;
-  const printheads = lastByKey(entry.printheads.map((p) => ({ ...p, key: componentKey(p.serialNumber, p.slot, p.colors.join('+')) })), (p) => p.key).map((p) => ({
-    id: uuidv7(), component_key: p.key, slot: p.slot ?? null, colors: p.colors, status: p.status, health_percent: p.healthPercent ?? null, product_number: p.productNumber,
-    product_name: p.productName ?? null, serial_number: p.serialNumber, non_oem_ink_used: p.nonOemInkUsed, expires_at: p.expiresAt ?? null,
+  const printheads = lastByKey(
+    entry.printheads.map((p) => ({ ...p, key: componentKey(p.serialNumber, p.slot, p.colors.join('+')) })),
+    (p) => p.key,
+  ).map((p) => ({
+    id: uuidv7(),
+    component_key: p.key,
+    slot: p.slot ?? null,
+    colors: p.colors,
+    status: p.status,
+    health_percent: p.healthPercent ?? null,
+    product_number: p.productNumber,
+    product_name: p.productName ?? null,
+    serial_number: p.serialNumber,
+    non_oem_ink_used: p.nonOemInkUsed,
+    expires_at: p.expiresAt ?? null,
   }));
   if (printheads.length > 0) {
     await tx.execute(
@@ -151,12 +264,32 @@ async function upsertComponents(tx: EntityManager, resellerId: string, printerId
       [resellerId, printerId, seenAt, seenAt, json(printheads)],
     );
   }
-  await markRemoved(tx, 'printhead', printerId, printheads.map((p) => p.component_key), seenAt);
+  await markRemoved(
+    tx,
+    'printhead',
+    printerId,
+    printheads.map((p) => p.component_key),
+    seenAt,
+  );
 
-  const cartridges = lastByKey(entry.cartridges.map((c) => ({ ...c, key: componentKey(c.serialNumber, c.slot, c.color) })), (c) => c.key).map((c) => ({
-    id: uuidv7(), component_key: c.key, slot: c.slot ?? null, color: c.color, status: c.status, product_number: c.productNumber, product_name: c.productName ?? null,
-    serial_number: c.serialNumber, manufacturer: c.manufacturer ?? null, capacity_ml: c.capacityMl ?? null, level_percent: c.levelPercent ?? null,
-    ink_consumed_ml: c.inkConsumedMl ?? null, non_oem_ink_consumed_ml: c.nonOemInkConsumedMl ?? null, expires_at: c.expiresAt ?? null,
+  const cartridges = lastByKey(
+    entry.cartridges.map((c) => ({ ...c, key: componentKey(c.serialNumber, c.slot, c.color) })),
+    (c) => c.key,
+  ).map((c) => ({
+    id: uuidv7(),
+    component_key: c.key,
+    slot: c.slot ?? null,
+    color: c.color,
+    status: c.status,
+    product_number: c.productNumber,
+    product_name: c.productName ?? null,
+    serial_number: c.serialNumber,
+    manufacturer: c.manufacturer ?? null,
+    capacity_ml: c.capacityMl ?? null,
+    level_percent: c.levelPercent ?? null,
+    ink_consumed_ml: c.inkConsumedMl ?? null,
+    non_oem_ink_consumed_ml: c.nonOemInkConsumedMl ?? null,
+    expires_at: c.expiresAt ?? null,
   }));
   if (cartridges.length > 0) {
     await tx.execute(
@@ -171,10 +304,22 @@ async function upsertComponents(tx: EntityManager, resellerId: string, printerId
       [resellerId, printerId, seenAt, seenAt, json(cartridges)],
     );
   }
-  await markRemoved(tx, 'cartridge', printerId, cartridges.map((c) => c.component_key), seenAt);
+  await markRemoved(
+    tx,
+    'cartridge',
+    printerId,
+    cartridges.map((c) => c.component_key),
+    seenAt,
+  );
 
   const sources = lastByKey(entry.mediaSources, (m) => m.id).map((m) => ({
-    id: uuidv7(), source_id: m.id, kind: m.kind, status: m.status, media_type: m.mediaType ?? null, width_mm: m.widthMm ?? null, height_mm: m.heightMm ?? null,
+    id: uuidv7(),
+    source_id: m.id,
+    kind: m.kind,
+    status: m.status,
+    media_type: m.mediaType ?? null,
+    width_mm: m.widthMm ?? null,
+    height_mm: m.heightMm ?? null,
   }));
   if (sources.length > 0) {
     await tx.execute(
@@ -188,7 +333,11 @@ async function upsertComponents(tx: EntityManager, resellerId: string, printerId
     );
   }
 
-  const accessories = lastByKey(entry.accessories ?? [], (a) => a.name).map((a) => ({ id: uuidv7(), name: a.name, status: a.status }));
+  const accessories = lastByKey(entry.accessories ?? [], (a) => a.name).map((a) => ({
+    id: uuidv7(),
+    name: a.name,
+    status: a.status,
+  }));
   if (accessories.length > 0) {
     await tx.execute(
       `insert into accessory (id, reseller_id, printer_id, name, status, updated_at)
@@ -199,7 +348,11 @@ async function upsertComponents(tx: EntityManager, resellerId: string, printerId
     );
   }
 
-  const mediaTypes = lastByKey(entry.supportedMediaTypes ?? [], (m) => m.id).map((m) => ({ id: uuidv7(), code: m.id, names: m.names }));
+  const mediaTypes = lastByKey(entry.supportedMediaTypes ?? [], (m) => m.id).map((m) => ({
+    id: uuidv7(),
+    code: m.id,
+    names: m.names,
+  }));
   if (mediaTypes.length > 0) {
     // Names merge: a printer set to another language adds its locale without dropping the others.
     // The catalogue is shared by the reseller's whole fleet, so only types that are new or gain names
@@ -225,20 +378,36 @@ async function upsertComponents(tx: EntityManager, resellerId: string, printerId
 }
 
 /** How a printhead or cartridge is recognised across reports: its serial, else its slot or colour. */
-function componentKey(serial: string | null | undefined, slot: string | number | null | undefined, fallback: string): string {
+function componentKey(
+  serial: string | null | undefined,
+  slot: string | number | null | undefined,
+  fallback: string,
+): string {
   if (serial) return serial;
   return slot !== null && slot !== undefined ? `slot:${slot}` : `color:${fallback}`;
 }
 
 /** Components no longer listed by the newest report were taken out of the printer. */
-async function markRemoved(tx: EntityManager, table: 'printhead' | 'cartridge', printerId: string, present: string[], seenAt: string): Promise<void> {
+async function markRemoved(
+  tx: EntityManager,
+  table: 'printhead' | 'cartridge',
+  printerId: string,
+  present: string[],
+  seenAt: string,
+): Promise<void> {
   await tx.execute(
     `update "${table}" set removed_at = ? where printer_id = ? and removed_at is null and last_seen_at < ? and not (component_key = any(?::text[]))`,
     [seenAt, printerId, seenAt, `{${present.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`],
   );
 }
 
-async function insertReading(tx: EntityManager, resellerId: string, printerId: string, rawReportId: string, entry: PrinterReportV1): Promise<void> {
+async function insertReading(
+  tx: EntityManager,
+  resellerId: string,
+  printerId: string,
+  rawReportId: string,
+  entry: PrinterReportV1,
+): Promise<void> {
   const u = entry.usage;
   await tx.execute(
     `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
@@ -246,16 +415,40 @@ async function insertReading(tx: EntityManager, resellerId: string, printerId: s
      select ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb
      where not exists (select 1 from usage_reading where raw_report_id = ? and printer_id = ?)`,
     [
-      uuidv7(), entry.collectedAt, resellerId, printerId, entry.device.serialNumber, rawReportId, u.jobs ?? null, u.pages ?? null, u.totalInkMl ?? null,
-      u.totalMediaAreaM2 ?? null, u.scan?.totalAreaM2 ?? null, u.scan?.scanAreaM2 ?? null, u.scan?.copyAreaM2 ?? null, json(u.inkByCartridgeType ?? []),
-      json(u.mediaByType ?? []), json(u.applicationCategories ?? []), rawReportId, printerId,
+      uuidv7(),
+      entry.collectedAt,
+      resellerId,
+      printerId,
+      entry.device.serialNumber,
+      rawReportId,
+      u.jobs ?? null,
+      u.pages ?? null,
+      u.totalInkMl ?? null,
+      u.totalMediaAreaM2 ?? null,
+      u.scan?.totalAreaM2 ?? null,
+      u.scan?.scanAreaM2 ?? null,
+      u.scan?.copyAreaM2 ?? null,
+      json(u.inkByCartridgeType ?? []),
+      json(u.mediaByType ?? []),
+      json(u.applicationCategories ?? []),
+      rawReportId,
+      printerId,
     ],
   );
   // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
   await tx.execute(
     `update printer set lifetime_jobs = ?, lifetime_pages = ?, lifetime_ink_ml = ?, lifetime_media_area_m2 = ?, lifetime_scan_area_m2 = ?, counters_at = ?
      where id = ? and (counters_at is null or counters_at <= ?)`,
-    [u.jobs ?? null, u.pages ?? null, u.totalInkMl ?? null, u.totalMediaAreaM2 ?? null, u.scan?.totalAreaM2 ?? null, entry.collectedAt, printerId, entry.collectedAt],
+    [
+      u.jobs ?? null,
+      u.pages ?? null,
+      u.totalInkMl ?? null,
+      u.totalMediaAreaM2 ?? null,
+      u.scan?.totalAreaM2 ?? null,
+      entry.collectedAt,
+      printerId,
+      entry.collectedAt,
+    ],
   );
 }
 
@@ -265,16 +458,43 @@ const JOB_COLUMNS = `id uuid, uuid text, completed_at timestamptz, sequence_numb
   categories jsonb, non_white_pixel_coverage float8, color_pixel_coverage float8, scanned_area_m2 float8`;
 
 /** Inserts the report's jobs once each: keys first (ON CONFLICT DO NOTHING), then only the new rows. */
-async function insertJobs(tx: EntityManager, resellerId: string, printer: PrinterRow, rawReportId: string, entry: PrinterReportV1): Promise<number> {
+async function insertJobs(
+  tx: EntityManager,
+  resellerId: string,
+  printer: PrinterRow,
+  rawReportId: string,
+  entry: PrinterReportV1,
+): Promise<number> {
   if (entry.jobs.length === 0) return 0;
   const rows = entry.jobs.map((j) => ({
-    id: uuidv7(), uuid: j.uuid, completed_at: j.completedAt, sequence_number: j.sequenceNumber ?? null, kind: j.kind, name: j.name,
-    project_id: j.projectId ?? null, application_id: j.applicationId ?? null, user_defined: j.userDefined ?? null, account_id: j.accountId ?? null,
-    user_name: j.userName ?? null, submitted_at: j.submittedAt ?? null, status: j.status, source: j.source ?? null,
-    ink_coverage_category: j.inkCoverageCategory ?? null, print_quality: j.printQuality ?? null, pages: j.pages ?? 0, copies: j.copies ?? 1,
-    duration_seconds: j.durationSeconds ?? null, ink_by_color: j.inkByColor, ink_total_ml: j.inkByColor.reduce((sum, c) => sum + c.ml, 0),
-    media_area_m2: j.mediaAreaM2 ?? null, printed_area_m2: j.printedAreaM2 ?? null, media_length_m: j.mediaLengthM ?? null, media_type: j.mediaType ?? null,
-    categories: j.categories, non_white_pixel_coverage: j.nonWhitePixelCoverage ?? null, color_pixel_coverage: j.colorPixelCoverage ?? null,
+    id: uuidv7(),
+    uuid: j.uuid,
+    completed_at: j.completedAt,
+    sequence_number: j.sequenceNumber ?? null,
+    kind: j.kind,
+    name: j.name,
+    project_id: j.projectId ?? null,
+    application_id: j.applicationId ?? null,
+    user_defined: j.userDefined ?? null,
+    account_id: j.accountId ?? null,
+    user_name: j.userName ?? null,
+    submitted_at: j.submittedAt ?? null,
+    status: j.status,
+    source: j.source ?? null,
+    ink_coverage_category: j.inkCoverageCategory ?? null,
+    print_quality: j.printQuality ?? null,
+    pages: j.pages ?? 0,
+    copies: j.copies ?? 1,
+    duration_seconds: j.durationSeconds ?? null,
+    ink_by_color: j.inkByColor,
+    ink_total_ml: j.inkByColor.reduce((sum, c) => sum + c.ml, 0),
+    media_area_m2: j.mediaAreaM2 ?? null,
+    printed_area_m2: j.printedAreaM2 ?? null,
+    media_length_m: j.mediaLengthM ?? null,
+    media_type: j.mediaType ?? null,
+    categories: j.categories,
+    non_white_pixel_coverage: j.nonWhitePixelCoverage ?? null,
+    color_pixel_coverage: j.colorPixelCoverage ?? null,
     scanned_area_m2: j.scannedAreaM2 ?? null,
   }));
   const inserted = await tx.execute<{ count: string }[]>(

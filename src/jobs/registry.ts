@@ -15,7 +15,11 @@ export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
 export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number], JobHandler> } = {
   reports: { 'persist-report': persistReportJob },
   alerts: { 'persist-alerts': persistAlertsJob },
-  maintenance: { 'draft-statements': draftStatementsJob, 'ensure-partitions': ensurePartitionsJob, 'offline-sweep': offlineSweepJob },
+  maintenance: {
+    'draft-statements': draftStatementsJob,
+    'ensure-partitions': ensurePartitionsJob,
+    'offline-sweep': offlineSweepJob,
+  },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
 };
 

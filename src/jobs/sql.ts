@@ -3,7 +3,9 @@
 /** `col = case when <newer> then excluded.col else <table>.col end` for each column: an older report
  * (a late upload, a replay) never overwrites state that a newer one already wrote. */
 export function setIfNewer(table: string, newer: string, columns: string[]): string {
-  return columns.map((c) => `"${c}" = case when ${newer} then excluded."${c}" else "${table}"."${c}" end`).join(', ');
+  return columns
+    .map((c) => `"${c}" = case when ${newer} then excluded."${c}" else "${table}"."${c}" end`)
+    .join(', ');
 }
 
 /** Keeps the last item per key, so one bulk upsert never touches the same row twice. */

@@ -43,11 +43,17 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
     );
     worker.on('completed', () => jobsProcessed.inc({ queue, outcome: 'completed' }));
     worker.on('failed', (job, error) => {
-      const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+      const final =
+        !job || job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
       jobsProcessed.inc({ queue, outcome: final ? 'failed' : 'retry' });
-      log.warn({ queue, jobId: job?.id, attempt: job?.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed, will retry');
+      log.warn(
+        { queue, jobId: job?.id, attempt: job?.attemptsMade, err: error },
+        final ? 'job failed for good' : 'job failed, will retry',
+      );
       if (final && job && (queue === 'reports' || queue === 'alerts')) {
-        recordFailedReport(services, job, error).catch((err) => log.error({ err }, 'could not park failed report'));
+        recordFailedReport(services, job, error).catch((err) =>
+          log.error({ err }, 'could not park failed report'),
+        );
       }
     });
     worker.on('error', (error) => log.error({ queue, err: error }, 'worker error'));
@@ -56,7 +62,11 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
 
   const queues = createQueues(connection, config.REDIS_PREFIX);
   for (const schedule of SCHEDULES) {
-    await queues[schedule.queue].upsertJobScheduler(`schedule:${schedule.name}`, { every: schedule.everyMs }, { name: schedule.name });
+    await queues[schedule.queue].upsertJobScheduler(
+      `schedule:${schedule.name}`,
+      { every: schedule.everyMs },
+      { name: schedule.name },
+    );
   }
   log.info({ queues: Object.keys(QUEUES) }, 'workers started');
 

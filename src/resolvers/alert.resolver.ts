@@ -21,7 +21,11 @@ export function severitiesFrom(min: SeverityEnum | null | undefined): SeverityEn
 export class AlertResolver {
   @Authorized()
   @Query(() => AlertConnection, { description: 'Alerts, newest first' })
-  async alerts(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs, @Arg('filter', () => AlertFilter, { nullable: true }) filter?: AlertFilter) {
+  async alerts(
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('filter', () => AlertFilter, { nullable: true }) filter?: AlertFilter,
+  ) {
     const where: Record<string, unknown> = { ...tenantScope(ctx) };
     if (filter?.minSeverity) where.severity = { $in: severitiesFrom(filter.minSeverity) };
     if (filter?.status?.length) where.status = { $in: filter.status };
@@ -29,7 +33,9 @@ export class AlertResolver {
     if (filter?.printerId) where.printer = filter.printerId;
     if (filter?.customerId) where.customer = filter.customerId;
     if (filter?.since) where.raisedAt = { $gte: filter.since };
-    return asConnection(await findPage(ctx.em, Alert, where, 'raisedAt', SortDirection.DESC, pageRequest(args)));
+    return asConnection(
+      await findPage(ctx.em, Alert, where, 'raisedAt', SortDirection.DESC, pageRequest(args)),
+    );
   }
 
   @FieldResolver(() => PrinterType, { nullable: true })

@@ -21,9 +21,16 @@ export class ApiKeyResolver {
   async createApiKey(@Ctx() ctx: GraphQLContext, @Arg('input') input: CreateApiKeyInput) {
     const name = input.name.trim();
     if (!name || name.length > 100) throw badUserInput('name must be 1-100 characters', 'name');
-    if (input.role === RoleEnum.OPERATOR) throw badUserInput('operator keys are created with the admin CLI, not through the API', 'role');
-    if (input.expiresAt && input.expiresAt <= new Date()) throw badUserInput('expiresAt must be in the future', 'expiresAt');
-    const { apiKey, key } = issueApiKey(ctx.em, { resellerId: writeTenant(ctx), name, role: input.role, expiresAt: input.expiresAt ?? null });
+    if (input.role === RoleEnum.OPERATOR)
+      throw badUserInput('operator keys are created with the admin CLI, not through the API', 'role');
+    if (input.expiresAt && input.expiresAt <= new Date())
+      throw badUserInput('expiresAt must be in the future', 'expiresAt');
+    const { apiKey, key } = issueApiKey(ctx.em, {
+      resellerId: writeTenant(ctx),
+      name,
+      role: input.role,
+      expiresAt: input.expiresAt ?? null,
+    });
     await ctx.em.flush();
     return { apiKey, key };
   }

@@ -17,7 +17,9 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => AuthPayload, { description: 'Email and password -> access token (15 min) and refresh token (30 days)' })
+  @Mutation(() => AuthPayload, {
+    description: 'Email and password -> access token (15 min) and refresh token (30 days)',
+  })
   async login(@Ctx() ctx: GraphQLContext, @Arg('email') email: string, @Arg('password') password: string) {
     return guard(() => login(ctx.services.orm.em.fork(), ctx.services.secrets, email, password));
   }

@@ -10,7 +10,14 @@ import { notFound } from '../graphql/errors';
 import { findPage } from '../graphql/find-page';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
 import { createCollectorEnrollment } from '../services/devices';
-import { CollectorConfigType, CollectorEnrollmentType, CollectorFilter, CollectorHealthType, CollectorType, UpdateCollectorConfigInput } from '../schema/collector.type';
+import {
+  CollectorConfigType,
+  CollectorEnrollmentType,
+  CollectorFilter,
+  CollectorHealthType,
+  CollectorType,
+  UpdateCollectorConfigInput,
+} from '../schema/collector.type';
 import { CustomerType } from '../schema/customer.type';
 import { SortDirection } from '../schema/enums';
 
@@ -20,10 +27,16 @@ export const CollectorConnection = Connection(CollectorType, 'Collector');
 export class CollectorResolver {
   @Authorized()
   @Query(() => CollectorConnection)
-  async collectors(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs, @Arg('filter', () => CollectorFilter, { nullable: true }) filter?: CollectorFilter) {
+  async collectors(
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('filter', () => CollectorFilter, { nullable: true }) filter?: CollectorFilter,
+  ) {
     const where: Record<string, unknown> = { ...tenantScope(ctx), archivedAt: null };
     if (filter?.customerId) where.customer = filter.customerId;
-    return asConnection(await findPage(ctx.em, Collector, where, 'enrolledAt', SortDirection.DESC, pageRequest(args)));
+    return asConnection(
+      await findPage(ctx.em, Collector, where, 'enrolledAt', SortDirection.DESC, pageRequest(args)),
+    );
   }
 
   @Authorized()
@@ -58,21 +71,34 @@ export class CollectorResolver {
     return {
       ipRanges: c.ipRanges,
       pollIntervalMinutes: c.pollIntervalMinutes,
-      proxy: c.proxy ? { url: c.proxy.url, username: c.proxy.username ?? null, hasPassword: Boolean(c.proxy.password) } : null,
+      proxy: c.proxy
+        ? { url: c.proxy.url, username: c.proxy.username ?? null, hasPassword: Boolean(c.proxy.password) }
+        : null,
       supportedModels: [...c.supportedModels],
       ports: { ...c.ports },
     };
   }
 
   @Authorized(ROLES.admin)
-  @Mutation(() => CollectorEnrollmentType, { description: 'A one-time token (valid 7 days) for plotmeter-collector enroll' })
-  async createCollectorEnrollment(@Ctx() ctx: GraphQLContext, @Arg('customerId', () => ID) customerId: string) {
+  @Mutation(() => CollectorEnrollmentType, {
+    description: 'A one-time token (valid 7 days) for plotmeter-collector enroll',
+  })
+  async createCollectorEnrollment(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('customerId', () => ID) customerId: string,
+  ) {
     return createCollectorEnrollment(ctx.em, ctx.principal!.actor, writeTenant(ctx), customerId);
   }
 
   @Authorized(ROLES.admin)
-  @Mutation(() => CollectorType, { description: 'The collector picks the new configuration up before its next upload' })
-  async updateCollectorConfig(@Ctx() ctx: GraphQLContext, @Arg('collectorId', () => ID) collectorId: string, @Arg('input') input: UpdateCollectorConfigInput) {
+  @Mutation(() => CollectorType, {
+    description: 'The collector picks the new configuration up before its next upload',
+  })
+  async updateCollectorConfig(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('collectorId', () => ID) collectorId: string,
+    @Arg('input') input: UpdateCollectorConfigInput,
+  ) {
     const collector = await ctx.em.findOne(Collector, { id: collectorId, reseller: writeTenant(ctx) });
     if (!collector) throw notFound('collector');
     const current = collector.config;
@@ -81,16 +107,37 @@ export class CollectorResolver {
       ...(input.ipRanges != null ? { ipRanges: input.ipRanges } : {}),
       ...(input.pollIntervalMinutes != null ? { pollIntervalMinutes: input.pollIntervalMinutes } : {}),
       ...(input.supportedModels != null ? { supportedModels: input.supportedModels } : {}),
-      ...(input.ports != null ? { ports: { ...current.ports, ...Object.fromEntries(Object.entries(input.ports).filter(([, v]) => v != null)) } } : {}),
+      ...(input.ports != null
+        ? {
+            ports: {
+              ...current.ports,
+              ...Object.fromEntries(Object.entries(input.ports).filter(([, v]) => v != null)),
+            },
+          }
+        : {}),
       ...(input.clearProxy ? { proxy: null } : {}),
-      ...(input.proxy ? { proxy: { url: input.proxy.url, ...(input.proxy.username ? { username: input.proxy.username } : {}), ...(input.proxy.password ? { password: input.proxy.password } : {}) } } : {}),
+      ...(input.proxy
+        ? {
+            proxy: {
+              url: input.proxy.url,
+              ...(input.proxy.username ? { username: input.proxy.username } : {}),
+              ...(input.proxy.password ? { password: input.proxy.password } : {}),
+            },
+          }
+        : {}),
     };
     const parsed = collectorConfigSchema.safeParse(merged);
     if (!parsed.success) {
       const errors = formatZodIssues(parsed.error);
-      throw new GraphQLError(`Invalid collector configuration: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
-        extensions: { code: 'BAD_USER_INPUT', errors: errors.map((e) => ({ field: `input.${e.path}`, message: e.message })) },
-      });
+      throw new GraphQLError(
+        `Invalid collector configuration: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        {
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            errors: errors.map((e) => ({ field: `input.${e.path}`, message: e.message })),
+          },
+        },
+      );
     }
     collector.config = parsed.data as CollectorConfig;
     await ctx.em.flush();

@@ -8,7 +8,16 @@ import type { GraphQLContext } from '../graphql/context';
 import { badUserInput, notFound } from '../graphql/errors';
 import { findPage } from '../graphql/find-page';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
-import { CreateCustomerInput, CreateSiteInput, CustomerFilter, CustomerType, SiteFilter, SiteType, UpdateCustomerInput, UpdateSiteInput } from '../schema/customer.type';
+import {
+  CreateCustomerInput,
+  CreateSiteInput,
+  CustomerFilter,
+  CustomerType,
+  SiteFilter,
+  SiteType,
+  UpdateCustomerInput,
+  UpdateSiteInput,
+} from '../schema/customer.type';
 import { CustomerOrderField, SortDirection } from '../schema/enums';
 
 export const CustomerConnection = Connection(CustomerType, 'Customer');
@@ -22,7 +31,11 @@ function checkName(name: string | null | undefined, field = 'name'): string {
 }
 
 function checkThreshold(value: number | null | undefined): number | null | undefined {
-  if (value != null && (value < 30 || value > 10_080)) throw badUserInput('offlineThresholdMinutes must be between 30 and 10080 (one week)', 'offlineThresholdMinutes');
+  if (value != null && (value < 30 || value > 10_080))
+    throw badUserInput(
+      'offlineThresholdMinutes must be between 30 and 10080 (one week)',
+      'offlineThresholdMinutes',
+    );
   return value;
 }
 
@@ -44,12 +57,18 @@ export class CustomerResolver {
     @Ctx() ctx: GraphQLContext,
     @Args() args: ConnectionArgs,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter,
-    @Arg('orderBy', () => CustomerOrderField, { defaultValue: CustomerOrderField.NAME }) orderBy: CustomerOrderField = CustomerOrderField.NAME,
-    @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC }) direction: SortDirection = SortDirection.ASC,
+    @Arg('orderBy', () => CustomerOrderField, { defaultValue: CustomerOrderField.NAME })
+    orderBy: CustomerOrderField = CustomerOrderField.NAME,
+    @Arg('direction', () => SortDirection, { defaultValue: SortDirection.ASC })
+    direction: SortDirection = SortDirection.ASC,
   ) {
     const where: Record<string, unknown> = { ...tenantScope(ctx) };
     if (!filter?.includeArchived) where.archivedAt = null;
-    if (filter?.search) where.$or = [{ name: { $ilike: `%${escapeLike(filter.search)}%` } }, { externalRef: { $ilike: `%${escapeLike(filter.search)}%` } }];
+    if (filter?.search)
+      where.$or = [
+        { name: { $ilike: `%${escapeLike(filter.search)}%` } },
+        { externalRef: { $ilike: `%${escapeLike(filter.search)}%` } },
+      ];
     return asConnection(await findPage(ctx.em, Customer, where, orderBy, direction, pageRequest(args)));
   }
 
@@ -61,7 +80,16 @@ export class CustomerResolver {
 
   @FieldResolver(() => SiteConnection)
   async sites(@Root() customer: Customer, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
-    return asConnection(await findPage(ctx.em, Site, { customer: customer.id, archivedAt: null, ...tenantScope(ctx) }, 'name', SortDirection.ASC, pageRequest(args)));
+    return asConnection(
+      await findPage(
+        ctx.em,
+        Site,
+        { customer: customer.id, archivedAt: null, ...tenantScope(ctx) },
+        'name',
+        SortDirection.ASC,
+        pageRequest(args),
+      ),
+    );
   }
 
   @Authorized(ROLES.admin)
@@ -80,18 +108,25 @@ export class CustomerResolver {
 
   @Authorized(ROLES.admin)
   @Mutation(() => CustomerType)
-  async updateCustomer(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateCustomerInput) {
+  async updateCustomer(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateCustomerInput,
+  ) {
     const customer = await ctx.em.findOne(Customer, { id, reseller: writeTenant(ctx) });
     if (!customer) throw notFound('customer');
     if (input.name !== undefined && input.name !== null) customer.name = checkName(input.name);
     if (input.externalRef !== undefined) customer.externalRef = input.externalRef?.trim() || null;
-    if (input.offlineThresholdMinutes !== undefined) customer.offlineThresholdMinutes = checkThreshold(input.offlineThresholdMinutes) ?? null;
+    if (input.offlineThresholdMinutes !== undefined)
+      customer.offlineThresholdMinutes = checkThreshold(input.offlineThresholdMinutes) ?? null;
     await ctx.em.flush();
     return customer;
   }
 
   @Authorized(ROLES.admin)
-  @Mutation(() => CustomerType, { description: 'Archived customers disappear from lists; their history is kept' })
+  @Mutation(() => CustomerType, {
+    description: 'Archived customers disappear from lists; their history is kept',
+  })
   async archiveCustomer(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string) {
     const customer = await ctx.em.findOne(Customer, { id, reseller: writeTenant(ctx) });
     if (!customer) throw notFound('customer');
@@ -105,7 +140,11 @@ export class CustomerResolver {
 export class SiteResolver {
   @Authorized()
   @Query(() => SiteConnection)
-  async sites(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs, @Arg('filter', () => SiteFilter, { nullable: true }) filter?: SiteFilter) {
+  async sites(
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('filter', () => SiteFilter, { nullable: true }) filter?: SiteFilter,
+  ) {
     const where: Record<string, unknown> = { ...tenantScope(ctx) };
     if (filter?.customerId) where.customer = filter.customerId;
     if (!filter?.includeArchived) where.archivedAt = null;
@@ -121,7 +160,11 @@ export class SiteResolver {
   @Mutation(() => SiteType)
   async createSite(@Ctx() ctx: GraphQLContext, @Arg('input') input: CreateSiteInput) {
     const resellerId = writeTenant(ctx);
-    const customer = await ctx.em.findOne(Customer, { id: input.customerId, reseller: resellerId, archivedAt: null });
+    const customer = await ctx.em.findOne(Customer, {
+      id: input.customerId,
+      reseller: resellerId,
+      archivedAt: null,
+    });
     if (!customer) throw notFound('customer');
     const site = ctx.em.create(Site, {
       reseller: ctx.em.getReference(Reseller, resellerId),
@@ -136,7 +179,11 @@ export class SiteResolver {
 
   @Authorized(ROLES.admin)
   @Mutation(() => SiteType)
-  async updateSite(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateSiteInput) {
+  async updateSite(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateSiteInput,
+  ) {
     const site = await ctx.em.findOne(Site, { id, reseller: writeTenant(ctx) });
     if (!site) throw notFound('site');
     if (input.name != null) site.name = checkName(input.name);
@@ -160,4 +207,3 @@ export class SiteResolver {
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
-

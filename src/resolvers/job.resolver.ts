@@ -14,9 +14,17 @@ export const JobConnection = Connection(JobType, 'Job');
 export class JobResolver {
   @Authorized()
   @Query(() => JobConnection, { description: 'Jobs, newest first' })
-  async jobs(@Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs, @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter) {
+  async jobs(
+    @Ctx() ctx: GraphQLContext,
+    @Args() args: ConnectionArgs,
+    @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter,
+  ) {
     const where: Record<string, unknown> = { ...tenantScope(ctx) };
-    if (filter?.from || filter?.to) where.completedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lt: filter.to } : {}) };
+    if (filter?.from || filter?.to)
+      where.completedAt = {
+        ...(filter.from ? { $gte: filter.from } : {}),
+        ...(filter.to ? { $lt: filter.to } : {}),
+      };
     if (filter?.kind) where.kind = filter.kind;
     if (filter?.status) where.status = filter.status;
     if (filter?.printerId) where.printer = filter.printerId;
@@ -34,8 +42,18 @@ export class JobResolver {
         // Newest first: descending (completedAt, id); walking backwards flips it.
         const dir = reverse ? 'asc' : 'desc';
         const op = dir === 'asc' ? '$gt' : '$lt';
-        const after = cursor ? { $or: [{ completedAt: { [op]: cursor[0] } }, { completedAt: cursor[0], id: { [op]: cursor[1] } }] } : {};
-        return ctx.em.find(PrinterJob, { $and: [where, after] } as never, { orderBy: { completedAt: dir, id: dir }, limit });
+        const after = cursor
+          ? {
+              $or: [
+                { completedAt: { [op]: cursor[0] } },
+                { completedAt: cursor[0], id: { [op]: cursor[1] } },
+              ],
+            }
+          : {};
+        return ctx.em.find(PrinterJob, { $and: [where, after] } as never, {
+          orderBy: { completedAt: dir, id: dir },
+          limit,
+        });
       },
       () => ctx.em.count(PrinterJob, where as never),
     );

@@ -11,7 +11,10 @@ export class LocalizedNameType {
 @Resolver(() => MediaTypeType)
 export class MediaTypeResolver {
   @FieldResolver(() => String)
-  name(@Root() mediaType: MediaTypeType, @Arg('locale', { defaultValue: 'en', description: 'BCP 47 tag, e.g. de or de-CH' }) locale: string): string {
+  name(
+    @Root() mediaType: MediaTypeType,
+    @Arg('locale', { defaultValue: 'en', description: 'BCP 47 tag, e.g. de or de-CH' }) locale: string,
+  ): string {
     const names = mediaType.names ?? {};
     const language = locale.split('-')[0]!;
     return names[locale] ?? names[language] ?? names.en ?? Object.values(names)[0] ?? mediaType.code;

@@ -32,15 +32,37 @@ export class PlatformStatisticsType {
 @Resolver()
 export class OperatorResolver {
   @Authorized(['operator'])
-  @Query(() => [FailedReportType], { description: 'Platform operators: reports parked after exhausting their retries (replay with admin replay-reports)' })
-  async failedReports(@Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 100 }) first: number): Promise<FailedReportType[]> {
+  @Query(() => [FailedReportType], {
+    description:
+      'Platform operators: reports parked after exhausting their retries (replay with admin replay-reports)',
+  })
+  async failedReports(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+  ): Promise<FailedReportType[]> {
     if (first < 1 || first > 500) throw badUserInput('first must be between 1 and 500', 'first');
-    const rows = await ctx.em.find(FailedReport, { replayedAt: null }, { orderBy: { failedAt: 'desc' }, limit: first });
-    return rows.map((r) => ({ id: r.id, resellerId: r.resellerId ?? null, keyId: r.keyId, reportId: r.reportId, kind: r.kind, error: r.error, attempts: r.attempts, failedAt: r.failedAt, replayedAt: r.replayedAt ?? null }));
+    const rows = await ctx.em.find(
+      FailedReport,
+      { replayedAt: null },
+      { orderBy: { failedAt: 'desc' }, limit: first },
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      resellerId: r.resellerId ?? null,
+      keyId: r.keyId,
+      reportId: r.reportId,
+      kind: r.kind,
+      error: r.error,
+      attempts: r.attempts,
+      failedAt: r.failedAt,
+      replayedAt: r.replayedAt ?? null,
+    }));
   }
 
   @Authorized(['operator'])
-  @Query(() => PlatformStatisticsType, { description: 'Platform operators: aggregate statistics across all resellers' })
+  @Query(() => PlatformStatisticsType, {
+    description: 'Platform operators: aggregate statistics across all resellers',
+  })
   async platformStatistics(@Ctx() ctx: GraphQLContext): Promise<PlatformStatisticsType> {
     const [row] = await ctx.em.execute<Record<string, string>[]>(
       `select (select count(*) from reseller) as resellers,

@@ -1,6 +1,18 @@
 // Printers: the fleet list with filters, one printer by id or serial, its components through
 // DataLoaders, and the device-credential mutations (register, rotate, revoke) and site assignment.
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
 import { ConnectionArgs, Connection, asConnection, pageRequest } from '../graphql/connection';
@@ -52,7 +64,10 @@ export class PrinterResolver {
     if (filter?.engineState) where.engineState = filter.engineState;
     if (filter?.connectionType) where.connectionType = filter.connectionType;
     if (filter?.lastSeenBefore || filter?.lastSeenAfter) {
-      where.lastSeenAt = { ...(filter.lastSeenBefore ? { $lt: filter.lastSeenBefore } : {}), ...(filter.lastSeenAfter ? { $gte: filter.lastSeenAfter } : {}) };
+      where.lastSeenAt = {
+        ...(filter.lastSeenBefore ? { $lt: filter.lastSeenBefore } : {}),
+        ...(filter.lastSeenAfter ? { $gte: filter.lastSeenAfter } : {}),
+      };
     }
     if (filter?.model) {
       const like = `%${escapeLike(filter.model)}%`;
@@ -71,7 +86,16 @@ export class PrinterResolver {
     }
     if (and.length) where.$and = and;
     const field = orderBy?.field ?? PrinterOrderField.SERIAL_NUMBER;
-    return asConnection(await findPage(ctx.em, Printer, where, field, orderBy?.direction ?? SortDirection.ASC, pageRequest(args)));
+    return asConnection(
+      await findPage(
+        ctx.em,
+        Printer,
+        where,
+        field,
+        orderBy?.direction ?? SortDirection.ASC,
+        pageRequest(args),
+      ),
+    );
   }
 
   @Authorized()
@@ -145,45 +169,74 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => AlertConnection, { description: 'Alerts not yet resolved, newest first' })
-  async openAlerts(@Root() printer: Printer, @Ctx() ctx: GraphQLContext, @Arg('first', () => Int, { defaultValue: 10 }) first: number) {
+  async openAlerts(
+    @Root() printer: Printer,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+  ) {
     if (first < 0 || first > 100) throw badUserInput('first must be between 0 and 100', 'first');
     const alerts = await ctx.loaders.openAlerts.load(`${printer.id}|${first + 1}`);
     const page = alerts.slice(0, first);
     return {
       edges: page.map((node) => ({ node, cursor: node.id })),
-      pageInfo: { hasNextPage: alerts.length > first, hasPreviousPage: false, startCursor: page[0]?.id ?? null, endCursor: page.at(-1)?.id ?? null },
-      totalCount: { then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) => ctx.loaders.openAlertCount.load(printer.id).then(resolve, reject) },
+      pageInfo: {
+        hasNextPage: alerts.length > first,
+        hasPreviousPage: false,
+        startCursor: page[0]?.id ?? null,
+        endCursor: page.at(-1)?.id ?? null,
+      },
+      totalCount: {
+        then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) =>
+          ctx.loaders.openAlertCount.load(printer.id).then(resolve, reject),
+      },
     };
   }
 
   @Authorized(ROLES.admin)
-  @Mutation(() => RegisterPrinterPayload, { description: 'Registers a direct-connect printer and returns its credential once' })
+  @Mutation(() => RegisterPrinterPayload, {
+    description: 'Registers a direct-connect printer and returns its credential once',
+  })
   async registerPrinter(@Ctx() ctx: GraphQLContext, @Arg('input') input: RegisterPrinterInput) {
     return registerPrinter(ctx.em, ctx.services.secrets, ctx.principal!.actor, writeTenant(ctx), input);
   }
 
   @Authorized(ROLES.admin)
-  @Mutation(() => DeviceCredentialType, { description: 'New secret; the previous one stays valid for 24 hours' })
+  @Mutation(() => DeviceCredentialType, {
+    description: 'New secret; the previous one stays valid for 24 hours',
+  })
   async rotatePrinterCredential(@Ctx() ctx: GraphQLContext, @Arg('printerId', () => ID) printerId: string) {
-    const { credential, previousValidUntil } = await rotatePrinterCredential(ctx.em, ctx.services.secrets, ctx.principal!.actor, writeTenant(ctx), printerId);
+    const { credential, previousValidUntil } = await rotatePrinterCredential(
+      ctx.em,
+      ctx.services.secrets,
+      ctx.principal!.actor,
+      writeTenant(ctx),
+      printerId,
+    );
     return { ...credential, previousValidUntil };
   }
 
   @Authorized(ROLES.admin)
-  @Mutation(() => [String], { description: 'Revokes every credential of the printer at once; returns the revoked key ids' })
+  @Mutation(() => [String], {
+    description: 'Revokes every credential of the printer at once; returns the revoked key ids',
+  })
   async revokePrinterCredential(@Ctx() ctx: GraphQLContext, @Arg('printerId', () => ID) printerId: string) {
     return revokePrinterCredential(ctx.em, ctx.principal!.actor, writeTenant(ctx), printerId);
   }
 
   @Authorized(ROLES.admin)
   @Mutation(() => PrinterType)
-  async updatePrinter(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdatePrinterInput) {
+  async updatePrinter(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdatePrinterInput,
+  ) {
     const resellerId = writeTenant(ctx);
     const printer = await ctx.em.findOne(Printer, { id, reseller: resellerId });
     if (!printer) throw notFound('printer');
     if (input.displayName !== undefined) {
       const name = input.displayName?.trim() || null;
-      if (name && name.length > 200) throw badUserInput('displayName must be at most 200 characters', 'displayName');
+      if (name && name.length > 200)
+        throw badUserInput('displayName must be at most 200 characters', 'displayName');
       printer.displayName = name;
     }
     if (input.siteId !== undefined) {
@@ -191,7 +244,8 @@ export class PrinterResolver {
       else {
         const site = await ctx.em.findOne(Site, { id: input.siteId, reseller: resellerId, archivedAt: null });
         if (!site) throw notFound('site');
-        if (site.customer.id !== printer.customer.id) throw badUserInput("the site belongs to another customer than the printer", 'siteId');
+        if (site.customer.id !== printer.customer.id)
+          throw badUserInput('the site belongs to another customer than the printer', 'siteId');
         printer.site = site;
       }
     }

@@ -28,14 +28,22 @@ function checkRange(from: Date, to: Date): void {
 
 @Resolver(() => PrinterType)
 export class PrinterUsageResolver {
-  @FieldResolver(() => [UsageBucketType], { description: 'Counter deltas per day, week (ISO, Monday) or month in the time zone of the printer site (UTC without a site)' })
+  @FieldResolver(() => [UsageBucketType], {
+    description:
+      'Counter deltas per day, week (ISO, Monday) or month in the time zone of the printer site (UTC without a site)',
+  })
   async usage(
     @Root() printer: Printer,
     @Ctx() ctx: GraphQLContext,
     @Arg('from') from: Date,
     @Arg('to') to: Date,
-    @Arg('granularity', () => GranularityEnum, { defaultValue: GranularityEnum.DAY }) granularity: GranularityEnum,
-    @Arg('timeZone', () => String, { nullable: true, description: 'IANA zone; default: the site time zone or UTC' }) timeZoneArg?: string | null,
+    @Arg('granularity', () => GranularityEnum, { defaultValue: GranularityEnum.DAY })
+    granularity: GranularityEnum,
+    @Arg('timeZone', () => String, {
+      nullable: true,
+      description: 'IANA zone; default: the site time zone or UTC',
+    })
+    timeZoneArg?: string | null,
   ): Promise<UsageBucketType[]> {
     checkRange(from, to);
     const site = printer.site ? await ctx.loaders.site.load(printer.site.id) : null;
@@ -58,7 +66,9 @@ export class PrinterUsageResolver {
     );
     const readings = rows.map((r) => ({
       at: new Date(r.collected_at as string),
-      counters: Object.fromEntries(Object.entries(FIELDS).map(([name, column]) => [name, r[column] == null ? null : Number(r[column])])),
+      counters: Object.fromEntries(
+        Object.entries(FIELDS).map(([name, column]) => [name, r[column] == null ? null : Number(r[column])]),
+      ),
     }));
     const series = usageSeries(readings, { from, to, granularity, timeZone, fields: Object.keys(FIELDS) });
     return series.map((b) => ({
@@ -87,7 +97,10 @@ const GROUP_COLUMN: Record<UsageGroupBy, string> = {
 @Resolver()
 export class UsageSummaryResolver {
   @Authorized()
-  @Query(() => [UsageSummaryRowType], { description: 'Job totals of a customer in [from, to), grouped; by CATEGORY the per-category usage inside jobs is used' })
+  @Query(() => [UsageSummaryRowType], {
+    description:
+      'Job totals of a customer in [from, to), grouped; by CATEGORY the per-category usage inside jobs is used',
+  })
   async usageSummary(
     @Ctx() ctx: GraphQLContext,
     @Arg('customerId', () => ID) customerId: string,
@@ -96,7 +109,8 @@ export class UsageSummaryResolver {
     @Arg('groupBy', () => UsageGroupBy) groupBy: UsageGroupBy,
   ): Promise<UsageSummaryRowType[]> {
     checkRange(from, to);
-    if (to.getTime() - from.getTime() > MAX_SUMMARY_DAYS * 86_400_000) throw badUserInput(`the range may span at most ${MAX_SUMMARY_DAYS} days`, 'to');
+    if (to.getTime() - from.getTime() > MAX_SUMMARY_DAYS * 86_400_000)
+      throw badUserInput(`the range may span at most ${MAX_SUMMARY_DAYS} days`, 'to');
     const scope = tenantScope(ctx);
     const byCategory = groupBy === UsageGroupBy.CATEGORY;
     const key = GROUP_COLUMN[groupBy];

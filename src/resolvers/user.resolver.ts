@@ -20,13 +20,24 @@ export class UserResolver {
   @Authorized(ROLES.admin)
   @Mutation(() => UserType)
   async createUser(@Ctx() ctx: GraphQLContext, @Arg('input') input: CreateUserInput) {
-    if (input.role === RoleEnum.OPERATOR) throw badUserInput('operators are created with the admin CLI', 'role');
-    return createUser(ctx.em, { resellerId: writeTenant(ctx), email: input.email, name: input.name, role: input.role, password: input.password });
+    if (input.role === RoleEnum.OPERATOR)
+      throw badUserInput('operators are created with the admin CLI', 'role');
+    return createUser(ctx.em, {
+      resellerId: writeTenant(ctx),
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      password: input.password,
+    });
   }
 
   @Authorized(ROLES.admin)
   @Mutation(() => UserType, { description: 'Disabling a user also ends all of their sessions' })
-  async updateUser(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateUserInput) {
+  async updateUser(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateUserInput,
+  ) {
     const user = await ctx.em.findOne(User, { id, reseller: writeTenant(ctx) });
     if (!user) throw notFound('user');
     if (input.name != null) {
@@ -35,13 +46,18 @@ export class UserResolver {
       user.name = name;
     }
     if (input.role != null) {
-      if (input.role === RoleEnum.OPERATOR) throw badUserInput('operators are created with the admin CLI', 'role');
-      if (user.id === ctx.principal!.actor.replace('user:', '') && input.role !== RoleEnum.ADMIN) throw badUserInput('you cannot remove your own admin role', 'role');
+      if (input.role === RoleEnum.OPERATOR)
+        throw badUserInput('operators are created with the admin CLI', 'role');
+      if (user.id === ctx.principal!.actor.replace('user:', '') && input.role !== RoleEnum.ADMIN)
+        throw badUserInput('you cannot remove your own admin role', 'role');
       user.role = input.role;
     }
     if (input.disabled != null) {
       user.disabledAt = input.disabled ? (user.disabledAt ?? new Date()) : null;
-      if (input.disabled) await ctx.services.orm.em.fork().nativeUpdate(RefreshToken, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
+      if (input.disabled)
+        await ctx.services.orm.em
+          .fork()
+          .nativeUpdate(RefreshToken, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
     }
     await ctx.em.flush();
     return user;

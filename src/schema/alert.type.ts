@@ -21,7 +21,8 @@ export class AlertType {
 
 @InputType()
 export class AlertFilter {
-  @Field(() => SeverityEnum, { nullable: true, description: 'This severity or higher' }) minSeverity?: SeverityEnum | null;
+  @Field(() => SeverityEnum, { nullable: true, description: 'This severity or higher' })
+  minSeverity?: SeverityEnum | null;
   @Field(() => [AlertStatusEnum], { nullable: true }) status?: AlertStatusEnum[] | null;
   @Field(() => String, { nullable: true }) code?: string | null;
   @Field(() => ID, { nullable: true }) printerId?: string | null;

@@ -24,7 +24,8 @@ export class CollectorHealthType {
 export class ProxyConfigType {
   @Field() url!: string;
   @Field(() => String, { nullable: true }) username?: string | null;
-  @Field({ description: 'Whether a proxy password is set (the password itself is never returned)' }) hasPassword!: boolean;
+  @Field({ description: 'Whether a proxy password is set (the password itself is never returned)' })
+  hasPassword!: boolean;
 }
 
 @ObjectType('CollectorPorts')
@@ -53,7 +54,9 @@ export class CollectorType {
   @Field(() => Date, { nullable: true }) lastSeenAt?: Date | null;
 }
 
-@ObjectType('CollectorEnrollment', { description: 'Shown once: give the token to the collector (plotmeter-collector enroll)' })
+@ObjectType('CollectorEnrollment', {
+  description: 'Shown once: give the token to the collector (plotmeter-collector enroll)',
+})
 export class CollectorEnrollmentType {
   @Field() token!: string;
   @Field() expiresAt!: Date;
@@ -76,9 +79,14 @@ export class CollectorPortsInput {
 
 @InputType()
 export class UpdateCollectorConfigInput {
-  @Field(() => [String], { nullable: true, description: 'CIDR (10.0.0.0/22) or from-to (10.0.0.10-10.0.0.50)' }) ipRanges?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'CIDR (10.0.0.0/22) or from-to (10.0.0.10-10.0.0.50)',
+  })
+  ipRanges?: string[] | null;
   @Field(() => Int, { nullable: true, description: '30-1440' }) pollIntervalMinutes?: number | null;
-  @Field(() => ProxyInput, { nullable: true, description: 'Set a proxy; see clearProxy to remove it' }) proxy?: ProxyInput | null;
+  @Field(() => ProxyInput, { nullable: true, description: 'Set a proxy; see clearProxy to remove it' })
+  proxy?: ProxyInput | null;
   @Field(() => Boolean, { nullable: true }) clearProxy?: boolean | null;
   @Field(() => [String], { nullable: true }) supportedModels?: string[] | null;
   @Field(() => CollectorPortsInput, { nullable: true }) ports?: CollectorPortsInput | null;

@@ -5,8 +5,16 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 export class CustomerType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
-  @Field(() => String, { nullable: true, description: "The reseller's own id for this customer (ERP account)" }) externalRef?: string | null;
-  @Field(() => Int, { nullable: true, description: 'Minutes of silence before a printer counts as offline (default: 2 x expected interval + 30)' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The reseller's own id for this customer (ERP account)",
+  })
+  externalRef?: string | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Minutes of silence before a printer counts as offline (default: 2 x expected interval + 30)',
+  })
   offlineThresholdMinutes?: number | null;
   @Field() createdAt!: Date;
   @Field(() => Date, { nullable: true }) archivedAt?: Date | null;
@@ -38,8 +46,13 @@ export class UpdateCustomerInput {
 
 @InputType()
 export class CustomerFilter {
-  @Field(() => String, { nullable: true, description: 'Case-insensitive substring of the name or external ref' }) search?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Include archived customers (default false)' }) includeArchived?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Case-insensitive substring of the name or external ref',
+  })
+  search?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Include archived customers (default false)' })
+  includeArchived?: boolean | null;
 }
 
 @InputType()
@@ -47,7 +60,8 @@ export class CreateSiteInput {
   @Field(() => ID) customerId!: string;
   @Field() name!: string;
   @Field(() => String, { nullable: true }) address?: string | null;
-  @Field(() => String, { nullable: true, description: 'IANA time zone, default UTC' }) timeZone?: string | null;
+  @Field(() => String, { nullable: true, description: 'IANA time zone, default UTC' }) timeZone?:
+    string | null;
 }
 
 @InputType()

@@ -7,7 +7,10 @@ export enum SeverityEnum {
   ERROR = 'error',
   CRITICAL = 'critical',
 }
-registerEnumType(SeverityEnum, { name: 'Severity', description: 'info < warning < error < critical; ERROR and CRITICAL are high severity' });
+registerEnumType(SeverityEnum, {
+  name: 'Severity',
+  description: 'info < warning < error < critical; ERROR and CRITICAL are high severity',
+});
 
 export enum AlertStatusEnum {
   OPEN = 'OPEN',
@@ -27,7 +30,10 @@ export enum ConnectionTypeEnum {
   DIRECT = 'direct',
   COLLECTOR = 'collector',
 }
-registerEnumType(ConnectionTypeEnum, { name: 'ConnectionType', description: 'How the printer reports: its own firmware, or a Data Collector' });
+registerEnumType(ConnectionTypeEnum, {
+  name: 'ConnectionType',
+  description: 'How the printer reports: its own firmware, or a Data Collector',
+});
 
 export enum SortDirection {
   ASC = 'asc',

@@ -7,5 +7,6 @@ import { RoleEnum } from './role.enum';
 export class MeType {
   @Field(() => RoleEnum) role!: RoleEnum;
   @Field(() => String, { description: '"apikey:<id>" or "user:<id>"' }) actor!: string;
-  @Field(() => ResellerType, { nullable: true, description: 'Null for platform operators' }) reseller!: ResellerType | null;
+  @Field(() => ResellerType, { nullable: true, description: 'Null for platform operators' })
+  reseller!: ResellerType | null;
 }

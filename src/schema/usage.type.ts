@@ -19,7 +19,8 @@ export enum UsageGroupBy {
 registerEnumType(UsageGroupBy, { name: 'UsageGroupBy' });
 
 @ObjectType('UsageBucket', {
-  description: 'Counter deltas in one calendar bucket (local time of the printer site). Null: no readings to tell. Resets never count as negative usage.',
+  description:
+    'Counter deltas in one calendar bucket (local time of the printer site). Null: no readings to tell. Resets never count as negative usage.',
 })
 export class UsageBucketType {
   @Field() start!: Date;
@@ -30,14 +31,20 @@ export class UsageBucketType {
   @Field(() => Float, { nullable: true }) mediaAreaM2!: number | null;
   @Field(() => Float, { nullable: true }) scanAreaM2!: number | null;
   @Field(() => Float, { nullable: true }) copyAreaM2!: number | null;
-  @Field(() => Int, { description: 'Readings in the bucket where a counter dropped (board swap, reset)' }) resets!: number;
+  @Field(() => Int, { description: 'Readings in the bucket where a counter dropped (board swap, reset)' })
+  resets!: number;
 }
 
 @ObjectType('UsageSummaryRow', { description: 'Job totals for one group' })
 export class UsageSummaryRowType {
-  @Field(() => String, { nullable: true, description: 'The group value (printer id, media type, category, account id, project id, user name); null = not set on the jobs' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The group value (printer id, media type, category, account id, project id, user name); null = not set on the jobs',
+  })
   key!: string | null;
-  @Field(() => String, { nullable: true, description: 'Human label (the serial number for printers)' }) label!: string | null;
+  @Field(() => String, { nullable: true, description: 'Human label (the serial number for printers)' })
+  label!: string | null;
   @Field(() => Int) jobs!: number;
   @Field(() => Int) pages!: number;
   @Field(() => Float) mediaAreaM2!: number;

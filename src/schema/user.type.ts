@@ -17,7 +17,8 @@ export class UserType {
 export class AuthPayload {
   @Field({ description: 'Send as Authorization: Bearer <accessToken>' }) accessToken!: string;
   @Field() accessTokenExpiresAt!: Date;
-  @Field({ description: 'Exchange with refreshToken(...) for a new pair; each refresh token works once' }) refreshToken!: string;
+  @Field({ description: 'Exchange with refreshToken(...) for a new pair; each refresh token works once' })
+  refreshToken!: string;
   @Field() refreshTokenExpiresAt!: Date;
   @Field(() => UserType) user!: UserType;
 }

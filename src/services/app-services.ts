@@ -26,7 +26,14 @@ export function createLogger(config: Config, name = 'plotmeter'): Logger {
     level: config.LOG_LEVEL,
     // Credentials never reach the logs, whatever a handler decides to log.
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-plotmeter-signature"]', '*.secret', '*.password', '*.token', '*.apiKey'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-plotmeter-signature"]',
+        '*.secret',
+        '*.password',
+        '*.token',
+        '*.apiKey',
+      ],
       censor: '[redacted]',
     },
   });
@@ -39,14 +46,26 @@ export async function initServices(config: Config, log = createLogger(config)): 
     connect: false,
   });
   const redis = createRedis(config.REDIS_URL, 'command');
-  return { config, log, orm, redis, secrets: new SecretBox(requireSecretKey(config)), pubsub: new RedisPubSub(config.REDIS_URL, redis) };
+  return {
+    config,
+    log,
+    orm,
+    redis,
+    secrets: new SecretBox(requireSecretKey(config)),
+    pubsub: new RedisPubSub(config.REDIS_URL, redis),
+  };
 }
 
 function requireSecretKey(config: Config): string {
-  if (!config.PLOTMETER_SECRET_KEY) throw new ConfigError('Invalid configuration: PLOTMETER_SECRET_KEY is required to run the server');
+  if (!config.PLOTMETER_SECRET_KEY)
+    throw new ConfigError('Invalid configuration: PLOTMETER_SECRET_KEY is required to run the server');
   return config.PLOTMETER_SECRET_KEY;
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
-  await Promise.allSettled([services.pubsub.close(), services.orm.close(true), services.redis.quit().catch(() => services.redis.disconnect())]);
+  await Promise.allSettled([
+    services.pubsub.close(),
+    services.orm.close(true),
+    services.redis.quit().catch(() => services.redis.disconnect()),
+  ]);
 }

@@ -39,7 +39,12 @@ async function findCustomer(em: EntityManager, resellerId: string, customerId: s
   return customer;
 }
 
-function newCredential(em: EntityManager, secrets: SecretBox, resellerId: string, owner: { printer?: Printer; collector?: Collector }): IssuedCredential {
+function newCredential(
+  em: EntityManager,
+  secrets: SecretBox,
+  resellerId: string,
+  owner: { printer?: Printer; collector?: Collector },
+): IssuedCredential {
   const kind = owner.printer ? 'printer' : 'collector';
   const keyId = newKeyId(kind);
   const secret = newDeviceSecret();
@@ -64,15 +69,28 @@ export async function registerPrinter(
   const serialNumber = input.serialNumber.trim();
   const productNumber = input.productNumber.trim();
   if (!/^[A-Za-z0-9._/-]{3,64}$/.test(serialNumber)) {
-    throw new DomainError('BAD_USER_INPUT', 'serialNumber must be 3-64 letters, digits or . _ / -', 'serialNumber');
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'serialNumber must be 3-64 letters, digits or . _ / -',
+      'serialNumber',
+    );
   }
   if (!/^[A-Za-z0-9._/#-]{2,64}$/.test(productNumber)) {
-    throw new DomainError('BAD_USER_INPUT', 'productNumber must be 2-64 letters, digits or . _ / # -', 'productNumber');
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      'productNumber must be 2-64 letters, digits or . _ / # -',
+      'productNumber',
+    );
   }
   return em.transactional(async (tx) => {
     const customer = await findCustomer(tx, resellerId, input.customerId);
     const existing = await tx.findOne(Printer, { reseller: resellerId, serialNumber });
-    if (existing) throw new DomainError('CONFLICT', `a printer with serial ${serialNumber} is already registered`, 'serialNumber');
+    if (existing)
+      throw new DomainError(
+        'CONFLICT',
+        `a printer with serial ${serialNumber} is already registered`,
+        'serialNumber',
+      );
     const printer = tx.create(Printer, {
       reseller: tx.getReference(Reseller, resellerId),
       customer,
@@ -82,7 +100,14 @@ export async function registerPrinter(
       productName: input.productName ?? null,
     });
     const credential = newCredential(tx, secrets, resellerId, { printer });
-    tx.create(AuditEvent, { reseller: tx.getReference(Reseller, resellerId), actor, action: 'printer.register', targetType: 'Printer', targetId: printer.id, details: { serialNumber, keyId: credential.keyId } });
+    tx.create(AuditEvent, {
+      reseller: tx.getReference(Reseller, resellerId),
+      actor,
+      action: 'printer.register',
+      targetType: 'Printer',
+      targetId: printer.id,
+      details: { serialNumber, keyId: credential.keyId },
+    });
     await tx.flush();
     return { printer, credential };
   });
@@ -102,23 +127,47 @@ export async function rotatePrinterCredential(
     const printer = await tx.findOne(Printer, { id: printerId, reseller: resellerId });
     if (!printer) throw new DomainError('NOT_FOUND', 'printer not found', 'printerId');
     const previousValidUntil = new Date(now.getTime() + graceMs);
-    const current = await tx.find(DeviceCredential, { printer, revokedAt: null, $or: [{ validUntil: null }, { validUntil: { $gt: previousValidUntil } }] });
+    const current = await tx.find(DeviceCredential, {
+      printer,
+      revokedAt: null,
+      $or: [{ validUntil: null }, { validUntil: { $gt: previousValidUntil } }],
+    });
     for (const c of current) c.validUntil = previousValidUntil;
     const credential = newCredential(tx, secrets, resellerId, { printer });
-    tx.create(AuditEvent, { reseller: tx.getReference(Reseller, resellerId), actor, action: 'printer.credential.rotate', targetType: 'Printer', targetId: printer.id, details: { keyId: credential.keyId, previousValidUntil: previousValidUntil.toISOString() } });
+    tx.create(AuditEvent, {
+      reseller: tx.getReference(Reseller, resellerId),
+      actor,
+      action: 'printer.credential.rotate',
+      targetType: 'Printer',
+      targetId: printer.id,
+      details: { keyId: credential.keyId, previousValidUntil: previousValidUntil.toISOString() },
+    });
     await tx.flush();
     return { credential, previousValidUntil };
   });
 }
 
 /** Revokes every credential of the printer at once; returns the revoked key ids. */
-export async function revokePrinterCredential(em: EntityManager, actor: string, resellerId: string, printerId: string, now = new Date()): Promise<string[]> {
+export async function revokePrinterCredential(
+  em: EntityManager,
+  actor: string,
+  resellerId: string,
+  printerId: string,
+  now = new Date(),
+): Promise<string[]> {
   return em.transactional(async (tx) => {
     const printer = await tx.findOne(Printer, { id: printerId, reseller: resellerId });
     if (!printer) throw new DomainError('NOT_FOUND', 'printer not found', 'printerId');
     const credentials = await tx.find(DeviceCredential, { printer, revokedAt: null });
     for (const c of credentials) c.revokedAt = now;
-    tx.create(AuditEvent, { reseller: tx.getReference(Reseller, resellerId), actor, action: 'printer.credential.revoke', targetType: 'Printer', targetId: printer.id, details: { keyIds: credentials.map((c) => c.keyId) } });
+    tx.create(AuditEvent, {
+      reseller: tx.getReference(Reseller, resellerId),
+      actor,
+      action: 'printer.credential.revoke',
+      targetType: 'Printer',
+      targetId: printer.id,
+      details: { keyIds: credentials.map((c) => c.keyId) },
+    });
     await tx.flush();
     return credentials.map((c) => c.keyId);
   });
@@ -135,8 +184,21 @@ export async function createCollectorEnrollment(
     const customer = await findCustomer(tx, resellerId, customerId);
     const token = randomToken('pme', 32);
     const expiresAt = new Date(now.getTime() + ENROLLMENT_TTL_MS);
-    const enrollment = tx.create(CollectorEnrollment, { reseller: tx.getReference(Reseller, resellerId), customer, tokenHash: sha256Hex(token), expiresAt, createdAt: now });
-    tx.create(AuditEvent, { reseller: tx.getReference(Reseller, resellerId), actor, action: 'collector.enrollment.create', targetType: 'CollectorEnrollment', targetId: enrollment.id, details: { customerId } });
+    const enrollment = tx.create(CollectorEnrollment, {
+      reseller: tx.getReference(Reseller, resellerId),
+      customer,
+      tokenHash: sha256Hex(token),
+      expiresAt,
+      createdAt: now,
+    });
+    tx.create(AuditEvent, {
+      reseller: tx.getReference(Reseller, resellerId),
+      actor,
+      action: 'collector.enrollment.create',
+      targetType: 'CollectorEnrollment',
+      targetId: enrollment.id,
+      details: { customerId },
+    });
     await tx.flush();
     return { token, expiresAt };
   });
@@ -153,10 +215,15 @@ export async function enrollCollector(
 ): Promise<{ collectorId: string; keyId: string; secret: string; config: CollectorConfig }> {
   return em.transactional(async (tx) => {
     // FOR UPDATE: two agents racing with the same token cannot both win.
-    const enrollment = await tx.findOne(CollectorEnrollment, { tokenHash: sha256Hex(input.token) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const enrollment = await tx.findOne(
+      CollectorEnrollment,
+      { tokenHash: sha256Hex(input.token) },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     if (!enrollment) throw new EnrollmentRejected('enrollment token is not valid');
     if (enrollment.usedAt) throw new EnrollmentRejected('enrollment token was already used');
-    if (enrollment.expiresAt <= now) throw new EnrollmentRejected(`enrollment token expired at ${enrollment.expiresAt.toISOString()}`);
+    if (enrollment.expiresAt <= now)
+      throw new EnrollmentRejected(`enrollment token expired at ${enrollment.expiresAt.toISOString()}`);
     const config: CollectorConfig = { ...DEFAULT_COLLECTOR_CONFIG };
     const collector = tx.create(Collector, {
       reseller: enrollment.reseller,
@@ -170,7 +237,14 @@ export async function enrollCollector(
     const credential = newCredential(tx, secrets, enrollment.reseller.id, { collector });
     enrollment.usedAt = now;
     enrollment.collector = collector;
-    tx.create(AuditEvent, { reseller: enrollment.reseller, actor: `device:${credential.keyId}`, action: 'collector.enroll', targetType: 'Collector', targetId: collector.id, details: { hostname: input.hostname, version: input.version } });
+    tx.create(AuditEvent, {
+      reseller: enrollment.reseller,
+      actor: `device:${credential.keyId}`,
+      action: 'collector.enroll',
+      targetType: 'Collector',
+      targetId: collector.id,
+      details: { hostname: input.hostname, version: input.version },
+    });
     await tx.flush();
     return { collectorId: collector.id, keyId: credential.keyId, secret: credential.secret, config };
   });

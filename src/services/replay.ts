@@ -17,14 +17,25 @@ export async function replayReports(em: EntityManager, since: Date, supportedMod
   let jobsInserted = 0;
   let failedReplayed = 0;
   // Archived reports: persisted before, re-run to fill in what a since-fixed bug left out.
-  const archived = await em.find(RawReport, { kind: 'report', receivedAt: { $gte: since } }, { orderBy: { receivedAt: 'asc' } });
+  const archived = await em.find(
+    RawReport,
+    { kind: 'report', receivedAt: { $gte: since } },
+    { orderBy: { receivedAt: 'asc' } },
+  );
   for (const raw of archived) {
     const body = raw.body as ReportV1 & { collector?: PersistReportJobData['collectorHealth'] };
     const sender = await senderOf(em, raw.keyId);
     if (!sender) continue;
     const result = await persistReport(
       em.fork(),
-      { receiptId: raw.id, sender, receivedAt: raw.receivedAt.toISOString(), bodyBytes: raw.bodyBytes, report: body, collectorHealth: body.collector ?? null },
+      {
+        receiptId: raw.id,
+        sender,
+        receivedAt: raw.receivedAt.toISOString(),
+        bodyBytes: raw.bodyBytes,
+        report: body,
+        collectorHealth: body.collector ?? null,
+      },
       supportedModels,
       { replayOf: raw.id },
     );
@@ -35,7 +46,8 @@ export async function replayReports(em: EntityManager, since: Date, supportedMod
   const parked = await em.find(FailedReport, { replayedAt: null, failedAt: { $gte: since } });
   for (const failed of parked) {
     const data = failed.job as PersistReportJobData | PersistAlertsJobData;
-    if ('report' in data) jobsInserted += (await persistReport(em.fork(), data, supportedModels)).jobsInserted;
+    if ('report' in data)
+      jobsInserted += (await persistReport(em.fork(), data, supportedModels)).jobsInserted;
     else await persistAlerts(em.fork(), data);
     failed.replayedAt = new Date();
     failedReplayed += 1;
@@ -45,11 +57,26 @@ export async function replayReports(em: EntityManager, since: Date, supportedMod
 }
 
 async function senderOf(em: EntityManager, keyId: string) {
-  const rows = await em.execute<{ kind: 'printer' | 'collector'; reseller_id: string; printer_id: string | null; collector_id: string | null; serial_number: string | null }[]>(
+  const rows = await em.execute<
+    {
+      kind: 'printer' | 'collector';
+      reseller_id: string;
+      printer_id: string | null;
+      collector_id: string | null;
+      serial_number: string | null;
+    }[]
+  >(
     `select c.kind, c.reseller_id, c.printer_id, c.collector_id, p.serial_number from device_credential c left join printer p on p.id = c.printer_id where c.key_id = ?`,
     [keyId],
   );
   const row = rows[0];
   if (!row) return null;
-  return { keyId, kind: row.kind, resellerId: row.reseller_id, printerId: row.printer_id, printerSerial: row.serial_number, collectorId: row.collector_id };
+  return {
+    keyId,
+    kind: row.kind,
+    resellerId: row.reseller_id,
+    printerId: row.printer_id,
+    printerSerial: row.serial_number,
+    collectorId: row.collector_id,
+  };
 }

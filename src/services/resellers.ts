@@ -15,7 +15,14 @@ export async function createResellerWithAdminKey(
   return em.transactional(async (tx) => {
     const reseller = tx.create(Reseller, { name: trimmed });
     const { key } = issueApiKey(tx, { resellerId: reseller.id, name: 'Initial admin key', role: 'admin' });
-    tx.create(AuditEvent, { reseller, actor, action: 'reseller.create', targetType: 'Reseller', targetId: reseller.id, details: { name: trimmed } });
+    tx.create(AuditEvent, {
+      reseller,
+      actor,
+      action: 'reseller.create',
+      targetType: 'Reseller',
+      targetId: reseller.id,
+      details: { name: trimmed },
+    });
     await tx.flush();
     return { reseller, apiKey: key };
   });

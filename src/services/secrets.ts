@@ -1,7 +1,15 @@
 // Secret handling: device secrets are encrypted at rest with AES-256-GCM (verification needs the secret
 // itself), API keys and one-time tokens are stored as SHA-256 digests (they are random, high-entropy
 // strings, so a slow hash buys nothing), and short-lived access tokens are HMAC-signed.
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 const ENCRYPTION_VERSION = 'v1';
 
@@ -12,7 +20,9 @@ export class SecretBox {
   constructor(masterSecret: string) {
     // Separate sub-keys per purpose, so a token-signing oracle can never help decrypt device secrets.
     const ikm = Buffer.from(masterSecret, 'utf8');
-    this.encryptionKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'plotmeter/secret-encryption', 32));
+    this.encryptionKey = Buffer.from(
+      hkdfSync('sha256', ikm, Buffer.alloc(0), 'plotmeter/secret-encryption', 32),
+    );
     this.signingKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'plotmeter/token-signing', 32));
   }
 
@@ -35,7 +45,9 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(associatedData, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 
   /** Signs a JSON payload as "<payload>.<mac>" (both base64url); see verifyToken. */

@@ -25,27 +25,57 @@ export interface Session {
 
 function issue(em: EntityManager, secrets: SecretBox, user: User, family: string, now: Date): Session {
   const exp = Math.floor(now.getTime() / 1000) + ACCESS_TOKEN_TTL_SECONDS;
-  const payload: AccessTokenPayload = { sub: user.id, rid: user.reseller?.id ?? null, role: user.role, exp, typ: 'access' };
+  const payload: AccessTokenPayload = {
+    sub: user.id,
+    rid: user.reseller?.id ?? null,
+    role: user.role,
+    exp,
+    typ: 'access',
+  };
   const refreshToken = randomToken('pmr', 32);
   const refreshTokenExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_MS);
-  em.create(RefreshToken, { user, tokenHash: sha256Hex(refreshToken), family, expiresAt: refreshTokenExpiresAt, createdAt: now });
-  return { accessToken: secrets.signToken(payload as unknown as Record<string, unknown>), accessTokenExpiresAt: new Date(exp * 1000), refreshToken, refreshTokenExpiresAt, user };
+  em.create(RefreshToken, {
+    user,
+    tokenHash: sha256Hex(refreshToken),
+    family,
+    expiresAt: refreshTokenExpiresAt,
+    createdAt: now,
+  });
+  return {
+    accessToken: secrets.signToken(payload as unknown as Record<string, unknown>),
+    accessTokenExpiresAt: new Date(exp * 1000),
+    refreshToken,
+    refreshTokenExpiresAt,
+    user,
+  };
 }
 
-export async function login(em: EntityManager, secrets: SecretBox, email: string, password: string, now = new Date()): Promise<Session> {
+export async function login(
+  em: EntityManager,
+  secrets: SecretBox,
+  email: string,
+  password: string,
+  now = new Date(),
+): Promise<Session> {
   const user = await em.findOne(User, { email: email.trim().toLowerCase() });
   if (!user || user.disabledAt) {
     await burnVerification(password);
     throw new AuthenticationFailed('invalid email or password');
   }
-  if (!(await verifyPassword(password, user.passwordHash))) throw new AuthenticationFailed('invalid email or password');
+  if (!(await verifyPassword(password, user.passwordHash)))
+    throw new AuthenticationFailed('invalid email or password');
   user.lastLoginAt = now;
   const session = issue(em, secrets, user, randomUUID(), now);
   await em.flush();
   return session;
 }
 
-export async function refresh(em: EntityManager, secrets: SecretBox, refreshToken: string, now = new Date()): Promise<Session> {
+export async function refresh(
+  em: EntityManager,
+  secrets: SecretBox,
+  refreshToken: string,
+  now = new Date(),
+): Promise<Session> {
   const tokenHash = sha256Hex(refreshToken);
   const seen = await em.fork().findOne(RefreshToken, { tokenHash });
   if (!seen) throw new AuthenticationFailed('refresh token is not valid');
@@ -57,7 +87,11 @@ export async function refresh(em: EntityManager, secrets: SecretBox, refreshToke
   }
   return em.transactional(async (tx) => {
     // Locked, so two concurrent refreshes with one token cannot both succeed.
-    const token = await tx.findOne(RefreshToken, { tokenHash, revokedAt: null }, { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    const token = await tx.findOne(
+      RefreshToken,
+      { tokenHash, revokedAt: null },
+      { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     if (!token) throw new AuthenticationFailed('refresh token was already used; sign in again');
     if (token.expiresAt <= now) throw new AuthenticationFailed('refresh token expired; sign in again');
     if (token.user.disabledAt) throw new AuthenticationFailed('user is disabled');

@@ -15,10 +15,16 @@ export async function createUser(
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new DomainError('BAD_USER_INPUT', 'email is not a valid address', 'email');
   const name = input.name.trim();
-  if (!name || name.length > 200) throw new DomainError('BAD_USER_INPUT', 'name must be 1-200 characters', 'name');
+  if (!name || name.length > 200)
+    throw new DomainError('BAD_USER_INPUT', 'name must be 1-200 characters', 'name');
   const policy = checkPasswordPolicy(input.password);
   if (policy) throw new DomainError('BAD_USER_INPUT', policy, 'password');
-  if (await em.getConnection().execute<{ id: string }[]>(`select id from app_user where email = ?`, [email]).then((rows) => rows.length > 0)) {
+  if (
+    await em
+      .getConnection()
+      .execute<{ id: string }[]>(`select id from app_user where email = ?`, [email])
+      .then((rows) => rows.length > 0)
+  ) {
     throw new DomainError('CONFLICT', 'a user with this email already exists', 'email');
   }
   const user = em.create(User, {

@@ -24,7 +24,9 @@ const LOGIN = `mutation($email: String!, $password: String!) { login(email: $ema
 
 describe('API keys', () => {
   it('creates a key shown once, lists it without the secret, and revokes it', async () => {
-    const created = await app.gql<{ createApiKey: { key: string; apiKey: { id: string; prefix: string; role: string } } }>(
+    const created = await app.gql<{
+      createApiKey: { key: string; apiKey: { id: string; prefix: string; role: string } };
+    }>(
       `mutation { createApiKey(input: {name: "ERP", role: BILLING}) { key apiKey { id prefix role } } }`,
       {},
       adminKey,
@@ -32,22 +34,40 @@ describe('API keys', () => {
     expect(created.errors).toBeUndefined();
     const { key, apiKey } = created.data!.createApiKey;
     expect(key.startsWith(apiKey.prefix)).toBe(true);
-    expect((await app.gql<{ me: { role: string } }>('{ me { role } }', {}, key)).data!.me.role).toBe('BILLING');
-    const listed = await app.gql<{ apiKeys: Array<Record<string, unknown>> }>('{ apiKeys { id prefix role } }', {}, adminKey);
+    expect((await app.gql<{ me: { role: string } }>('{ me { role } }', {}, key)).data!.me.role).toBe(
+      'BILLING',
+    );
+    const listed = await app.gql<{ apiKeys: Array<Record<string, unknown>> }>(
+      '{ apiKeys { id prefix role } }',
+      {},
+      adminKey,
+    );
     expect(JSON.stringify(listed.data)).not.toContain(key);
     await app.gql(`mutation { revokeApiKey(id: "${apiKey.id}") { revokedAt } }`, {}, adminKey);
     expect((await app.gql('{ me { role } }', {}, key)).status).toBe(401);
   });
 
   it('refuses an operator key and a past expiry through the API', async () => {
-    const operator = await app.gql(`mutation { createApiKey(input: {name: "x", role: OPERATOR}) { key } }`, {}, adminKey);
+    const operator = await app.gql(
+      `mutation { createApiKey(input: {name: "x", role: OPERATOR}) { key } }`,
+      {},
+      adminKey,
+    );
     expect(operator.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const past = await app.gql(`mutation { createApiKey(input: {name: "x", role: VIEWER, expiresAt: "2020-01-01T00:00:00Z"}) { key } }`, {}, adminKey);
+    const past = await app.gql(
+      `mutation { createApiKey(input: {name: "x", role: VIEWER, expiresAt: "2020-01-01T00:00:00Z"}) { key } }`,
+      {},
+      adminKey,
+    );
     expect(past.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expiresAt' });
   });
 
   it('lets a viewer read but not write (FORBIDDEN)', async () => {
-    const { data } = await app.gql<{ createApiKey: { key: string } }>(`mutation { createApiKey(input: {name: "v", role: VIEWER}) { key } }`, {}, adminKey);
+    const { data } = await app.gql<{ createApiKey: { key: string } }>(
+      `mutation { createApiKey(input: {name: "v", role: VIEWER}) { key } }`,
+      {},
+      adminKey,
+    );
     const viewer = data!.createApiKey.key;
     expect((await app.gql('{ customers { totalCount } }', {}, viewer)).errors).toBeUndefined();
     const write = await app.gql(`mutation { createCustomer(input: {name: "nope"}) { id } }`, {}, viewer);
@@ -74,13 +94,21 @@ describe('users', () => {
     const unknown = await app.gql(LOGIN, { email: 'nobody@example.com', password });
     expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message);
 
-    const session = await app.gql<{ login: { accessToken: string; refreshToken: string; user: { role: string } } }>(LOGIN, { email: email.toUpperCase(), password });
+    const session = await app.gql<{
+      login: { accessToken: string; refreshToken: string; user: { role: string } };
+    }>(LOGIN, { email: email.toUpperCase(), password });
     expect(session.data!.login.user.role).toBe('TECHNICIAN');
-    const me = await app.gql<{ me: { role: string; reseller: { id: string } } }>('{ me { role reseller { id } } }', {}, session.data!.login.accessToken);
+    const me = await app.gql<{ me: { role: string; reseller: { id: string } } }>(
+      '{ me { role reseller { id } } }',
+      {},
+      session.data!.login.accessToken,
+    );
     expect(me.data!.me).toEqual({ role: 'TECHNICIAN', reseller: { id: resellerId } });
 
     const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken } }`;
-    const first = await app.gql<{ refreshToken: { refreshToken: string } }>(REFRESH, { t: session.data!.login.refreshToken });
+    const first = await app.gql<{ refreshToken: { refreshToken: string } }>(REFRESH, {
+      t: session.data!.login.refreshToken,
+    });
     expect(first.errors).toBeUndefined();
     // Reusing the rotated token is a theft signal: it fails and revokes the newer token too.
     const reuse = await app.gql(REFRESH, { t: session.data!.login.refreshToken });
@@ -89,15 +117,27 @@ describe('users', () => {
     expect(afterReuse.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
     const again = await app.gql<{ login: { accessToken: string } }>(LOGIN, { email, password });
-    await app.gql(`mutation { updateUser(id: "${userId}", input: {disabled: true}) { disabledAt } }`, {}, adminKey);
+    await app.gql(
+      `mutation { updateUser(id: "${userId}", input: {disabled: true}) { disabledAt } }`,
+      {},
+      adminKey,
+    );
     expect((await app.gql('{ me { role } }', {}, again.data!.login.accessToken)).status).toBe(401);
     expect((await app.gql(LOGIN, { email, password })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('validates new users with field names', async () => {
-    const weak = await app.gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: 'a@b.co', name: 'A', role: 'VIEWER', password: 'short' } }, adminKey);
+    const weak = await app.gql(
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      { i: { email: 'a@b.co', name: 'A', role: 'VIEWER', password: 'short' } },
+      adminKey,
+    );
     expect(weak.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'password' });
-    const bad = await app.gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { email: 'not-an-email', name: 'A', role: 'VIEWER', password: 'long enough password' } }, adminKey);
+    const bad = await app.gql(
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      { i: { email: 'not-an-email', name: 'A', role: 'VIEWER', password: 'long enough password' } },
+      adminKey,
+    );
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
   });
 });
@@ -106,32 +146,67 @@ describe('platform operator', () => {
   it('reads across resellers, cannot write, and every read is audited', async () => {
     const other = await newReseller(app.services.orm.em, 'Other');
     await newCustomer(app.services.orm.em, other.reseller.id, 'Operator-visible customer');
-    const { stdout } = await run(process.execPath, [path.resolve(__dirname, '../../dist/main.js'), 'admin', 'create-operator', '--name', 'Support', '--json'], {
-      env: { ...process.env, DATABASE_URL: app.config.DATABASE_URL },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        path.resolve(__dirname, '../../dist/main.js'),
+        'admin',
+        'create-operator',
+        '--name',
+        'Support',
+        '--json',
+      ],
+      {
+        env: { ...process.env, DATABASE_URL: app.config.DATABASE_URL },
+      },
+    );
     const operatorKey = (JSON.parse(stdout) as { apiKey: string }).apiKey;
-    const me = await app.gql<{ me: { role: string; reseller: null } }>('{ me { role reseller { id } } }', {}, operatorKey);
+    const me = await app.gql<{ me: { role: string; reseller: null } }>(
+      '{ me { role reseller { id } } }',
+      {},
+      operatorKey,
+    );
     expect(me.data!.me).toEqual({ role: 'OPERATOR', reseller: null });
-    const customers = await app.gql<{ customers: { edges: Array<{ node: { name: string } }> } }>('{ customers(first: 500) { edges { node { name } } } }', {}, operatorKey);
+    const customers = await app.gql<{ customers: { edges: Array<{ node: { name: string } }> } }>(
+      '{ customers(first: 500) { edges { node { name } } } }',
+      {},
+      operatorKey,
+    );
     expect(customers.data!.customers.edges.map((e) => e.node.name)).toContain('Operator-visible customer');
-    const stats = await app.gql<{ platformStatistics: { resellers: number } }>('{ platformStatistics { resellers } }', {}, operatorKey);
+    const stats = await app.gql<{ platformStatistics: { resellers: number } }>(
+      '{ platformStatistics { resellers } }',
+      {},
+      operatorKey,
+    );
     expect(stats.data!.platformStatistics.resellers).toBeGreaterThanOrEqual(2);
     const write = await app.gql(`mutation { createCustomer(input: {name: "x"}) { id } }`, {}, operatorKey);
     expect(write.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const audits = await app.services.orm.em.fork().execute<{ action: string }[]>(`select action from audit_event where actor like 'apikey:%' and action like 'operator-read.%'`);
-    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['operator-read.customers', 'operator-read.platformStatistics']));
+    const audits = await app.services.orm.em
+      .fork()
+      .execute<{ action: string }[]>(
+        `select action from audit_event where actor like 'apikey:%' and action like 'operator-read.%'`,
+      );
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['operator-read.customers', 'operator-read.platformStatistics']),
+    );
     const resellerAdminStats = await app.gql('{ platformStatistics { resellers } }', {}, adminKey);
     expect(resellerAdminStats.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('audits every mutation with its actor and without secrets', async () => {
     await app.gql(`mutation { createCustomer(input: {name: "Audited"}) { id } }`, {}, adminKey);
-    const rows = await app.services.orm.em.fork().execute<{ action: string; details: Record<string, unknown> }[]>(
-      `select action, details from audit_event where reseller_id = ? and action = 'mutation.createCustomer'`,
-      [resellerId],
-    );
+    const rows = await app.services.orm.em
+      .fork()
+      .execute<{ action: string; details: Record<string, unknown> }[]>(
+        `select action, details from audit_event where reseller_id = ? and action = 'mutation.createCustomer'`,
+        [resellerId],
+      );
     expect(rows[0]?.details).toMatchObject({ input: { name: 'Audited' } });
-    const userAudit = await app.services.orm.em.fork().execute<{ details: Record<string, unknown> }[]>(`select details from audit_event where action = 'mutation.createUser' limit 1`);
+    const userAudit = await app.services.orm.em
+      .fork()
+      .execute<{ details: Record<string, unknown> }[]>(
+        `select details from audit_event where action = 'mutation.createUser' limit 1`,
+      );
     expect(JSON.stringify(userAudit)).not.toContain('correct horse');
   });
 });

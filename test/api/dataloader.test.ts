@@ -51,10 +51,14 @@ async function statementsFor(n: number): Promise<{ count: number; printers: numb
     return original(...args);
   }) as typeof connection.execute;
   try {
-    const result = await app.gql<{ printers: { edges: Array<{ node: { cartridges: unknown[]; openAlerts: { edges: unknown[] } } }> } }>(FLEET_QUERY, { n }, apiKey);
+    const result = await app.gql<{
+      printers: { edges: Array<{ node: { cartridges: unknown[]; openAlerts: { edges: unknown[] } } }> };
+    }>(FLEET_QUERY, { n }, apiKey);
     expect(result.errors).toBeUndefined();
     const edges = result.data!.printers.edges;
-    expect(edges.every((e) => e.node.cartridges.length === 2 && e.node.openAlerts.edges.length === 2)).toBe(true);
+    expect(edges.every((e) => e.node.cartridges.length === 2 && e.node.openAlerts.edges.length === 2)).toBe(
+      true,
+    );
     return { count, printers: edges.length };
   } finally {
     connection.execute = original;

@@ -10,7 +10,9 @@ afterAll(async () => app?.close());
 
 describe('GraphQL explorer', () => {
   it('serves the page to browsers and every asset it references from this server', async () => {
-    const page = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    const page = await fetch(`${app.url}/graphql`, {
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const html = await page.text();
@@ -25,7 +27,9 @@ describe('GraphQL explorer', () => {
   });
 
   it('leaves API GET requests to the GraphQL endpoint', async () => {
-    const response = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(response.headers.get('content-type')).toContain('application/json');
   });
 });

@@ -24,7 +24,7 @@ let apiKey: string;
 
 // The audits query `{ __typename }` and friends; our API answers only authenticated callers, so every
 // audit request carries a reseller admin's API key, as a real client's would.
-const authorizedFetch = (input: RequestInfo | URL, init: RequestInit = {}) => {
+const authorizedFetch = (input: Parameters<typeof fetch>[0], init: RequestInit = {}) => {
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${apiKey}`);
   return fetch(input, { ...init, headers });

@@ -39,14 +39,21 @@ describe('query limits', () => {
   });
 
   it('measures depth and cost of fragments and inline fragments', () => {
-    const m = measureOperation(parse(`query { printers(first: 10) { ...P } } fragment P on PrinterConnection { edges { node { ... on Printer { customer { name } } } } }`), null, {});
+    const m = measureOperation(
+      parse(
+        `query { printers(first: 10) { ...P } } fragment P on PrinterConnection { edges { node { ... on Printer { customer { name } } } } }`,
+      ),
+      null,
+      {},
+    );
     expect(m.depth).toBe(5);
     expect(m.cost).toBeGreaterThan(10);
   });
 
   it('refuses over-deep queries', async () => {
     let selection = 'id';
-    for (let i = 0; i < 8; i++) selection = `printer { customer { id } openAlerts(first: 1) { edges { node { ${selection} } } } }`;
+    for (let i = 0; i < 8; i++)
+      selection = `printer { customer { id } openAlerts(first: 1) { edges { node { ${selection} } } } }`;
     const result = await app.gql(`{ alerts(first: 1) { edges { node { ${selection} } } } }`, {}, apiKey);
     expect(result.errors?.[0]?.message).toMatch(/depth \d+ exceeds the limit of 12/);
   });

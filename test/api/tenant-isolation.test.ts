@@ -31,18 +31,49 @@ const idsOfA = new Set<string>();
 const MARKER = 'ALPHA-SECRET';
 
 const TENANT_TABLES = [
-  'customer', 'site', 'collector', 'collector_enrollment', 'device_credential', 'printer', 'printhead', 'cartridge', 'media_source', 'media_type',
-  'printer_media_type', 'accessory', 'usage_reading', 'printer_job', 'alert', 'contract', 'contract_printer', 'price_line', 'billing_statement',
-  'billing_statement_line', 'raw_report', 'webhook', 'webhook_delivery', 'api_key', 'app_user',
+  'customer',
+  'site',
+  'collector',
+  'collector_enrollment',
+  'device_credential',
+  'printer',
+  'printhead',
+  'cartridge',
+  'media_source',
+  'media_type',
+  'printer_media_type',
+  'accessory',
+  'usage_reading',
+  'printer_job',
+  'alert',
+  'contract',
+  'contract_printer',
+  'price_line',
+  'billing_statement',
+  'billing_statement_line',
+  'raw_report',
+  'webhook',
+  'webhook_delivery',
+  'api_key',
+  'app_user',
 ];
 
 async function snapshotOfA(): Promise<string> {
   const em = app.services.orm.em.fork();
-  const parts: unknown[] = [await em.execute(`select to_jsonb(r) as row from reseller r where id = ?`, [resellerA])];
+  const parts: unknown[] = [
+    await em.execute(`select to_jsonb(r) as row from reseller r where id = ?`, [resellerA]),
+  ];
   for (const table of TENANT_TABLES) {
-    const exists = await em.execute<{ present: boolean }[]>(`select to_regclass(?) is not null as present`, [table]);
+    const exists = await em.execute<{ present: boolean }[]>(`select to_regclass(?) is not null as present`, [
+      table,
+    ]);
     if (!exists[0]!.present) continue;
-    parts.push(await em.execute(`select to_jsonb(t) as row from "${table}" t where reseller_id = ? order by to_jsonb(t)::text`, [resellerA]));
+    parts.push(
+      await em.execute(
+        `select to_jsonb(t) as row from "${table}" t where reseller_id = ? order by to_jsonb(t)::text`,
+        [resellerA],
+      ),
+    );
   }
   return JSON.stringify(parts);
 }
@@ -61,8 +92,23 @@ beforeAll(async () => {
   await createCollectorEnrollment(em.fork(), 'test', resellerA, customer.id);
   const report = exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() });
   expect((await sendSigned(app.url, printer, '/ingest/v1/reports', report)).status).toBe(202);
-  await eventually(async () => Number((await em.fork().execute<{ n: string }[]>(`select count(*) as n from printer_job where printer_id = ?`, [printer.printerId]))[0]!.n) > 0);
-  const site = await app.gql<{ createSite: { id: string } }>(`mutation { createSite(input: {customerId: "${customer.id}", name: "${MARKER} site"}) { id } }`, {}, a.apiKey);
+  await eventually(
+    async () =>
+      Number(
+        (
+          await em
+            .fork()
+            .execute<{ n: string }[]>(`select count(*) as n from printer_job where printer_id = ?`, [
+              printer.printerId,
+            ])
+        )[0]!.n,
+      ) > 0,
+  );
+  const site = await app.gql<{ createSite: { id: string } }>(
+    `mutation { createSite(input: {customerId: "${customer.id}", name: "${MARKER} site"}) { id } }`,
+    {},
+    a.apiKey,
+  );
   expect(site.errors).toBeUndefined();
 
   // Every id of A that a client could know.
@@ -70,7 +116,10 @@ beforeAll(async () => {
     `select id::text from customer where reseller_id = ?1 union all select id::text from site where reseller_id = ?1
      union all select id::text from printer where reseller_id = ?1 union all select id::text from collector where reseller_id = ?1
      union all select id::text from alert where reseller_id = ?1 union all select id::text from api_key where reseller_id = ?1
-     union all (select id::text from printer_job where reseller_id = ?1 limit 2) union all select id::text from cartridge where reseller_id = ?1 limit 40`.replace(/\?1/g, `'${resellerA}'`),
+     union all (select id::text from printer_job where reseller_id = ?1 limit 2) union all select id::text from cartridge where reseller_id = ?1 limit 40`.replace(
+      /\?1/g,
+      `'${resellerA}'`,
+    ),
   );
   for (const row of rows) idsOfA.add(row.id);
   idsOfA.add(resellerA);
@@ -92,7 +141,8 @@ function valueFor(type: GraphQLInputType, target: string, name: string, depth = 
     const out: Record<string, unknown> = {};
     for (const field of Object.values(type.getFields())) {
       const named = getNamedType(field.type);
-      if (isNonNullType(field.type) || named.name === 'ID') out[field.name] = valueFor(field.type, target, field.name, depth + 1);
+      if (isNonNullType(field.type) || named.name === 'ID')
+        out[field.name] = valueFor(field.type, target, field.name, depth + 1);
     }
     return out;
   }
@@ -109,7 +159,11 @@ function valueFor(type: GraphQLInputType, target: string, name: string, depth = 
       case 'DateTimeISO':
         return '2026-11-01T00:00:00.000Z';
       default:
-        return /url/i.test(name) ? 'https://example.invalid/hook' : /ipRange/i.test(name) ? '10.0.0.0/24' : `walker-${name}`;
+        return /url/i.test(name)
+          ? 'https://example.invalid/hook'
+          : /ipRange/i.test(name)
+            ? '10.0.0.0/24'
+            : `walker-${name}`;
     }
   }
   return null;
@@ -119,7 +173,9 @@ function valueFor(type: GraphQLInputType, target: string, name: string, depth = 
 function selection(type: GraphQLOutputType, depth = 0): string {
   const named = getNamedType(type);
   if (!isObjectType(named)) return '';
-  const fields = Object.values(named.getFields()).filter((f) => f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined));
+  const fields = Object.values(named.getFields()).filter((f) =>
+    f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined),
+  );
   const parts: string[] = [];
   for (const field of fields) {
     const inner = getNamedType(field.type);
@@ -137,7 +193,12 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
   const definitions: string[] = [];
   const args: string[] = [];
   for (const arg of field.args) {
-    if (!isNonNullType(arg.type) && getNamedType(arg.type).name !== 'ID' && !isInputObjectType(getNamedType(arg.type))) continue;
+    if (
+      !isNonNullType(arg.type) &&
+      getNamedType(arg.type).name !== 'ID' &&
+      !isInputObjectType(getNamedType(arg.type))
+    )
+      continue;
     variables[arg.name] = valueFor(arg.type, target, arg.name);
     definitions.push(`$${arg.name}: ${String(arg.type)}`);
     args.push(`${arg.name}: $${arg.name}`);
@@ -157,18 +218,27 @@ describe('tenant isolation across the whole schema', () => {
     const leaks: string[] = [];
     for (const [kind, fields] of roots) {
       for (const field of fields) {
-        const usesIds = JSON.stringify(field.args.map((a) => String(a.type))).includes('ID') || field.args.some((a) => isInputObjectType(getNamedType(a.type)));
+        const usesIds =
+          JSON.stringify(field.args.map((a) => String(a.type))).includes('ID') ||
+          field.args.some((a) => isInputObjectType(getNamedType(a.type)));
         const targets = usesIds ? [...idsOfA] : ['00000000-0000-0000-0000-000000000000'];
         for (const target of targets) {
           const { query, variables } = operationFor(kind, field, target);
           const response = await app.gql(query, variables, keyB);
           calls += 1;
           const text = JSON.stringify(response.data ?? null);
-          for (const id of idsOfA) if (text.includes(id)) leaks.push(`${field.name}(${target}) returned A's id ${id}`);
-          if (text.includes(MARKER) || text.includes('ALPHASERIAL01')) leaks.push(`${field.name}(${target}) returned A's data`);
-          expect(response.status, `${field.name} answered ${response.status}: ${JSON.stringify(response.errors)}`).toBeLessThan(500);
+          for (const id of idsOfA)
+            if (text.includes(id)) leaks.push(`${field.name}(${target}) returned A's id ${id}`);
+          if (text.includes(MARKER) || text.includes('ALPHASERIAL01'))
+            leaks.push(`${field.name}(${target}) returned A's data`);
+          expect(
+            response.status,
+            `${field.name} answered ${response.status}: ${JSON.stringify(response.errors)}`,
+          ).toBeLessThan(500);
           for (const error of response.errors ?? []) {
-            expect(error.extensions?.code, `${field.name}: ${error.message}`).not.toBe('INTERNAL_SERVER_ERROR');
+            expect(error.extensions?.code, `${field.name}: ${error.message}`).not.toBe(
+              'INTERNAL_SERVER_ERROR',
+            );
           }
         }
       }
@@ -183,17 +253,32 @@ describe('tenant isolation across the whole schema', () => {
     const em = app.services.orm.em.fork();
     await em.begin();
     try {
-      const keyRow = await em.execute<{ reseller_id: string }[]>(`select reseller_id from api_key where reseller_id <> ? limit 1`, [resellerA]);
-      await em.execute(`select set_config('role', 'plotmeter_app', true), set_config('plotmeter.reseller_id', ?, true)`, [keyRow[0]!.reseller_id]);
-      const visible = await em.execute<{ n: string }[]>(`select count(*) as n from printer where reseller_id = ?`, [resellerA]);
+      const keyRow = await em.execute<{ reseller_id: string }[]>(
+        `select reseller_id from api_key where reseller_id <> ? limit 1`,
+        [resellerA],
+      );
+      await em.execute(
+        `select set_config('role', 'plotmeter_app', true), set_config('plotmeter.reseller_id', ?, true)`,
+        [keyRow[0]!.reseller_id],
+      );
+      const visible = await em.execute<{ n: string }[]>(
+        `select count(*) as n from printer where reseller_id = ?`,
+        [resellerA],
+      );
       expect(Number(visible[0]!.n)).toBe(0);
       const jobs = await em.execute<{ n: string }[]>(`select count(*) as n from printer_job`);
       expect(Number(jobs[0]!.n)).toBe(0);
-      await expect(em.execute(`update printer set display_name = 'x' where reseller_id = ?`, [resellerA])).resolves.toBeDefined();
+      await expect(
+        em.execute(`update printer set display_name = 'x' where reseller_id = ?`, [resellerA]),
+      ).resolves.toBeDefined();
     } finally {
       await em.rollback();
     }
-    const [row] = await app.services.orm.em.fork().execute<{ display_name: string | null }[]>(`select display_name from printer where serial_number = 'ALPHASERIAL01'`);
+    const [row] = await app.services.orm.em
+      .fork()
+      .execute<{ display_name: string | null }[]>(
+        `select display_name from printer where serial_number = 'ALPHASERIAL01'`,
+      );
     expect(row!.display_name).toBeNull();
   });
 });

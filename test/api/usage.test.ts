@@ -38,7 +38,9 @@ afterAll(async () => app?.close());
 
 describe('printer usage series', () => {
   it('returns daily deltas, counts resets and never goes negative', async () => {
-    const result = await app.gql<{ printer: { usage: Array<{ start: string; jobs: number | null; inkMl: number | null; resets: number }> } }>(
+    const result = await app.gql<{
+      printer: { usage: Array<{ start: string; jobs: number | null; inkMl: number | null; resets: number }> };
+    }>(
       `query($id: ID!) { printer(id: $id) { usage(from: "2026-11-01T00:00:00Z", to: "2026-11-04T00:00:00Z", granularity: DAY) { start jobs inkMl resets } } }`,
       { id: printer.printerId },
       apiKey,
@@ -61,36 +63,72 @@ describe('printer usage series', () => {
   });
 
   it('rejects a reversed range and an unknown time zone', async () => {
-    const reversed = await app.gql(`query($id: ID!) { printer(id: $id) { usage(from: "2026-11-05T00:00:00Z", to: "2026-11-01T00:00:00Z") { start } } }`, { id: printer.printerId }, apiKey);
+    const reversed = await app.gql(
+      `query($id: ID!) { printer(id: $id) { usage(from: "2026-11-05T00:00:00Z", to: "2026-11-01T00:00:00Z") { start } } }`,
+      { id: printer.printerId },
+      apiKey,
+    );
     expect(reversed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
-    const zone = await app.gql(`query($id: ID!) { printer(id: $id) { usage(from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z", timeZone: "Mars/Olympus") { start } } }`, { id: printer.printerId }, apiKey);
+    const zone = await app.gql(
+      `query($id: ID!) { printer(id: $id) { usage(from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z", timeZone: "Mars/Olympus") { start } } }`,
+      { id: printer.printerId },
+      apiKey,
+    );
     expect(zone.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 
 describe('usageSummary', () => {
   it('groups job totals by account id and by application category', async () => {
-    const report = exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID(), sentAt: '2026-11-10T12:00:00Z' });
+    const report = exampleDirectReport({
+      serialNumber: printer.serialNumber,
+      reportId: randomUUID(),
+      sentAt: '2026-11-10T12:00:00Z',
+    });
     expect((await sendSigned(app.url, printer, '/ingest/v1/reports', report)).status).toBe(202);
-    await eventually(async () => Number((await app.services.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from printer_job where printer_id = ?`, [printer.printerId]))[0]!.n) > 0);
+    await eventually(
+      async () =>
+        Number(
+          (
+            await app.services.orm.em
+              .fork()
+              .execute<{ n: string }[]>(`select count(*) as n from printer_job where printer_id = ?`, [
+                printer.printerId,
+              ])
+          )[0]!.n,
+        ) > 0,
+    );
     const jobs = report.printers[0]!.jobs;
     const QUERY = `query($c: ID!, $g: UsageGroupBy!) { usageSummary(customerId: $c, from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z", groupBy: $g) { key label jobs mediaAreaM2 inkMl } }`;
-    const byAccount = await app.gql<{ usageSummary: Array<{ key: string | null; jobs: number; mediaAreaM2: number; inkMl: number }> }>(QUERY, { c: customerId, g: 'ACCOUNT_ID' }, apiKey);
+    const byAccount = await app.gql<{
+      usageSummary: Array<{ key: string | null; jobs: number; mediaAreaM2: number; inkMl: number }>;
+    }>(QUERY, { c: customerId, g: 'ACCOUNT_ID' }, apiKey);
     expect(byAccount.errors).toBeUndefined();
     const expected = new Map<string | null, { jobs: number; area: number }>();
     for (const job of jobs) {
       const entry = expected.get(job.accountId ?? null) ?? { jobs: 0, area: 0 };
-      expected.set(job.accountId ?? null, { jobs: entry.jobs + 1, area: entry.area + (job.mediaAreaM2 ?? 0) });
+      expected.set(job.accountId ?? null, {
+        jobs: entry.jobs + 1,
+        area: entry.area + (job.mediaAreaM2 ?? 0),
+      });
     }
     expect(byAccount.data!.usageSummary).toHaveLength(expected.size);
     for (const row of byAccount.data!.usageSummary) {
       expect(row.jobs).toBe(expected.get(row.key)!.jobs);
       expect(row.mediaAreaM2).toBeCloseTo(expected.get(row.key)!.area, 6);
     }
-    const byCategory = await app.gql<{ usageSummary: Array<{ key: string; inkMl: number }> }>(QUERY, { c: customerId, g: 'CATEGORY' }, apiKey);
+    const byCategory = await app.gql<{ usageSummary: Array<{ key: string; inkMl: number }> }>(
+      QUERY,
+      { c: customerId, g: 'CATEGORY' },
+      apiKey,
+    );
     const categoryInk = jobs.flatMap((j) => j.categories).reduce((s, c) => s + c.inkMl, 0);
     expect(byCategory.data!.usageSummary.reduce((s, r) => s + r.inkMl, 0)).toBeCloseTo(categoryInk, 6);
-    const byPrinter = await app.gql<{ usageSummary: Array<{ label: string }> }>(QUERY, { c: customerId, g: 'PRINTER' }, apiKey);
+    const byPrinter = await app.gql<{ usageSummary: Array<{ label: string }> }>(
+      QUERY,
+      { c: customerId, g: 'PRINTER' },
+      apiKey,
+    );
     expect(byPrinter.data!.usageSummary.map((r) => r.label)).toEqual([printer.serialNumber]);
   });
 });

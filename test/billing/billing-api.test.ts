@@ -182,7 +182,9 @@ describe('statement lifecycle and ERP export', () => {
     expect(closed.errors).toBeUndefined();
     const statement = closed.data!.closeBillingPeriod;
     // 60.5 m² - 10 included = 50.5 × 4.5 = 227.25 -> 227; 10 pages × 0.333333 = 3.33333 -> 3; fixed 1999.
-    expect(statement.lines.map((l) => [l.lineId.length > 0, l.kind, l.quantity, l.totalMinor])).toEqual([
+    expect(
+      statement.lines.map((l) => [String(l.lineId).length > 0, l.kind, l.quantity, l.totalMinor]),
+    ).toEqual([
       [true, 'USAGE', '60.5', '227'],
       [true, 'USAGE', '10', '3'],
       [true, 'FIXED_FEE', null, '1999'],

@@ -31,7 +31,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const lineOf = (lines: Array<{ lineId: string }>, id: string) => lines.find((l) => l.lineId === id)!;
+const lineOf = <T extends { lineId: string }>(lines: T[], id: string): T =>
+  lines.find((l) => l.lineId === id)!;
 
 describe('closeBillingPeriod', () => {
   it('prices a pooled month exactly as computed by hand (allowance, graduated tiers, minimum, surcharge, fixed fee, HALF_UP)', async () => {

@@ -17,11 +17,20 @@ describe('configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, /^Invalid configuration: PORT /],
     [{ PORT: '70000' }, /^Invalid configuration: PORT must be 0-65535/],
-    [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must be a URL starting with postgres:/],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /^Invalid configuration: DATABASE_URL must be a URL starting with postgres:/,
+    ],
     [{ REDIS_URL: 'not a url' }, /^Invalid configuration: REDIS_URL /],
-    [{ PLOTMETER_SECRET_KEY: 'short' }, /^Invalid configuration: PLOTMETER_SECRET_KEY must be at least 32 bytes/],
+    [
+      { PLOTMETER_SECRET_KEY: 'short' },
+      /^Invalid configuration: PLOTMETER_SECRET_KEY must be at least 32 bytes/,
+    ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL must be one of/],
-    [{ TLS_CERT_FILE: '/tmp/cert.pem' }, /^Invalid configuration: TLS_KEY_FILE must be set together with TLS_CERT_FILE/],
+    [
+      { TLS_CERT_FILE: '/tmp/cert.pem' },
+      /^Invalid configuration: TLS_KEY_FILE must be set together with TLS_CERT_FILE/,
+    ],
   ])('rejects %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -34,13 +43,18 @@ describe('configuration', () => {
 
   it('requires the secret key only where asked', () => {
     expect(() => loadConfig({}, { requireSecretKey: true })).toThrow(/PLOTMETER_SECRET_KEY is required/);
-    expect(loadConfig({ PLOTMETER_SECRET_KEY: SECRET }, { requireSecretKey: true }).PLOTMETER_SECRET_KEY).toBe(SECRET);
+    expect(
+      loadConfig({ PLOTMETER_SECRET_KEY: SECRET }, { requireSecretKey: true }).PLOTMETER_SECRET_KEY,
+    ).toBe(SECRET);
   });
 
   it('parses trustProxy forms', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
   });
 
   it('turns introspection off in production unless asked for', () => {

@@ -18,14 +18,20 @@ afterAll(async () => db?.drop());
 
 describe('plotmeter CLI', () => {
   it('admin create-reseller --json prints resellerId and an admin apiKey', async () => {
-    const { stdout } = await run(process.execPath, [MAIN, 'admin', 'create-reseller', '--name', 'CLI Reseller', '--json'], { env: { ...process.env, DATABASE_URL: db.url } });
+    const { stdout } = await run(
+      process.execPath,
+      [MAIN, 'admin', 'create-reseller', '--name', 'CLI Reseller', '--json'],
+      { env: { ...process.env, DATABASE_URL: db.url } },
+    );
     const printed = JSON.parse(stdout.trim()) as { resellerId: string; apiKey: string };
     expect(printed.resellerId).toMatch(/^[0-9a-f-]{36}$/);
     expect(printed.apiKey).toMatch(/^pmk_[A-Za-z0-9_-]{40,}$/);
   });
 
   it('stops at start with one line naming a bad variable', async () => {
-    const result = await run(process.execPath, [MAIN, 'serve'], { env: { ...process.env, PORT: 'abc', PLOTMETER_SECRET_KEY: TEST_SECRET_KEY } }).catch((e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, [MAIN, 'serve'], {
+      env: { ...process.env, PORT: 'abc', PLOTMETER_SECRET_KEY: TEST_SECRET_KEY },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect((result as { code: number }).code).toBe(2);
     expect((result as { stderr: string }).stderr.trim()).toMatch(/^Invalid configuration: PORT .+$/);
   });
@@ -33,7 +39,14 @@ describe('plotmeter CLI', () => {
   it('serves, then exits 0 on SIGTERM after draining', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const child = spawn(process.execPath, [MAIN, 'serve', '--roles', 'api,ingest,worker'], {
-      env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), PLOTMETER_SECRET_KEY: TEST_SECRET_KEY, REDIS_PREFIX: testRedisPrefix(), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        PLOTMETER_SECRET_KEY: TEST_SECRET_KEY,
+        REDIS_PREFIX: testRedisPrefix(),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -46,8 +59,12 @@ describe('plotmeter CLI', () => {
   });
 
   it('refuses unknown roles', async () => {
-    const result = await run(process.execPath, [MAIN, 'serve', '--roles', 'api,bogus'], { env: { ...process.env, DATABASE_URL: db.url, PLOTMETER_SECRET_KEY: TEST_SECRET_KEY } }).catch((e: { code: number; stderr: string }) => e);
+    const result = await run(process.execPath, [MAIN, 'serve', '--roles', 'api,bogus'], {
+      env: { ...process.env, DATABASE_URL: db.url, PLOTMETER_SECRET_KEY: TEST_SECRET_KEY },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect((result as { code: number }).code).not.toBe(0);
-    expect((result as { stderr: string }).stderr).toContain('--roles must be a comma-separated subset of api,ingest,worker');
+    expect((result as { stderr: string }).stderr).toContain(
+      '--roles must be a comma-separated subset of api,ingest,worker',
+    );
   });
 });

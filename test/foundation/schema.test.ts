@@ -45,8 +45,12 @@ describe('monthly partitions', () => {
     const em = orm.em.fork();
     const far = new Date(Date.UTC(2031, 4, 15));
     // A reading from a month without a partition lands in the default partition...
-    await em.execute(`insert into reseller (id, name, settings, created_at) values ('00000000-0000-7000-8000-000000000001', 'r', '{}', now())`);
-    await em.execute(`insert into customer (id, reseller_id, name, created_at) values ('00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', 'c', now())`);
+    await em.execute(
+      `insert into reseller (id, name, settings, created_at) values ('00000000-0000-7000-8000-000000000001', 'r', '{}', now())`,
+    );
+    await em.execute(
+      `insert into customer (id, reseller_id, name, created_at) values ('00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', 'c', now())`,
+    );
     await em.execute(
       `insert into printer (id, reseller_id, customer_id, connection_type, serial_number, product_number, engine_state, created_at)
        values ('00000000-0000-7000-8000-000000000003', '00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000002', 'direct', 'S1', 'P1', 'idle', now())`,

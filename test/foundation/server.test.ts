@@ -27,7 +27,9 @@ describe('operator endpoints', () => {
     await fetch(`${app.url}/healthz`);
     const text = await (await fetch(`${app.url}/metrics`)).text();
     expect(text).toContain('plotmeter_process_cpu_user_seconds_total');
-    expect(text).toMatch(/plotmeter_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toMatch(
+      /plotmeter_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} \d+/,
+    );
   });
 
   it('echoes or assigns a request id', async () => {
@@ -47,7 +49,11 @@ describe('operator endpoints', () => {
 
 describe('GraphQL me', () => {
   it('returns the caller role and reseller for an API key', async () => {
-    const result = await app.gql<{ me: { role: string; reseller: { id: string; name: string } } }>('{ me { role reseller { id name } } }', {}, apiKey);
+    const result = await app.gql<{ me: { role: string; reseller: { id: string; name: string } } }>(
+      '{ me { role reseller { id name } } }',
+      {},
+      apiKey,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data!.me).toMatchObject({ role: 'ADMIN', reseller: { name: resellerName } });
   });
@@ -63,7 +69,9 @@ describe('GraphQL me', () => {
 
   it('serves GET queries too (with the CSRF preflight header)', async () => {
     const query = encodeURIComponent('{ me { role } }');
-    const response = await fetch(`${app.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${apiKey}`, 'apollo-require-preflight': '1' } });
+    const response = await fetch(`${app.url}/graphql?query=${query}`, {
+      headers: { authorization: `Bearer ${apiKey}`, 'apollo-require-preflight': '1' },
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { me: { role: 'ADMIN' } } });
   });
@@ -71,7 +79,11 @@ describe('GraphQL me', () => {
 
 describe('readiness when a dependency is down', () => {
   it('answers 503 naming Redis when Redis is unreachable', async () => {
-    const broken = await startTestApp({ roles: ['api'], env: { REDIS_URL: 'redis://127.0.0.1:1' }, db: app.db });
+    const broken = await startTestApp({
+      roles: ['api'],
+      env: { REDIS_URL: 'redis://127.0.0.1:1' },
+      db: app.db,
+    });
     try {
       const started = Date.now();
       const response = await fetch(`${broken.url}/readyz`);

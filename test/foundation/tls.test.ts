@@ -14,17 +14,45 @@ let ca: Buffer;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'plotmeter-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   ca = readFileSync(path.join(dir, 'cert.pem'));
-  app = await startTestApp({ roles: ['api'], env: { TLS_CERT_FILE: path.join(dir, 'cert.pem'), TLS_KEY_FILE: path.join(dir, 'key.pem') } });
+  app = await startTestApp({
+    roles: ['api'],
+    env: { TLS_CERT_FILE: path.join(dir, 'cert.pem'), TLS_KEY_FILE: path.join(dir, 'key.pem') },
+  });
 });
 afterAll(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function handshake(options: { maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; minVersion?: 'TLSv1' | 'TLSv1.2'; ciphers?: string }) {
+function handshake(options: {
+  maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  minVersion?: 'TLSv1' | 'TLSv1.2';
+  ciphers?: string;
+}) {
   const port = Number(new URL(app.url).port);
   return new Promise<{ ok: boolean; protocol?: string | null; cipher?: string }>((resolve) => {
     const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost', ...options }, () => {
@@ -38,7 +66,9 @@ function handshake(options: { maxVersion?: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; mi
 describe('HTTPS', () => {
   it('serves over HTTPS with a verified certificate', async () => {
     expect(app.url.startsWith('https://')).toBe(true);
-    const response = await undiciFetch(`https://localhost:${new URL(app.url).port}/healthz`, { dispatcher: new Agent({ connect: { ca } }) });
+    const response = await undiciFetch(`https://localhost:${new URL(app.url).port}/healthz`, {
+      dispatcher: new Agent({ connect: { ca } }),
+    });
     expect(response.status).toBe(200);
   });
 
@@ -51,7 +81,14 @@ describe('HTTPS', () => {
 
   it('refuses TLS 1.1 and CBC or non-forward-secret suites', async () => {
     expect((await handshake({ maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).ok).toBe(false);
-    expect((await handshake({ maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA' })).ok).toBe(false);
+    expect(
+      (
+        await handshake({
+          maxVersion: 'TLSv1.2',
+          ciphers: 'ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA',
+        })
+      ).ok,
+    ).toBe(false);
     expect((await handshake({ maxVersion: 'TLSv1.2', ciphers: 'AES128-GCM-SHA256' })).ok).toBe(false);
   });
 });

@@ -22,7 +22,10 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const report = (serialNumber: string, patch: (r: ReturnType<typeof exampleDirectReport>) => void = () => undefined) => {
+const report = (
+  serialNumber: string,
+  patch: (r: ReturnType<typeof exampleDirectReport>) => void = () => undefined,
+) => {
   const r = exampleDirectReport({ serialNumber, reportId: randomUUID() });
   patch(r);
   return r;
@@ -35,7 +38,9 @@ describe('request signing', () => {
     expect(gz.status).toBe(202);
     expect(gz.body).toMatchObject({ duplicate: false });
     expect(gz.body.receiptId).toMatch(/^[0-9a-f-]{36}$/);
-    const plain = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), { gzip: false });
+    const plain = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), {
+      gzip: false,
+    });
     expect(plain.status).toBe(202);
   });
 
@@ -52,29 +57,56 @@ describe('request signing', () => {
     expect(flipped.body.reason).toBe('bad_signature');
 
     for (const offset of [-301, 301]) {
-      const stale = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), { now: new Date(Date.now() + offset * 1000) });
+      const stale = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), {
+        now: new Date(Date.now() + offset * 1000),
+      });
       expect(stale.status).toBe(401);
       expect(stale.body.reason).toBe('stale_timestamp');
     }
-    const withinSkew = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), { now: new Date(Date.now() - 290_000) });
+    const withinSkew = await sendSigned(
+      app.url,
+      printer,
+      '/ingest/v1/reports',
+      report(printer.serialNumber),
+      { now: new Date(Date.now() - 290_000) },
+    );
     expect(withinSkew.status).toBe(202);
 
     const nonce = randomUUID().replace(/-/g, '').slice(0, 24);
-    expect((await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), { nonce })).status).toBe(202);
-    const replay = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), { nonce });
+    expect(
+      (await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), { nonce }))
+        .status,
+    ).toBe(202);
+    const replay = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), {
+      nonce,
+    });
     expect(replay.status).toBe(401);
     expect(replay.body.reason).toBe('replayed_nonce');
 
-    const unknown = await sendSigned(app.url, { keyId: 'pk_doesnotexist', secret: printer.secret }, '/ingest/v1/reports', report(printer.serialNumber));
+    const unknown = await sendSigned(
+      app.url,
+      { keyId: 'pk_doesnotexist', secret: printer.secret },
+      '/ingest/v1/reports',
+      report(printer.serialNumber),
+    );
     expect(unknown.status).toBe(401);
     expect(unknown.body.reason).toBe('unknown_key');
 
-    const wrongSecret = await sendSigned(app.url, { keyId: printer.keyId, secret: 'not-the-secret' }, '/ingest/v1/reports', report(printer.serialNumber));
+    const wrongSecret = await sendSigned(
+      app.url,
+      { keyId: printer.keyId, secret: 'not-the-secret' },
+      '/ingest/v1/reports',
+      report(printer.serialNumber),
+    );
     expect(wrongSecret.status).toBe(401);
   });
 
   it('rejects requests without signature headers, naming the missing header', async () => {
-    const response = await fetch(`${app.url}/ingest/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${app.url}/ingest/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(((await response.json()) as { detail: string }).detail).toContain('x-plotmeter-key');
@@ -82,12 +114,27 @@ describe('request signing', () => {
 
   it('keeps the old secret valid during the rotation grace period, and revocation stops both', async () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
-    const { credential } = await rotatePrinterCredential(app.services.orm.em.fork(), testSecrets, 'test', resellerId, printer.printerId);
+    const { credential } = await rotatePrinterCredential(
+      app.services.orm.em.fork(),
+      testSecrets,
+      'test',
+      resellerId,
+      printer.printerId,
+    );
     expect(credential.keyId).not.toBe(printer.keyId);
-    expect((await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber))).status).toBe(202);
-    expect((await sendSigned(app.url, credential, '/ingest/v1/reports', report(printer.serialNumber))).status).toBe(202);
+    expect(
+      (await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber))).status,
+    ).toBe(202);
+    expect(
+      (await sendSigned(app.url, credential, '/ingest/v1/reports', report(printer.serialNumber))).status,
+    ).toBe(202);
 
-    const revoked = await revokePrinterCredential(app.services.orm.em.fork(), 'test', resellerId, printer.printerId);
+    const revoked = await revokePrinterCredential(
+      app.services.orm.em.fork(),
+      'test',
+      resellerId,
+      printer.printerId,
+    );
     expect(revoked.sort()).toEqual([printer.keyId, credential.keyId].sort());
     await new Promise((r) => setTimeout(r, 5_100)); // the credential cache TTL
     for (const c of [printer, credential]) {
@@ -98,7 +145,15 @@ describe('request signing', () => {
 
   it('expires the old secret when the grace period is over', async () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
-    await rotatePrinterCredential(app.services.orm.em.fork(), testSecrets, 'test', resellerId, printer.printerId, new Date(), 0);
+    await rotatePrinterCredential(
+      app.services.orm.em.fork(),
+      testSecrets,
+      'test',
+      resellerId,
+      printer.printerId,
+      new Date(),
+      0,
+    );
     app.services.log.level = 'silent';
     // The cache holds the credential for a few seconds at most; a fresh key id is never cached.
     const response = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber));
@@ -111,12 +166,19 @@ describe('identity', () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
     const response = await sendSigned(app.url, printer, '/ingest/v1/reports', report('OTHERSERIAL1'));
     expect(response.status).toBe(403);
-    expect(response.body.errors).toEqual([{ path: 'printers.0.device.serialNumber', message: expect.stringContaining('does not match') }]);
+    expect(response.body.errors).toEqual([
+      { path: 'printers.0.device.serialNumber', message: expect.stringContaining('does not match') },
+    ]);
   });
 
   it('requires source.kind to match the credential', async () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
-    const response = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber, (r) => (r.source.kind = 'collector')));
+    const response = await sendSigned(
+      app.url,
+      printer,
+      '/ingest/v1/reports',
+      report(printer.serialNumber, (r) => (r.source.kind = 'collector')),
+    );
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.path).toBe('source.kind');
   });
@@ -149,15 +211,33 @@ describe('bad bodies', () => {
   });
 
   it('wrong types, negative quantities, missing fields, bad uuid, bad timestamp', async () => {
-    await expectField(report(printer.serialNumber, (r) => ((r.printers[0]!.jobs[0] as { pages: unknown }).pages = 'many')), 'printers.0.jobs.0.pages');
-    await expectField(report(printer.serialNumber, (r) => (r.printers[0]!.jobs[0]!.inkByColor[0]!.ml = -1)), 'printers.0.jobs.0.inkByColor.0.ml');
-    await expectField(report(printer.serialNumber, (r) => delete (r.printers[0] as { usage?: unknown }).usage), 'printers.0.usage');
-    await expectField(report(printer.serialNumber, (r) => (r.reportId = 'not-a-uuid')), 'reportId');
-    await expectField(report(printer.serialNumber, (r) => (r.printers[0]!.collectedAt = 'yesterday')), 'printers.0.collectedAt');
+    await expectField(
+      report(printer.serialNumber, (r) => ((r.printers[0]!.jobs[0] as { pages: unknown }).pages = 'many')),
+      'printers.0.jobs.0.pages',
+    );
+    await expectField(
+      report(printer.serialNumber, (r) => (r.printers[0]!.jobs[0]!.inkByColor[0]!.ml = -1)),
+      'printers.0.jobs.0.inkByColor.0.ml',
+    );
+    await expectField(
+      report(printer.serialNumber, (r) => delete (r.printers[0] as { usage?: unknown }).usage),
+      'printers.0.usage',
+    );
+    await expectField(
+      report(printer.serialNumber, (r) => (r.reportId = 'not-a-uuid')),
+      'reportId',
+    );
+    await expectField(
+      report(printer.serialNumber, (r) => (r.printers[0]!.collectedAt = 'yesterday')),
+      'printers.0.collectedAt',
+    );
   });
 
   it('a 1 MB string', async () => {
-    const response = await expectField(report(printer.serialNumber, (r) => (r.printers[0]!.jobs[0]!.name = 'x'.repeat(1_000_000))), 'printers.0.jobs.0.name');
+    const response = await expectField(
+      report(printer.serialNumber, (r) => (r.printers[0]!.jobs[0]!.name = 'x'.repeat(1_000_000))),
+      'printers.0.jobs.0.name',
+    );
     expect(JSON.stringify(response.body).length).toBeLessThan(10_000);
   });
 
@@ -192,7 +272,9 @@ describe('bad bodies', () => {
   });
 
   it('invalid gzip', async () => {
-    const response = await sendSigned(app.url, printer, '/ingest/v1/reports', null, { rawBody: Buffer.from('definitely not gzip') });
+    const response = await sendSigned(app.url, printer, '/ingest/v1/reports', null, {
+      rawBody: Buffer.from('definitely not gzip'),
+    });
     expect(response.status).toBe(400);
     expect(String(response.body.detail)).toContain('gzip');
   });

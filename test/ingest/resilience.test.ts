@@ -46,7 +46,14 @@ describe('rate limit', () => {
     // Seven requests against a budget of three per minute window: even if a window boundary falls in
     // the middle, at most six can pass, so at least one must be refused.
     for (let i = 0; i < 7; i++) {
-      responses.push(await sendSigned(app.url, printer, '/ingest/v1/reports', exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() })));
+      responses.push(
+        await sendSigned(
+          app.url,
+          printer,
+          '/ingest/v1/reports',
+          exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() }),
+        ),
+      );
     }
     expect(responses.slice(0, 3).map((r) => r.status)).toEqual([202, 202, 202]);
     const refused = responses.filter((r) => r.status === 429);
@@ -58,7 +65,16 @@ describe('rate limit', () => {
     }
     // Another key is not affected.
     const other = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
-    expect((await sendSigned(app.url, other, '/ingest/v1/reports', exampleDirectReport({ serialNumber: other.serialNumber, reportId: randomUUID() }))).status).toBe(202);
+    expect(
+      (
+        await sendSigned(
+          app.url,
+          other,
+          '/ingest/v1/reports',
+          exampleDirectReport({ serialNumber: other.serialNumber, reportId: randomUUID() }),
+        )
+      ).status,
+    ).toBe(202);
   });
 });
 
@@ -69,10 +85,19 @@ describe('Redis unavailable', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     await eventually(async () => {
       const { Redis } = await import('ioredis');
-      const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const client = new Redis({
+        port,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';
@@ -89,14 +114,24 @@ describe('Redis unavailable', () => {
 
   it('accepts while Redis is up, then answers 503 with Retry-After within 1 s when it is gone', async () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
-    const ok = await sendSigned(app.url, printer, '/ingest/v1/reports', exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() }));
+    const ok = await sendSigned(
+      app.url,
+      printer,
+      '/ingest/v1/reports',
+      exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() }),
+    );
     expect(ok.status).toBe(202);
 
     redis.kill('SIGKILL');
     await new Promise((r) => redis.once('exit', r));
     for (let i = 0; i < 3; i++) {
       const started = Date.now();
-      const response = await sendSigned(app.url, printer, '/ingest/v1/reports', exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() }));
+      const response = await sendSigned(
+        app.url,
+        printer,
+        '/ingest/v1/reports',
+        exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() }),
+      );
       const elapsed = Date.now() - started;
       expect(response.status).toBe(503);
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);

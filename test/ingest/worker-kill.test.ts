@@ -40,7 +40,12 @@ function bigReport(): ReportV1 {
   const report = { ...exampleCollectorReport(serials), reportId: randomUUID() };
   for (const printer of report.printers) {
     const template = printer.jobs[0]!;
-    printer.jobs = Array.from({ length: 400 }, (_, i) => ({ ...template, uuid: `${printer.device.serialNumber}-job-${i}`, sequenceNumber: i, name: `Drawing ${i}.pdf` }));
+    printer.jobs = Array.from({ length: 400 }, (_, i) => ({
+      ...template,
+      uuid: `${printer.device.serialNumber}-job-${i}`,
+      sequenceNumber: i,
+      name: `Drawing ${i}.pdf`,
+    }));
   }
   return report;
 }
@@ -48,7 +53,9 @@ function bigReport(): ReportV1 {
 async function fingerprint(em: EntityManager) {
   const q = async (sql: string) => (await em.execute<Record<string, unknown>[]>(sql))[0];
   return {
-    printers: await q(`select count(*)::int as n, string_agg(serial_number, ',' order by serial_number) as serials from printer where connection_type = 'collector'`),
+    printers: await q(
+      `select count(*)::int as n, string_agg(serial_number, ',' order by serial_number) as serials from printer where connection_type = 'collector'`,
+    ),
     jobs: await q(`select count(*)::int as n, md5(string_agg(p.serial_number || '/' || j.uuid || '/' || coalesce(j.media_area_m2, -1)::text, ',' order by p.serial_number, j.uuid)) as digest
                    from printer_job j join printer p on p.id = j.printer_id`),
     readings: await q(`select count(*)::int as n, sum(total_ink_ml) as ink from usage_reading`),
@@ -79,19 +86,28 @@ describe('worker killed mid-report', () => {
     // Queue the report, then catch the worker inside its transaction and kill it.
     expect((await sendSigned(ingest.url, collector, '/ingest/v1/reports', report)).status).toBe(202);
     const dbName = new URL(ingest.config.DATABASE_URL).pathname.slice(1);
-    await eventually(async () => {
-      const rows = await em.fork().execute<{ n: string }[]>(
-        `select count(*) as n from pg_stat_activity where datname = ? and backend_type = 'client backend' and xact_start is not null
+    await eventually(
+      async () => {
+        const rows = await em.fork().execute<{ n: string }[]>(
+          `select count(*) as n from pg_stat_activity where datname = ? and backend_type = 'client backend' and xact_start is not null
            and pid <> pg_backend_pid() and query ilike '%insert into%'`,
-        [dbName],
-      );
-      return Number(rows[0]!.n) > 0;
-    }, 30_000, 2);
+          [dbName],
+        );
+        return Number(rows[0]!.n) > 0;
+      },
+      30_000,
+      2,
+    );
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     // Whatever the worker had written is gone with its connection: nothing half-done is visible.
     await eventually(async () => {
-      const rows = await em.fork().execute<{ n: string }[]>(`select count(*) as n from pg_stat_activity where datname = ? and pid <> pg_backend_pid() and backend_type = 'client backend' and application_name = ''`, [dbName]);
+      const rows = await em
+        .fork()
+        .execute<{ n: string }[]>(
+          `select count(*) as n from pg_stat_activity where datname = ? and pid <> pg_backend_pid() and backend_type = 'client backend' and application_name = ''`,
+          [dbName],
+        );
       return Number(rows[0]!.n) <= 2;
     }, 10_000);
     const during = await fingerprint(em.fork());
@@ -100,7 +116,13 @@ describe('worker killed mid-report', () => {
 
     // A new worker takes the stalled job over and completes it.
     startWorker();
-    await eventually(async () => Number((await em.fork().execute<{ n: string }[]>(`select count(*) as n from raw_report`))[0]!.n) === 1, 60_000, 100);
+    await eventually(
+      async () =>
+        Number((await em.fork().execute<{ n: string }[]>(`select count(*) as n from raw_report`))[0]!.n) ===
+        1,
+      60_000,
+      100,
+    );
     const afterRetry = await fingerprint(em.fork());
 
     // The same report persisted once, cleanly, in a fresh database.
@@ -114,7 +136,14 @@ describe('worker killed mid-report', () => {
         orm.em.fork(),
         {
           receiptId: randomUUID(),
-          sender: { keyId: cleanCollector.keyId, kind: 'collector', resellerId: cleanResellerId, printerId: null, printerSerial: null, collectorId: cleanCollector.collectorId },
+          sender: {
+            keyId: cleanCollector.keyId,
+            kind: 'collector',
+            resellerId: cleanResellerId,
+            printerId: null,
+            printerSerial: null,
+            collectorId: cleanCollector.collectorId,
+          },
           receivedAt: new Date().toISOString(),
           bodyBytes: 1,
           report,

@@ -3,10 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const BASE_URL = new URL(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const BASE_URL = new URL(
+  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+);
 /** Set by the global setup for this run (inherited by the test workers), so that concurrent runs on one
  * machine never drop each other's template. */
-export const templateDatabase = (): string => process.env.PLOTMETER_TEST_TEMPLATE ?? 'plotmeter_test_template';
+export const templateDatabase = (): string =>
+  process.env.PLOTMETER_TEST_TEMPLATE ?? 'plotmeter_test_template';
 
 export function databaseUrl(name: string): string {
   const url = new URL(BASE_URL.toString());
@@ -33,5 +36,9 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `plotmeter_t_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create database "${name}" template "${templateDatabase()}"`);
-  return { name, url: databaseUrl(name), drop: () => adminQuery(`drop database if exists "${name}" with (force)`) };
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => adminQuery(`drop database if exists "${name}" with (force)`),
+  };
 }

@@ -9,11 +9,18 @@ import { TEST_SECRET_KEY } from './app';
 
 export const testSecrets = new SecretBox(TEST_SECRET_KEY);
 
-export async function newReseller(em: EntityManager, name = 'Reseller'): Promise<{ reseller: Reseller; apiKey: string }> {
+export async function newReseller(
+  em: EntityManager,
+  name = 'Reseller',
+): Promise<{ reseller: Reseller; apiKey: string }> {
   return createResellerWithAdminKey(em.fork(), `${name} ${Math.random().toString(36).slice(2, 7)}`, 'test');
 }
 
-export async function newCustomer(em: EntityManager, resellerId: string, name = 'Customer'): Promise<Customer> {
+export async function newCustomer(
+  em: EntityManager,
+  resellerId: string,
+  name = 'Customer',
+): Promise<Customer> {
   const fork = em.fork();
   const customer = fork.create(Customer, { reseller: fork.getReference(Reseller, resellerId), name });
   await fork.flush();
@@ -26,8 +33,18 @@ export function newSerial(prefix = 'SG'): string {
   return `${prefix}${Date.now().toString(36).toUpperCase()}${String(serialCounter).padStart(3, '0')}`;
 }
 
-export async function newDirectPrinter(em: EntityManager, resellerId: string, customerId: string, serialNumber = newSerial()) {
-  const { printer, credential } = await registerPrinter(em.fork(), testSecrets, 'test', resellerId, { customerId, serialNumber, productNumber: '2RQ15A', productName: 'HP DesignJet T1700dr PS' });
+export async function newDirectPrinter(
+  em: EntityManager,
+  resellerId: string,
+  customerId: string,
+  serialNumber = newSerial(),
+) {
+  const { printer, credential } = await registerPrinter(em.fork(), testSecrets, 'test', resellerId, {
+    customerId,
+    serialNumber,
+    productNumber: '2RQ15A',
+    productName: 'HP DesignJet T1700dr PS',
+  });
   return { printerId: printer.id, serialNumber, ...credential };
 }
 

@@ -17,16 +17,37 @@ export interface SendOptions {
   rawBody?: Buffer;
 }
 
-export async function sendSigned(baseUrl: string, credential: Credential, path: string, payload: unknown, options: SendOptions = {}) {
+export async function sendSigned(
+  baseUrl: string,
+  credential: Credential,
+  path: string,
+  payload: unknown,
+  options: SendOptions = {},
+) {
   const method = options.method ?? 'POST';
-  const json = method === 'GET' ? Buffer.alloc(0) : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const json =
+    method === 'GET'
+      ? Buffer.alloc(0)
+      : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
   const gzip = options.gzip ?? true;
   let body = options.rawBody ?? (gzip && method === 'POST' ? gzipSync(json) : json);
-  const headers = signRequest({ keyId: credential.keyId, secret: credential.secret, method, pathWithQuery: path, body, now: options.now, nonce: options.nonce });
+  const headers = signRequest({
+    keyId: credential.keyId,
+    secret: credential.secret,
+    method,
+    pathWithQuery: path,
+    body,
+    now: options.now,
+    nonce: options.nonce,
+  });
   if (options.tamper) body = options.tamper(body);
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...headers, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...(gzip && method === 'POST' ? { 'content-encoding': 'gzip' } : {}) },
+    headers: {
+      ...headers,
+      ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+      ...(gzip && method === 'POST' ? { 'content-encoding': 'gzip' } : {}),
+    },
     body: method === 'POST' ? body : undefined,
   });
   const text = await response.text();
@@ -36,5 +57,13 @@ export async function sendSigned(baseUrl: string, credential: Credential, path: 
   } catch {
     parsed = { text };
   }
-  return { status: response.status, headers: response.headers, body: parsed as Record<string, unknown> & { errors?: Array<{ path: string; message: string }>; duplicate?: boolean; receiptId?: string } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: parsed as Record<string, unknown> & {
+      errors?: Array<{ path: string; message: string }>;
+      duplicate?: boolean;
+      receiptId?: string;
+    },
+  };
 }
