@@ -4,7 +4,6 @@ import { buildSchema } from 'type-graphql';
 import { resolvers } from '../resolvers';
 import { contextPubSubOnly } from '../services/pubsub';
 import { authChecker } from './auth-checker';
-import { audit, errorMapping } from './middlewares';
 
 let cached: GraphQLSchema | undefined;
 
@@ -15,7 +14,6 @@ export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
     authChecker,
     validate: false,
     emitSchemaFile: false,
-    globalMiddlewares: [errorMapping, audit],
     pubSub: contextPubSubOnly,
   });
   return cached;

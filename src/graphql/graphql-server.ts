@@ -1,7 +1,7 @@
 // GraphQL over HTTP (Apollo Server on Fastify) and over WebSocket (graphql-ws, same port and path).
 // Both authenticate the same way and get a fresh EntityManager fork per operation.
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -11,6 +11,7 @@ import { authenticate, bearerCredential } from '../auth/authenticate';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
 import { queryLimitsPlugin } from './limits';
+import { auditPlugin, formatDomainError } from './middlewares';
 import { subscribeSharingResults } from './shared-subscription-results';
 import { tenantTransactionPlugin } from './tenant-transaction';
 
@@ -44,11 +45,15 @@ export async function registerGraphQL(
     // Shutdown belongs to the CLI (waitForSignal stops every role in order). Apollo's own SIGINT/SIGTERM
     // handler would stop it alone and re-send the signal, which the CLI takes for "exit now".
     stopOnTerminationSignals: false,
+    formatError: formatDomainError,
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
+      // Nothing here is cacheable by a CDN (per-caller data); computing per-field cache hints is waste.
+      ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(),
       tenantTransactionPlugin,
+      auditPlugin,
     ],
   });
   await apollo.start();
