@@ -5,12 +5,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 
-/** Inside an open transaction: become plotmeter_app for the principal's tenant until it ends. */
+/**
+ * Inside an open transaction: become plotmeter_app for the principal's tenant until it ends — or, for a
+ * platform operator, plotmeter_operator, which may read across resellers and write nothing.
+ */
 export async function setTenantRole(em: EntityManager, principal: Principal | null): Promise<void> {
-  await em.execute(
-    `select set_config('role', 'plotmeter_app', true), set_config('plotmeter.reseller_id', ?, true), set_config('plotmeter.operator', ?, true)`,
-    [principal?.resellerId ?? '', principal?.role === 'operator' ? 'on' : 'off'],
-  );
+  await em.execute(`select set_config('role', ?, true), set_config('plotmeter.reseller_id', ?, true)`, [
+    principal?.role === 'operator' ? 'plotmeter_operator' : 'plotmeter_app',
+    principal?.resellerId ?? '',
+  ]);
 }
 
 /** Runs `fn` in one transaction as the principal's tenant; commits on success, rolls back on error. */
