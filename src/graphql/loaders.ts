@@ -5,13 +5,11 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Accessory } from '../entities/accessory.entity';
 import { Alert } from '../entities/alert.entity';
-import { Cartridge } from '../entities/cartridge.entity';
 import { Collector } from '../entities/collector.entity';
 import { Customer } from '../entities/customer.entity';
 import { MediaSource } from '../entities/media-source.entity';
 import { MediaType } from '../entities/media-type.entity';
 import { Printer } from '../entities/printer.entity';
-import { Printhead } from '../entities/printhead.entity';
 import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
@@ -43,6 +41,91 @@ function byPrinter<T extends { printer: Printer }>(
   });
 }
 
+/** PostgreSQL timestamps come back from raw queries as text; GraphQL's DateTime wants Date objects. */
+const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
+
+/**
+ * Components of many printers in one query, as plain read-only objects (not managed entities): a
+ * fleet page shows hundreds of them, and materialising each as a tracked entity cost more CPU than the
+ * rest of the request (see docs/performance.md, "API").
+ */
+function componentsByPrinter<T>(
+  em: () => EntityManager,
+  table: 'cartridge' | 'printhead',
+  orderBy: string,
+  map: (row: Record<string, unknown>) => T,
+) {
+  return new DataLoader<string, T[]>(async (printerIds) => {
+    const rows = await em().execute<Record<string, unknown>[]>(
+      `select * from "${table}" where printer_id = any(?::uuid[]) and removed_at is null order by ${orderBy}`,
+      [`{${printerIds.join(',')}}`],
+    );
+    const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
+    for (const row of rows) groups.get(row.printer_id as string)?.push(map(row));
+    return printerIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+const num = (value: unknown): number | null => (value == null ? null : Number(value));
+
+export function cartridgeFromRow(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    slot: (r.slot as string | null) ?? null,
+    color: r.color as string,
+    status: r.status as string,
+    productNumber: (r.product_number as string | null) ?? null,
+    productName: (r.product_name as string | null) ?? null,
+    serialNumber: (r.serial_number as string | null) ?? null,
+    manufacturer: (r.manufacturer as string | null) ?? null,
+    capacityMl: num(r.capacity_ml),
+    levelPercent: num(r.level_percent),
+    inkConsumedMl: num(r.ink_consumed_ml),
+    nonOemInkConsumedMl: num(r.non_oem_ink_consumed_ml),
+    expiresAt: date(r.expires_at),
+    firstSeenAt: date(r.first_seen_at)!,
+    lastSeenAt: date(r.last_seen_at)!,
+  };
+}
+
+export function printheadFromRow(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    slot: (r.slot as string | null) ?? null,
+    colors: (r.colors as string[]) ?? [],
+    status: r.status as string,
+    healthPercent: num(r.health_percent),
+    productNumber: (r.product_number as string | null) ?? null,
+    productName: (r.product_name as string | null) ?? null,
+    serialNumber: (r.serial_number as string | null) ?? null,
+    nonOemInkUsed: Boolean(r.non_oem_ink_used),
+    expiresAt: date(r.expires_at),
+    firstSeenAt: date(r.first_seen_at)!,
+    lastSeenAt: date(r.last_seen_at)!,
+  };
+}
+
+/** An alert row shaped like the Alert entity where resolvers read it (printer/customer as references). */
+export function alertFromRow(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    code: r.code as string,
+    severity: r.severity as string,
+    status: r.status as string,
+    message: r.message as string,
+    component: (r.component as string | null) ?? null,
+    source: r.source as string,
+    raisedAt: date(r.raised_at)!,
+    lastSeenAt: date(r.last_seen_at)!,
+    occurrences: Number(r.occurrences),
+    acknowledgedAt: date(r.acknowledged_at),
+    resolvedAt: date(r.resolved_at),
+    snoozedUntil: date(r.snoozed_until),
+    printer: r.printer_id ? { id: r.printer_id as string } : null,
+    customer: r.customer_id ? { id: r.customer_id as string } : null,
+  } as unknown as Alert;
+}
+
 export function createLoaders(context: () => GraphQLContext) {
   const em = () => context().em;
   // The tenant filter on raw alert queries: the first isolation layer, and the one that lets PostgreSQL
@@ -58,8 +141,8 @@ export function createLoaders(context: () => GraphQLContext) {
     collector: byId(em, Collector),
     printer: byId(em, Printer),
     user: byId(em, User),
-    cartridges: byPrinter(em, Cartridge, { removedAt: null }, { slot: 'asc', color: 'asc' }),
-    printheads: byPrinter(em, Printhead, { removedAt: null }, { slot: 'asc' }),
+    cartridges: componentsByPrinter(em, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
+    printheads: componentsByPrinter(em, 'printhead', 'slot nulls last, id', printheadFromRow),
     mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
     accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
     mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
@@ -84,20 +167,14 @@ export function createLoaders(context: () => GraphQLContext) {
       const maxLimit = Math.max(...parsed.map((p) => p.limit));
       // One query for all printers: a window function keeps the newest N per printer.
       const tenant = alertTenant();
-      const rows = await em().execute<{ id: string }[]>(
-        `select id from (
-           select id, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
-           from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql}) ranked
-         where rn <= ?`,
+      const rows = await em().execute<Record<string, unknown>[]>(
+        `select * from (
+           select a.*, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
+           from alert a where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql}) ranked
+         where rn <= ? order by raised_at desc, id desc`,
         [`{${parsed.map((p) => p.printerId).join(',')}}`, ...tenant.params, maxLimit],
       );
-      const alerts = rows.length
-        ? await em().find(
-            Alert,
-            { id: { $in: rows.map((r) => r.id) } },
-            { orderBy: { raisedAt: 'desc', id: 'desc' } },
-          )
-        : [];
+      const alerts = rows.map(alertFromRow);
       return parsed.map(({ printerId, limit }) =>
         alerts.filter((a) => a.printer?.id === printerId).slice(0, limit),
       );
