@@ -1,6 +1,7 @@
-// Jobs: keyset-paginated, newest first, filtered by the indexed columns (tenant first).
+// Jobs: keyset-paginated, newest first, filtered by the indexed columns (tenant first). Jobs are the
+// largest table (10 million per reseller) and a page is read-only, so rows are read as plain objects
+// with hand-written SQL rather than materialised as managed entities.
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { PrinterJob } from '../entities/printer-job.entity';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { tenantScope } from '../graphql/scope';
@@ -9,6 +10,63 @@ import { JobFilter, JobType } from '../schema/job.type';
 import { PrinterType } from '../schema/printer.type';
 
 export const JobConnection = Connection(JobType, 'Job');
+
+/** A job row as resolvers see it: the JobType fields plus references to its printer and customer. */
+export interface JobRow extends JobType {
+  printer: { id: string };
+  customer: { id: string };
+}
+
+const num = (value: unknown): number | null => (value == null ? null : Number(value));
+const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
+
+export function jobFromRow(r: Record<string, unknown>): JobRow {
+  return {
+    id: r.id as string,
+    uuid: r.uuid as string,
+    sequenceNumber: num(r.sequence_number),
+    kind: r.kind as JobType['kind'],
+    name: r.name as string,
+    projectId: (r.project_id as string | null) ?? null,
+    applicationId: (r.application_id as string | null) ?? null,
+    userDefined: (r.user_defined as string | null) ?? null,
+    accountId: (r.account_id as string | null) ?? null,
+    userName: (r.user_name as string | null) ?? null,
+    submittedAt: date(r.submitted_at),
+    completedAt: date(r.completed_at)!,
+    status: r.status as string,
+    source: (r.source as string | null) ?? null,
+    inkCoverageCategory: (r.ink_coverage_category as string | null) ?? null,
+    printQuality: (r.print_quality as string | null) ?? null,
+    pages: Number(r.pages),
+    copies: Number(r.copies),
+    durationSeconds: num(r.duration_seconds),
+    inkByColor: (r.ink_by_color as JobType['inkByColor']) ?? [],
+    inkTotalMl: Number(r.ink_total_ml),
+    mediaAreaM2: num(r.media_area_m2),
+    printedAreaM2: num(r.printed_area_m2),
+    mediaLengthM: num(r.media_length_m),
+    mediaType: (r.media_type as string | null) ?? null,
+    categories: (r.categories as JobType['categories']) ?? [],
+    nonWhitePixelCoverage: num(r.non_white_pixel_coverage),
+    colorPixelCoverage: num(r.color_pixel_coverage),
+    scannedAreaM2: num(r.scanned_area_m2),
+    printer: { id: r.printer_id as string },
+    customer: { id: r.customer_id as string },
+  };
+}
+
+/** Equality filters: GraphQL filter field -> column. */
+const EQUALS: Array<[keyof JobFilter, string]> = [
+  ['kind', 'kind'],
+  ['status', 'status'],
+  ['printerId', 'printer_id'],
+  ['customerId', 'customer_id'],
+  ['accountId', 'account_id'],
+  ['projectId', 'project_id'],
+  ['userName', 'user_name'],
+  ['applicationId', 'application_id'],
+];
 
 @Resolver(() => JobType)
 export class JobResolver {
@@ -19,54 +77,63 @@ export class JobResolver {
     @Args() args: ConnectionArgs,
     @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter,
   ) {
-    const where: Record<string, unknown> = { ...tenantScope(ctx) };
-    if (filter?.from || filter?.to)
-      where.completedAt = {
-        ...(filter.from ? { $gte: filter.from } : {}),
-        ...(filter.to ? { $lt: filter.to } : {}),
-      };
-    if (filter?.kind) where.kind = filter.kind;
-    if (filter?.status) where.status = filter.status;
-    if (filter?.printerId) where.printer = filter.printerId;
-    if (filter?.customerId) where.customer = filter.customerId;
-    if (filter?.accountId) where.accountId = filter.accountId;
-    if (filter?.projectId) where.projectId = filter.projectId;
-    if (filter?.userName) where.userName = filter.userName;
-    if (filter?.applicationId) where.applicationId = filter.applicationId;
-    const request = pageRequest(args);
-    const page = await keysetPage<PrinterJob>(
-      request,
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const scope = tenantScope(ctx);
+    if (scope.reseller) {
+      conditions.push('reseller_id = ?');
+      params.push(scope.reseller);
+    }
+    if (filter?.from) {
+      conditions.push('completed_at >= ?');
+      params.push(filter.from);
+    }
+    if (filter?.to) {
+      conditions.push('completed_at < ?');
+      params.push(filter.to);
+    }
+    for (const [field, column] of EQUALS) {
+      const value = filter?.[field];
+      if (value != null) {
+        conditions.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    const where = conditions.length ? conditions.join(' and ') : 'true';
+    const page = await keysetPage<JobRow>(
+      pageRequest(args),
       (job) => job.completedAt,
       (job) => job.id,
       async (cursor, reverse, limit) => {
-        // Newest first: descending (completedAt, id); walking backwards flips it.
+        // Newest first: descending (completed_at, id); walking backwards flips it.
         const dir = reverse ? 'asc' : 'desc';
-        const op = dir === 'asc' ? '$gt' : '$lt';
-        const after = cursor
-          ? {
-              $or: [
-                { completedAt: { [op]: cursor[0] } },
-                { completedAt: cursor[0], id: { [op]: cursor[1] } },
-              ],
-            }
-          : {};
-        return ctx.em.find(PrinterJob, { $and: [where, after] } as never, {
-          orderBy: { completedAt: dir, id: dir },
-          limit,
-        });
+        const after = cursor ? ` and (completed_at, id) ${reverse ? '>' : '<'} (?, ?)` : '';
+        const rows = await ctx.em.execute<Record<string, unknown>[]>(
+          `select * from printer_job where ${where}${after} order by completed_at ${dir}, id ${dir} limit ?`,
+          [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
+        );
+        return rows.map(jobFromRow);
       },
-      () => ctx.em.count(PrinterJob, where as never),
+      async () =>
+        Number(
+          (
+            await ctx.em.execute<{ n: string }[]>(
+              `select count(*) as n from printer_job where ${where}`,
+              params,
+            )
+          )[0]!.n,
+        ),
     );
     return asConnection(page);
   }
 
   @FieldResolver(() => PrinterType)
-  printer(@Root() job: PrinterJob, @Ctx() ctx: GraphQLContext) {
+  printer(@Root() job: JobRow, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.printer.load(job.printer.id);
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Root() job: PrinterJob, @Ctx() ctx: GraphQLContext) {
+  customer(@Root() job: JobRow, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.customer.load(job.customer.id);
   }
 }
