@@ -52,17 +52,18 @@ export async function authenticateSender(
   let firstUse: string | null;
   let count: number;
   try {
-    firstUse = await deps.redis.set(
-      keys.nonce(headers.keyId, headers.nonce),
-      '1',
-      'EX',
-      NONCE_TTL_SECONDS,
-      'NX',
-    );
+    // Nonce and rate counter in one round trip (a transaction, so both keys change together).
     const window = Math.floor(now.getTime() / 60_000);
     const rateKey = keys.rate(headers.keyId, window);
-    const results = await deps.redis.multi().incr(rateKey).expire(rateKey, 120).exec();
-    count = Number(results?.[0]?.[1] ?? 0);
+    const results = await deps.redis
+      .multi()
+      .set(keys.nonce(headers.keyId, headers.nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX')
+      .incr(rateKey)
+      .expire(rateKey, 120)
+      .exec();
+    if (!results || results.some(([error]) => error)) throw new Error('Redis transaction failed');
+    firstUse = results[0]![1] as string | null;
+    count = Number(results[1]![1] ?? 0);
   } catch (error) {
     throw new RedisUnavailable((error as Error).message);
   }
