@@ -8,16 +8,10 @@ import { optionalText } from './base';
 import { Contract } from './contract.entity';
 import { Reseller } from './reseller.entity';
 
-export const METERS = [
-  'MEDIA_AREA_M2',
-  'INK_OEM_ML',
-  'INK_NON_OEM_ML',
-  'SCAN_AREA_M2',
-  'COPY_AREA_M2',
-  'PAGES',
-  'MEDIA_LENGTH_M',
-] as const;
-export type Meter = (typeof METERS)[number];
+// The meters are the billing domain's (src/domain/billing/meters.ts): one list for rules and storage.
+import { METERS, type Meter } from '../domain/billing/meters';
+
+export { METERS, type Meter };
 
 export const QUANTITY_BASES = ['COUNTERS', 'JOBS'] as const;
 export type QuantityBasisValue = (typeof QUANTITY_BASES)[number];
