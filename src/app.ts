@@ -1,7 +1,7 @@
 // Starts the requested roles in one process and stops them gracefully: stop accepting, drain HTTP and
 // WebSockets, let workers finish their active jobs, close pools.
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
 import { registerExportRoutes } from './http/export.routes';
@@ -23,6 +23,25 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/**
+ * A server must not run against a database its migrations have not reached (queries would fail in odd
+ * places). When PostgreSQL cannot be reached yet, start anyway: /readyz reports it until it is back.
+ */
+async function refuseOutdatedSchema(services: AppServices): Promise<void> {
+  let pending: string[];
+  try {
+    pending = (await services.orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+  } catch (error) {
+    services.log.warn({ err: error }, 'could not check database migrations (is PostgreSQL up?); continuing');
+    return;
+  }
+  if (pending.length > 0) {
+    throw new ConfigError(
+      `Database schema is behind: ${pending.length} pending migration(s) (${pending.join(', ')}); run: node dist/main.js migrate`,
+    );
+  }
+}
+
 export function parseRoles(value: string | undefined): ServerRole[] {
   if (!value) return [...ROLES];
   const roles = value
@@ -39,6 +58,10 @@ export function parseRoles(value: string | undefined): ServerRole[] {
 export async function startApp(config: Config, roles: ServerRole[] = [...ROLES]): Promise<RunningApp> {
   const log = createLogger(config);
   const services = await initServices(config, log);
+  await refuseOutdatedSchema(services).catch(async (error) => {
+    await closeServices(services);
+    throw error;
+  });
   let shuttingDown = false;
   let http: FastifyInstance | null = null;
   let graphql: GraphQLServer | null = null;

@@ -50,6 +50,9 @@ function measure(
   for (const selection of selectionSet.selections) {
     let inner: Measure = { depth: 0, cost: 0, aliases: 0 };
     if (selection.kind === Kind.FIELD) {
+      // Introspection (__schema, __type) is deep by nature and governed by the introspection setting
+      // (off in production); counting it would stop GraphiQL and codegen tools from loading the schema.
+      if (selection.name.value.startsWith('__')) continue;
       if (selection.alias) aliases += 1;
       // A connection (paged by first/last, or selecting edges) multiplies what is under it by its page size.
       const isConnection =

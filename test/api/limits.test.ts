@@ -1,7 +1,7 @@
 // Safety limits: page size, depth, aliases, cost, and error codes clients can switch on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureOperation } from '../../src/graphql/limits';
-import { parse } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import { startTestApp, type TestApp } from '../support/app';
 import { newReseller } from '../support/factories';
 
@@ -48,6 +48,16 @@ describe('query limits', () => {
     );
     expect(m.depth).toBe(5);
     expect(m.cost).toBeGreaterThan(10);
+  });
+
+  it('leaves the (deep) standard introspection query to the introspection setting', async () => {
+    const result = await app.gql<{ __schema: { queryType: { name: string } } }>(
+      getIntrospectionQuery(),
+      {},
+      apiKey,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.__schema.queryType.name).toBe('Query');
   });
 
   it('refuses over-deep queries', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, TEST_SECRET_KEY, testRedisPrefix } from '../support/app';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { adminQuery, createTestDatabase, databaseUrl, type TestDatabase } from '../support/db';
 
 const run = promisify(execFile);
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
@@ -56,6 +56,27 @@ describe('plotmeter CLI', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).not.toMatch(/Error/);
+  });
+
+  it('refuses to serve a database whose migrations are pending, naming the command to run', async () => {
+    const empty = `plotmeter_t_empty_${process.pid}`;
+    await adminQuery(`create database "${empty}"`);
+    try {
+      const result = await run(process.execPath, [MAIN, 'serve'], {
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl(empty),
+          PLOTMETER_SECRET_KEY: TEST_SECRET_KEY,
+          PORT: '0',
+        },
+      }).catch((e: { code: number; stderr: string }) => e);
+      expect((result as { code: number }).code).toBe(2);
+      expect((result as { stderr: string }).stderr).toMatch(
+        /^Database schema is behind: \d+ pending migration\(s\) .*run: node dist\/main.js migrate/m,
+      );
+    } finally {
+      await adminQuery(`drop database if exists "${empty}" with (force)`);
+    }
   });
 
   it('refuses unknown roles', async () => {
