@@ -29,7 +29,11 @@ export function formatDomainError(formatted: GraphQLFormattedError, error: unkno
     return {
       ...formatted,
       message: original.message,
-      extensions: { ...formatted.extensions, code: original.code, ...(original.field ? { field: original.field } : {}) },
+      extensions: {
+        ...formatted.extensions,
+        code: original.code,
+        ...(original.field ? { field: original.field } : {}),
+      },
     };
   }
   return formatted;
@@ -41,17 +45,33 @@ export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {
       async willSendResponse({ contextValue, operation, request, response }) {
         const principal = contextValue.principal;
         if (!operation || !principal || response.body.kind !== 'single') return;
-        const kind = operation.operation === 'mutation' ? 'mutation' : operation.operation === 'query' && principal.role === 'operator' ? 'operator-read' : null;
+        const kind =
+          operation.operation === 'mutation'
+            ? 'mutation'
+            : operation.operation === 'query' && principal.role === 'operator'
+              ? 'operator-read'
+              : null;
         if (!kind) return;
         const { data, errors } = response.body.singleResult;
         const variables = request.variables ?? {};
         const em = contextValue.services.orm.em.fork();
         for (const selection of operation.selectionSet.selections) {
-          if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__') || NOT_AUDITED.has(selection.name.value)) continue;
+          if (
+            selection.kind !== Kind.FIELD ||
+            selection.name.value.startsWith('__') ||
+            NOT_AUDITED.has(selection.name.value)
+          )
+            continue;
           const key = selection.alias?.value ?? selection.name.value;
-          const failed = !data || data[key] === null || data[key] === undefined || (errors ?? []).some((e) => e.path?.[0] === key);
+          const failed =
+            !data ||
+            data[key] === null ||
+            data[key] === undefined ||
+            (errors ?? []).some((e) => e.path?.[0] === key);
           if (failed) continue;
-          const args = Object.fromEntries((selection.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]));
+          const args = Object.fromEntries(
+            (selection.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]),
+          );
           // Written on its own connection, outside the request's tenant transaction: operators have no
           // tenant for row-level security to accept, and the record must not depend on that transaction.
           em.create(AuditEvent, {

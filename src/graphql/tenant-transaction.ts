@@ -12,7 +12,11 @@ export async function beginTenantTransaction(context: GraphQLContext): Promise<v
   await setTenantRole(context.em, context.principal);
 }
 
-export async function endTenantTransaction(context: GraphQLContext, commit: boolean, readOnly = false): Promise<void> {
+export async function endTenantTransaction(
+  context: GraphQLContext,
+  commit: boolean,
+  readOnly = false,
+): Promise<void> {
   if (!context.transactionOpen) return;
   context.transactionOpen = false;
   const callbacks = context.afterCommit ?? [];
