@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { type PersistReportJobData, reportJobId } from '../../src/jobs/job-data';
+import { reportJobId } from '../../src/jobs/job-data';
+import { encodeQueuedReport } from '../../src/jobs/queued-report';
 import { benchDirectReport } from './bench-report';
 import type { BenchFleet } from './fleet';
 
@@ -36,22 +37,27 @@ export async function enqueueReports(
       });
       jobRows += report.printers[0]!.jobs.length;
       mediaTypesPerReport = report.printers[0]!.supportedMediaTypes?.length ?? 0;
-      const data: PersistReportJobData = {
-        receiptId: randomUUID(),
-        sender: {
-          keyId: printer.keyId,
-          kind: 'printer',
-          resellerId: fleet.resellerId,
-          printerId: printer.printerId,
-          printerSerial: printer.serialNumber,
-          collectorId: null,
+      // Exactly what the route queues: the gzip body as sent (see QueuedReportJobData).
+      const wire = gzipSync(JSON.stringify(report));
+      const data = encodeQueuedReport(
+        {
+          receiptId: randomUUID(),
+          sender: {
+            keyId: printer.keyId,
+            kind: 'printer',
+            resellerId: fleet.resellerId,
+            printerId: printer.printerId,
+            printerSerial: printer.serialNumber,
+            collectorId: null,
+          },
+          receivedAt: new Date().toISOString(),
+          bodyBytes: wire.length,
+          reportId: report.reportId,
+          collectorHealth: null,
         },
-        receivedAt: new Date().toISOString(),
-        // What the route records: the size of the body as sent, i.e. gzipped.
-        bodyBytes: gzipSync(JSON.stringify(report)).length,
-        report,
-        collectorHealth: null,
-      };
+        wire,
+        true,
+      );
       batch.push({
         name: 'persist-report',
         data,

@@ -16,6 +16,15 @@ export class BodyError extends Error {
   }
 }
 
+/** Whether a Content-Encoding header says gzip (the only compression the ingest accepts). */
+export function isGzip(contentEncoding: string | string[] | undefined): boolean {
+  return (
+    String(contentEncoding ?? '')
+      .trim()
+      .toLowerCase() === 'gzip'
+  );
+}
+
 export async function decodeBody(raw: Buffer, contentEncoding: string | undefined): Promise<Buffer> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') {

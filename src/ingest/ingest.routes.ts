@@ -22,9 +22,10 @@ import {
   reportJobId,
 } from '../jobs/job-data';
 import { createQueues } from '../jobs/queues';
+import { encodeQueuedReport } from '../jobs/queued-report';
 import type { AppServices } from '../services/app-services';
 import { EnrollmentRejected, enrollCollector } from '../services/devices';
-import { BodyError, decodeBody, parseJson } from './body';
+import { BodyError, decodeBody, isGzip, parseJson } from './body';
 import { CredentialStore, type ResolvedCredential } from './credentials';
 import { redisKeys } from './redis-keys';
 import { RedisUnavailable, authenticateSender } from './sender-auth';
@@ -245,14 +246,18 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
         const health = collectorHealthSchema.safeParse((json as { collector?: unknown }).collector);
         collectorHealth = health.success ? (health.data ?? null) : null;
       }
-      const data: PersistReportJobData = {
-        receiptId: randomUUID(),
-        sender: senderOf(sender),
-        receivedAt,
-        bodyBytes: body.length,
-        report,
-        collectorHealth,
-      };
+      const data = encodeQueuedReport(
+        {
+          receiptId: randomUUID(),
+          sender: senderOf(sender),
+          receivedAt,
+          bodyBytes: body.length,
+          reportId: report.reportId,
+          collectorHealth,
+        },
+        body,
+        isGzip(request.headers['content-encoding']),
+      );
       try {
         const result = await withDeadline(
           enqueueOnce(

@@ -3,12 +3,13 @@
 import type { Job } from 'bullmq';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
-import type { PersistAlertsJobData, PersistReportJobData } from './job-data';
+import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from './job-data';
+import { queuedReportId } from './queued-report';
 
 export async function recordFailedReport(services: AppServices, job: Job, error: Error): Promise<void> {
-  const data = job.data as PersistReportJobData | PersistAlertsJobData;
+  const data = job.data as QueuedReportJobData | PersistReportJobData | PersistAlertsJobData;
   const reportId =
-    'report' in data ? data.report.reportId : data.type === 'device-alerts' ? data.batch.alertId : uuidv7();
+    'type' in data ? (data.type === 'device-alerts' ? data.batch.alertId : uuidv7()) : queuedReportId(data);
   await services.orm.em.fork().execute(
     `insert into failed_report (id, reseller_id, key_id, report_id, kind, job, error, attempts, failed_at)
      values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, now())

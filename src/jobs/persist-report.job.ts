@@ -12,7 +12,8 @@ import { notifyAlertChanges } from '../services/alerts';
 import { upsertDeviceAlerts } from './device-alerts';
 import { evaluateRuleAlerts, loadPrinterState, loadThresholds } from './evaluate-rules';
 import { resolveOfflineAlerts } from './offline-sweep.job';
-import type { PersistReportJobData } from './job-data';
+import type { PersistReportJobData, QueuedReportJobData } from './job-data';
+import { decodeQueuedReport } from './queued-report';
 import { json, lastByKey, setIfNewer } from './sql';
 
 export interface PersistReportResult {
@@ -27,10 +28,14 @@ export interface PersistReportResult {
 }
 
 export async function persistReportJob(
-  job: Job<PersistReportJobData>,
+  job: Job<QueuedReportJobData | PersistReportJobData>,
   services: AppServices,
 ): Promise<PersistReportResult> {
-  const result = await persistReport(services.orm.em.fork(), job.data, services.config.supportedModels);
+  const result = await persistReport(
+    services.orm.em.fork(),
+    decodeQueuedReport(job.data),
+    services.config.supportedModels,
+  );
   if (result.ruleNotes?.length)
     services.log.warn(
       { receiptId: job.data.receiptId, notes: result.ruleNotes },

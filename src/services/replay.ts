@@ -4,7 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ReportV1 } from '@plotmeter/protocol';
 import { FailedReport } from '../entities/failed-report.entity';
 import { RawReport } from '../entities/raw-report.entity';
-import type { PersistAlertsJobData, PersistReportJobData } from '../jobs/job-data';
+import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../jobs/job-data';
+import { decodeQueuedReport } from '../jobs/queued-report';
 import { persistAlerts } from '../jobs/persist-alerts.job';
 import { persistReport } from '../jobs/persist-report.job';
 
@@ -45,10 +46,11 @@ export async function replayReports(em: EntityManager, since: Date, supportedMod
   // Parked reports never made it into the archive: run them as new.
   const parked = await em.find(FailedReport, { replayedAt: null, failedAt: { $gte: since } });
   for (const failed of parked) {
-    const data = failed.job as PersistReportJobData | PersistAlertsJobData;
-    if ('report' in data)
-      jobsInserted += (await persistReport(em.fork(), data, supportedModels)).jobsInserted;
-    else await persistAlerts(em.fork(), data);
+    const data = failed.job as QueuedReportJobData | PersistReportJobData | PersistAlertsJobData;
+    if ('type' in data) await persistAlerts(em.fork(), data);
+    else
+      jobsInserted += (await persistReport(em.fork(), decodeQueuedReport(data), supportedModels))
+        .jobsInserted;
     failed.replayedAt = new Date();
     failedReplayed += 1;
   }
