@@ -24,7 +24,11 @@ describe('queued reports', () => {
   // A realistic direct-connect report: 20 jobs.
   const report = exampleDirectReport({ serialNumber: 'SG1' });
   const template = report.printers[0]!.jobs[0]!;
-  report.printers[0]!.jobs = Array.from({ length: 20 }, (_, i) => ({ ...template, uuid: `job-${i}`, name: `Sheet A${i}.pdf` }));
+  report.printers[0]!.jobs = Array.from({ length: 20 }, (_, i) => ({
+    ...template,
+    uuid: `job-${i}`,
+    name: `Sheet A${i}.pdf`,
+  }));
   const json = Buffer.from(JSON.stringify({ ...report, unknownFutureField: 1 }));
 
   it('carries the gzip body (a fraction of the JSON) and decodes to the validated report', () => {
