@@ -13,6 +13,7 @@ import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
+import { printersByIds } from './printer-rows';
 import { tenantScope } from './scope';
 
 type EntityClass<T> = { new (...args: never[]): T };
@@ -139,7 +140,10 @@ export function createLoaders(context: () => GraphQLContext) {
     customer: byId(em, Customer),
     site: byId(em, Site),
     collector: byId(em, Collector),
-    printer: byId(em, Printer),
+    printer: new DataLoader<string, Printer | null>(async (ids) => {
+      const found = await printersByIds(em(), ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
     user: byId(em, User),
     cartridges: componentsByPrinter(em, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
     printheads: componentsByPrinter(em, 'printhead', 'slot nulls last, id', printheadFromRow),

@@ -15,10 +15,10 @@ import {
 } from 'type-graphql';
 import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
-import { ConnectionArgs, Connection, asConnection, pageRequest } from '../graphql/connection';
+import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
+import { printerFromRow } from '../graphql/printer-rows';
 import type { GraphQLContext } from '../graphql/context';
 import { badUserInput, notFound } from '../graphql/errors';
-import { findPage } from '../graphql/find-page';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
 import { registerPrinter, revokePrinterCredential, rotatePrinterCredential } from '../services/devices';
 import { AlertType } from '../schema/alert.type';
@@ -55,47 +55,60 @@ export class PrinterResolver {
     @Arg('filter', () => PrinterFilter, { nullable: true }) filter?: PrinterFilter,
     @Arg('orderBy', () => PrinterOrder, { nullable: true }) orderBy?: PrinterOrder,
   ) {
+    // Read as plain rows with keyset SQL (see printer-rows.ts): the fleet list is the hottest read path.
+    const conditions = ['archived_at is null'];
+    const params: unknown[] = [];
+    const add = (sql: string, ...values: unknown[]) => {
+      conditions.push(sql);
+      params.push(...values);
+    };
     const scope = tenantScope(ctx);
-    const where: Record<string, unknown> = { ...scope, archivedAt: null };
-    const and: Record<string, unknown>[] = [];
-    if (filter?.customerId) where.customer = filter.customerId;
-    if (filter?.siteId) where.site = filter.siteId;
-    if (filter?.collectorId) where.collector = filter.collectorId;
-    if (filter?.engineState) where.engineState = filter.engineState;
-    if (filter?.connectionType) where.connectionType = filter.connectionType;
-    if (filter?.lastSeenBefore || filter?.lastSeenAfter) {
-      where.lastSeenAt = {
-        ...(filter.lastSeenBefore ? { $lt: filter.lastSeenBefore } : {}),
-        ...(filter.lastSeenAfter ? { $gte: filter.lastSeenAfter } : {}),
-      };
-    }
+    if (scope.reseller) add('reseller_id = ?', scope.reseller);
+    if (filter?.customerId) add('customer_id = ?', filter.customerId);
+    if (filter?.siteId) add('site_id = ?', filter.siteId);
+    if (filter?.collectorId) add('collector_id = ?', filter.collectorId);
+    if (filter?.engineState) add('engine_state = ?', filter.engineState);
+    if (filter?.connectionType) add('connection_type = ?', filter.connectionType);
+    if (filter?.lastSeenBefore) add('last_seen_at < ?', filter.lastSeenBefore);
+    if (filter?.lastSeenAfter) add('last_seen_at >= ?', filter.lastSeenAfter);
     if (filter?.model) {
       const like = `%${escapeLike(filter.model)}%`;
-      and.push({ $or: [{ productName: { $ilike: like } }, { productNumber: { $ilike: like } }] });
+      add('(product_name ilike ? or product_number ilike ?)', like, like);
     }
     if (filter?.search) {
       const like = `%${escapeLike(filter.search)}%`;
-      and.push({ $or: [{ serialNumber: { $ilike: like } }, { displayName: { $ilike: like } }] });
+      add('(serial_number ilike ? or display_name ilike ?)', like, like);
     }
     if (filter?.hasOpenAlerts != null) {
-      const rows = await ctx.em.execute<{ printer_id: string }[]>(
-        `select distinct printer_id from alert where status <> 'RESOLVED' and printer_id is not null${scope.reseller ? ' and reseller_id = ?' : ''}`,
-        scope.reseller ? [scope.reseller] : [],
+      conditions.push(
+        `${filter.hasOpenAlerts ? '' : 'not '}exists (select 1 from alert a where a.printer_id = printer.id and a.reseller_id = printer.reseller_id and a.status <> 'RESOLVED')`,
       );
-      and.push({ id: { [filter.hasOpenAlerts ? '$in' : '$nin']: rows.map((r) => r.printer_id) } });
     }
-    if (and.length) where.$and = and;
+    const where = conditions.join(' and ');
     const field = orderBy?.field ?? PrinterOrderField.SERIAL_NUMBER;
-    return asConnection(
-      await findPage(
-        ctx.em,
-        Printer,
-        where,
-        field,
-        orderBy?.direction ?? SortDirection.ASC,
-        pageRequest(args),
-      ),
+    const column = field === PrinterOrderField.CREATED_AT ? 'created_at' : 'serial_number';
+    const direction = orderBy?.direction ?? SortDirection.ASC;
+    const page = await keysetPage<Printer>(
+      pageRequest(args),
+      (printer) => (field === PrinterOrderField.CREATED_AT ? printer.createdAt : printer.serialNumber),
+      (printer) => printer.id,
+      async (cursor, reverse, limit) => {
+        const dir = reverse ? (direction === SortDirection.ASC ? 'desc' : 'asc') : direction;
+        const after = cursor ? ` and (${column}, id) ${dir === 'asc' ? '>' : '<'} (?, ?)` : '';
+        const rows = await ctx.em.execute<Record<string, unknown>[]>(
+          `select * from printer where ${where}${after} order by ${column} ${dir}, id ${dir} limit ?`,
+          [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
+        );
+        return rows.map(printerFromRow);
+      },
+      async () =>
+        Number(
+          (
+            await ctx.em.execute<{ n: string }[]>(`select count(*) as n from printer where ${where}`, params)
+          )[0]!.n,
+        ),
     );
+    return asConnection(page);
   }
 
   @Authorized()
