@@ -61,6 +61,8 @@ export const configSchema = z
     SUPPORTED_MODELS: z.string().default('DesignJet,PageWide XL'),
     INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+    /** Let webhook deliveries reach loopback and private networks (default: only outside production). */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
   })
   .superRefine((cfg, ctx) => {
     if (Boolean(cfg.TLS_CERT_FILE) !== Boolean(cfg.TLS_KEY_FILE)) {
@@ -77,6 +79,7 @@ export type Config = Readonly<
     trustProxy: boolean | number | string[];
     supportedModels: string[];
     introspection: boolean;
+    webhookAllowPrivateNetworks: boolean;
   }
 >;
 
@@ -107,6 +110,7 @@ export function loadConfig(
       .map((s) => s.trim())
       .filter(Boolean),
     introspection: cfg.GRAPHQL_INTROSPECTION ?? cfg.NODE_ENV !== 'production',
+    webhookAllowPrivateNetworks: cfg.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? cfg.NODE_ENV !== 'production',
   });
 }
 

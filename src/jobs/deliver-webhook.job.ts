@@ -3,6 +3,9 @@
 // DISABLE_AFTER_CONSECUTIVE_FAILURES failed attempts in a row the webhook is disabled and a
 // `webhook.disabled` alert is raised for the reseller.
 import { UnrecoverableError, type Job } from 'bullmq';
+import { isIP } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { BlockedAddressError, isPublicAddress, publicOnlyLookup } from '../services/network-guard';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
@@ -14,6 +17,20 @@ import {
   webhookSecret,
   type DeliverWebhookJobData,
 } from '../services/webhooks';
+
+/** Deliveries to tenant-chosen URLs never reach this server's own networks (see network-guard.ts). */
+let guardedAgent: Agent | undefined;
+function deliveryFetch(allowPrivate: boolean): (url: string, init: RequestInit) => Promise<Response> {
+  if (allowPrivate) return (url, init) => fetch(url, init);
+  guardedAgent ??= new Agent({ connect: { lookup: publicOnlyLookup } });
+  return async (url, init) => {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    // Literal IPs skip DNS, so the lookup hook never sees them: check them here.
+    if (isIP(host) && !isPublicAddress(host))
+      throw new BlockedAddressError(`${host} is not a public address`);
+    return (await undiciFetch(url, { ...(init as object), dispatcher: guardedAgent })) as unknown as Response;
+  };
+}
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 /** Response bodies are read only this far (they are logged, not used). */
@@ -60,7 +77,7 @@ export async function deliverWebhookJob(
   let responseStatus: number | null = null;
   let error: string | null = null;
   try {
-    const response = await fetch(delivery.url, {
+    const response = await deliveryFetch(services.config.webhookAllowPrivateNetworks)(delivery.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -73,7 +90,7 @@ export async function deliverWebhookJob(
       // Redirects are not followed: the signature is for the registered URL only.
       redirect: 'manual',
       signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-    });
+    } as RequestInit);
     responseStatus = response.status;
     if (response.status < 200 || response.status >= 300) {
       const text = await response.text().catch(() => '');

@@ -2,6 +2,8 @@
 // rest), the signature scheme, and turning an alert event into logged deliveries queued on BullMQ.
 // The delivery itself (HTTP, retries, disabling) is src/jobs/deliver-webhook.job.ts.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import { isPublicAddress } from './network-guard';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Reseller } from '../entities/reseller.entity';
@@ -87,7 +89,7 @@ export interface WebhookInput {
   enabled?: boolean | null;
 }
 
-function validUrl(url: string, production: boolean): string {
+function validUrl(url: string, production: boolean, allowPrivateNetworks: boolean): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -104,6 +106,14 @@ function validUrl(url: string, production: boolean): string {
       'url',
     );
   if (url.length > 2048) throw new DomainError('BAD_USER_INPUT', 'url: at most 2048 characters', 'url');
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivateNetworks && (host === 'localhost' || (isIP(host) && !isPublicAddress(host)))) {
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `url: ${host} is not a public address; webhooks go to the integrator's public endpoint`,
+      'url',
+    );
+  }
   return parsed.toString();
 }
 
@@ -129,7 +139,11 @@ export async function createWebhook(
   resellerId: string,
   input: { url: string; eventTypes: readonly string[] },
 ): Promise<{ webhook: Webhook; secret: string }> {
-  const url = validUrl(input.url, services.config.NODE_ENV === 'production');
+  const url = validUrl(
+    input.url,
+    services.config.NODE_ENV === 'production',
+    services.config.webhookAllowPrivateNetworks,
+  );
   const eventTypes = validEventTypes(input.eventTypes);
   const count = await em.count(Webhook, { reseller: resellerId });
   if (count >= MAX_WEBHOOKS_PER_RESELLER)
@@ -165,7 +179,11 @@ export async function updateWebhook(
 ): Promise<Webhook> {
   const webhook = await findWebhook(em, resellerId, webhookId);
   if (input.url !== undefined && input.url !== null)
-    webhook.url = validUrl(input.url, services.config.NODE_ENV === 'production');
+    webhook.url = validUrl(
+      input.url,
+      services.config.NODE_ENV === 'production',
+      services.config.webhookAllowPrivateNetworks,
+    );
   if (input.eventTypes !== undefined && input.eventTypes !== null)
     webhook.eventTypes = validEventTypes(input.eventTypes);
   if (input.enabled === true && !webhook.enabled) {
