@@ -23,6 +23,7 @@ import {
   TierModeEnum,
 } from '../schema/billing-enums.type';
 import { SortDirection } from '../schema/enums';
+import { addContractPrinter, endContractPrinter } from '../services/billing/contract-printers';
 import { createContract } from '../services/billing/contracts';
 import { decimalText } from '../services/billing/decimal-text';
 
@@ -148,6 +149,42 @@ export class ContractResolver {
         minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
       })),
     });
+  }
+
+  @Authorized(ROLES.billing)
+  @Mutation(() => ContractType, {
+    description: 'Covers a printer of the same customer from a date on (a replacement joins this way)',
+  })
+  async addContractPrinter(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('contractId', () => ID) contractId: string,
+    @Arg('printerId', () => ID) printerId: string,
+    @Arg('from') from: Date,
+  ) {
+    const row = await addContractPrinter(ctx.em, ctx.principal!.actor, writeTenant(ctx), {
+      contractId,
+      printerId,
+      from,
+    });
+    return ctx.em.findOneOrFail(Contract, { id: row.contract.id });
+  }
+
+  @Authorized(ROLES.billing)
+  @Mutation(() => ContractType, {
+    description: "Ends a printer's open coverage at a date (a replaced printer leaves this way)",
+  })
+  async endContractPrinter(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('contractId', () => ID) contractId: string,
+    @Arg('printerId', () => ID) printerId: string,
+    @Arg('at') at: Date,
+  ) {
+    const row = await endContractPrinter(ctx.em, ctx.principal!.actor, writeTenant(ctx), {
+      contractId,
+      printerId,
+      at,
+    });
+    return ctx.em.findOneOrFail(Contract, { id: row.contract.id });
   }
 
   @Authorized(ROLES.billing)

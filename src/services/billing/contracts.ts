@@ -184,12 +184,13 @@ export async function createContract(
 }
 
 /** A printer billed under two contracts at once would be billed twice. */
-async function assertNotCoveredElsewhere(
+export async function assertNotCoveredElsewhere(
   em: EntityManager,
   resellerId: string,
   printerIds: string[],
   from: Date,
   to: Date | null,
+  fieldOf: (index: number) => string = (index) => `input.printerIds[${index}]`,
 ): Promise<void> {
   if (printerIds.length === 0) return;
   const clash = await em.findOne(
@@ -210,7 +211,7 @@ async function assertNotCoveredElsewhere(
     throw new DomainError(
       'CONFLICT',
       `printer ${clash.printer.serialNumber} is already covered by contract ${clash.contract.id} during that time`,
-      `input.printerIds[${index}]`,
+      fieldOf(index),
     );
   }
 }
