@@ -37,6 +37,7 @@ import {
   startPlotmeter,
   startPostGraphile,
 } from './support/api-servers';
+import { positiveInt } from './support/options';
 
 interface Options {
   printers: number;
@@ -50,14 +51,6 @@ interface Options {
   keep: boolean;
   /** Write a V8 CPU profile of our server to this directory. */
   cpuProfDir: string | null;
-}
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`--${name} must be a positive integer; got "${value}"`);
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {

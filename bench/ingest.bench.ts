@@ -36,6 +36,7 @@ import {
   type ResultRow,
   writeDocsBlock,
 } from './support/results-report';
+import { positiveInt } from './support/options';
 
 const TARGET_REPORTS_PER_SECOND = 2_000;
 const TARGET_PERSIST_SHARE_OF_COPY = 0.25;
@@ -52,14 +53,6 @@ interface Options {
   phases: 'all' | 'ingest' | 'persist';
   writeDocs: boolean;
   keep: boolean;
-}
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`--${name} must be a positive integer; got "${value}"`);
-  return n;
 }
 
 function parseOptions(argv: string[]): Options {

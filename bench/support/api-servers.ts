@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
+import { REDIS_URL, adminQuery, databaseUrl } from './bench-env';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,26 +25,8 @@ function findRepoRoot(from: string): string {
   }
 }
 
-const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/plotmeter';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A fresh key per run for the benchmark's own server; it encrypts nothing that outlives the run. */
 const BENCH_SECRET_KEY = randomBytes(32).toString('base64url');
-
-export function databaseUrl(name: string): string {
-  const url = new URL(BASE_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
