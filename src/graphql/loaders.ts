@@ -15,6 +15,7 @@ import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
 import { printersByIds } from './printer-rows';
 import { tenantScope } from './scope';
+import { rowDate, rowNumber } from '../lib/row-values';
 
 type EntityClass<T> = { new (...args: never[]): T };
 
@@ -42,9 +43,6 @@ function byPrinter<T extends { printer: Printer }>(
   });
 }
 
-/** PostgreSQL timestamps come back from raw queries as text; GraphQL's DateTime wants Date objects. */
-const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
-
 /**
  * Components of many printers in one query, as plain read-only objects (not managed entities): a
  * fleet page shows hundreds of them, and materialising each as a tracked entity cost more CPU than the
@@ -67,8 +65,6 @@ function componentsByPrinter<T>(
   });
 }
 
-const num = (value: unknown): number | null => (value == null ? null : Number(value));
-
 export function cartridgeFromRow(r: Record<string, unknown>) {
   return {
     id: r.id as string,
@@ -79,13 +75,13 @@ export function cartridgeFromRow(r: Record<string, unknown>) {
     productName: (r.product_name as string | null) ?? null,
     serialNumber: (r.serial_number as string | null) ?? null,
     manufacturer: (r.manufacturer as string | null) ?? null,
-    capacityMl: num(r.capacity_ml),
-    levelPercent: num(r.level_percent),
-    inkConsumedMl: num(r.ink_consumed_ml),
-    nonOemInkConsumedMl: num(r.non_oem_ink_consumed_ml),
-    expiresAt: date(r.expires_at),
-    firstSeenAt: date(r.first_seen_at)!,
-    lastSeenAt: date(r.last_seen_at)!,
+    capacityMl: rowNumber(r.capacity_ml),
+    levelPercent: rowNumber(r.level_percent),
+    inkConsumedMl: rowNumber(r.ink_consumed_ml),
+    nonOemInkConsumedMl: rowNumber(r.non_oem_ink_consumed_ml),
+    expiresAt: rowDate(r.expires_at),
+    firstSeenAt: rowDate(r.first_seen_at)!,
+    lastSeenAt: rowDate(r.last_seen_at)!,
   };
 }
 
@@ -95,14 +91,14 @@ export function printheadFromRow(r: Record<string, unknown>) {
     slot: (r.slot as string | null) ?? null,
     colors: (r.colors as string[]) ?? [],
     status: r.status as string,
-    healthPercent: num(r.health_percent),
+    healthPercent: rowNumber(r.health_percent),
     productNumber: (r.product_number as string | null) ?? null,
     productName: (r.product_name as string | null) ?? null,
     serialNumber: (r.serial_number as string | null) ?? null,
     nonOemInkUsed: Boolean(r.non_oem_ink_used),
-    expiresAt: date(r.expires_at),
-    firstSeenAt: date(r.first_seen_at)!,
-    lastSeenAt: date(r.last_seen_at)!,
+    expiresAt: rowDate(r.expires_at),
+    firstSeenAt: rowDate(r.first_seen_at)!,
+    lastSeenAt: rowDate(r.last_seen_at)!,
   };
 }
 
@@ -116,12 +112,12 @@ export function alertFromRow(r: Record<string, unknown>) {
     message: r.message as string,
     component: (r.component as string | null) ?? null,
     source: r.source as string,
-    raisedAt: date(r.raised_at)!,
-    lastSeenAt: date(r.last_seen_at)!,
+    raisedAt: rowDate(r.raised_at)!,
+    lastSeenAt: rowDate(r.last_seen_at)!,
     occurrences: Number(r.occurrences),
-    acknowledgedAt: date(r.acknowledged_at),
-    resolvedAt: date(r.resolved_at),
-    snoozedUntil: date(r.snoozed_until),
+    acknowledgedAt: rowDate(r.acknowledged_at),
+    resolvedAt: rowDate(r.resolved_at),
+    snoozedUntil: rowDate(r.snoozed_until),
     printer: r.printer_id ? { id: r.printer_id as string } : null,
     customer: r.customer_id ? { id: r.customer_id as string } : null,
   } as unknown as Alert;

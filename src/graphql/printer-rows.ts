@@ -3,9 +3,8 @@
 // materialising a tracked entity per row. Writes still go through the entity.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Printer } from '../entities/printer.entity';
+import { rowDate, rowNumber } from '../lib/row-values';
 
-const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
-const num = (value: unknown): number | null => (value == null ? null : Number(value));
 const ref = (id: unknown) => (id ? { id: id as string } : null);
 
 export function printerFromRow(r: Record<string, unknown>): Printer {
@@ -22,13 +21,13 @@ export function printerFromRow(r: Record<string, unknown>): Printer {
     statusReasons: (r.status_reasons as string[] | null) ?? null,
     lifetimeJobs: r.lifetime_jobs == null ? null : String(r.lifetime_jobs),
     lifetimePages: r.lifetime_pages == null ? null : String(r.lifetime_pages),
-    lifetimeInkMl: num(r.lifetime_ink_ml),
-    lifetimeMediaAreaM2: num(r.lifetime_media_area_m2),
-    lifetimeScanAreaM2: num(r.lifetime_scan_area_m2),
-    countersAt: date(r.counters_at),
-    lastSeenAt: date(r.last_seen_at),
-    createdAt: date(r.created_at)!,
-    archivedAt: date(r.archived_at),
+    lifetimeInkMl: rowNumber(r.lifetime_ink_ml),
+    lifetimeMediaAreaM2: rowNumber(r.lifetime_media_area_m2),
+    lifetimeScanAreaM2: rowNumber(r.lifetime_scan_area_m2),
+    countersAt: rowDate(r.counters_at),
+    lastSeenAt: rowDate(r.last_seen_at),
+    createdAt: rowDate(r.created_at)!,
+    archivedAt: rowDate(r.archived_at),
     customer: ref(r.customer_id),
     site: ref(r.site_id),
     collector: ref(r.collector_id),

@@ -8,6 +8,7 @@ import { tenantScope } from '../graphql/scope';
 import { CustomerType } from '../schema/customer.type';
 import { JobFilter, JobType } from '../schema/job.type';
 import { PrinterType } from '../schema/printer.type';
+import { rowDate, rowNumber } from '../lib/row-values';
 
 export const JobConnection = Connection(JobType, 'Job');
 
@@ -17,14 +18,11 @@ export interface JobRow extends JobType {
   customer: { id: string };
 }
 
-const num = (value: unknown): number | null => (value == null ? null : Number(value));
-const date = (value: unknown): Date | null => (value == null ? null : new Date(value as string));
-
 export function jobFromRow(r: Record<string, unknown>): JobRow {
   return {
     id: r.id as string,
     uuid: r.uuid as string,
-    sequenceNumber: num(r.sequence_number),
+    sequenceNumber: rowNumber(r.sequence_number),
     kind: r.kind as JobType['kind'],
     name: r.name as string,
     projectId: (r.project_id as string | null) ?? null,
@@ -32,25 +30,25 @@ export function jobFromRow(r: Record<string, unknown>): JobRow {
     userDefined: (r.user_defined as string | null) ?? null,
     accountId: (r.account_id as string | null) ?? null,
     userName: (r.user_name as string | null) ?? null,
-    submittedAt: date(r.submitted_at),
-    completedAt: date(r.completed_at)!,
+    submittedAt: rowDate(r.submitted_at),
+    completedAt: rowDate(r.completed_at)!,
     status: r.status as string,
     source: (r.source as string | null) ?? null,
     inkCoverageCategory: (r.ink_coverage_category as string | null) ?? null,
     printQuality: (r.print_quality as string | null) ?? null,
     pages: Number(r.pages),
     copies: Number(r.copies),
-    durationSeconds: num(r.duration_seconds),
+    durationSeconds: rowNumber(r.duration_seconds),
     inkByColor: (r.ink_by_color as JobType['inkByColor']) ?? [],
     inkTotalMl: Number(r.ink_total_ml),
-    mediaAreaM2: num(r.media_area_m2),
-    printedAreaM2: num(r.printed_area_m2),
-    mediaLengthM: num(r.media_length_m),
+    mediaAreaM2: rowNumber(r.media_area_m2),
+    printedAreaM2: rowNumber(r.printed_area_m2),
+    mediaLengthM: rowNumber(r.media_length_m),
     mediaType: (r.media_type as string | null) ?? null,
     categories: (r.categories as JobType['categories']) ?? [],
-    nonWhitePixelCoverage: num(r.non_white_pixel_coverage),
-    colorPixelCoverage: num(r.color_pixel_coverage),
-    scannedAreaM2: num(r.scanned_area_m2),
+    nonWhitePixelCoverage: rowNumber(r.non_white_pixel_coverage),
+    colorPixelCoverage: rowNumber(r.color_pixel_coverage),
+    scannedAreaM2: rowNumber(r.scanned_area_m2),
     printer: { id: r.printer_id as string },
     customer: { id: r.customer_id as string },
   };

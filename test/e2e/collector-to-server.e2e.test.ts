@@ -6,7 +6,6 @@
 // batch is spooled and, once the server is back, arrives exactly once.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newReseller } from '../support/factories';
+import { freePort } from '../support/net';
 
 /** Runs the built collector CLI as an operator would: its own process and event loop. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -41,16 +41,6 @@ const IPP_HOST = '127.0.0.7';
 const PIWS_HOST = '127.0.0.8';
 const SNMP_PORT = 31000 + Math.floor(Math.random() * 3000);
 const IPPEVE_PORT = 34000 + Math.floor(Math.random() * 3000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end', () => {
   let certs: TestCerts;

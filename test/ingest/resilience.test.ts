@@ -2,27 +2,17 @@
 // a 202 that was not queued).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { exampleDirectReport } from '@plotmeter/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { sendSigned } from '../support/signed';
+import { freePort } from '../support/net';
 
 let db: TestDatabase;
 let resellerId: string;
 let customerId: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   db = await createTestDatabase();
