@@ -2,22 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../services/app-services';
 import { registry } from './metrics';
+import { withTimeout } from '../lib/timeout';
 
 const CHECK_TIMEOUT_MS = 1_000;
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function registerHealthRoutes(
   app: FastifyInstance,

@@ -29,6 +29,7 @@ import { BodyError, decodeBody, isGzip, parseJson } from './body';
 import { CredentialStore, type ResolvedCredential } from './credentials';
 import { redisKeys } from './redis-keys';
 import { RedisUnavailable, authenticateSender } from './sender-auth';
+import { withTimeout } from '../lib/timeout';
 
 export interface IngestRole {
   credentials: CredentialStore;
@@ -61,16 +62,7 @@ const collectorHealthSchema = z
   .nullish();
 
 function withDeadline<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RedisUnavailable(`no answer within ${REDIS_DEADLINE_MS} ms`)),
-        REDIS_DEADLINE_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
+  return withTimeout(promise, REDIS_DEADLINE_MS, (ms) => new RedisUnavailable(`no answer within ${ms} ms`));
 }
 
 export function registerIngestRoutes(app: FastifyInstance, services: AppServices): IngestRole {
