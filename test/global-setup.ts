@@ -2,6 +2,8 @@
 // builds the migrated template database that every test file clones (CREATE DATABASE ... TEMPLATE).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { ensureAvahi } from '../collector/test/support/avahi';
+import { IPP_TOOLS_AVAILABLE } from '../collector/test/support/ipp-printer';
 import { adminQuery, databaseUrl } from './support/db';
 
 export default async function setup(): Promise<() => Promise<void>> {
@@ -9,6 +11,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.PLOTMETER_TEST_TEMPLATE = template;
   const root = path.resolve(__dirname, '..');
   execFileSync('bash', [path.join(root, 'scripts/services.sh')], { stdio: 'inherit' });
+  // Once, before test files run in parallel: the IPP tests' printer needs dbus and avahi.
+  if (IPP_TOOLS_AVAILABLE) ensureAvahi();
   // PLOTMETER_TEST_SKIP_BUILD=1 reuses dist/ as it is (when you just built it yourself).
   if (!process.env.PLOTMETER_TEST_SKIP_BUILD) {
     execFileSync(

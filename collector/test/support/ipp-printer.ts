@@ -2,29 +2,17 @@
 // jobs submitted with ipptool, and an HTTP proxy in front of it that decodes and records every IPP
 // operation the collector sends, so a test can prove only read-only operations went out.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMessage } from '../../src/adapters/ipp/codec';
+import { ensureAvahi } from './avahi';
 
 export const IPP_TOOLS_AVAILABLE =
   existsSync('/usr/sbin/ippeveprinter') || existsSync('/usr/bin/ippeveprinter');
-
-/** ippeveprinter registers over DNS-SD and will not start without dbus and avahi running. */
-export function ensureAvahi(): void {
-  if (!existsSync('/run/dbus/system_bus_socket')) {
-    mkdirSync('/run/dbus', { recursive: true });
-    execFileSync('dbus-daemon', ['--system', '--fork'], { stdio: 'ignore' });
-  }
-  try {
-    execFileSync('avahi-daemon', ['--check'], { stdio: 'ignore' });
-  } catch {
-    execFileSync('avahi-daemon', ['--no-drop-root', '--no-chroot', '-D'], { stdio: 'ignore' });
-  }
-}
 
 async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
