@@ -56,7 +56,15 @@ export const configSchema = z
     /** How long a worker holds a job before another may take it over (a killed worker's job is retried
      * after this). */
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /** Report batches (transactions) a worker process persists at a time; other queues derive theirs. */
     WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(4),
+    /** At most this many reports share one transaction (src/jobs/report-batch.ts). 1 = one per report. */
+    WORKER_BATCH_SIZE: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be 1-500')
+      .max(500, 'must be 1-500')
+      .default(50),
     /** Comma-separated model families the ingest accepts from collectors (case-insensitive prefixes). */
     SUPPORTED_MODELS: z.string().default('DesignJet,PageWide XL'),
     INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),

@@ -21,46 +21,84 @@ export async function upsertDeviceAlerts(
   subject: AlertSubject,
   alerts: readonly DeviceAlertV1[],
 ): Promise<string[]> {
-  const touched: string[] = [];
-  // Oldest first, so that "raised then cleared" within one batch ends resolved.
-  const ordered = [...alerts].sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
-  for (const alert of ordered) {
-    const dedupeKey = deviceDedupeKey(alert);
+  const touched = await upsertDeviceAlertsBatch(tx, [{ subject, alerts }]);
+  return touched.get(`printer:${subject.printerId}`) ?? [];
+}
+
+/**
+ * The device alerts of many printers (at most one entry per printer) with one statement per kind of
+ * write and round. Per printer the alerts apply oldest first, so that "raised then cleared" ends
+ * resolved; a set-based upsert may touch a row only once, so the n-th alert of each (printer, dedupe
+ * key) goes in round n. Alerts with different keys are different rows, so the rounds change nothing
+ * but the statement count (one round in practice). Returns the touched alert ids per subject key.
+ */
+export async function upsertDeviceAlertsBatch(
+  tx: EntityManager,
+  inputs: readonly { subject: AlertSubject; alerts: readonly DeviceAlertV1[] }[],
+): Promise<Map<string, string[]>> {
+  const touched = new Map<string, string[]>();
+  const add = (subjectKey: string, id: string) => {
+    const list = touched.get(subjectKey);
+    if (list) list.push(id);
+    else touched.set(subjectKey, [id]);
+  };
+  const rounds: { clears: Record<string, unknown>[]; raises: Record<string, unknown>[] }[] = [];
+  for (const { subject, alerts } of inputs) {
     const subjectKey = `printer:${subject.printerId}`;
-    if (alert.cleared) {
-      const resolved = await tx.execute<{ id: string }[]>(
-        `update alert set status = 'RESOLVED', resolved_at = ?, last_seen_at = greatest(last_seen_at, ?::timestamptz)
-         where subject_key = ? and dedupe_key = ? and status <> 'RESOLVED' and raised_at <= ? returning id`,
-        [alert.detectedAt, alert.detectedAt, subjectKey, dedupeKey, alert.detectedAt],
-      );
-      touched.push(...resolved.map((r) => r.id));
-      continue;
+    const seen = new Map<string, number>();
+    const ordered = [...alerts].sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
+    for (const alert of ordered) {
+      const dedupeKey = deviceDedupeKey(alert);
+      const round = seen.get(dedupeKey) ?? 0;
+      seen.set(dedupeKey, round + 1);
+      rounds[round] ??= { clears: [], raises: [] };
+      if (alert.cleared) {
+        rounds[round].clears.push({ subject_key: subjectKey, dedupe_key: dedupeKey, at: alert.detectedAt });
+      } else {
+        rounds[round].raises.push({
+          id: uuidv7(),
+          reseller_id: subject.resellerId,
+          customer_id: subject.customerId,
+          printer_id: subject.printerId,
+          subject_key: subjectKey,
+          code: alert.code,
+          dedupe_key: dedupeKey,
+          severity: alert.severity,
+          message: alert.message,
+          component: alert.component ?? null,
+          at: alert.detectedAt,
+        });
+      }
     }
-    const rows = await tx.execute<{ id: string }[]>(
-      `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, component, raised_at, last_seen_at, occurrences)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', 'device', ?, ?, ?, ?, 1)
-       on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
-         set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message,
-             severity = case when array_position(array['info','warning','error','critical'], excluded.severity) > array_position(array['info','warning','error','critical'], alert.severity)
-                             then excluded.severity else alert.severity end
-         where alert.last_seen_at < excluded.last_seen_at
-       returning id`,
-      [
-        uuidv7(),
-        subject.resellerId,
-        subject.customerId,
-        subject.printerId,
-        subjectKey,
-        alert.code,
-        dedupeKey,
-        alert.severity,
-        alert.message,
-        alert.component ?? null,
-        alert.detectedAt,
-        alert.detectedAt,
-      ],
-    );
-    if (rows[0]) touched.push(rows[0].id);
+  }
+  for (const { clears, raises } of rounds) {
+    if (clears.length > 0) {
+      const resolved = await tx.execute<{ id: string; subject_key: string }[]>(
+        `update alert a set status = 'RESOLVED', resolved_at = x.at, last_seen_at = greatest(a.last_seen_at, x.at)
+         from jsonb_to_recordset(?::jsonb) as x(subject_key text, dedupe_key text, at timestamptz)
+         where a.subject_key = x.subject_key and a.dedupe_key = x.dedupe_key and a.status <> 'RESOLVED' and a.raised_at <= x.at
+         returning a.id, a.subject_key`,
+        [JSON.stringify(clears)],
+      );
+      for (const row of resolved) add(row.subject_key, row.id);
+    }
+    if (raises.length > 0) {
+      const rows = await tx.execute<{ id: string; subject_key: string }[]>(
+        `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, component, raised_at, last_seen_at, occurrences)
+         select x.id, x.reseller_id, x.customer_id, x.printer_id, x.subject_key, x.code, x.dedupe_key, x.severity, 'OPEN', 'device', x.message, x.component, x.at, x.at, 1
+         from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, customer_id uuid, printer_id uuid, subject_key text, code text, dedupe_key text, severity text, message text, component text, at timestamptz)
+         -- Sorted: concurrent transactions take the alert rows' locks in the same order.
+         order by x.subject_key, x.dedupe_key
+         on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
+           set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message,
+               severity = case when array_position(array['info','warning','error','critical'], excluded.severity) > array_position(array['info','warning','error','critical'], alert.severity)
+                               then excluded.severity else alert.severity end
+           where alert.last_seen_at < excluded.last_seen_at
+         returning id, subject_key`,
+        [JSON.stringify(raises)],
+      );
+      for (const row of rows) add(row.subject_key, row.id);
+    }
   }
   return touched;
 }

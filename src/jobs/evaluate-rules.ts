@@ -1,6 +1,7 @@
-// The worker side of the alert rules (src/domain/alert-rules.ts): inside a report's transaction, load a
-// printer's stored state before the report is applied, build the state the report describes, evaluate
-// the pure rules and store the outcome as 'rule' alerts (one open alert per printer and dedupe key).
+// The worker side of the alert rules (src/domain/alert-rules.ts): inside a report batch's transaction,
+// load the printers' stored state before the batch is applied (set-based, one query per table), build
+// the state each report describes, evaluate the pure rules and store the outcomes as 'rule' alerts
+// (one open alert per printer and dedupe key) with one statement per kind of write.
 import type { PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -8,6 +9,7 @@ import {
   DEFAULT_RULE_THRESHOLDS,
   evaluateRules,
   resolveThresholds,
+  type RuleEvaluation,
   type CartridgeState,
   type PrinterState,
   type PrintheadState,
@@ -32,42 +34,94 @@ const REPEATING_CODES = Object.entries(ALERT_RULES)
 
 interface PrinterRow {
   id: string;
+  reseller_id: string;
   serial_number: string;
   engine_state: string;
   status_message: string | null;
   counters_at: Date | null;
 }
 
-/** Loads the printer's current state (call it before the report's upserts, in the same transaction). */
-export async function loadPrinterState(
+/** A printer of a report batch, named the way reports name it. */
+export interface PrinterRef {
+  resellerId: string;
+  serialNumber: string;
+}
+
+export const printerRefKey = (ref: PrinterRef) => `${ref.resellerId}/${ref.serialNumber}`;
+
+/**
+ * Loads the stored state of every listed printer before a batch's upserts, in the same transaction:
+ * four set-based queries however many printers (printer rows, their cartridges, printheads and newest
+ * reading). The map is keyed by printerRefKey; printers not stored yet are absent.
+ */
+export async function loadPrinterStates(
   tx: EntityManager,
-  resellerId: string,
-  serialNumber: string,
-): Promise<StoredPrinterState | null> {
+  refs: readonly PrinterRef[],
+): Promise<Map<string, StoredPrinterState>> {
+  const states = new Map<string, StoredPrinterState>();
+  if (refs.length === 0) return states;
   const printers = await tx.execute<PrinterRow[]>(
-    `select id, serial_number, engine_state, status_message, counters_at from printer where reseller_id = ? and serial_number = ?`,
-    [resellerId, serialNumber],
+    `select p.id, p.reseller_id, p.serial_number, p.engine_state, p.status_message, p.counters_at
+     from jsonb_to_recordset(?::jsonb) as x(reseller_id uuid, serial_number text)
+     join printer p on p.reseller_id = x.reseller_id and p.serial_number = x.serial_number`,
+    [json(refs.map((r) => ({ reseller_id: r.resellerId, serial_number: r.serialNumber })))],
   );
-  const printer = printers[0];
-  if (!printer) return null;
-  // One connection per transaction: the queries run one after the other anyway.
+  if (printers.length === 0) return states;
+  const ids = pgUuidArray(printers.map((p) => p.id));
   const cartridges = await tx.execute<Record<string, unknown>[]>(
-    `select slot, serial_number, color, level_percent, status, expires_at, non_oem_ink_consumed_ml, manufacturer
-     from cartridge where printer_id = ? and removed_at is null`,
-    [printer.id],
+    `select printer_id, slot, serial_number, color, level_percent, status, expires_at, non_oem_ink_consumed_ml, manufacturer
+     from cartridge where printer_id = any(?::uuid[]) and removed_at is null`,
+    [ids],
   );
   const printheads = await tx.execute<Record<string, unknown>[]>(
-    `select slot, serial_number, colors, status, health_percent, non_oem_ink_used, expires_at from printhead where printer_id = ? and removed_at is null`,
-    [printer.id],
+    `select printer_id, slot, serial_number, colors, status, health_percent, non_oem_ink_used, expires_at
+     from printhead where printer_id = any(?::uuid[]) and removed_at is null`,
+    [ids],
   );
   // The newest reading is the reference for "went backwards" (the readings table is partitioned by
-  // collected_at; the (reseller_id, printer_id, collected_at) index serves this).
+  // collected_at; the (reseller_id, printer_id, collected_at) index serves each lateral lookup).
   const readings = await tx.execute<Record<string, unknown>[]>(
-    `select jobs, pages, total_ink_ml, total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type
-     from usage_reading where reseller_id = ? and printer_id = ? order by collected_at desc limit 1`,
-    [resellerId, printer.id],
+    `select x.printer_id, r.*
+     from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, reseller_id uuid)
+     cross join lateral (
+       select jobs, pages, total_ink_ml, total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type
+       from usage_reading u where u.reseller_id = x.reseller_id and u.printer_id = x.printer_id
+       order by u.collected_at desc limit 1) r`,
+    [json(printers.map((p) => ({ printer_id: p.id, reseller_id: p.reseller_id })))],
   );
-  const reading = readings[0];
+  const byPrinter = <T extends Record<string, unknown>>(rows: T[]) => {
+    const map = new Map<string, T[]>();
+    for (const row of rows) {
+      const id = row.printer_id as string;
+      const list = map.get(id);
+      if (list) list.push(row);
+      else map.set(id, [row]);
+    }
+    return map;
+  };
+  const cartridgesOf = byPrinter(cartridges);
+  const printheadsOf = byPrinter(printheads);
+  const readingOf = new Map(readings.map((r) => [r.printer_id as string, r]));
+  for (const printer of printers) {
+    states.set(
+      printerRefKey({ resellerId: printer.reseller_id, serialNumber: printer.serial_number }),
+      storedState(
+        printer,
+        cartridgesOf.get(printer.id) ?? [],
+        printheadsOf.get(printer.id) ?? [],
+        readingOf.get(printer.id),
+      ),
+    );
+  }
+  return states;
+}
+
+function storedState(
+  printer: PrinterRow,
+  cartridges: Record<string, unknown>[],
+  printheads: Record<string, unknown>[],
+  reading: Record<string, unknown> | undefined,
+): StoredPrinterState {
   return {
     countersAt: printer.counters_at ? new Date(printer.counters_at) : null,
     state: {
@@ -142,20 +196,33 @@ export function printerStateFromReport(entry: PrinterReportV1): PrinterState {
   };
 }
 
+export interface ResellerThresholds {
+  thresholds: RuleThresholds;
+  /** Why the stored thresholds were ignored, or null. */
+  invalid: string | null;
+}
+
 /**
- * The reseller's thresholds merged with the defaults. A stored value the rules reject (a reseller
- * setting saved before validation existed, say) falls back to the defaults instead of failing every
- * report of that reseller; `invalid` says why.
+ * Each reseller's thresholds merged with the defaults (one query for the batch). A stored value the
+ * rules reject (a reseller setting saved before validation existed, say) falls back to the defaults
+ * instead of failing every report of that reseller; `invalid` says why.
  */
 export async function loadThresholds(
   tx: EntityManager,
-  resellerId: string,
-): Promise<{ thresholds: RuleThresholds; invalid: string | null }> {
-  const rows = await tx.execute<{ thresholds: Record<string, unknown> | null }[]>(
-    `select settings -> 'alertThresholds' as thresholds from reseller where id = ?`,
-    [resellerId],
+  resellerIds: readonly string[],
+): Promise<Map<string, ResellerThresholds>> {
+  const result = new Map<string, ResellerThresholds>();
+  if (resellerIds.length === 0) return result;
+  const rows = await tx.execute<{ id: string; thresholds: Record<string, unknown> | null }[]>(
+    `select id, settings -> 'alertThresholds' as thresholds from reseller where id = any(?::uuid[])`,
+    [pgUuidArray([...new Set(resellerIds)])],
   );
-  const stored = rows[0]?.thresholds;
+  const stored = new Map(rows.map((r) => [r.id, r.thresholds]));
+  for (const id of resellerIds) result.set(id, thresholdsFromSettings(stored.get(id)));
+  return result;
+}
+
+function thresholdsFromSettings(stored: Record<string, unknown> | null | undefined): ResellerThresholds {
   if (!stored || typeof stored !== 'object')
     return { thresholds: { ...DEFAULT_RULE_THRESHOLDS }, invalid: null };
   const overrides: Partial<RuleThresholds> = {};
@@ -169,91 +236,129 @@ export async function loadThresholds(
   }
 }
 
-export interface RuleAlertsResult {
-  /** Alerts raised, repeated as news, or resolved (for live notification after commit). */
-  alertIds: string[];
+/** What the rules decided for one printer of a report (pure; stored by storeRuleAlerts). */
+export interface RuleOutcome {
+  evaluation: RuleEvaluation | null;
   /** Why the rules did not run: the report is older than the stored state, or a value was invalid. */
   skipped?: 'stale-report' | 'invalid-state';
   error?: string;
 }
 
 /**
- * Evaluates the rules for one printer of a report (after its upserts, in the same transaction) and
- * stores the outcome. A report collected before the newest one already applied is not evaluated: its
- * state is history, and judging it would resolve or raise against the wrong picture.
+ * Evaluates the rules for one printer of a report against its state before the report. A report
+ * collected before the newest one already applied is not evaluated: its state is history, and judging
+ * it would resolve or raise against the wrong picture.
  */
-export async function evaluateRuleAlerts(
-  tx: EntityManager,
-  subject: AlertSubject,
+export function ruleOutcome(
   previous: StoredPrinterState | null,
   entry: PrinterReportV1,
   thresholds: RuleThresholds,
-): Promise<RuleAlertsResult> {
+): RuleOutcome {
   const collectedAt = new Date(entry.collectedAt);
   if (previous?.countersAt && previous.countersAt.getTime() > collectedAt.getTime())
-    return { alertIds: [], skipped: 'stale-report' };
+    return { evaluation: null, skipped: 'stale-report' };
   // "now" is the collection instant: expiry is judged as of what the report describes, so a replay
   // of an old report reaches the same verdict as the first run did.
-  let outcome: ReturnType<typeof evaluateRules>;
   try {
-    outcome = evaluateRules(previous?.state ?? null, printerStateFromReport(entry), thresholds, collectedAt);
+    return {
+      evaluation: evaluateRules(
+        previous?.state ?? null,
+        printerStateFromReport(entry),
+        thresholds,
+        collectedAt,
+      ),
+    };
   } catch (error) {
     // A state the rules reject (they name the field) must not cost the report itself: it is stored,
     // and the job logs why no rule ran.
-    return { alertIds: [], skipped: 'invalid-state', error: (error as Error).message };
+    return { evaluation: null, skipped: 'invalid-state', error: (error as Error).message };
   }
-  const subjectKey = `printer:${subject.printerId}`;
-  const alertIds: string[] = [];
+}
 
-  if (outcome.raise.length > 0) {
-    const rows = outcome.raise.map((a) => ({
+/** One printer's rule verdict to store: at most one printer per call's list (subject keys are unique). */
+export interface RuleAlertsInput {
+  subject: AlertSubject;
+  collectedAt: string;
+  evaluation: RuleEvaluation;
+}
+
+/**
+ * Stores the rule verdicts of a batch's printers as 'rule' alerts: one upsert for every raise, one
+ * update for every resolution. Returns, per subject key, the alerts raised, repeated as news or
+ * resolved (for live notification after commit).
+ */
+export async function storeRuleAlerts(
+  tx: EntityManager,
+  inputs: readonly RuleAlertsInput[],
+): Promise<Map<string, string[]>> {
+  const touched = new Map<string, string[]>();
+  const add = (subjectKey: string, id: string) => {
+    const list = touched.get(subjectKey);
+    if (list) list.push(id);
+    else touched.set(subjectKey, [id]);
+  };
+  const raises = inputs.flatMap((input) =>
+    input.evaluation.raise.map((a) => ({
       id: uuidv7(),
+      reseller_id: input.subject.resellerId,
+      customer_id: input.subject.customerId,
+      printer_id: input.subject.printerId,
+      subject_key: `printer:${input.subject.printerId}`,
       code: a.code,
       dedupe_key: a.dedupeKey,
       severity: a.severity,
       message: a.message,
       component: a.component ?? null,
-    }));
-    const upserted = await tx.execute<{ id: string; inserted: boolean; repeated: boolean }[]>(
+      at: input.collectedAt,
+    })),
+  );
+  if (raises.length > 0) {
+    const upserted = await tx.execute<
+      { id: string; subject_key: string; inserted: boolean; repeated: boolean }[]
+    >(
       `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, component, raised_at, last_seen_at, occurrences)
-       select x.id, ?, ?, ?, ?, x.code, x.dedupe_key, x.severity, 'OPEN', 'rule', x.message, x.component, ?, ?, 1
-       from jsonb_to_recordset(?::jsonb) as x(id uuid, code text, dedupe_key text, severity text, message text, component text)
+       select x.id, x.reseller_id, x.customer_id, x.printer_id, x.subject_key, x.code, x.dedupe_key, x.severity, 'OPEN', 'rule', x.message, x.component, x.at, x.at, 1
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, customer_id uuid, printer_id uuid, subject_key text, code text, dedupe_key text, severity text, message text, component text, at timestamptz)
+       order by x.subject_key, x.dedupe_key
        on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
          set last_seen_at = excluded.last_seen_at, message = excluded.message,
              occurrences = alert.occurrences + case when excluded.code = any(?::text[]) then 1 else 0 end
          where alert.last_seen_at < excluded.last_seen_at
-       returning id, (xmax = 0) as inserted, (code = any(?::text[])) as repeated`,
-      [
-        subject.resellerId,
-        subject.customerId,
-        subject.printerId,
-        subjectKey,
-        entry.collectedAt,
-        entry.collectedAt,
-        json(rows),
-        pgTextArray(REPEATING_CODES),
-        pgTextArray(REPEATING_CODES),
-      ],
+       returning id, subject_key, (xmax = 0) as inserted, (code = any(?::text[])) as repeated`,
+      [json(raises), pgTextArray(REPEATING_CODES), pgTextArray(REPEATING_CODES)],
     );
     // A level condition seen again is not news (it would notify on every report); a new event is.
-    for (const row of upserted) if (row.inserted || row.repeated) alertIds.push(row.id);
+    for (const row of upserted) if (row.inserted || row.repeated) add(row.subject_key, row.id);
   }
 
-  if (outcome.resolve.length > 0) {
-    const resolved = await tx.execute<{ id: string }[]>(
-      `update alert set status = 'RESOLVED', resolved_at = ?
-       where subject_key = ? and source = 'rule' and status <> 'RESOLVED' and dedupe_key = any(?::text[]) and raised_at <= ?
-       returning id`,
-      [entry.collectedAt, subjectKey, pgTextArray(outcome.resolve), entry.collectedAt],
+  const resolves = inputs.flatMap((input) =>
+    [...new Set(input.evaluation.resolve)].map((dedupeKey) => ({
+      subject_key: `printer:${input.subject.printerId}`,
+      dedupe_key: dedupeKey,
+      at: input.collectedAt,
+    })),
+  );
+  if (resolves.length > 0) {
+    const resolved = await tx.execute<{ id: string; subject_key: string }[]>(
+      `update alert a set status = 'RESOLVED', resolved_at = x.at
+       from jsonb_to_recordset(?::jsonb) as x(subject_key text, dedupe_key text, at timestamptz)
+       where a.subject_key = x.subject_key and a.source = 'rule' and a.status <> 'RESOLVED' and a.dedupe_key = x.dedupe_key and a.raised_at <= x.at
+       returning a.id, a.subject_key`,
+      [json(resolves)],
     );
-    alertIds.push(...resolved.map((r) => r.id));
+    for (const row of resolved) add(row.subject_key, row.id);
   }
-  return { alertIds };
+  return touched;
 }
 
 /** A PostgreSQL text[] literal (the driver's `?` placeholders take a string). */
 export function pgTextArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** A PostgreSQL uuid[] literal. */
+export function pgUuidArray(values: readonly string[]): string {
+  return `{${values.join(',')}}`;
 }
 
 function numberOrNull(value: unknown): number | null {

@@ -155,6 +155,29 @@ export async function resolveOfflineAlerts(
   return rows.map((r) => r.id);
 }
 
+/**
+ * resolveOfflineAlerts for a report batch, where each subject proved alive at its own time: one
+ * statement for all. Subject keys must be unique (the caller keeps the first report's time, which is
+ * what persisting the reports one by one would have stored). Returns each resolved alert's subject key.
+ */
+export async function resolveOfflineAlertsAt(
+  tx: EntityManager,
+  subjects: readonly { subjectKey: string; at: string }[],
+): Promise<{ id: string; subject_key: string }[]> {
+  if (subjects.length === 0) return [];
+  return tx.execute<{ id: string; subject_key: string }[]>(
+    `update alert a set status = 'RESOLVED', resolved_at = greatest(x.at, a.raised_at), last_seen_at = greatest(a.last_seen_at, x.at)
+     from jsonb_to_recordset(?::jsonb) as x(subject_key text, at timestamptz)
+     where a.subject_key = x.subject_key and a.dedupe_key in (?, ?) and a.status <> 'RESOLVED'
+     returning a.id, a.subject_key`,
+    [
+      json(subjects.map((s) => ({ subject_key: s.subjectKey, at: s.at }))),
+      PRINTER_OFFLINE.dedupeKey,
+      COLLECTOR_OFFLINE.dedupeKey,
+    ],
+  );
+}
+
 const PRINTER_CANDIDATES = `
   select p.id, p.reseller_id, p.customer_id, p.serial_number as label, p.last_seen_at, p.created_at,
          case when p.connection_type = 'collector' then (col.config ->> 'pollIntervalMinutes')::int end as interval_minutes,

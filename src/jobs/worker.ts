@@ -12,8 +12,11 @@ export interface WorkerRole {
   close(): Promise<void>;
 }
 
-const CONCURRENCY: Record<QueueName, (configured: number) => number> = {
-  reports: (n) => n,
+/** BullMQ jobs a queue's Worker holds at a time, from WORKER_CONCURRENCY and WORKER_BATCH_SIZE. */
+const CONCURRENCY: Record<QueueName, (configured: number, batchSize: number) => number> = {
+  // Report jobs wait in the batcher for their batch's commit: enough of them must be active to fill
+  // WORKER_CONCURRENCY batches in flight plus the next ones.
+  reports: (n, batchSize) => Math.min(2_000, n * batchSize * 2),
   alerts: (n) => Math.max(2, n),
   maintenance: () => 1,
   // Deliveries mostly wait on receivers' networks, not on this process.
@@ -36,7 +39,7 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
       {
         connection,
         prefix: config.REDIS_PREFIX,
-        concurrency: CONCURRENCY[queue](config.WORKER_CONCURRENCY),
+        concurrency: CONCURRENCY[queue](config.WORKER_CONCURRENCY, config.WORKER_BATCH_SIZE),
         lockDuration: config.WORKER_LOCK_DURATION_MS,
         stalledInterval: Math.max(1000, Math.floor(config.WORKER_LOCK_DURATION_MS / 2)),
       },

@@ -1,0 +1,363 @@
+// Persists a batch of accepted reports in ONE transaction with set-based SQL: one statement per table
+// for the whole batch (jsonb_to_recordset rows carrying their printer, reseller and report) instead of
+// ~25 statements and a commit per report. The stored rows are exactly those of persisting the reports
+// one by one in batch order; a batch of one is how a single report is persisted (replays, tests).
+//
+// Idempotent: each report's raw_report row (unique by keyId + reportId) is inserted first, so a report
+// already persisted is a duplicate and is skipped, and a failed or killed transaction leaves nothing
+// (the retry redoes it all).
+//
+// A set-based upsert may touch a row only once, and the alert rules need each printer's state before
+// its report: printers that occur more than once in the batch (two reports of one printer, a collector
+// listing a serial twice) are processed in passes, the n-th occurrence in pass n, each pass loading the
+// previous state first. The worker's batcher keeps one report per printer in a batch, so that is one
+// pass in practice. Within a pass printers are sorted by (reseller, serial), so concurrent transactions
+// lock printer rows in the same order.
+import { isSupportedModel } from '@plotmeter/protocol';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uuidv7 } from '../lib/ids';
+import { upsertDeviceAlertsBatch } from './device-alerts';
+import {
+  loadPrinterStates,
+  loadThresholds,
+  pgUuidArray,
+  printerRefKey,
+  ruleOutcome,
+  storeRuleAlerts,
+  type ResellerThresholds,
+  type RuleAlertsInput,
+} from './evaluate-rules';
+import type { PersistReportJobData } from './job-data';
+import { resolveOfflineAlertsAt } from './offline-sweep.job';
+import {
+  insertJobs,
+  insertReadings,
+  upsertComponents,
+  upsertPrinters,
+  type PrinterUnit,
+  type StoredUnit,
+} from './persist-printers';
+import { json } from './sql';
+
+export interface PersistReportResult {
+  duplicate: boolean;
+  rawReportId: string | null;
+  printers: number;
+  skippedUnsupported: string[];
+  jobsInserted: number;
+  alertIds: string[];
+  /** Why alert rules were skipped or ran on defaults (invalid thresholds, stale report, invalid state). */
+  ruleNotes?: string[];
+}
+
+export interface ReportToPersist {
+  data: PersistReportJobData;
+  /** Re-run an archived report (admin replay-reports): its raw_report row exists and is not inserted. */
+  replayOf?: string;
+}
+
+const duplicateResult = (): PersistReportResult => ({
+  duplicate: true,
+  rawReportId: null,
+  printers: 0,
+  skippedUnsupported: [],
+  jobsInserted: 0,
+  alertIds: [],
+});
+
+/** The serials of a collector report outside the supported models (not stored, noted on the archive). */
+function unsupportedSerials(data: PersistReportJobData, supportedModels: string[]): string[] {
+  if (data.sender.kind !== 'collector') return [];
+  return data.report.printers
+    .filter((p) => !isSupportedModel(p.device.productName ?? p.device.productNumber, supportedModels))
+    .map((p) => p.device.serialNumber);
+}
+
+const skippedNote = (serials: string[]) => `skipped unsupported models: ${serials.join(', ')}`;
+
+/** Persists the reports in one transaction; returns one result per report, in order. */
+export async function persistReports(
+  em: EntityManager,
+  items: readonly ReportToPersist[],
+  supportedModels: string[],
+): Promise<PersistReportResult[]> {
+  if (items.length === 0) return [];
+  const skipped = items.map((item) => unsupportedSerials(item.data, supportedModels));
+  return em.transactional(async (tx) => {
+    const rawIds = await archiveReports(tx, items, skipped);
+    const live = items.map((_, i) => i).filter((i) => rawIds[i] !== null);
+    const results: PersistReportResult[] = items.map((_, i) =>
+      rawIds[i] === null
+        ? duplicateResult()
+        : {
+            duplicate: false,
+            rawReportId: rawIds[i]!,
+            printers: 0,
+            skippedUnsupported: skipped[i]!,
+            jobsInserted: 0,
+            alertIds: [],
+            ruleNotes: [],
+          },
+    );
+    if (live.length === 0) return results;
+
+    const collectorCustomers = await loadCollectorCustomers(
+      tx,
+      live.map((i) => items[i]!.data),
+    );
+    const thresholds = await loadThresholds(
+      tx,
+      live.map((i) => items[i]!.data.sender.resellerId),
+    );
+    for (const i of live) {
+      const rules = thresholds.get(items[i]!.data.sender.resellerId)!;
+      if (rules.invalid) results[i]!.ruleNotes!.push(`reseller alert thresholds ignored: ${rules.invalid}`);
+    }
+
+    const units: PrinterUnit[] = [];
+    for (const i of live) {
+      const { data } = items[i]!;
+      const skip = new Set(skipped[i]);
+      for (const entry of data.report.printers) {
+        if (data.sender.kind === 'collector' && skip.has(entry.device.serialNumber)) continue;
+        units.push({
+          item: i,
+          sender: data.sender,
+          entry,
+          rawReportId: rawIds[i]!,
+          collectorCustomerId: data.sender.collectorId
+            ? (collectorCustomers.get(data.sender.collectorId) ?? null)
+            : null,
+        });
+      }
+    }
+    const stored: StoredUnit[] = [];
+    for (const pass of passes(units)) {
+      stored.push(...(await persistPass(tx, pass, thresholds, results)));
+    }
+
+    await updateCollectors(
+      tx,
+      live.map((i) => items[i]!.data),
+    );
+    await resolveOffline(tx, items, live, stored, results);
+    // A replayed report keeps its archive row; its note is brought up to date like a new one's.
+    for (const i of live) {
+      if (items[i]!.replayOf && skipped[i]!.length > 0)
+        await tx.execute(`update raw_report set note = ? where id = ?`, [
+          skippedNote(skipped[i]!),
+          rawIds[i],
+        ]);
+    }
+    return results;
+  });
+}
+
+/**
+ * Inserts the reports' raw_report rows (one statement); returns each report's archive id, or null for
+ * a duplicate (already persisted, or an earlier report of this batch with the same keyId + reportId).
+ */
+async function archiveReports(
+  tx: EntityManager,
+  items: readonly ReportToPersist[],
+  skipped: readonly string[][],
+): Promise<(string | null)[]> {
+  const ids: (string | null)[] = items.map((item) => item.replayOf ?? null);
+  const firstOfKey = new Map<string, number>();
+  const rows: Record<string, unknown>[] = [];
+  items.forEach(({ data, replayOf }, i) => {
+    if (replayOf) return;
+    const key = `${data.sender.keyId}/${data.report.reportId}`;
+    if (firstOfKey.has(key)) return;
+    firstOfKey.set(key, i);
+    rows.push({
+      id: uuidv7(),
+      reseller_id: data.sender.resellerId,
+      key_id: data.sender.keyId,
+      report_id: data.report.reportId,
+      sender_kind: data.sender.kind,
+      sender_id: data.sender.printerId ?? data.sender.collectorId,
+      body: { ...data.report, collector: data.collectorHealth ?? undefined },
+      body_bytes: data.bodyBytes,
+      received_at: data.receivedAt,
+      note: skipped[i]!.length > 0 ? skippedNote(skipped[i]!) : null,
+    });
+  });
+  if (rows.length === 0) return ids;
+  const inserted = await tx.execute<{ id: string; key_id: string; report_id: string }[]>(
+    `insert into raw_report (id, reseller_id, key_id, report_id, kind, sender_kind, sender_id, body, body_bytes, received_at, processed_at, note)
+     select x.id, x.reseller_id, x.key_id, x.report_id, 'report', x.sender_kind, x.sender_id, x.body, x.body_bytes, x.received_at, now(), x.note
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, key_id text, report_id uuid, sender_kind text, sender_id uuid, body jsonb,
+        body_bytes int, received_at timestamptz, note text)
+     order by x.key_id, x.report_id
+     on conflict (key_id, report_id) do nothing returning id, key_id, report_id`,
+    [json(rows)],
+  );
+  for (const row of inserted) ids[firstOfKey.get(`${row.key_id}/${row.report_id}`)!] = row.id;
+  return ids;
+}
+
+/** The customer of each reporting collector (the printers it reports first belong to that customer). */
+async function loadCollectorCustomers(
+  tx: EntityManager,
+  reports: readonly PersistReportJobData[],
+): Promise<Map<string, string>> {
+  const senders = reports.filter((d) => d.sender.kind === 'collector' && d.sender.collectorId);
+  if (senders.length === 0) return new Map();
+  const rows = await tx.execute<{ id: string; reseller_id: string; customer_id: string }[]>(
+    `select id, reseller_id, customer_id from collector where id = any(?::uuid[])`,
+    [pgUuidArray([...new Set(senders.map((d) => d.sender.collectorId!))])],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const { sender } of senders) {
+    const row = byId.get(sender.collectorId!);
+    // Fails the whole batch; the batcher then persists its reports one by one, so only this one fails.
+    if (!row || row.reseller_id !== sender.resellerId)
+      throw new Error(`collector ${sender.collectorId} no longer exists`);
+  }
+  return new Map(rows.map((r) => [r.id, r.customer_id]));
+}
+
+/** Splits the printer units into passes: the n-th occurrence of a printer in the batch goes in pass n. */
+function passes(units: readonly PrinterUnit[]): PrinterUnit[][] {
+  const seen = new Map<string, number>();
+  const result: PrinterUnit[][] = [];
+  for (const unit of units) {
+    const key = printerRefKey({
+      resellerId: unit.sender.resellerId,
+      serialNumber: unit.entry.device.serialNumber,
+    });
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    (result[n] ??= []).push(unit);
+  }
+  // A stable lock order across concurrent transactions: (reseller, serial).
+  for (const pass of result)
+    pass.sort((a, b) =>
+      a.sender.resellerId === b.sender.resellerId
+        ? compare(a.entry.device.serialNumber, b.entry.device.serialNumber)
+        : compare(a.sender.resellerId, b.sender.resellerId),
+    );
+  return result;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Everything per printer, for printers that occur once in the pass. */
+async function persistPass(
+  tx: EntityManager,
+  pass: readonly PrinterUnit[],
+  thresholds: Map<string, ResellerThresholds>,
+  results: PersistReportResult[],
+): Promise<StoredUnit[]> {
+  const previous = await loadPrinterStates(
+    tx,
+    pass.map((u) => ({ resellerId: u.sender.resellerId, serialNumber: u.entry.device.serialNumber })),
+  );
+  const units = await upsertPrinters(tx, pass);
+  await upsertComponents(tx, units);
+  await insertReadings(tx, units);
+  const jobs = await insertJobs(tx, units);
+  const subject = (u: StoredUnit) => ({
+    resellerId: u.sender.resellerId,
+    printerId: u.printerId,
+    customerId: u.customerId,
+  });
+  const deviceAlerts = await upsertDeviceAlertsBatch(
+    tx,
+    units.map((u) => ({ subject: subject(u), alerts: u.entry.alerts })),
+  );
+
+  const ruleInputs: RuleAlertsInput[] = [];
+  for (const u of units) {
+    const before =
+      previous.get(
+        printerRefKey({ resellerId: u.sender.resellerId, serialNumber: u.entry.device.serialNumber }),
+      ) ?? null;
+    const outcome = ruleOutcome(before, u.entry, thresholds.get(u.sender.resellerId)!.thresholds);
+    if (outcome.evaluation)
+      ruleInputs.push({
+        subject: subject(u),
+        collectedAt: u.entry.collectedAt,
+        evaluation: outcome.evaluation,
+      });
+    // A stale report (older than the stored state) is routine after a collector's spool replay; not a note.
+    if (outcome.skipped === 'invalid-state')
+      results[u.item]!.ruleNotes!.push(
+        `${u.entry.device.serialNumber}: rules skipped (${outcome.skipped}${outcome.error ? `: ${outcome.error}` : ''})`,
+      );
+  }
+  const ruleAlerts = await storeRuleAlerts(tx, ruleInputs);
+
+  for (const u of units) {
+    const result = results[u.item]!;
+    const subjectKey = `printer:${u.printerId}`;
+    result.jobsInserted += jobs.get(u.printerId) ?? 0;
+    result.alertIds.push(...(deviceAlerts.get(subjectKey) ?? []), ...(ruleAlerts.get(subjectKey) ?? []));
+    result.printers += 1;
+  }
+  return units;
+}
+
+/** The collectors' last report, version, host name and health, in report order per collector. */
+async function updateCollectors(tx: EntityManager, reports: readonly PersistReportJobData[]): Promise<void> {
+  // Rounds, like the printer passes: an UPDATE applies one source row per target row.
+  const rounds: Record<string, unknown>[][] = [];
+  const seen = new Map<string, number>();
+  for (const data of reports) {
+    if (data.sender.kind !== 'collector' || !data.sender.collectorId) continue;
+    const n = seen.get(data.sender.collectorId) ?? 0;
+    seen.set(data.sender.collectorId, n + 1);
+    const health = data.collectorHealth;
+    (rounds[n] ??= []).push({
+      collector_id: data.sender.collectorId,
+      reseller_id: data.sender.resellerId,
+      received_at: data.receivedAt,
+      version: health?.version ?? data.report.source.softwareVersion ?? null,
+      hostname: health?.hostname ?? data.report.source.hostname ?? null,
+      health: health ? json(health) : null,
+    });
+  }
+  for (const rows of rounds) {
+    await tx.execute(
+      `update collector c set last_report_at = greatest(c.last_report_at, x.received_at), last_seen_at = greatest(c.last_seen_at, x.received_at),
+         version = coalesce(x.version, c.version), hostname = coalesce(x.hostname, c.hostname), health = coalesce(x.health::jsonb, c.health)
+       from jsonb_to_recordset(?::jsonb) as x(collector_id uuid, reseller_id uuid, received_at timestamptz, version text, hostname text, health text)
+       where c.id = x.collector_id and c.reseller_id = x.reseller_id`,
+      [json(rows)],
+    );
+  }
+}
+
+/**
+ * Printers and collectors that reported are alive: their open offline alerts resolve, at the time the
+ * first report of the batch that names them was received (later ones would find nothing left to do).
+ */
+async function resolveOffline(
+  tx: EntityManager,
+  items: readonly ReportToPersist[],
+  live: readonly number[],
+  stored: readonly StoredUnit[],
+  results: PersistReportResult[],
+): Promise<void> {
+  const printersOf = new Map<number, string[]>();
+  for (const u of stored) {
+    const list = printersOf.get(u.item);
+    if (list) list.push(u.printerId);
+    else printersOf.set(u.item, [u.printerId]);
+  }
+  const owner = new Map<string, number>();
+  const subjects: { subjectKey: string; at: string }[] = [];
+  const claim = (subjectKey: string, item: number) => {
+    if (owner.has(subjectKey)) return;
+    owner.set(subjectKey, item);
+    subjects.push({ subjectKey, at: items[item]!.data.receivedAt });
+  };
+  for (const i of live) {
+    for (const printerId of printersOf.get(i) ?? []) claim(`printer:${printerId}`, i);
+    const collectorId = items[i]!.data.sender.collectorId;
+    if (collectorId) claim(`collector:${collectorId}`, i);
+  }
+  for (const row of await resolveOfflineAlertsAt(tx, subjects))
+    results[owner.get(row.subject_key)!]!.alertIds.push(row.id);
+}

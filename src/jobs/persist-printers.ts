@@ -1,0 +1,423 @@
+// The per-printer writes of a report batch, set-based: every function takes all printers of one pass
+// (each printer at most once, sorted by reseller and serial) and runs one statement per table, with
+// each row carrying its printer, reseller and report. The rows are the ones persisting the reports one
+// by one would write; only the statement count changes. Called by persist-batch.ts inside its
+// transaction.
+import type { PrinterReportV1 } from '@plotmeter/protocol';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { uuidv7 } from '../lib/ids';
+import type { Sender } from '../ingest/credentials';
+import { json, lastByKey, setIfNewer } from './sql';
+
+/** One printer entry of one report of the batch. */
+export interface PrinterUnit {
+  /** Index of the report in the batch. */
+  item: number;
+  sender: Sender;
+  entry: PrinterReportV1;
+  rawReportId: string;
+  /** The collector's customer, for printers a collector reports (new printers are attached to it). */
+  collectorCustomerId: string | null;
+  /** Set by upsertPrinters. */
+  printerId?: string;
+  customerId?: string;
+}
+
+export type StoredUnit = PrinterUnit & { printerId: string; customerId: string };
+
+const STATUS_COLUMNS = [
+  'product_number',
+  'product_name',
+  'firmware_version',
+  'engine_state',
+  'status_message',
+  'status_reasons',
+  'job_category_thresholds',
+  'print_categories',
+];
+
+/** Upserts the printers' identity and status (an older report never overwrites newer state). */
+export async function upsertPrinters(
+  tx: EntityManager,
+  units: readonly PrinterUnit[],
+): Promise<StoredUnit[]> {
+  const newer = `("printer"."last_seen_at" is null or excluded."last_seen_at" >= "printer"."last_seen_at")`;
+  const rows = units.map((u, ord) => {
+    const d = u.entry.device;
+    return {
+      ord,
+      id: u.sender.printerId ?? uuidv7(),
+      reseller_id: u.sender.resellerId,
+      customer_id: u.collectorCustomerId,
+      sender_printer_id: u.sender.printerId,
+      collector_id: u.sender.collectorId,
+      connection_type: u.sender.kind === 'printer' ? 'direct' : 'collector',
+      serial_number: d.serialNumber,
+      product_number: d.productNumber,
+      product_name: d.productName ?? null,
+      firmware_version: d.firmwareVersion ?? null,
+      engine_state: u.entry.status.engineState,
+      status_message: u.entry.status.message ?? null,
+      // JSON text, cast in SQL: an absent value is stored as JSON null, as it always was.
+      status_reasons: json(u.entry.status.reasons ?? null),
+      job_category_thresholds: json(u.entry.jobCategoryThresholds ?? null),
+      print_categories: json(u.entry.printCategories ?? null),
+      last_seen_at: u.entry.collectedAt,
+    };
+  });
+  const stored = await tx.execute<
+    { id: string; customer_id: string; reseller_id: string; serial_number: string }[]
+  >(
+    // NOT NULL is checked before ON CONFLICT, so a direct printer's row needs its customer even though
+    // the row already exists and only the update applies.
+    `insert into printer (id, reseller_id, customer_id, collector_id, connection_type, serial_number, product_number, product_name,
+        firmware_version, engine_state, status_message, status_reasons, job_category_thresholds, print_categories, last_seen_at, created_at)
+     select x.id, x.reseller_id, coalesce(x.customer_id, (select p.customer_id from printer p where p.id = x.sender_printer_id)),
+        x.collector_id, x.connection_type, x.serial_number, x.product_number, x.product_name, x.firmware_version, x.engine_state,
+        x.status_message, x.status_reasons::jsonb, x.job_category_thresholds::jsonb, x.print_categories::jsonb, x.last_seen_at, now()
+     from jsonb_to_recordset(?::jsonb) as x(ord int, id uuid, reseller_id uuid, customer_id uuid, sender_printer_id uuid, collector_id uuid,
+        connection_type text, serial_number text, product_number text, product_name text, firmware_version text, engine_state text,
+        status_message text, status_reasons text, job_category_thresholds text, print_categories text, last_seen_at timestamptz)
+     order by x.ord
+     on conflict (reseller_id, serial_number) do update set ${setIfNewer('printer', newer, STATUS_COLUMNS)},
+        collector_id = coalesce(excluded.collector_id, "printer"."collector_id"),
+        last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at)
+     returning id, customer_id, reseller_id, serial_number`,
+    [json(rows)],
+  );
+  const byRef = new Map(stored.map((r) => [`${r.reseller_id}/${r.serial_number}`, r]));
+  return units.map((u) => {
+    const row = byRef.get(`${u.sender.resellerId}/${u.entry.device.serialNumber}`);
+    if (!row) throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
+    return { ...u, printerId: row.id, customerId: row.customer_id };
+  });
+}
+
+/** How a printhead or cartridge is recognised across reports: its serial, else its slot or colour. */
+function componentKey(
+  serial: string | null | undefined,
+  slot: string | number | null | undefined,
+  fallback: string,
+): string {
+  if (serial) return serial;
+  return slot !== null && slot !== undefined ? `slot:${slot}` : `color:${fallback}`;
+}
+
+/** Printheads, cartridges (and which were taken out), media sources, accessories, media catalogue. */
+export async function upsertComponents(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
+  const owner = (u: StoredUnit) => ({
+    reseller_id: u.sender.resellerId,
+    printer_id: u.printerId,
+    seen_at: u.entry.collectedAt,
+  });
+  const printheads = units.flatMap((u) =>
+    lastByKey(
+      u.entry.printheads.map((p) => ({
+        ...p,
+        key: componentKey(p.serialNumber, p.slot, p.colors.join('+')),
+      })),
+      (p) => p.key,
+    ).map((p) => ({
+      ...owner(u),
+      id: uuidv7(),
+      component_key: p.key,
+      slot: p.slot ?? null,
+      colors: p.colors,
+      status: p.status,
+      health_percent: p.healthPercent ?? null,
+      product_number: p.productNumber,
+      product_name: p.productName ?? null,
+      serial_number: p.serialNumber,
+      non_oem_ink_used: p.nonOemInkUsed,
+      expires_at: p.expiresAt ?? null,
+    })),
+  );
+  if (printheads.length > 0) {
+    await tx.execute(
+      `insert into printhead (id, reseller_id, printer_id, slot, colors, status, health_percent, product_number, product_name, serial_number, component_key, non_oem_ink_used, expires_at, first_seen_at, last_seen_at)
+       select x.id, x.reseller_id, x.printer_id, x.slot, x.colors, x.status, x.health_percent, x.product_number, x.product_name, x.serial_number, x.component_key, coalesce(x.non_oem_ink_used, false), x.expires_at, x.seen_at, x.seen_at
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz)
+       on conflict (printer_id, component_key) do update set serial_number = excluded.serial_number, slot = excluded.slot, colors = excluded.colors, status = excluded.status, health_percent = excluded.health_percent,
+         product_number = excluded.product_number, product_name = excluded.product_name, non_oem_ink_used = "printhead"."non_oem_ink_used" or excluded.non_oem_ink_used,
+         expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, removed_at = null
+       where "printhead"."last_seen_at" <= excluded.last_seen_at`,
+      [json(printheads)],
+    );
+  }
+  await markRemoved(tx, 'printhead', units, printheads);
+
+  const cartridges = units.flatMap((u) =>
+    lastByKey(
+      u.entry.cartridges.map((c) => ({ ...c, key: componentKey(c.serialNumber, c.slot, c.color) })),
+      (c) => c.key,
+    ).map((c) => ({
+      ...owner(u),
+      id: uuidv7(),
+      component_key: c.key,
+      slot: c.slot ?? null,
+      color: c.color,
+      status: c.status,
+      product_number: c.productNumber,
+      product_name: c.productName ?? null,
+      serial_number: c.serialNumber,
+      manufacturer: c.manufacturer ?? null,
+      capacity_ml: c.capacityMl ?? null,
+      level_percent: c.levelPercent ?? null,
+      ink_consumed_ml: c.inkConsumedMl ?? null,
+      non_oem_ink_consumed_ml: c.nonOemInkConsumedMl ?? null,
+      expires_at: c.expiresAt ?? null,
+    })),
+  );
+  if (cartridges.length > 0) {
+    await tx.execute(
+      `insert into cartridge (id, reseller_id, printer_id, slot, color, status, product_number, product_name, serial_number, component_key, manufacturer, capacity_ml, level_percent, ink_consumed_ml, non_oem_ink_consumed_ml, expires_at, first_seen_at, last_seen_at)
+       select x.id, x.reseller_id, x.printer_id, x.slot, x.color, x.status, x.product_number, x.product_name, x.serial_number, x.component_key, x.manufacturer, x.capacity_ml, x.level_percent, x.ink_consumed_ml, x.non_oem_ink_consumed_ml, x.expires_at, x.seen_at, x.seen_at
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz)
+       on conflict (printer_id, component_key) do update set serial_number = excluded.serial_number, slot = excluded.slot, color = excluded.color, status = excluded.status, product_number = excluded.product_number,
+         product_name = excluded.product_name, manufacturer = excluded.manufacturer, capacity_ml = excluded.capacity_ml, level_percent = excluded.level_percent,
+         ink_consumed_ml = excluded.ink_consumed_ml, non_oem_ink_consumed_ml = excluded.non_oem_ink_consumed_ml, expires_at = excluded.expires_at,
+         last_seen_at = excluded.last_seen_at, removed_at = null
+       where "cartridge"."last_seen_at" <= excluded.last_seen_at`,
+      [json(cartridges)],
+    );
+  }
+  await markRemoved(tx, 'cartridge', units, cartridges);
+
+  const sources = units.flatMap((u) =>
+    lastByKey(u.entry.mediaSources, (m) => m.id).map((m) => ({
+      ...owner(u),
+      id: uuidv7(),
+      source_id: m.id,
+      kind: m.kind,
+      status: m.status,
+      media_type: m.mediaType ?? null,
+      width_mm: m.widthMm ?? null,
+      height_mm: m.heightMm ?? null,
+    })),
+  );
+  if (sources.length > 0) {
+    await tx.execute(
+      `insert into media_source (id, reseller_id, printer_id, source_id, kind, status, media_type, width_mm, height_mm, updated_at)
+       select x.id, x.reseller_id, x.printer_id, x.source_id, x.kind, x.status, x.media_type, x.width_mm, x.height_mm, x.seen_at
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8)
+       on conflict (printer_id, source_id) do update set kind = excluded.kind, status = excluded.status, media_type = excluded.media_type,
+         width_mm = excluded.width_mm, height_mm = excluded.height_mm, updated_at = excluded.updated_at
+       where "media_source"."updated_at" <= excluded.updated_at`,
+      [json(sources)],
+    );
+  }
+
+  const accessories = units.flatMap((u) =>
+    lastByKey(u.entry.accessories ?? [], (a) => a.name).map((a) => ({
+      ...owner(u),
+      id: uuidv7(),
+      name: a.name,
+      status: a.status,
+    })),
+  );
+  if (accessories.length > 0) {
+    await tx.execute(
+      `insert into accessory (id, reseller_id, printer_id, name, status, updated_at)
+       select x.id, x.reseller_id, x.printer_id, x.name, x.status, x.seen_at
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, name text, status text)
+       on conflict (printer_id, name) do update set status = excluded.status, updated_at = excluded.updated_at
+       where "accessory"."updated_at" <= excluded.updated_at`,
+      [json(accessories)],
+    );
+  }
+
+  await upsertMediaTypes(tx, units);
+}
+
+/** Components no longer listed by the newest report were taken out of the printer. */
+async function markRemoved(
+  tx: EntityManager,
+  table: 'printhead' | 'cartridge',
+  units: readonly StoredUnit[],
+  present: readonly { printer_id: string; component_key: string }[],
+): Promise<void> {
+  const keysOf = new Map<string, string[]>();
+  for (const row of present) {
+    const keys = keysOf.get(row.printer_id);
+    if (keys) keys.push(row.component_key);
+    else keysOf.set(row.printer_id, [row.component_key]);
+  }
+  const rows = units.map((u) => ({
+    printer_id: u.printerId,
+    seen_at: u.entry.collectedAt,
+    present: keysOf.get(u.printerId) ?? [],
+  }));
+  await tx.execute(
+    `update "${table}" t set removed_at = x.seen_at
+     from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, seen_at timestamptz, present text[])
+     where t.printer_id = x.printer_id and t.removed_at is null and t.last_seen_at < x.seen_at and not (t.component_key = any(x.present))`,
+    [json(rows)],
+  );
+}
+
+/**
+ * The reseller's shared media catalogue and each printer's links to it. Names merge: a printer set to
+ * another language adds its locale without dropping the others. Only types that are new or gain names
+ * are written: an unconditional upsert row-locks every type until commit and serialises all concurrent
+ * transactions of a reseller on these few rows (see docs/performance.md). Printers of one batch listing
+ * the same type are merged first (one row per reseller and code; merging in batch order gives the names
+ * the one-by-one path would store, since jsonb `||` is associative).
+ */
+async function upsertMediaTypes(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
+  const catalogue = new Map<string, { id: string; reseller_id: string; code: string; names: object }>();
+  const links: { printer_id: string; reseller_id: string; code: string }[] = [];
+  for (const u of units) {
+    for (const m of lastByKey(u.entry.supportedMediaTypes ?? [], (t) => t.id)) {
+      const key = `${u.sender.resellerId}/${m.id}`;
+      const known = catalogue.get(key);
+      if (known) known.names = { ...known.names, ...m.names };
+      else catalogue.set(key, { id: uuidv7(), reseller_id: u.sender.resellerId, code: m.id, names: m.names });
+      links.push({ printer_id: u.printerId, reseller_id: u.sender.resellerId, code: m.id });
+    }
+  }
+  if (links.length === 0) return;
+  await tx.execute(
+    `with input as (
+       select x.id, x.reseller_id, x.code, x.names from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, code text, names jsonb)),
+     existing as (
+       select m.id, m.reseller_id, m.code, m.names from media_type m join input i on i.reseller_id = m.reseller_id and i.code = m.code),
+     upserted as (
+       insert into media_type (id, reseller_id, code, names, updated_at)
+       select i.id, i.reseller_id, i.code, i.names, now() from input i
+       left join existing e on e.reseller_id = i.reseller_id and e.code = i.code
+       where e.id is null or not (e.names @> i.names)
+       order by i.reseller_id, i.code
+       on conflict (reseller_id, code) do update set names = "media_type"."names" || excluded.names, updated_at = now()
+       returning id, reseller_id, code),
+     links as (
+       select x.printer_id, x.reseller_id, x.code from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, reseller_id uuid, code text))
+     insert into printer_media_type (printer_id, media_type_id, reseller_id, updated_at)
+     select l.printer_id, coalesce(u.id, e.id), l.reseller_id, now() from links l
+     left join upserted u on u.reseller_id = l.reseller_id and u.code = l.code
+     left join existing e on e.reseller_id = l.reseller_id and e.code = l.code
+     on conflict (printer_id, media_type_id) do update set updated_at = now()`,
+    [json([...catalogue.values()]), json(links)],
+  );
+}
+
+/** One usage reading per printer and report, and the newest counters on the printer row. */
+export async function insertReadings(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
+  const rows = units.map((unit) => {
+    const u = unit.entry.usage;
+    return {
+      id: uuidv7(),
+      collected_at: unit.entry.collectedAt,
+      reseller_id: unit.sender.resellerId,
+      printer_id: unit.printerId,
+      serial_number: unit.entry.device.serialNumber,
+      raw_report_id: unit.rawReportId,
+      jobs: u.jobs ?? null,
+      pages: u.pages ?? null,
+      total_ink_ml: u.totalInkMl ?? null,
+      total_media_area_m2: u.totalMediaAreaM2 ?? null,
+      scan_total_area_m2: u.scan?.totalAreaM2 ?? null,
+      scan_area_m2: u.scan?.scanAreaM2 ?? null,
+      copy_area_m2: u.scan?.copyAreaM2 ?? null,
+      ink_by_cartridge_type: u.inkByCartridgeType ?? [],
+      media_by_type: u.mediaByType ?? [],
+      application_categories: u.applicationCategories ?? [],
+    };
+  });
+  const input = json(rows);
+  // A replay re-runs a report that already has its reading: stored once per (report, printer).
+  await tx.execute(
+    `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
+        scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
+     select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
+        x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, collected_at timestamptz, reseller_id uuid, printer_id uuid, serial_number text, raw_report_id uuid,
+        jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8,
+        ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb)
+     where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id)`,
+    [input],
+  );
+  // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
+  await tx.execute(
+    `update printer p set lifetime_jobs = x.jobs, lifetime_pages = x.pages, lifetime_ink_ml = x.total_ink_ml, lifetime_media_area_m2 = x.total_media_area_m2,
+        lifetime_scan_area_m2 = x.scan_total_area_m2, counters_at = x.collected_at
+     from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, collected_at timestamptz, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8)
+     where p.id = x.printer_id and (p.counters_at is null or p.counters_at <= x.collected_at)`,
+    [input],
+  );
+}
+
+const JOB_COLUMNS = `id uuid, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid, uuid text, completed_at timestamptz, sequence_number bigint,
+  kind text, name text, project_id text, application_id text, user_defined text, account_id text, user_name text, submitted_at timestamptz, status text, source text,
+  ink_coverage_category text, print_quality text, pages int, copies int, duration_seconds float8, ink_by_color jsonb, ink_total_ml float8, media_area_m2 float8,
+  printed_area_m2 float8, media_length_m float8, media_type text, categories jsonb, non_white_pixel_coverage float8, color_pixel_coverage float8, scanned_area_m2 float8`;
+
+/**
+ * Inserts the printers' jobs once each: keys first (ON CONFLICT DO NOTHING), then only the new rows.
+ * Returns the number of new job rows per printer id.
+ */
+export async function insertJobs(
+  tx: EntityManager,
+  units: readonly StoredUnit[],
+): Promise<Map<string, number>> {
+  const rows = units.flatMap((unit) =>
+    unit.entry.jobs.map((j) => ({
+      id: uuidv7(),
+      printer_id: unit.printerId,
+      reseller_id: unit.sender.resellerId,
+      customer_id: unit.customerId,
+      raw_report_id: unit.rawReportId,
+      uuid: j.uuid,
+      completed_at: j.completedAt,
+      sequence_number: j.sequenceNumber ?? null,
+      kind: j.kind,
+      name: j.name,
+      project_id: j.projectId ?? null,
+      application_id: j.applicationId ?? null,
+      user_defined: j.userDefined ?? null,
+      account_id: j.accountId ?? null,
+      user_name: j.userName ?? null,
+      submitted_at: j.submittedAt ?? null,
+      status: j.status,
+      source: j.source ?? null,
+      ink_coverage_category: j.inkCoverageCategory ?? null,
+      print_quality: j.printQuality ?? null,
+      pages: j.pages ?? 0,
+      copies: j.copies ?? 1,
+      duration_seconds: j.durationSeconds ?? null,
+      ink_by_color: j.inkByColor,
+      ink_total_ml: j.inkByColor.reduce((sum, c) => sum + c.ml, 0),
+      media_area_m2: j.mediaAreaM2 ?? null,
+      printed_area_m2: j.printedAreaM2 ?? null,
+      media_length_m: j.mediaLengthM ?? null,
+      media_type: j.mediaType ?? null,
+      categories: j.categories,
+      non_white_pixel_coverage: j.nonWhitePixelCoverage ?? null,
+      color_pixel_coverage: j.colorPixelCoverage ?? null,
+      scanned_area_m2: j.scannedAreaM2 ?? null,
+    })),
+  );
+  const counts = new Map<string, number>();
+  if (rows.length === 0) return counts;
+  const inserted = await tx.execute<{ printer_id: string; n: number }[]>(
+    `with input as (select * from jsonb_to_recordset(?::jsonb) as x(${JOB_COLUMNS})),
+     keys as (
+       insert into printer_job_key (printer_id, uuid, job_id, completed_at)
+       select printer_id, uuid, id, completed_at from input
+       on conflict (printer_id, uuid) do nothing
+       returning job_id),
+     rows as (
+       insert into printer_job (id, completed_at, reseller_id, printer_id, customer_id, uuid, sequence_number, kind, name, project_id, application_id, user_defined,
+         account_id, user_name, submitted_at, status, source, ink_coverage_category, print_quality, pages, copies, duration_seconds, ink_by_color, ink_total_ml,
+         media_area_m2, printed_area_m2, media_length_m, media_type, categories, non_white_pixel_coverage, color_pixel_coverage, scanned_area_m2, raw_report_id, created_at)
+       select i.id, i.completed_at, i.reseller_id, i.printer_id, i.customer_id, i.uuid, i.sequence_number, i.kind, i.name, i.project_id, i.application_id, i.user_defined,
+         i.account_id, i.user_name, i.submitted_at, i.status, i.source, i.ink_coverage_category, i.print_quality, i.pages, i.copies, i.duration_seconds, i.ink_by_color,
+         i.ink_total_ml, i.media_area_m2, i.printed_area_m2, i.media_length_m, i.media_type, i.categories, i.non_white_pixel_coverage, i.color_pixel_coverage,
+         i.scanned_area_m2, i.raw_report_id, now()
+       from input i join keys k on k.job_id = i.id
+       returning printer_id)
+     select printer_id, count(*)::int as n from rows group by printer_id`,
+    [json(rows)],
+  );
+  for (const row of inserted) counts.set(row.printer_id, Number(row.n));
+  return counts;
+}
