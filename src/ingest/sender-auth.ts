@@ -16,6 +16,33 @@ export interface Rejection {
 export type AuthResult = { ok: true; sender: ResolvedCredential } | { ok: false; rejection: Rejection };
 
 const NONCE_TTL_SECONDS = 2 * 300 + 60;
+const RATE_WINDOW_TTL_SECONDS = 120;
+
+/**
+ * Nonce and rate counter in one script: one command instead of a five-command MULTI ... EXEC, which the
+ * client had to encode, send and parse for every request. Atomic like the transaction was.
+ * KEYS: nonce, rate window. ARGV: nonce TTL, window TTL. Returns [1 if the nonce is new else 0, count].
+ */
+const NONCE_AND_RATE_LUA = `
+local fresh = redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX')
+local count = redis.call('INCR', KEYS[2])
+if count == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return { fresh and 1 or 0, count }`;
+
+type NonceAndRate = (
+  nonceKey: string,
+  rateKey: string,
+  nonceTtl: number,
+  windowTtl: number,
+) => Promise<[number, number]>;
+
+/** The script as a command of this connection (ioredis sends EVALSHA and loads it on NOSCRIPT). */
+function nonceAndRate(redis: Redis): NonceAndRate {
+  const commands = redis as unknown as { plotmeterNonceAndRate?: NonceAndRate };
+  if (!commands.plotmeterNonceAndRate)
+    redis.defineCommand('plotmeterNonceAndRate', { numberOfKeys: 2, lua: NONCE_AND_RATE_LUA });
+  return commands.plotmeterNonceAndRate!.bind(redis);
+}
 
 export class RedisUnavailable extends Error {}
 
@@ -49,25 +76,20 @@ export async function authenticateSender(
   if (!verdict.ok) return unauthorized(verdict.reason, verdict.message);
 
   const keys = redisKeys(deps.prefix);
-  let firstUse: string | null;
+  let fresh: number;
   let count: number;
   try {
-    // Nonce and rate counter in one round trip (a transaction, so both keys change together).
     const window = Math.floor(now.getTime() / 60_000);
-    const rateKey = keys.rate(headers.keyId, window);
-    const results = await deps.redis
-      .multi()
-      .set(keys.nonce(headers.keyId, headers.nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX')
-      .incr(rateKey)
-      .expire(rateKey, 120)
-      .exec();
-    if (!results || results.some(([error]) => error)) throw new Error('Redis transaction failed');
-    firstUse = results[0]![1] as string | null;
-    count = Number(results[1]![1] ?? 0);
+    [fresh, count] = await nonceAndRate(deps.redis)(
+      keys.nonce(headers.keyId, headers.nonce),
+      keys.rate(headers.keyId, window),
+      NONCE_TTL_SECONDS,
+      RATE_WINDOW_TTL_SECONDS,
+    );
   } catch (error) {
     throw new RedisUnavailable((error as Error).message);
   }
-  if (firstUse !== 'OK') return unauthorized('replayed_nonce', 'nonce was already used with this key');
+  if (fresh !== 1) return unauthorized('replayed_nonce', 'nonce was already used with this key');
   if (count > deps.ratePerMinute) {
     const retryAfterSeconds = 60 - (Math.floor(now.getTime() / 1000) % 60);
     return {
