@@ -68,6 +68,13 @@ export const configSchema = z
     /** Comma-separated model families the ingest accepts from collectors (case-insensitive prefixes). */
     SUPPORTED_MODELS: z.string().default('DesignJet,PageWide XL'),
     INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /** Ingest processes `serve --roles ingest` runs on this host, sharing its port (src/cli/ingest-cluster.ts). */
+    INGEST_PROCESSES: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be 1-64')
+      .max(64, 'must be 1-64')
+      .default(1),
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
     /** Let webhook deliveries reach loopback and private networks (default: only outside production). */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),

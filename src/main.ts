@@ -23,8 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, { requireSecretKey: command === 'serve' });
   switch (command) {
     case 'serve':
-      await runServe(config, args);
-      return 0;
+      return runServe(config, args);
     case 'migrate':
       await runMigrate(config);
       return 0;

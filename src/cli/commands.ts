@@ -1,4 +1,5 @@
 // The `node dist/main.js <command>` implementations. Each returns an exit code; main.ts maps errors.
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { printSchema } from 'graphql';
@@ -11,6 +12,8 @@ import { listFailedReports, replayReports } from '../services/replay';
 import { createResellerWithAdminKey } from '../services/resellers';
 import { issueApiKey } from '../services/api-keys';
 import { AuditEvent } from '../entities/audit-event.entity';
+import { createLogger } from '../services/app-services';
+import { SHUTDOWN_MESSAGE, runIngestCluster } from './ingest-cluster';
 
 export const USAGE = `Plotmeter — pay-per-use portal for large-format printer fleets
 
@@ -18,6 +21,8 @@ Usage: node dist/main.js <command> [options]
 
 Commands:
   serve [--roles ${ROLES.join(',')}]        run the server (all roles by default)
+  serve --roles ingest --processes N       N ingest processes sharing one port (default
+                                           INGEST_PROCESSES, 1)
   migrate                                  apply database migrations (idempotent)
   admin create-reseller --name NAME [--json]
                                            create a reseller and print its first admin API key
@@ -45,23 +50,63 @@ export async function runMigrate(config: Config, log: (line: string) => void = c
   }
 }
 
-export async function runServe(config: Config, args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { roles: { type: 'string' } }, strict: true });
+/** Resolves with the exit code once the server has stopped (after SIGTERM/SIGINT). */
+export async function runServe(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { roles: { type: 'string' }, processes: { type: 'string' } },
+    strict: true,
+  });
   const roles = parseRoles(values.roles);
+  const processes = parseProcesses(values.processes, config.INGEST_PROCESSES);
+  if (processes > 1 && !(roles.length === 1 && roles[0] === 'ingest'))
+    throw new UsageError(
+      `several processes (--processes or INGEST_PROCESSES = ${processes}) are only for --roles ingest`,
+    );
+  if (processes > 1 && cluster.isPrimary) {
+    return runIngestCluster({
+      processes,
+      shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+      scheme: config.TLS_CERT_FILE ? 'https' : 'http',
+      log: createLogger(config),
+    });
+  }
+  // A cluster child listens for the primary's shutdown request before starting: the request may come
+  // while it is still starting (the group is stopped right after a replacement was forked).
+  const shutdownRequested = cluster.isWorker ? ipcShutdownRequest() : undefined;
   const app = await startApp(config, roles);
-  await waitForSignal(app.stop, config.SHUTDOWN_TIMEOUT_MS);
+  await waitForSignal(app.stop, config.SHUTDOWN_TIMEOUT_MS, shutdownRequested);
+  return 0;
 }
 
-/** Resolves after SIGTERM/SIGINT once `stop` finished; a second signal or the timeout exits hard. */
-export function waitForSignal(stop: () => Promise<void>, timeoutMs: number): Promise<void> {
+function ipcShutdownRequest(): Promise<void> {
   return new Promise((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        console.error(`received ${signal} again; exiting now`);
-        process.exit(1);
-      }
-      signalled = true;
+    process.on('message', (message) => message === SHUTDOWN_MESSAGE && resolve());
+  });
+}
+
+function parseProcesses(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64)
+    throw new UsageError(`--processes must be a whole number from 1 to 64; got "${value}"`);
+  return n;
+}
+
+/**
+ * Resolves after SIGTERM/SIGINT once `stop` finished; a second signal or the timeout exits hard. An
+ * ingest cluster child is asked by its primary instead (`requested`, over IPC), which is idempotent.
+ */
+export function waitForSignal(
+  stop: () => Promise<void>,
+  timeoutMs: number,
+  requested?: Promise<void>,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const begin = () => {
+      if (stopping) return;
+      stopping = true;
       const timer = setTimeout(() => {
         console.error(`graceful shutdown took longer than ${timeoutMs} ms; exiting`);
         process.exit(1);
@@ -75,8 +120,18 @@ export function waitForSignal(stop: () => Promise<void>, timeoutMs: number): Pro
         },
       );
     };
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) {
+        console.error(`received ${signal} again; exiting now`);
+        process.exit(1);
+      }
+      signalled = true;
+      begin();
+    };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    void requested?.then(begin);
   });
 }
 
