@@ -27,7 +27,8 @@ import {
 import { type BenchFleet, createFleet } from './support/fleet';
 import { LoadGenerator } from './support/load-generator';
 import type { PhaseResult } from './support/load-messages';
-import { withMainThreadCpu } from './support/thread-cpu';
+import { withMainThreadCpu, withProcessesCpu } from './support/thread-cpu';
+import { startIngestCluster } from './support/ingest-cluster';
 import { copyBaseline, countPersisted, enqueueReports, waitForDrain } from './support/persistence';
 import {
   consoleTable,
@@ -43,6 +44,8 @@ const TARGET_PERSIST_SHARE_OF_COPY = 0.25;
 
 interface Options {
   printers: number;
+  /** Also measure `serve --roles ingest --processes N` (src/cli/ingest-cluster.ts) when above 1. */
+  ingestProcesses: number;
   concurrency: number;
   durationMs: number;
   bodies: number;
@@ -60,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     args: argv,
     options: {
       printers: { type: 'string' },
+      'ingest-processes': { type: 'string' },
       concurrency: { type: 'string' },
       seconds: { type: 'string' },
       bodies: { type: 'string' },
@@ -74,6 +78,7 @@ function parseOptions(argv: string[]): Options {
   });
   const options: Options = {
     printers: positiveInt('printers', values.printers, 200),
+    ingestProcesses: positiveInt('ingest-processes', values['ingest-processes'], 1),
     concurrency: positiveInt('concurrency', values.concurrency, 64),
     durationMs: positiveInt('seconds', values.seconds, 10) * 1000,
     bodies: positiveInt('bodies', values.bodies, 25_000),
@@ -84,6 +89,8 @@ function parseOptions(argv: string[]): Options {
     writeDocs: values['write-docs'] ?? false,
     keep: values.keep ?? false,
   };
+  // A second ingest measurement (several processes) needs its own never-seen reports.
+  if (values.bodies === undefined && options.ingestProcesses > 1) options.bodies = 50_000;
   if (options.warmup >= options.bodies) throw new RangeError('--warmup must be smaller than --bodies');
   if (options.writeDocs && options.phases !== 'all') throw new RangeError('--write-docs needs --phases all');
   return options;
@@ -155,6 +162,16 @@ interface IngestFigures {
   realCpuUs: number | null;
   bareCpuUs: number | null;
   /** 1-minute load average right after the measured phase: other work on the machine shows here. */
+  loadAfter: number;
+  /** The same load against `serve --roles ingest --processes N`, when --ingest-processes is above 1. */
+  cluster: ClusterFigures | null;
+}
+
+interface ClusterFigures {
+  processes: number;
+  real: PhaseResult;
+  /** Main-thread CPU per accepted request of the primary, then of each child (µs). */
+  cpuUs: Array<number | null>;
   loadAfter: number;
 }
 
@@ -265,6 +282,13 @@ async function measureIngest(options: Options, config: Config, fleet: BenchFleet
         `note: the ingest phase ran out of bodies after ${(real.elapsedMs / 1000).toFixed(1)} s; raise --bodies for a full ${options.durationMs / 1000} s`,
       );
     }
+    let cluster: ClusterFigures | null = null;
+    if (options.ingestProcesses > 1) {
+      // The in-process ingest role is done; the cluster gets the cores to itself (with the generator).
+      await ingest.stop();
+      ingest = null;
+      cluster = await measureCluster(options, config, generator, options.warmup + real.sent);
+    }
     return {
       real,
       bare: bareResult,
@@ -273,6 +297,7 @@ async function measureIngest(options: Options, config: Config, fleet: BenchFleet
       avgGzipBytes: ready.avgGzipBytes,
       avgJsonBytes: ready.avgJsonBytes,
       loadAfter,
+      cluster,
     };
   } finally {
     await generator?.stop();
@@ -354,6 +379,70 @@ async function measurePersistence(
   }
 }
 
+/** The ingest load against N ingest processes on one port, with reports none of them has seen. */
+async function measureCluster(
+  options: Options,
+  config: Config,
+  generator: LoadGenerator,
+  startIndex: number,
+): Promise<ClusterFigures> {
+  const n = options.ingestProcesses;
+  const group = await startIngestCluster(config, n);
+  try {
+    log(`${n} ingest processes on ${group.url}; pids ${group.pids.join(', ')} (the first is the primary)`);
+    const remaining = options.bodies - startIndex;
+    const warmup = Math.min(options.warmup, Math.floor(remaining / 4));
+    const common = {
+      path: '/ingest/v1/reports',
+      concurrency: options.concurrency,
+      origin: group.url,
+      cycle: false,
+    };
+    log(
+      describePhase(
+        await generator.run({
+          ...common,
+          label: `warm-up ${n} ingest processes`,
+          durationMs: 60_000,
+          startIndex,
+          maxRequests: warmup,
+        }),
+      ),
+    );
+    const run = await withProcessesCpu(group.pids, () =>
+      generator.run({
+        ...common,
+        label: `${n} ingest processes`,
+        durationMs: options.durationMs,
+        startIndex: startIndex + warmup,
+        maxRequests: remaining - warmup,
+      }),
+    );
+    const real = run.result;
+    const cpuUs = run.cpuMs.map((ms) => cpuPerRequestUs(ms, real.accepted));
+    const loadAfter = os.loadavg()[0]!;
+    const us = (v: number | null) => (v === null ? '?' : String(Math.round(v)));
+    const total = cpuUs.every((v) => v !== null) ? cpuUs.reduce((a, b) => a! + b!, 0) : null;
+    log(
+      `${describePhase(real)}; main threads µs CPU per request: primary ${us(cpuUs[0]!)}, ` +
+        `children ${cpuUs.slice(1).map(us).join(' + ')}, total ${us(total)}; load average ${loadAfter.toFixed(2)}`,
+    );
+    if (real.sent === remaining - warmup && real.elapsedMs < options.durationMs * 0.9)
+      log(`note: the ${n}-process phase ran out of bodies; raise --bodies for a full measurement`);
+    return { processes: n, real, cpuUs, loadAfter };
+  } finally {
+    await group.stop();
+  }
+}
+
+function clusterRow(ingest: IngestFigures, cluster: ClusterFigures): ResultRow {
+  return {
+    ...ingestRow(ingest),
+    metric: `accepted reports/s, ${cluster.processes} ingest processes (serve --processes ${cluster.processes})`,
+    value: cluster.real.acceptedPerSecond,
+  };
+}
+
 function ingestRow(ingest: IngestFigures): ResultRow {
   return {
     metric: `accepted reports/s (POST /ingest/v1/reports, ${BENCH_JOBS_PER_REPORT} jobs, gzip)`,
@@ -429,6 +518,7 @@ async function main(): Promise<void> {
     if (options.phases !== 'persist') {
       ingest = await measureIngest(options, config, fleet);
       rows.push(ingestRow(ingest));
+      if (ingest.cluster) rows.push(clusterRow(ingest, ingest.cluster));
       // The ingest phase left tens of thousands of queued reports; the persistence phase starts empty.
       await clearRedisPrefix(prefix);
     }

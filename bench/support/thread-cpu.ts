@@ -1,4 +1,5 @@
-// CPU time of this process's main thread (where the servers under test run), read from Linux procfs.
+// CPU time of this process's main thread (where the servers under test run), or of other processes'
+// main threads (an ingest cluster), read from Linux procfs.
 // Throughput on a shared 2-core machine swings with whatever else runs; CPU time per request barely
 // does, so the benchmark reports both. Elsewhere than Linux the figure is unknown (null).
 import { readFileSync } from 'node:fs';
@@ -7,8 +8,13 @@ import { readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 export function mainThreadCpuMs(): number | null {
+  return mainThreadCpuMsOf(process.pid);
+}
+
+/** Main-thread CPU of another process (e.g. each process of an ingest cluster), null if unknown. */
+export function mainThreadCpuMsOf(pid: number): number | null {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const userTicks = Number(fields[11]);
@@ -28,4 +34,18 @@ export async function withMainThreadCpu<T>(
   const result = await work();
   const after = mainThreadCpuMs();
   return { result, cpuMs: before === null || after === null ? null : after - before };
+}
+
+/** Like withMainThreadCpu, for the main threads of other processes: milliseconds per pid. */
+export async function withProcessesCpu<T>(
+  pids: number[],
+  work: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Array<number | null> }> {
+  const before = pids.map(mainThreadCpuMsOf);
+  const result = await work();
+  const after = pids.map(mainThreadCpuMsOf);
+  return {
+    result,
+    cpuMs: pids.map((_, i) => (before[i] == null || after[i] == null ? null : after[i]! - before[i]!)),
+  };
 }
