@@ -52,6 +52,8 @@ interface Options {
   warmup: number;
   persistReports: number;
   workerConcurrency: number;
+  /** Reports per transaction in the worker (WORKER_BATCH_SIZE). */
+  workerBatchSize: number;
   /** Which halves to run: both (the default), or one of them alone for profiling. */
   phases: 'all' | 'ingest' | 'persist';
   writeDocs: boolean;
@@ -70,6 +72,7 @@ function parseOptions(argv: string[]): Options {
       warmup: { type: 'string' },
       'persist-reports': { type: 'string' },
       'worker-concurrency': { type: 'string' },
+      'worker-batch-size': { type: 'string' },
       phases: { type: 'string', default: 'all' },
       'write-docs': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -85,6 +88,7 @@ function parseOptions(argv: string[]): Options {
     warmup: positiveInt('warmup', values.warmup, 3_000),
     persistReports: positiveInt('persist-reports', values['persist-reports'], 2_000),
     workerConcurrency: positiveInt('worker-concurrency', values['worker-concurrency'], 4),
+    workerBatchSize: positiveInt('worker-batch-size', values['worker-batch-size'], 50),
     phases: parsePhases(values.phases),
     writeDocs: values['write-docs'] ?? false,
     keep: values.keep ?? false,
@@ -336,9 +340,9 @@ async function measurePersistence(
     await admin.end();
 
     log(
-      `starting the worker role (WORKER_CONCURRENCY ${options.workerConcurrency}); draining ${queued.jobRows} job rows`,
+      `starting the worker role (WORKER_CONCURRENCY ${options.workerConcurrency}, WORKER_BATCH_SIZE ${options.workerBatchSize}); draining ${queued.jobRows} job rows`,
     );
-    worker = await startApp(config, ['worker']);
+    worker = await startApp({ ...config, WORKER_BATCH_SIZE: options.workerBatchSize }, ['worker']);
     const drained = await waitForDrain(queue, queued.reports, 15 * 60_000);
     const loadAfter = os.loadavg()[0]!;
     await worker.stop();
@@ -492,7 +496,7 @@ function docsMarkdown(
       `Bare route: p50 ${ms(ingest.bare.latencyMs.p50)}, p99 ${ms(ingest.bare.latencyMs.p99)}.`,
     `- Server CPU: ingest — ${describeCpu(ingest.realCpuUs)}; bare route — ${describeCpu(ingest.bareCpuUs)}.`,
     `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
-      `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}); ` +
+      `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}, batches of up to ${options.workerBatchSize}); ` +
       `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s.`,
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 import type { DeviceAlertV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
+import { query } from './sql';
 
 export interface AlertSubject {
   resellerId: string;
@@ -73,7 +74,8 @@ export async function upsertDeviceAlertsBatch(
   }
   for (const { clears, raises } of rounds) {
     if (clears.length > 0) {
-      const resolved = await tx.execute<{ id: string; subject_key: string }[]>(
+      const resolved = await query<{ id: string; subject_key: string }[]>(
+        tx,
         `update alert a set status = 'RESOLVED', resolved_at = x.at, last_seen_at = greatest(a.last_seen_at, x.at)
          from jsonb_to_recordset(?::jsonb) as x(subject_key text, dedupe_key text, at timestamptz)
          where a.subject_key = x.subject_key and a.dedupe_key = x.dedupe_key and a.status <> 'RESOLVED' and a.raised_at <= x.at
@@ -83,7 +85,8 @@ export async function upsertDeviceAlertsBatch(
       for (const row of resolved) add(row.subject_key, row.id);
     }
     if (raises.length > 0) {
-      const rows = await tx.execute<{ id: string; subject_key: string }[]>(
+      const rows = await query<{ id: string; subject_key: string }[]>(
+        tx,
         `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, component, raised_at, last_seen_at, occurrences)
          select x.id, x.reseller_id, x.customer_id, x.printer_id, x.subject_key, x.code, x.dedupe_key, x.severity, 'OPEN', 'device', x.message, x.component, x.at, x.at, 1
          from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, customer_id uuid, printer_id uuid, subject_key text, code text, dedupe_key text, severity text, message text, component text, at timestamptz)

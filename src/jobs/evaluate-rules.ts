@@ -18,7 +18,7 @@ import {
 import { countersFromUsage, type ReportUsageCounters } from '../domain/counters';
 import { uuidv7 } from '../lib/ids';
 import type { AlertSubject } from './device-alerts';
-import { json } from './sql';
+import { json, query } from './sql';
 
 /** The stored state of a printer before a report is applied; null when the printer is new. */
 export interface StoredPrinterState {
@@ -60,7 +60,8 @@ export async function loadPrinterStates(
 ): Promise<Map<string, StoredPrinterState>> {
   const states = new Map<string, StoredPrinterState>();
   if (refs.length === 0) return states;
-  const printers = await tx.execute<PrinterRow[]>(
+  const printers = await query<PrinterRow[]>(
+    tx,
     `select p.id, p.reseller_id, p.serial_number, p.engine_state, p.status_message, p.counters_at
      from jsonb_to_recordset(?::jsonb) as x(reseller_id uuid, serial_number text)
      join printer p on p.reseller_id = x.reseller_id and p.serial_number = x.serial_number`,
@@ -68,19 +69,22 @@ export async function loadPrinterStates(
   );
   if (printers.length === 0) return states;
   const ids = pgUuidArray(printers.map((p) => p.id));
-  const cartridges = await tx.execute<Record<string, unknown>[]>(
+  const cartridges = await query<Record<string, unknown>[]>(
+    tx,
     `select printer_id, slot, serial_number, color, level_percent, status, expires_at, non_oem_ink_consumed_ml, manufacturer
      from cartridge where printer_id = any(?::uuid[]) and removed_at is null`,
     [ids],
   );
-  const printheads = await tx.execute<Record<string, unknown>[]>(
+  const printheads = await query<Record<string, unknown>[]>(
+    tx,
     `select printer_id, slot, serial_number, colors, status, health_percent, non_oem_ink_used, expires_at
      from printhead where printer_id = any(?::uuid[]) and removed_at is null`,
     [ids],
   );
   // The newest reading is the reference for "went backwards" (the readings table is partitioned by
   // collected_at; the (reseller_id, printer_id, collected_at) index serves each lateral lookup).
-  const readings = await tx.execute<Record<string, unknown>[]>(
+  const readings = await query<Record<string, unknown>[]>(
+    tx,
     `select x.printer_id, r.*
      from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, reseller_id uuid)
      cross join lateral (
@@ -213,7 +217,8 @@ export async function loadThresholds(
 ): Promise<Map<string, ResellerThresholds>> {
   const result = new Map<string, ResellerThresholds>();
   if (resellerIds.length === 0) return result;
-  const rows = await tx.execute<{ id: string; thresholds: Record<string, unknown> | null }[]>(
+  const rows = await query<{ id: string; thresholds: Record<string, unknown> | null }[]>(
+    tx,
     `select id, settings -> 'alertThresholds' as thresholds from reseller where id = any(?::uuid[])`,
     [pgUuidArray([...new Set(resellerIds)])],
   );
@@ -313,9 +318,8 @@ export async function storeRuleAlerts(
     })),
   );
   if (raises.length > 0) {
-    const upserted = await tx.execute<
-      { id: string; subject_key: string; inserted: boolean; repeated: boolean }[]
-    >(
+    const upserted = await query<{ id: string; subject_key: string; inserted: boolean; repeated: boolean }[]>(
+      tx,
       `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, component, raised_at, last_seen_at, occurrences)
        select x.id, x.reseller_id, x.customer_id, x.printer_id, x.subject_key, x.code, x.dedupe_key, x.severity, 'OPEN', 'rule', x.message, x.component, x.at, x.at, 1
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, customer_id uuid, printer_id uuid, subject_key text, code text, dedupe_key text, severity text, message text, component text, at timestamptz)
@@ -339,7 +343,8 @@ export async function storeRuleAlerts(
     })),
   );
   if (resolves.length > 0) {
-    const resolved = await tx.execute<{ id: string; subject_key: string }[]>(
+    const resolved = await query<{ id: string; subject_key: string }[]>(
+      tx,
       `update alert a set status = 'RESOLVED', resolved_at = x.at
        from jsonb_to_recordset(?::jsonb) as x(subject_key text, dedupe_key text, at timestamptz)
        where a.subject_key = x.subject_key and a.source = 'rule' and a.status <> 'RESOLVED' and a.dedupe_key = x.dedupe_key and a.raised_at <= x.at

@@ -14,7 +14,7 @@ import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
 import { notifyAlertChanges } from '../services/alerts';
 import { pgTextArray } from './evaluate-rules';
-import { json } from './sql';
+import { json, query } from './sql';
 
 /** Direct-connect printers and collectors without a configured poll interval report this often. */
 export const DEFAULT_EXPECTED_INTERVAL_MINUTES = 180;
@@ -165,7 +165,8 @@ export async function resolveOfflineAlertsAt(
   subjects: readonly { subjectKey: string; at: string }[],
 ): Promise<{ id: string; subject_key: string }[]> {
   if (subjects.length === 0) return [];
-  return tx.execute<{ id: string; subject_key: string }[]>(
+  return query<{ id: string; subject_key: string }[]>(
+    tx,
     `update alert a set status = 'RESOLVED', resolved_at = greatest(x.at, a.raised_at), last_seen_at = greatest(a.last_seen_at, x.at)
      from jsonb_to_recordset(?::jsonb) as x(subject_key text, at timestamptz)
      where a.subject_key = x.subject_key and a.dedupe_key in (?, ?) and a.status <> 'RESOLVED'

@@ -37,7 +37,7 @@ import {
   type PrinterUnit,
   type StoredUnit,
 } from './persist-printers';
-import { json } from './sql';
+import { json, query } from './sql';
 
 export interface PersistReportResult {
   duplicate: boolean;
@@ -144,10 +144,7 @@ export async function persistReports(
     // A replayed report keeps its archive row; its note is brought up to date like a new one's.
     for (const i of live) {
       if (items[i]!.replayOf && skipped[i]!.length > 0)
-        await tx.execute(`update raw_report set note = ? where id = ?`, [
-          skippedNote(skipped[i]!),
-          rawIds[i],
-        ]);
+        await query(tx, `update raw_report set note = ? where id = ?`, [skippedNote(skipped[i]!), rawIds[i]]);
     }
     return results;
   });
@@ -184,7 +181,8 @@ async function archiveReports(
     });
   });
   if (rows.length === 0) return ids;
-  const inserted = await tx.execute<{ id: string; key_id: string; report_id: string }[]>(
+  const inserted = await query<{ id: string; key_id: string; report_id: string }[]>(
+    tx,
     `insert into raw_report (id, reseller_id, key_id, report_id, kind, sender_kind, sender_id, body, body_bytes, received_at, processed_at, note)
      select x.id, x.reseller_id, x.key_id, x.report_id, 'report', x.sender_kind, x.sender_id, x.body, x.body_bytes, x.received_at, now(), x.note
      from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, key_id text, report_id uuid, sender_kind text, sender_id uuid, body jsonb,
@@ -204,7 +202,8 @@ async function loadCollectorCustomers(
 ): Promise<Map<string, string>> {
   const senders = reports.filter((d) => d.sender.kind === 'collector' && d.sender.collectorId);
   if (senders.length === 0) return new Map();
-  const rows = await tx.execute<{ id: string; reseller_id: string; customer_id: string }[]>(
+  const rows = await query<{ id: string; reseller_id: string; customer_id: string }[]>(
+    tx,
     `select id, reseller_id, customer_id from collector where id = any(?::uuid[])`,
     [pgUuidArray([...new Set(senders.map((d) => d.sender.collectorId!))])],
   );
@@ -319,7 +318,8 @@ async function updateCollectors(tx: EntityManager, reports: readonly PersistRepo
     });
   }
   for (const rows of rounds) {
-    await tx.execute(
+    await query(
+      tx,
       `update collector c set last_report_at = greatest(c.last_report_at, x.received_at), last_seen_at = greatest(c.last_seen_at, x.received_at),
          version = coalesce(x.version, c.version), hostname = coalesce(x.hostname, c.hostname), health = coalesce(x.health::jsonb, c.health)
        from jsonb_to_recordset(?::jsonb) as x(collector_id uuid, reseller_id uuid, received_at timestamptz, version text, hostname text, health text)

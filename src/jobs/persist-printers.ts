@@ -7,7 +7,7 @@ import type { PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { Sender } from '../ingest/credentials';
-import { json, lastByKey, setIfNewer } from './sql';
+import { json, lastByKey, setIfNewer, query } from './sql';
 
 /** One printer entry of one report of the batch. */
 export interface PrinterUnit {
@@ -65,9 +65,10 @@ export async function upsertPrinters(
       last_seen_at: u.entry.collectedAt,
     };
   });
-  const stored = await tx.execute<
+  const stored = await query<
     { id: string; customer_id: string; reseller_id: string; serial_number: string }[]
   >(
+    tx,
     // NOT NULL is checked before ON CONFLICT, so a direct printer's row needs its customer even though
     // the row already exists and only the update applies.
     `insert into printer (id, reseller_id, customer_id, collector_id, connection_type, serial_number, product_number, product_name,
@@ -133,7 +134,8 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (printheads.length > 0) {
-    await tx.execute(
+    await query(
+      tx,
       `insert into printhead (id, reseller_id, printer_id, slot, colors, status, health_percent, product_number, product_name, serial_number, component_key, non_oem_ink_used, expires_at, first_seen_at, last_seen_at)
        select x.id, x.reseller_id, x.printer_id, x.slot, x.colors, x.status, x.health_percent, x.product_number, x.product_name, x.serial_number, x.component_key, coalesce(x.non_oem_ink_used, false), x.expires_at, x.seen_at, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz)
@@ -169,7 +171,8 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (cartridges.length > 0) {
-    await tx.execute(
+    await query(
+      tx,
       `insert into cartridge (id, reseller_id, printer_id, slot, color, status, product_number, product_name, serial_number, component_key, manufacturer, capacity_ml, level_percent, ink_consumed_ml, non_oem_ink_consumed_ml, expires_at, first_seen_at, last_seen_at)
        select x.id, x.reseller_id, x.printer_id, x.slot, x.color, x.status, x.product_number, x.product_name, x.serial_number, x.component_key, x.manufacturer, x.capacity_ml, x.level_percent, x.ink_consumed_ml, x.non_oem_ink_consumed_ml, x.expires_at, x.seen_at, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz)
@@ -196,7 +199,8 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (sources.length > 0) {
-    await tx.execute(
+    await query(
+      tx,
       `insert into media_source (id, reseller_id, printer_id, source_id, kind, status, media_type, width_mm, height_mm, updated_at)
        select x.id, x.reseller_id, x.printer_id, x.source_id, x.kind, x.status, x.media_type, x.width_mm, x.height_mm, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8)
@@ -216,7 +220,8 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (accessories.length > 0) {
-    await tx.execute(
+    await query(
+      tx,
       `insert into accessory (id, reseller_id, printer_id, name, status, updated_at)
        select x.id, x.reseller_id, x.printer_id, x.name, x.status, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, name text, status text)
@@ -247,7 +252,8 @@ async function markRemoved(
     seen_at: u.entry.collectedAt,
     present: keysOf.get(u.printerId) ?? [],
   }));
-  await tx.execute(
+  await query(
+    tx,
     `update "${table}" t set removed_at = x.seen_at
      from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, seen_at timestamptz, present text[])
      where t.printer_id = x.printer_id and t.removed_at is null and t.last_seen_at < x.seen_at and not (t.component_key = any(x.present))`,
@@ -276,7 +282,8 @@ async function upsertMediaTypes(tx: EntityManager, units: readonly StoredUnit[])
     }
   }
   if (links.length === 0) return;
-  await tx.execute(
+  await query(
+    tx,
     `with input as (
        select x.id, x.reseller_id, x.code, x.names from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, code text, names jsonb)),
      existing as (
@@ -325,7 +332,8 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
   });
   const input = json(rows);
   // A replay re-runs a report that already has its reading: stored once per (report, printer).
-  await tx.execute(
+  await query(
+    tx,
     `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
         scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
      select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
@@ -337,7 +345,8 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
     [input],
   );
   // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
-  await tx.execute(
+  await query(
+    tx,
     `update printer p set lifetime_jobs = x.jobs, lifetime_pages = x.pages, lifetime_ink_ml = x.total_ink_ml, lifetime_media_area_m2 = x.total_media_area_m2,
         lifetime_scan_area_m2 = x.scan_total_area_m2, counters_at = x.collected_at
      from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, collected_at timestamptz, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8)
@@ -398,7 +407,8 @@ export async function insertJobs(
   );
   const counts = new Map<string, number>();
   if (rows.length === 0) return counts;
-  const inserted = await tx.execute<{ printer_id: string; n: number }[]>(
+  const inserted = await query<{ printer_id: string; n: number }[]>(
+    tx,
     `with input as (select * from jsonb_to_recordset(?::jsonb) as x(${JOB_COLUMNS})),
      keys as (
        insert into printer_job_key (printer_id, uuid, job_id, completed_at)
