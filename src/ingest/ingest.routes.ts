@@ -22,6 +22,7 @@ import {
   reportJobId,
 } from '../jobs/job-data';
 import { createQueues } from '../jobs/queues';
+import { createRedis, waitForRedis } from '../services/redis';
 import { encodeQueuedReport } from '../jobs/queued-report';
 import type { AppServices } from '../services/app-services';
 import { EnrollmentRejected, enrollCollector } from '../services/devices';
@@ -67,7 +68,12 @@ function withDeadline<T>(promise: Promise<T>): Promise<T> {
 }
 
 export function registerIngestRoutes(app: FastifyInstance, services: AppServices): IngestRole {
-  const { config, redis } = services;
+  const { config } = services;
+  // The request path's own connection (auto-pipelined, fails fast; src/services/redis.ts).
+  const redis = createRedis(config.REDIS_URL, 'ingest');
+  // Start serving with it connected, as with the shared connection; if Redis is down, start anyway:
+  // requests get 503 and /readyz says so until it is back.
+  app.addHook('onReady', () => waitForRedis(redis, 2_000).catch(() => undefined));
   const queues = createQueues(redis, config.REDIS_PREFIX);
   const credentials = new CredentialStore(() => services.orm.em.fork(), services.secrets);
   const keys = redisKeys(config.REDIS_PREFIX);
@@ -371,6 +377,7 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
     credentials,
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
