@@ -58,11 +58,11 @@ export async function runServe(config: Config, args: string[]): Promise<number> 
     strict: true,
   });
   const roles = parseRoles(values.roles);
-  const processes = parseProcesses(values.processes, config.INGEST_PROCESSES);
-  if (processes > 1 && !(roles.length === 1 && roles[0] === 'ingest'))
-    throw new UsageError(
-      `several processes (--processes or INGEST_PROCESSES = ${processes}) are only for --roles ingest`,
-    );
+  // INGEST_PROCESSES applies to `--roles ingest` only, so one environment can serve every role.
+  const ingestOnly = roles.length === 1 && roles[0] === 'ingest';
+  const processes = parseProcesses(values.processes, ingestOnly ? config.INGEST_PROCESSES : 1);
+  if (processes > 1 && !ingestOnly)
+    throw new UsageError(`--processes ${processes} is only for --roles ingest; other roles run one process`);
   if (processes > 1 && cluster.isPrimary) {
     return runIngestCluster({
       processes,
