@@ -25,6 +25,15 @@ export interface PrinterUnit {
 
 export type StoredUnit = PrinterUnit & { printerId: string; customerId: string };
 
+const COUNTER_COLUMNS = [
+  'lifetime_jobs',
+  'lifetime_pages',
+  'lifetime_ink_ml',
+  'lifetime_media_area_m2',
+  'lifetime_scan_area_m2',
+  'counters_at',
+];
+
 const STATUS_COLUMNS = [
   'product_number',
   'product_name',
@@ -42,6 +51,9 @@ export async function upsertPrinters(
   units: readonly PrinterUnit[],
 ): Promise<StoredUnit[]> {
   const newer = `("printer"."last_seen_at" is null or excluded."last_seen_at" >= "printer"."last_seen_at")`;
+  // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
+  // (Set here rather than by a second UPDATE after the reading: one row version less per printer.)
+  const countersNewer = `("printer"."counters_at" is null or "printer"."counters_at" <= excluded."counters_at")`;
   const rows = units.map((u, ord) => {
     const d = u.entry.device;
     return {
@@ -63,6 +75,11 @@ export async function upsertPrinters(
       job_category_thresholds: json(u.entry.jobCategoryThresholds ?? null),
       print_categories: json(u.entry.printCategories ?? null),
       last_seen_at: u.entry.collectedAt,
+      lifetime_jobs: u.entry.usage.jobs ?? null,
+      lifetime_pages: u.entry.usage.pages ?? null,
+      lifetime_ink_ml: u.entry.usage.totalInkMl ?? null,
+      lifetime_media_area_m2: u.entry.usage.totalMediaAreaM2 ?? null,
+      lifetime_scan_area_m2: u.entry.usage.scan?.totalAreaM2 ?? null,
     };
   });
   const stored = await query<
@@ -72,17 +89,21 @@ export async function upsertPrinters(
     // NOT NULL is checked before ON CONFLICT, so a direct printer's row needs its customer even though
     // the row already exists and only the update applies.
     `insert into printer (id, reseller_id, customer_id, collector_id, connection_type, serial_number, product_number, product_name,
-        firmware_version, engine_state, status_message, status_reasons, job_category_thresholds, print_categories, last_seen_at, created_at)
+        firmware_version, engine_state, status_message, status_reasons, job_category_thresholds, print_categories, last_seen_at, created_at,
+        lifetime_jobs, lifetime_pages, lifetime_ink_ml, lifetime_media_area_m2, lifetime_scan_area_m2, counters_at)
      select x.id, x.reseller_id, coalesce(x.customer_id, (select p.customer_id from printer p where p.id = x.sender_printer_id)),
         x.collector_id, x.connection_type, x.serial_number, x.product_number, x.product_name, x.firmware_version, x.engine_state,
-        x.status_message, x.status_reasons::jsonb, x.job_category_thresholds::jsonb, x.print_categories::jsonb, x.last_seen_at, now()
+        x.status_message, x.status_reasons::jsonb, x.job_category_thresholds::jsonb, x.print_categories::jsonb, x.last_seen_at, now(),
+        x.lifetime_jobs, x.lifetime_pages, x.lifetime_ink_ml, x.lifetime_media_area_m2, x.lifetime_scan_area_m2, x.last_seen_at
      from jsonb_to_recordset(?::jsonb) as x(ord int, id uuid, reseller_id uuid, customer_id uuid, sender_printer_id uuid, collector_id uuid,
         connection_type text, serial_number text, product_number text, product_name text, firmware_version text, engine_state text,
-        status_message text, status_reasons text, job_category_thresholds text, print_categories text, last_seen_at timestamptz)
+        status_message text, status_reasons text, job_category_thresholds text, print_categories text, last_seen_at timestamptz,
+        lifetime_jobs bigint, lifetime_pages bigint, lifetime_ink_ml float8, lifetime_media_area_m2 float8, lifetime_scan_area_m2 float8)
      order by x.ord
      on conflict (reseller_id, serial_number) do update set ${setIfNewer('printer', newer, STATUS_COLUMNS)},
         collector_id = coalesce(excluded.collector_id, "printer"."collector_id"),
-        last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at)
+        last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at),
+        ${setIfNewer('printer', countersNewer, COUNTER_COLUMNS)}
      returning id, customer_id, reseller_id, serial_number`,
     [json(rows)],
   );
@@ -307,7 +328,7 @@ async function upsertMediaTypes(tx: EntityManager, units: readonly StoredUnit[])
   );
 }
 
-/** One usage reading per printer and report, and the newest counters on the printer row. */
+/** One usage reading per printer and report (the printer row's counters are set by upsertPrinters). */
 export async function insertReadings(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
   const rows = units.map((unit) => {
     const u = unit.entry.usage;
@@ -330,7 +351,6 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
       application_categories: u.applicationCategories ?? [],
     };
   });
-  const input = json(rows);
   // A replay re-runs a report that already has its reading: stored once per (report, printer).
   await query(
     tx,
@@ -342,16 +362,7 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
         jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8,
         ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb)
      where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id)`,
-    [input],
-  );
-  // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
-  await query(
-    tx,
-    `update printer p set lifetime_jobs = x.jobs, lifetime_pages = x.pages, lifetime_ink_ml = x.total_ink_ml, lifetime_media_area_m2 = x.total_media_area_m2,
-        lifetime_scan_area_m2 = x.scan_total_area_m2, counters_at = x.collected_at
-     from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, collected_at timestamptz, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8)
-     where p.id = x.printer_id and (p.counters_at is null or p.counters_at <= x.collected_at)`,
-    [input],
+    [json(rows)],
   );
 }
 
