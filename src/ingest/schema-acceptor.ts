@@ -46,6 +46,64 @@ const internals = (schema: unknown): ZodInternals => (schema as { _zod: ZodInter
 /** Checks zod attaches that never reject (metadata). */
 const INERT_CHECKS = new Set(['describe', 'meta']);
 
+/**
+ * A JavaScript condition on `value` (and the check's constant `k<i>`) that holds only for values zod's
+ * check certainly passes, for the common check kinds; null for the rest. Each mirrors the first,
+ * cheap branch of zod's own check (zod/v4/core/checks.js):
+ * - max_length: zod counts code points only when there are more UTF-16 units than the maximum, and a
+ *   string never has more code points than units;
+ * - min_length: twice the minimum in units is always enough code points (arrays: units are items);
+ * - greater_than / less_than: zod's comparison itself;
+ * - number_format "safeint": a safe integer is within zod's safe-integer range;
+ * - string_format "uuid" / "datetime": these formats check only their pattern (tested as zod does).
+ * Only applied when the node's own type test already ensured a string, array or number.
+ */
+function shortcut(check: Check, i: number): string | null {
+  const def = check._zod.def as Check['_zod']['def'] & {
+    maximum?: number;
+    minimum?: number;
+    inclusive?: boolean;
+    format?: string;
+    pattern?: RegExp;
+  };
+  switch (def.check) {
+    case 'max_length':
+      return `value.length <= k${i}`;
+    case 'min_length':
+      return `value.length >= 2 * k${i}`;
+    case 'greater_than':
+      return def.inclusive ? `value >= k${i}` : `value > k${i}`;
+    case 'less_than':
+      return def.inclusive ? `value <= k${i}` : `value < k${i}`;
+    case 'number_format':
+      return def.format === 'safeint' ? 'Number.isSafeInteger(value)' : null;
+    case 'string_format':
+      return (def.format === 'uuid' || def.format === 'datetime') && def.pattern
+        ? `(k${i}.lastIndex = 0, k${i}.test(value))`
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** The constant a shortcut compares with (see shortcut). */
+function constantOf(check: Check): unknown {
+  const def = check._zod.def as Check['_zod']['def'] & Record<string, unknown>;
+  switch (def.check) {
+    case 'max_length':
+      return def.maximum;
+    case 'min_length':
+      return def.minimum;
+    case 'greater_than':
+    case 'less_than':
+      return def.value;
+    case 'string_format':
+      return def.pattern;
+    default:
+      return undefined;
+  }
+}
+
 export function compileAcceptor(schema: z.core.$ZodType): Acceptor {
   // One payload for every check call: checks push issues only on failure and never keep the payload.
   const scratch: ScratchPayload = { value: undefined, issues: [] };
@@ -70,13 +128,17 @@ export function compileAcceptor(schema: z.core.$ZodType): Acceptor {
 
   const withChecks = (base: Acceptor, checks: Check[]): Acceptor => {
     // Generated so that each check has its own (monomorphic) call site; a loop over an array of
-    // functions made every call megamorphic and cost a third of the acceptor's time.
-    const lines = checks.map(
-      (check, i) =>
+    // functions made every call megamorphic and cost a third of the acceptor's time. Common checks get
+    // a guard in front that passes exactly the values zod's own check function passes without doubt
+    // (see shortcut); anything else, and every value the guard does not pass, goes to zod's check.
+    const lines = checks.map((check, i) => {
+      const call =
         (check._zod.def.when ? `if (w${i}(scratch)) ` : '') +
-        `{ const out = c${i}(scratch); if (out !== undefined || scratch.issues.length > 0) return fail(); }`,
-    );
-    const names = checks.flatMap((_, i) => [`c${i}`, `w${i}`]);
+        `{ const out = c${i}(scratch); if (out !== undefined || scratch.issues.length > 0) return fail(); }`;
+      const guard = shortcut(check, i);
+      return guard ? `if (!(${guard})) ${call}` : call;
+    });
+    const names = checks.flatMap((_, i) => [`c${i}`, `w${i}`, `k${i}`]);
     const factory = new Function(
       'base',
       'scratch',
@@ -98,7 +160,12 @@ export function compileAcceptor(schema: z.core.$ZodType): Acceptor {
       scratch.issues = [];
       return false;
     };
-    return factory(base, scratch, fail, ...checks.flatMap((c) => [c._zod.check, c._zod.def.when]));
+    return factory(
+      base,
+      scratch,
+      fail,
+      ...checks.flatMap((c) => [c._zod.check, c._zod.def.when, constantOf(c)]),
+    );
   };
 
   const compileType = (zod: ZodInternals): Acceptor => {

@@ -127,6 +127,48 @@ describe('schema acceptor', () => {
     expect(one).toEqual({ zodSays: true, fastSays: true });
   });
 
+  it('agrees with zod at the boundaries of every shortcut (lengths, ranges, safe integers, formats)', () => {
+    const set = (patch: (r: Loose) => void) => agrees(direct(patch));
+    const values: Array<[string, (r: Loose, v: unknown) => void, unknown[]]> = [
+      [
+        'id length',
+        (r, v) => (r.printers[0].device.serialNumber = v),
+        ['', 'S', 'S'.repeat(256), 'S'.repeat(257)],
+      ],
+      ['token length', (r, v) => (r.printers[0].status.engineState = v), ['x'.repeat(64), 'x'.repeat(65)]],
+      ['text length', (r, v) => (r.printers[0].jobs[0].name = v), ['', 'n'.repeat(1024), 'n'.repeat(1025)]],
+      ['quantity', (r, v) => (r.printers[0].jobs[0].mediaAreaM2 = v), [0, -0, 1e-300, -1e-300, 1e308]],
+      ['percent', (r, v) => (r.printers[0].cartridges[0].levelPercent = v), [0, 100, 100.0000001, -0.1]],
+      ['counter', (r, v) => (r.printers[0].jobs[0].pages = v), [0, 2 ** 53 - 1, 2 ** 53, -1, 0.5]],
+      [
+        'uuid',
+        (r, v) => (r.reportId = v),
+        ['3F2B8C1E-5D4A-4E8B-9C0D-1A2B3C4D5E6F', '3f2b8c1e5d4a4e8b9c0d1a2b3c4d5e6f'],
+      ],
+      [
+        'timestamp',
+        (r, v) => (r.sentAt = v),
+        [
+          '2026-11-26T08:00:00.123456Z',
+          '2026-02-29T08:00:00Z',
+          '2028-02-29T08:00:00Z',
+          '2026-11-26T08:00:00',
+        ],
+      ],
+      [
+        'list size',
+        (r, v) => (r.printers[0].accessories = v),
+        [[], Array(64).fill({ name: 'a', status: 'ok' })],
+      ],
+    ];
+    for (const [label, apply, candidates] of values) {
+      for (const value of candidates) {
+        const { zodSays, fastSays } = set((r) => apply(r, value));
+        expect({ label, value, fastSays }).toEqual({ label, value, fastSays: zodSays });
+      }
+    }
+  });
+
   it('never accepts what zod rejects under random mutations, and agrees on nearly all', () => {
     const random = seeded(20261126);
     const base = direct(undefined, 3);
