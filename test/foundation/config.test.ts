@@ -12,6 +12,8 @@ describe('configuration', () => {
     expect(config.HOST).toBe('127.0.0.1');
     expect(config.supportedModels).toEqual(['DesignJet', 'PageWide XL']);
     expect(config.trustProxy).toBe(false);
+    expect(config.WORKER_CONCURRENCY).toBe(4);
+    expect(config.WORKER_BATCH_SIZE).toBe(50);
   });
 
   it.each([
@@ -27,6 +29,9 @@ describe('configuration', () => {
       /^Invalid configuration: PLOTMETER_SECRET_KEY must be at least 32 bytes/,
     ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL must be one of/],
+    [{ WORKER_BATCH_SIZE: '0' }, /^Invalid configuration: WORKER_BATCH_SIZE must be 1-500/],
+    [{ WORKER_BATCH_SIZE: '501' }, /^Invalid configuration: WORKER_BATCH_SIZE must be 1-500/],
+    [{ WORKER_BATCH_SIZE: '2.5' }, /^Invalid configuration: WORKER_BATCH_SIZE must be an integer/],
     [
       { TLS_CERT_FILE: '/tmp/cert.pem' },
       /^Invalid configuration: TLS_KEY_FILE must be set together with TLS_CERT_FILE/,
