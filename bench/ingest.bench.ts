@@ -439,6 +439,19 @@ async function measureCluster(
   }
 }
 
+function clusterDocsLine(cluster: ClusterFigures): string {
+  const { processes: n, real, cpuUs } = cluster;
+  const us = (v: number | null | undefined) => (v == null ? '?' : `${Math.round(v)} µs`);
+  const total = cpuUs.every((v) => v !== null) ? cpuUs.reduce((a, b) => a! + b!, 0) : null;
+  return (
+    `- ${n} ingest processes (\`serve --roles ingest --processes ${n}\`, after a warm-up of their own): ` +
+    `${real.accepted.toLocaleString('en-US')} of ${real.sent.toLocaleString('en-US')} accepted in ${(real.elapsedMs / 1000).toFixed(1)} s, ` +
+    `latency p50 ${real.latencyMs.p50.toFixed(1)} ms, p99 ${real.latencyMs.p99.toFixed(1)} ms; main-thread CPU per request: ` +
+    `primary ${us(cpuUs[0])}, children ${cpuUs.slice(1).map(us).join(' + ')} (total ${us(total)}). ` +
+    `They share the 2 cores with the load generator, Redis and PostgreSQL; load average ${cluster.loadAfter.toFixed(2)} after.`
+  );
+}
+
 function clusterRow(ingest: IngestFigures, cluster: ClusterFigures): ResultRow {
   return {
     ...ingestRow(ingest),
@@ -495,6 +508,7 @@ function docsMarkdown(
       `latency p50 ${ms(ingest.real.latencyMs.p50)}, p95 ${ms(ingest.real.latencyMs.p95)}, p99 ${ms(ingest.real.latencyMs.p99)}. ` +
       `Bare route: p50 ${ms(ingest.bare.latencyMs.p50)}, p99 ${ms(ingest.bare.latencyMs.p99)}.`,
     `- Server CPU: ingest — ${describeCpu(ingest.realCpuUs)}; bare route — ${describeCpu(ingest.bareCpuUs)}.`,
+    ...(ingest.cluster ? [clusterDocsLine(ingest.cluster)] : []),
     `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
       `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}, batches of up to ${options.workerBatchSize}); ` +
       `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s.`,
