@@ -51,8 +51,8 @@ export const printerRefKey = (ref: PrinterRef) => `${ref.resellerId}/${ref.seria
 
 /**
  * Loads the stored state of every listed printer before a batch's upserts, in the same transaction:
- * four set-based queries however many printers (printer rows, their cartridges, printheads and newest
- * reading). The map is keyed by printerRefKey; printers not stored yet are absent.
+ * one query however many printers (printer rows with their cartridges, printheads and newest reading
+ * as JSON). The map is keyed by printerRefKey; printers not stored yet are absent.
  */
 export async function loadPrinterStates(
   tx: EntityManager,
@@ -60,61 +60,35 @@ export async function loadPrinterStates(
 ): Promise<Map<string, StoredPrinterState>> {
   const states = new Map<string, StoredPrinterState>();
   if (refs.length === 0) return states;
-  const printers = await query<PrinterRow[]>(
+  // The newest reading is the reference for "went backwards" (the readings table is partitioned by
+  // collected_at; the (reseller_id, printer_id, collected_at) index serves each lookup).
+  const printers = await query<
+    (PrinterRow & {
+      cartridges: Record<string, unknown>[];
+      printheads: Record<string, unknown>[];
+      reading: Record<string, unknown> | null;
+    })[]
+  >(
     tx,
-    `select p.id, p.reseller_id, p.serial_number, p.engine_state, p.status_message, p.counters_at
+    `select p.id, p.reseller_id, p.serial_number, p.engine_state, p.status_message, p.counters_at,
+       (select coalesce(json_agg(c), '[]') from (
+          select slot, serial_number, color, level_percent, status, expires_at, non_oem_ink_consumed_ml, manufacturer
+          from cartridge where printer_id = p.id and removed_at is null) c) as cartridges,
+       (select coalesce(json_agg(h), '[]') from (
+          select slot, serial_number, colors, status, health_percent, non_oem_ink_used, expires_at
+          from printhead where printer_id = p.id and removed_at is null) h) as printheads,
+       (select row_to_json(r) from (
+          select jobs, pages, total_ink_ml, total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type
+          from usage_reading u where u.reseller_id = p.reseller_id and u.printer_id = p.id
+          order by u.collected_at desc limit 1) r) as reading
      from jsonb_to_recordset(?::jsonb) as x(reseller_id uuid, serial_number text)
      join printer p on p.reseller_id = x.reseller_id and p.serial_number = x.serial_number`,
     [json(refs.map((r) => ({ reseller_id: r.resellerId, serial_number: r.serialNumber })))],
   );
-  if (printers.length === 0) return states;
-  const ids = pgUuidArray(printers.map((p) => p.id));
-  const cartridges = await query<Record<string, unknown>[]>(
-    tx,
-    `select printer_id, slot, serial_number, color, level_percent, status, expires_at, non_oem_ink_consumed_ml, manufacturer
-     from cartridge where printer_id = any(?::uuid[]) and removed_at is null`,
-    [ids],
-  );
-  const printheads = await query<Record<string, unknown>[]>(
-    tx,
-    `select printer_id, slot, serial_number, colors, status, health_percent, non_oem_ink_used, expires_at
-     from printhead where printer_id = any(?::uuid[]) and removed_at is null`,
-    [ids],
-  );
-  // The newest reading is the reference for "went backwards" (the readings table is partitioned by
-  // collected_at; the (reseller_id, printer_id, collected_at) index serves each lateral lookup).
-  const readings = await query<Record<string, unknown>[]>(
-    tx,
-    `select x.printer_id, r.*
-     from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, reseller_id uuid)
-     cross join lateral (
-       select jobs, pages, total_ink_ml, total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type
-       from usage_reading u where u.reseller_id = x.reseller_id and u.printer_id = x.printer_id
-       order by u.collected_at desc limit 1) r`,
-    [json(printers.map((p) => ({ printer_id: p.id, reseller_id: p.reseller_id })))],
-  );
-  const byPrinter = <T extends Record<string, unknown>>(rows: T[]) => {
-    const map = new Map<string, T[]>();
-    for (const row of rows) {
-      const id = row.printer_id as string;
-      const list = map.get(id);
-      if (list) list.push(row);
-      else map.set(id, [row]);
-    }
-    return map;
-  };
-  const cartridgesOf = byPrinter(cartridges);
-  const printheadsOf = byPrinter(printheads);
-  const readingOf = new Map(readings.map((r) => [r.printer_id as string, r]));
   for (const printer of printers) {
     states.set(
       printerRefKey({ resellerId: printer.reseller_id, serialNumber: printer.serial_number }),
-      storedState(
-        printer,
-        cartridgesOf.get(printer.id) ?? [],
-        printheadsOf.get(printer.id) ?? [],
-        readingOf.get(printer.id),
-      ),
+      storedState(printer, printer.cartridges, printer.printheads, printer.reading ?? undefined),
     );
   }
   return states;

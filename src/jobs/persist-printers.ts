@@ -127,6 +127,9 @@ function componentKey(
 
 /** Printheads, cartridges (and which were taken out), media sources, accessories, media catalogue. */
 export async function upsertComponents(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
+  // One statement for all of it (data-modifying CTEs): the tables are independent, and the rows a
+  // removal marks are exactly those the upsert of the same table does not touch.
+  const parts: Part[] = [];
   const owner = (u: StoredUnit) => ({
     reseller_id: u.sender.resellerId,
     printer_id: u.printerId,
@@ -155,19 +158,18 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (printheads.length > 0) {
-    await query(
-      tx,
-      `insert into printhead (id, reseller_id, printer_id, slot, colors, status, health_percent, product_number, product_name, serial_number, component_key, non_oem_ink_used, expires_at, first_seen_at, last_seen_at)
+    parts.push({
+      sql: `insert into printhead (id, reseller_id, printer_id, slot, colors, status, health_percent, product_number, product_name, serial_number, component_key, non_oem_ink_used, expires_at, first_seen_at, last_seen_at)
        select x.id, x.reseller_id, x.printer_id, x.slot, x.colors, x.status, x.health_percent, x.product_number, x.product_name, x.serial_number, x.component_key, coalesce(x.non_oem_ink_used, false), x.expires_at, x.seen_at, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz)
        on conflict (printer_id, component_key) do update set serial_number = excluded.serial_number, slot = excluded.slot, colors = excluded.colors, status = excluded.status, health_percent = excluded.health_percent,
          product_number = excluded.product_number, product_name = excluded.product_name, non_oem_ink_used = "printhead"."non_oem_ink_used" or excluded.non_oem_ink_used,
          expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, removed_at = null
        where "printhead"."last_seen_at" <= excluded.last_seen_at`,
-      [json(printheads)],
-    );
+      params: [json(printheads)],
+    });
   }
-  await markRemoved(tx, 'printhead', units, printheads);
+  parts.push(markRemoved('printhead', units, printheads));
 
   const cartridges = units.flatMap((u) =>
     lastByKey(
@@ -192,9 +194,8 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (cartridges.length > 0) {
-    await query(
-      tx,
-      `insert into cartridge (id, reseller_id, printer_id, slot, color, status, product_number, product_name, serial_number, component_key, manufacturer, capacity_ml, level_percent, ink_consumed_ml, non_oem_ink_consumed_ml, expires_at, first_seen_at, last_seen_at)
+    parts.push({
+      sql: `insert into cartridge (id, reseller_id, printer_id, slot, color, status, product_number, product_name, serial_number, component_key, manufacturer, capacity_ml, level_percent, ink_consumed_ml, non_oem_ink_consumed_ml, expires_at, first_seen_at, last_seen_at)
        select x.id, x.reseller_id, x.printer_id, x.slot, x.color, x.status, x.product_number, x.product_name, x.serial_number, x.component_key, x.manufacturer, x.capacity_ml, x.level_percent, x.ink_consumed_ml, x.non_oem_ink_consumed_ml, x.expires_at, x.seen_at, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz)
        on conflict (printer_id, component_key) do update set serial_number = excluded.serial_number, slot = excluded.slot, color = excluded.color, status = excluded.status, product_number = excluded.product_number,
@@ -202,10 +203,10 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
          ink_consumed_ml = excluded.ink_consumed_ml, non_oem_ink_consumed_ml = excluded.non_oem_ink_consumed_ml, expires_at = excluded.expires_at,
          last_seen_at = excluded.last_seen_at, removed_at = null
        where "cartridge"."last_seen_at" <= excluded.last_seen_at`,
-      [json(cartridges)],
-    );
+      params: [json(cartridges)],
+    });
   }
-  await markRemoved(tx, 'cartridge', units, cartridges);
+  parts.push(markRemoved('cartridge', units, cartridges));
 
   const sources = units.flatMap((u) =>
     lastByKey(u.entry.mediaSources, (m) => m.id).map((m) => ({
@@ -220,16 +221,15 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (sources.length > 0) {
-    await query(
-      tx,
-      `insert into media_source (id, reseller_id, printer_id, source_id, kind, status, media_type, width_mm, height_mm, updated_at)
+    parts.push({
+      sql: `insert into media_source (id, reseller_id, printer_id, source_id, kind, status, media_type, width_mm, height_mm, updated_at)
        select x.id, x.reseller_id, x.printer_id, x.source_id, x.kind, x.status, x.media_type, x.width_mm, x.height_mm, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8)
        on conflict (printer_id, source_id) do update set kind = excluded.kind, status = excluded.status, media_type = excluded.media_type,
          width_mm = excluded.width_mm, height_mm = excluded.height_mm, updated_at = excluded.updated_at
        where "media_source"."updated_at" <= excluded.updated_at`,
-      [json(sources)],
-    );
+      params: [json(sources)],
+    });
   }
 
   const accessories = units.flatMap((u) =>
@@ -241,27 +241,26 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (accessories.length > 0) {
-    await query(
-      tx,
-      `insert into accessory (id, reseller_id, printer_id, name, status, updated_at)
+    parts.push({
+      sql: `insert into accessory (id, reseller_id, printer_id, name, status, updated_at)
        select x.id, x.reseller_id, x.printer_id, x.name, x.status, x.seen_at
        from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, name text, status text)
        on conflict (printer_id, name) do update set status = excluded.status, updated_at = excluded.updated_at
        where "accessory"."updated_at" <= excluded.updated_at`,
-      [json(accessories)],
-    );
+      params: [json(accessories)],
+    });
   }
 
-  await upsertMediaTypes(tx, units);
+  parts.push(...mediaTypeParts(units));
+  await runTogether(tx, parts);
 }
 
 /** Components no longer listed by the newest report were taken out of the printer. */
-async function markRemoved(
-  tx: EntityManager,
+function markRemoved(
   table: 'printhead' | 'cartridge',
   units: readonly StoredUnit[],
   present: readonly { printer_id: string; component_key: string }[],
-): Promise<void> {
+): Part {
   const keysOf = new Map<string, string[]>();
   for (const row of present) {
     const keys = keysOf.get(row.printer_id);
@@ -273,13 +272,12 @@ async function markRemoved(
     seen_at: u.entry.collectedAt,
     present: keysOf.get(u.printerId) ?? [],
   }));
-  await query(
-    tx,
-    `update "${table}" t set removed_at = x.seen_at
+  return {
+    sql: `update "${table}" t set removed_at = x.seen_at
      from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, seen_at timestamptz, present text[])
      where t.printer_id = x.printer_id and t.removed_at is null and t.last_seen_at < x.seen_at and not (t.component_key = any(x.present))`,
-    [json(rows)],
-  );
+    params: [json(rows)],
+  };
 }
 
 /**
@@ -290,7 +288,7 @@ async function markRemoved(
  * the same type are merged first (one row per reseller and code; merging in batch order gives the names
  * the one-by-one path would store, since jsonb `||` is associative).
  */
-async function upsertMediaTypes(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
+function mediaTypeParts(units: readonly StoredUnit[]): Part[] {
   const catalogue = new Map<string, { id: string; reseller_id: string; code: string; names: object }>();
   const links: { printer_id: string; reseller_id: string; code: string }[] = [];
   for (const u of units) {
@@ -302,29 +300,56 @@ async function upsertMediaTypes(tx: EntityManager, units: readonly StoredUnit[])
       links.push({ printer_id: u.printerId, reseller_id: u.sender.resellerId, code: m.id });
     }
   }
-  if (links.length === 0) return;
-  await query(
-    tx,
-    `with input as (
-       select x.id, x.reseller_id, x.code, x.names from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, code text, names jsonb)),
-     existing as (
-       select m.id, m.reseller_id, m.code, m.names from media_type m join input i on i.reseller_id = m.reseller_id and i.code = m.code),
-     upserted as (
-       insert into media_type (id, reseller_id, code, names, updated_at)
-       select i.id, i.reseller_id, i.code, i.names, now() from input i
-       left join existing e on e.reseller_id = i.reseller_id and e.code = i.code
+  if (links.length === 0) return [];
+  return [
+    {
+      name: 'mt_input',
+      sql: `select x.id, x.reseller_id, x.code, x.names from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, code text, names jsonb)`,
+      params: [json([...catalogue.values()])],
+    },
+    {
+      name: 'mt_existing',
+      sql: `select m.id, m.reseller_id, m.code, m.names from media_type m join mt_input i on i.reseller_id = m.reseller_id and i.code = m.code`,
+      params: [],
+    },
+    {
+      name: 'mt_upserted',
+      sql: `insert into media_type (id, reseller_id, code, names, updated_at)
+       select i.id, i.reseller_id, i.code, i.names, now() from mt_input i
+       left join mt_existing e on e.reseller_id = i.reseller_id and e.code = i.code
        where e.id is null or not (e.names @> i.names)
        order by i.reseller_id, i.code
        on conflict (reseller_id, code) do update set names = "media_type"."names" || excluded.names, updated_at = now()
-       returning id, reseller_id, code),
-     links as (
-       select x.printer_id, x.reseller_id, x.code from jsonb_to_recordset(?::jsonb) as x(printer_id uuid, reseller_id uuid, code text))
-     insert into printer_media_type (printer_id, media_type_id, reseller_id, updated_at)
-     select l.printer_id, coalesce(u.id, e.id), l.reseller_id, now() from links l
-     left join upserted u on u.reseller_id = l.reseller_id and u.code = l.code
-     left join existing e on e.reseller_id = l.reseller_id and e.code = l.code
-     on conflict (printer_id, media_type_id) do update set updated_at = now()`,
-    [json([...catalogue.values()]), json(links)],
+       returning id, reseller_id, code`,
+      params: [],
+    },
+    {
+      sql: `insert into printer_media_type (printer_id, media_type_id, reseller_id, updated_at)
+       select l.printer_id, coalesce(u.id, e.id), l.reseller_id, now()
+       from jsonb_to_recordset(?::jsonb) as l(printer_id uuid, reseller_id uuid, code text)
+       left join mt_upserted u on u.reseller_id = l.reseller_id and u.code = l.code
+       left join mt_existing e on e.reseller_id = l.reseller_id and e.code = l.code
+       on conflict (printer_id, media_type_id) do update set updated_at = now()`,
+      params: [json(links)],
+    },
+  ];
+}
+
+/** A statement to run as one CTE of a combined statement (named when another CTE reads it). */
+interface Part {
+  name?: string;
+  sql: string;
+  params: unknown[];
+}
+
+/** Runs the parts as one statement: one round trip instead of one per table. */
+async function runTogether(tx: EntityManager, parts: readonly Part[]): Promise<void> {
+  if (parts.length === 0) return;
+  const ctes = parts.map((part, i) => `${part.name ?? `part_${i}`} as (${part.sql})`);
+  await query(
+    tx,
+    `with ${ctes.join(',\n')} select 1`,
+    parts.flatMap((part) => part.params),
   );
 }
 
