@@ -67,6 +67,7 @@ export async function registerGraphQL(
       em,
       services.secrets,
       bearerCredential(request.headers.authorization),
+      { apiKeys: services.apiKeys },
     );
     return createContext(services, em, principal, String(request.id), request.ip);
   };
@@ -95,6 +96,7 @@ export async function registerGraphQL(
           em,
           services.secrets,
           bearerCredential(typeof raw === 'string' ? raw : undefined),
+          { apiKeys: services.apiKeys },
         );
         if (!principal) {
           // 4403 Forbidden: graphql-ws closes the socket with this code.

@@ -27,6 +27,49 @@ function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityC
   });
 }
 
+/** Rows by id as plain read-only objects (see componentsByPrinter for why not entities). */
+function rowsById<T>(
+  em: () => EntityManager,
+  table: 'customer' | 'site',
+  map: (row: Record<string, unknown>) => T,
+) {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = await em().execute<Record<string, unknown>[]>(
+      `select * from "${table}" where id = any(?::uuid[])`,
+      [`{${ids.join(',')}}`],
+    );
+    const found = new Map(rows.map((r) => [r.id as string, map(r)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}
+
+/** A customer row shaped like the Customer entity where resolvers read it. */
+export function customerFromRow(r: Record<string, unknown>): Customer {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    externalRef: (r.external_ref as string | null) ?? null,
+    offlineThresholdMinutes: rowNumber(r.offline_threshold_minutes),
+    createdAt: rowDate(r.created_at)!,
+    archivedAt: rowDate(r.archived_at),
+    reseller: { id: r.reseller_id as string },
+  } as unknown as Customer;
+}
+
+/** A site row shaped like the Site entity where resolvers read it. */
+export function siteFromRow(r: Record<string, unknown>): Site {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    address: (r.address as string | null) ?? null,
+    timeZone: r.time_zone as string,
+    createdAt: rowDate(r.created_at)!,
+    archivedAt: rowDate(r.archived_at),
+    reseller: { id: r.reseller_id as string },
+    customer: { id: r.customer_id as string },
+  } as unknown as Site;
+}
+
 function byPrinter<T extends { printer: Printer }>(
   em: () => EntityManager,
   entity: EntityClass<T>,
@@ -133,8 +176,8 @@ export function createLoaders(context: () => GraphQLContext) {
     return reseller ? { sql: ' and reseller_id = ?', params: [reseller] } : { sql: '', params: [] };
   };
   return {
-    customer: byId(em, Customer),
-    site: byId(em, Site),
+    customer: rowsById(em, 'customer', customerFromRow),
+    site: rowsById(em, 'site', siteFromRow),
     collector: byId(em, Collector),
     printer: new DataLoader<string, Printer | null>(async (ids) => {
       const found = await printersByIds(em(), ids);
@@ -174,10 +217,13 @@ export function createLoaders(context: () => GraphQLContext) {
          where rn <= ? order by raised_at desc, id desc`,
         [`{${parsed.map((p) => p.printerId).join(',')}}`, ...tenant.params, maxLimit],
       );
-      const alerts = rows.map(alertFromRow);
-      return parsed.map(({ printerId, limit }) =>
-        alerts.filter((a) => a.printer?.id === printerId).slice(0, limit),
-      );
+      const byPrinterId = new Map<string, Alert[]>();
+      for (const row of rows) {
+        const list = byPrinterId.get(row.printer_id as string);
+        if (list) list.push(alertFromRow(row));
+        else byPrinterId.set(row.printer_id as string, [alertFromRow(row)]);
+      }
+      return parsed.map(({ printerId, limit }) => (byPrinterId.get(printerId) ?? []).slice(0, limit));
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
       const tenant = alertTenant();

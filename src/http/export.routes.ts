@@ -33,6 +33,7 @@ export function registerExportRoutes(http: FastifyInstance, services: AppService
       services.orm.em.fork(),
       services.secrets,
       bearerCredential(request.headers.authorization),
+      { apiKeys: services.apiKeys },
     );
     if (!principal) {
       reply.header('www-authenticate', 'Bearer');

@@ -1,5 +1,6 @@
 // Alerts: the list technicians work from, with filters, newest first.
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { Alert } from '../entities/alert.entity';
 import { asConnection, ConnectionArgs, pageRequest } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
@@ -39,12 +40,12 @@ export class AlertResolver {
   }
 
   @FieldResolver(() => PrinterType, { nullable: true })
-  printer(@Root() alert: Alert, @Ctx() ctx: GraphQLContext) {
+  printer(@Parent() alert: Alert, @Ctx() ctx: GraphQLContext) {
     return alert.printer ? ctx.loaders.printer.load(alert.printer.id) : null;
   }
 
   @FieldResolver(() => CustomerType, { nullable: true })
-  customer(@Root() alert: Alert, @Ctx() ctx: GraphQLContext) {
+  customer(@Parent() alert: Alert, @Ctx() ctx: GraphQLContext) {
     return alert.customer ? ctx.loaders.customer.load(alert.customer.id) : null;
   }
 }

@@ -2,6 +2,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiKey } from '../entities/api-key.entity';
 import type { GraphQLContext } from '../graphql/context';
+import { afterCommit } from '../graphql/tenant-transaction';
 import { badUserInput, notFound } from '../graphql/errors';
 import { ROLES, writeTenant } from '../graphql/scope';
 import { issueApiKey } from '../services/api-keys';
@@ -42,6 +43,9 @@ export class ApiKeyResolver {
     if (!apiKey) throw notFound('API key');
     apiKey.revokedAt ??= new Date();
     await ctx.em.flush();
+    // Forgotten once committed (a request in between could re-cache the unrevoked row); other API
+    // processes honour the revocation within the cache's lifetime (src/auth/api-key-cache.ts).
+    await afterCommit(ctx, async () => ctx.services.apiKeys.forget(apiKey.id));
     return apiKey;
   }
 }

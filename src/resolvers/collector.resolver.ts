@@ -1,7 +1,8 @@
 // Collectors: list with health, enrollment tokens, and the configuration the agent pulls.
 import { collectorConfigSchema, formatZodIssues, type CollectorConfig } from '@plotmeter/protocol';
 import { GraphQLError } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { Collector } from '../entities/collector.entity';
 import { Printer } from '../entities/printer.entity';
 import { asConnection, Connection, ConnectionArgs, pageRequest } from '../graphql/connection';
@@ -46,12 +47,12 @@ export class CollectorResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Root() collector: Collector, @Ctx() ctx: GraphQLContext) {
+  customer(@Parent() collector: Collector, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.customer.load(collector.customer.id);
   }
 
   @FieldResolver(() => CollectorHealthType)
-  async health(@Root() collector: Collector, @Ctx() ctx: GraphQLContext): Promise<CollectorHealthType> {
+  async health(@Parent() collector: Collector, @Ctx() ctx: GraphQLContext): Promise<CollectorHealthType> {
     const h = collector.health ?? {};
     return {
       lastReportAt: collector.lastReportAt ?? null,
@@ -66,7 +67,7 @@ export class CollectorResolver {
   }
 
   @FieldResolver(() => CollectorConfigType)
-  config(@Root() collector: Collector): CollectorConfigType {
+  config(@Parent() collector: Collector): CollectorConfigType {
     const c = collector.config;
     return {
       ipRanges: c.ipRanges,

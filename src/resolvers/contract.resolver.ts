@@ -1,6 +1,7 @@
 // Contracts: list, read, create (validated by the billing rules before anything is stored), archive.
 // Billing data is for the admin and billing roles only.
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { ContractPrinter } from '../entities/contract-printer.entity';
 import { Contract } from '../entities/contract.entity';
 import { PriceLine } from '../entities/price-line.entity';
@@ -53,27 +54,27 @@ export class ContractResolver {
   }
 
   @FieldResolver(() => ID)
-  customerId(@Root() contract: Contract): string {
+  customerId(@Parent() contract: Contract): string {
     return contract.customer.id;
   }
 
   @FieldResolver(() => String)
-  currency(@Root() contract: Contract): string {
+  currency(@Parent() contract: Contract): string {
     return contract.currency.trim();
   }
 
   @FieldResolver(() => String, { nullable: true })
-  nonOemSurchargeMinorPerMl(@Root() contract: Contract): string | null {
+  nonOemSurchargeMinorPerMl(@Parent() contract: Contract): string | null {
     return decimalText(contract.nonOemSurchargeMinorPerMl);
   }
 
   @FieldResolver(() => String)
-  reconcileThresholdPercent(@Root() contract: Contract): string {
+  reconcileThresholdPercent(@Parent() contract: Contract): string {
     return decimalText(contract.reconcileThresholdPercent)!;
   }
 
   @FieldResolver(() => [PriceLineType])
-  async priceLines(@Root() contract: Contract, @Ctx() ctx: GraphQLContext): Promise<PriceLineType[]> {
+  async priceLines(@Parent() contract: Contract, @Ctx() ctx: GraphQLContext): Promise<PriceLineType[]> {
     const lines = await ctx.em.find(
       PriceLine,
       { contract: contract.id, ...tenantScope(ctx) },
@@ -96,7 +97,7 @@ export class ContractResolver {
   }
 
   @FieldResolver(() => [ContractPrinterType], { description: 'Covered printers with their coverage dates' })
-  async printers(@Root() contract: Contract, @Ctx() ctx: GraphQLContext): Promise<ContractPrinterType[]> {
+  async printers(@Parent() contract: Contract, @Ctx() ctx: GraphQLContext): Promise<ContractPrinterType[]> {
     const rows = await ctx.em.find(
       ContractPrinter,
       { contract: contract.id, ...tenantScope(ctx) },

@@ -1,5 +1,6 @@
 // Customers and sites: list, read, create, update, archive.
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { Customer } from '../entities/customer.entity';
 import { Reseller } from '../entities/reseller.entity';
 import { Site } from '../entities/site.entity';
@@ -79,7 +80,7 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => SiteConnection)
-  async sites(@Root() customer: Customer, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
+  async sites(@Parent() customer: Customer, @Ctx() ctx: GraphQLContext, @Args() args: ConnectionArgs) {
     return asConnection(
       await findPage(
         ctx.em,
@@ -152,7 +153,7 @@ export class SiteResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  async customer(@Root() site: Site, @Ctx() ctx: GraphQLContext) {
+  async customer(@Parent() site: Site, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.customer.load(site.customer.id);
   }
 

@@ -1,7 +1,8 @@
 // Jobs: keyset-paginated, newest first, filtered by the indexed columns (tenant first). Jobs are the
 // largest table (10 million per reseller) and a page is read-only, so rows are read as plain objects
 // with hand-written SQL rather than materialised as managed entities.
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { tenantScope } from '../graphql/scope';
@@ -126,12 +127,12 @@ export class JobResolver {
   }
 
   @FieldResolver(() => PrinterType)
-  printer(@Root() job: JobRow, @Ctx() ctx: GraphQLContext) {
+  printer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.printer.load(job.printer.id);
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Root() job: JobRow, @Ctx() ctx: GraphQLContext) {
+  customer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.customer.load(job.customer.id);
   }
 }

@@ -1,5 +1,6 @@
 // Localized media type names: `name(locale)` falls back to English, then to any name, then the code.
-import { Arg, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Field, FieldResolver, ObjectType, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { MediaTypeType } from '../schema/printer.type';
 
 @ObjectType('LocalizedName')
@@ -12,7 +13,7 @@ export class LocalizedNameType {
 export class MediaTypeResolver {
   @FieldResolver(() => String)
   name(
-    @Root() mediaType: MediaTypeType,
+    @Parent() mediaType: MediaTypeType,
     @Arg('locale', { defaultValue: 'en', description: 'BCP 47 tag, e.g. de or de-CH' }) locale: string,
   ): string {
     const names = mediaType.names ?? {};
@@ -21,7 +22,7 @@ export class MediaTypeResolver {
   }
 
   @FieldResolver(() => [LocalizedNameType])
-  names(@Root() mediaType: MediaTypeType): LocalizedNameType[] {
+  names(@Parent() mediaType: MediaTypeType): LocalizedNameType[] {
     return Object.entries(mediaType.names ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([locale, name]) => ({ locale, name }));

@@ -1,18 +1,7 @@
 // Printers: the fleet list with filters, one printer by id or serial, its components through
 // DataLoaders, and the device-credential mutations (register, rotate, revoke) and site assignment.
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
@@ -125,52 +114,52 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => [String])
-  statusReasons(@Root() printer: Printer): string[] {
+  statusReasons(@Parent() printer: Printer): string[] {
     return printer.statusReasons ?? [];
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  customer(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.customer.load(printer.customer.id);
   }
 
   @FieldResolver(() => SiteType, { nullable: true })
-  site(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  site(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return printer.site ? ctx.loaders.site.load(printer.site.id) : null;
   }
 
   @FieldResolver(() => CollectorType, { nullable: true })
-  collector(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  collector(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return printer.collector ? ctx.loaders.collector.load(printer.collector.id) : null;
   }
 
   @FieldResolver(() => [CartridgeType], { description: 'Installed cartridges' })
-  cartridges(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  cartridges(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.cartridges.load(printer.id);
   }
 
   @FieldResolver(() => [PrintheadType], { description: 'Installed printheads' })
-  printheads(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  printheads(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.printheads.load(printer.id);
   }
 
   @FieldResolver(() => [MediaSourceType])
-  mediaSources(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  mediaSources(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.mediaSources.load(printer.id);
   }
 
   @FieldResolver(() => [AccessoryType])
-  accessories(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  accessories(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.accessories.load(printer.id);
   }
 
   @FieldResolver(() => [MediaTypeType], { description: 'Media types the printer supports' })
-  supportedMediaTypes(@Root() printer: Printer, @Ctx() ctx: GraphQLContext) {
+  supportedMediaTypes(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
     return ctx.loaders.mediaTypes.load(printer.id);
   }
 
   @FieldResolver(() => LifetimeCountersType)
-  lifetimeCounters(@Root() printer: Printer): LifetimeCountersType {
+  lifetimeCounters(@Parent() printer: Printer): LifetimeCountersType {
     return {
       jobs: printer.lifetimeJobs == null ? null : Number(printer.lifetimeJobs),
       pages: printer.lifetimePages == null ? null : Number(printer.lifetimePages),
@@ -183,7 +172,7 @@ export class PrinterResolver {
 
   @FieldResolver(() => AlertConnection, { description: 'Alerts not yet resolved, newest first' })
   async openAlerts(
-    @Root() printer: Printer,
+    @Parent() printer: Printer,
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
   ) {

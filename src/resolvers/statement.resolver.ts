@@ -1,6 +1,7 @@
 // Statements: list, read, the "explain this bill" trace, and the lifecycle mutations
 // (closeBillingPeriod, approveStatement, voidStatement with rebill, markStatementsExported).
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { formatMinor } from '../domain/billing';
 import { BillingStatementLine } from '../entities/billing-statement-line.entity';
 import { BillingStatement } from '../entities/billing-statement.entity';
@@ -152,32 +153,35 @@ export class StatementResolver {
   }
 
   @FieldResolver(() => ID)
-  contractId(@Root() statement: BillingStatement): string {
+  contractId(@Parent() statement: BillingStatement): string {
     return statement.contract.id;
   }
 
   @FieldResolver(() => ID)
-  customerId(@Root() statement: BillingStatement): string {
+  customerId(@Parent() statement: BillingStatement): string {
     return statement.customer.id;
   }
 
   @FieldResolver(() => ID, { nullable: true })
-  replacesId(@Root() statement: BillingStatement): string | null {
+  replacesId(@Parent() statement: BillingStatement): string | null {
     return statement.replaces?.id ?? null;
   }
 
   @FieldResolver(() => String)
-  currency(@Root() statement: BillingStatement): string {
+  currency(@Parent() statement: BillingStatement): string {
     return statement.currency.trim();
   }
 
   @FieldResolver(() => String, { description: 'Subtotal in major units with the currency decimals' })
-  subtotalMajor(@Root() statement: BillingStatement): string {
+  subtotalMajor(@Parent() statement: BillingStatement): string {
     return formatMinor(BigInt(statement.subtotalMinor), statement.currency.trim());
   }
 
   @FieldResolver(() => [StatementLineType])
-  async lines(@Root() statement: BillingStatement, @Ctx() ctx: GraphQLContext): Promise<StatementLineType[]> {
+  async lines(
+    @Parent() statement: BillingStatement,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<StatementLineType[]> {
     const lines = await ctx.em.find(
       BillingStatementLine,
       { statement: statement.id, ...tenantScope(ctx) },

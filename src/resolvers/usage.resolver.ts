@@ -2,7 +2,8 @@
 // Usage: a printer's counter deltas over time (resets handled by src/domain/usage-series), and job
 // totals grouped for chargeback-style summaries.
 import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver } from 'type-graphql';
+import { Parent } from '../graphql/parent';
 import { calendarBuckets, usageSeries } from '../domain/usage-series';
 import { Printer } from '../entities/printer.entity';
 import type { GraphQLContext } from '../graphql/context';
@@ -33,7 +34,7 @@ export class PrinterUsageResolver {
       'Counter deltas per day, week (ISO, Monday) or month in the time zone of the printer site (UTC without a site)',
   })
   async usage(
-    @Root() printer: Printer,
+    @Parent() printer: Printer,
     @Ctx() ctx: GraphQLContext,
     @Arg('from') from: Date,
     @Arg('to') to: Date,

@@ -3,6 +3,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
+import { ApiKeyCache } from '../auth/api-key-cache';
 import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
 import { RedisPubSub } from './pubsub';
@@ -18,6 +19,8 @@ export interface AppServices {
   secrets: SecretBox;
   /** Live alert events across processes (src/services/pubsub.ts); subscribes lazily. */
   pubsub: RedisPubSub;
+  /** Recent API-key lookups (src/auth/api-key-cache.ts). */
+  apiKeys: ApiKeyCache;
 }
 
 export function createLogger(config: Config, name = 'plotmeter'): Logger {
@@ -53,6 +56,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     redis,
     secrets: new SecretBox(requireSecretKey(config)),
     pubsub: new RedisPubSub(config.REDIS_URL, redis),
+    apiKeys: new ApiKeyCache(),
   };
 }
 
