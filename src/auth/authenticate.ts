@@ -55,17 +55,15 @@ export async function authenticate(
 
 /** One indexed read of exactly the columns needed; a revoked key reads as unknown. */
 async function lookUpApiKey(em: EntityManager, keyHash: string): Promise<CachedApiKey | null> {
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        role: Principal['role'];
-        reseller_id: string | null;
-        expires_at: Date | null;
-        revoked_at: Date | null;
-      }[]
-    >(`select id, role, reseller_id, expires_at, revoked_at from api_key where key_hash = ?`, [keyHash]);
+  const rows = await em.getConnection().execute<
+    {
+      id: string;
+      role: Principal['role'];
+      reseller_id: string | null;
+      expires_at: Date | null;
+      revoked_at: Date | null;
+    }[]
+  >(`select id, role, reseller_id, expires_at, revoked_at from api_key where key_hash = ?`, [keyHash]);
   const row = rows[0];
   if (!row || row.revoked_at) return null;
   return {

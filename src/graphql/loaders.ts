@@ -14,6 +14,7 @@ import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
 import { printersByIds } from './printer-rows';
+import { ALL_COLUMNS, columnsKey, selectList, type Columns } from './projection';
 import { tenantScope } from './scope';
 import { rowDate, rowNumber } from '../lib/row-values';
 
@@ -27,20 +28,55 @@ function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityC
   });
 }
 
+/**
+ * The DataLoader key for `id` read with `columns` (projection.ts). Rows read for one selection must not
+ * answer another that needs more columns, so the column set is part of the key; a request normally
+ * has one set per loader, i.e. still one query per batch.
+ */
+export function projectedKey(id: string, columns: Columns): string {
+  return `${id}|${columnsKey(columns)}`;
+}
+
+/** A loader over projectedKey keys: one `fetch` per distinct column set in a batch. */
+function projectedLoader<V>(
+  fetch: (ids: string[], columns: Columns) => Promise<Map<string, V>>,
+  missing: V,
+): DataLoader<string, V> {
+  return new DataLoader<string, V>(async (keys) => {
+    const idsByColumns = new Map<string, string[]>();
+    for (const key of keys) {
+      const at = key.indexOf('|');
+      const columns = key.slice(at + 1);
+      const ids = idsByColumns.get(columns);
+      if (ids) ids.push(key.slice(0, at));
+      else idsByColumns.set(columns, [key.slice(0, at)]);
+    }
+    const values = new Map<string, V>();
+    await Promise.all(
+      [...idsByColumns].map(async ([columns, ids]) => {
+        const found = await fetch(ids, columns === ALL_COLUMNS ? ALL_COLUMNS : columns.split(','));
+        for (const id of ids) values.set(`${id}|${columns}`, found.get(id) ?? missing);
+      }),
+    );
+    return keys.map((key) => values.get(key) ?? missing);
+  });
+}
+
+const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
 /** Rows by id as plain read-only objects (see componentsByPrinter for why not entities). */
 function rowsById<T>(
   em: () => EntityManager,
   table: 'customer' | 'site',
   map: (row: Record<string, unknown>) => T,
 ) {
-  return new DataLoader<string, T | null>(async (ids) => {
+  return projectedLoader<T | null>(async (ids, columns) => {
     const rows = await em().execute<Record<string, unknown>[]>(
-      `select * from "${table}" where id = any(?::uuid[])`,
-      [`{${ids.join(',')}}`],
+      `select ${selectList(columns)} from "${table}" where id = any(?::uuid[])`,
+      [uuidArray(ids)],
     );
-    const found = new Map(rows.map((r) => [r.id as string, map(r)]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
+    return new Map(rows.map((r) => [r.id as string, map(r)]));
+  }, null);
 }
 
 /** A customer row shaped like the Customer entity where resolvers read it. */
@@ -97,15 +133,15 @@ function componentsByPrinter<T>(
   orderBy: string,
   map: (row: Record<string, unknown>) => T,
 ) {
-  return new DataLoader<string, T[]>(async (printerIds) => {
+  return projectedLoader<T[]>(async (printerIds, columns) => {
     const rows = await em().execute<Record<string, unknown>[]>(
-      `select * from "${table}" where printer_id = any(?::uuid[]) and removed_at is null order by ${orderBy}`,
-      [`{${printerIds.join(',')}}`],
+      `select ${selectList(columns)} from "${table}" where printer_id = any(?::uuid[]) and removed_at is null order by ${orderBy}`,
+      [uuidArray(printerIds)],
     );
     const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row.printer_id as string)?.push(map(row));
-    return printerIds.map((id) => groups.get(id) ?? []);
-  });
+    return groups;
+  }, []);
 }
 
 export function cartridgeFromRow(r: Record<string, unknown>) {
@@ -179,10 +215,7 @@ export function createLoaders(context: () => GraphQLContext) {
     customer: rowsById(em, 'customer', customerFromRow),
     site: rowsById(em, 'site', siteFromRow),
     collector: byId(em, Collector),
-    printer: new DataLoader<string, Printer | null>(async (ids) => {
-      const found = await printersByIds(em(), ids);
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    printer: projectedLoader<Printer | null>((ids, columns) => printersByIds(em(), ids, columns), null),
     user: byId(em, User),
     cartridges: componentsByPrinter(em, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
     printheads: componentsByPrinter(em, 'printhead', 'slot nulls last, id', printheadFromRow),
@@ -201,21 +234,29 @@ export function createLoaders(context: () => GraphQLContext) {
         groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
       return printerIds.map((id) => groups.get(id) ?? []);
     }),
-    /** Open alerts per printer, newest first, at most `limit` each (key: "<printerId>|<limit>"). */
+    /**
+     * Open alerts per printer, newest first, at most `limit` each: key `projectedKey(printerId, columns)`
+     * with the limit appended (`|<limit>`), one query per column set.
+     */
     openAlerts: new DataLoader<string, Alert[]>(async (keys) => {
       const parsed = keys.map((k) => {
-        const [printerId, limit] = k.split('|');
-        return { printerId: printerId!, limit: Number(limit) };
+        const at = k.lastIndexOf('|');
+        const [printerId, columns] = [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1, at)];
+        return { printerId, columns, limit: Number(k.slice(at + 1)) };
       });
       const maxLimit = Math.max(...parsed.map((p) => p.limit));
+      // Normally one column set per request; differing selections read the union (still one query).
+      const union = parsed.some((p) => p.columns === ALL_COLUMNS)
+        ? ALL_COLUMNS
+        : [...new Set(parsed.flatMap((p) => p.columns.split(',')))];
       // One query for all printers: a window function keeps the newest N per printer.
       const tenant = alertTenant();
       const rows = await em().execute<Record<string, unknown>[]>(
-        `select * from (
+        `select ${selectList(union)} from (
            select a.*, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
            from alert a where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql}) ranked
          where rn <= ? order by raised_at desc, id desc`,
-        [`{${parsed.map((p) => p.printerId).join(',')}}`, ...tenant.params, maxLimit],
+        [uuidArray(parsed.map((p) => p.printerId)), ...tenant.params, maxLimit],
       );
       const byPrinterId = new Map<string, Alert[]>();
       for (const row of rows) {

@@ -4,6 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Printer } from '../entities/printer.entity';
 import { rowDate, rowNumber } from '../lib/row-values';
+import { ALL_COLUMNS, selectList, type Columns } from './projection';
 
 const ref = (id: unknown) => (id ? { id: id as string } : null);
 
@@ -37,9 +38,10 @@ export function printerFromRow(r: Record<string, unknown>): Printer {
 export async function printersByIds(
   em: EntityManager,
   ids: readonly string[],
+  columns: Columns = ALL_COLUMNS,
 ): Promise<Map<string, Printer>> {
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select * from printer where id = any(?::uuid[])`,
+    `select ${selectList(columns)} from printer where id = any(?::uuid[])`,
     [`{${ids.join(',')}}`],
   );
   return new Map(rows.map((r) => [r.id as string, printerFromRow(r)]));

@@ -1,7 +1,10 @@
 // Collectors: list with health, enrollment tokens, and the configuration the agent pulls.
 import { collectorConfigSchema, formatZodIssues, type CollectorConfig } from '@plotmeter/protocol';
 import { GraphQLError } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Info } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { projectedKey } from '../graphql/loaders';
+import { selectedColumns } from '../graphql/projections';
 import { Parent } from '../graphql/parent';
 import { Collector } from '../entities/collector.entity';
 import { Printer } from '../entities/printer.entity';
@@ -47,8 +50,10 @@ export class CollectorResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Parent() collector: Collector, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.customer.load(collector.customer.id);
+  customer(@Parent() collector: Collector, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.customer.load(
+      projectedKey(collector.customer.id, selectedColumns(ctx, info, 'customer')),
+    );
   }
 
   @FieldResolver(() => CollectorHealthType)

@@ -1,7 +1,11 @@
 // Jobs: keyset-paginated, newest first, filtered by the indexed columns (tenant first). Jobs are the
 // largest table (10 million per reseller) and a page is read-only, so rows are read as plain objects
 // with hand-written SQL rather than materialised as managed entities.
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Info } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { projectedKey } from '../graphql/loaders';
+import { selectedColumns } from '../graphql/projections';
+import { ALL_COLUMNS, selectList } from '../graphql/projection';
 import { Parent } from '../graphql/parent';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
@@ -75,6 +79,7 @@ export class JobResolver {
     @Ctx() ctx: GraphQLContext,
     @Args() args: ConnectionArgs,
     @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter,
+    @Info() info?: GraphQLResolveInfo,
   ) {
     const conditions: string[] = [];
     const params: unknown[] = [];
@@ -99,6 +104,7 @@ export class JobResolver {
       }
     }
     const where = conditions.length ? conditions.join(' and ') : 'true';
+    const columns = selectList(info ? selectedColumns(ctx, info, 'job', ['edges', 'node']) : ALL_COLUMNS);
     const page = await keysetPage<JobRow>(
       pageRequest(args),
       (job) => job.completedAt,
@@ -108,7 +114,7 @@ export class JobResolver {
         const dir = reverse ? 'asc' : 'desc';
         const after = cursor ? ` and (completed_at, id) ${reverse ? '>' : '<'} (?, ?)` : '';
         const rows = await ctx.em.execute<Record<string, unknown>[]>(
-          `select * from printer_job where ${where}${after} order by completed_at ${dir}, id ${dir} limit ?`,
+          `select ${columns} from printer_job where ${where}${after} order by completed_at ${dir}, id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
         return rows.map(jobFromRow);
@@ -127,12 +133,12 @@ export class JobResolver {
   }
 
   @FieldResolver(() => PrinterType)
-  printer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.printer.load(job.printer.id);
+  printer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.printer.load(projectedKey(job.printer.id, selectedColumns(ctx, info, 'printer')));
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.customer.load(job.customer.id);
+  customer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.customer.load(projectedKey(job.customer.id, selectedColumns(ctx, info, 'customer')));
   }
 }

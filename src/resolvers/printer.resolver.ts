@@ -1,6 +1,22 @@
 // Printers: the fleet list with filters, one printer by id or serial, its components through
 // DataLoaders, and the device-credential mutations (register, rotate, revoke) and site assignment.
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Info,
+} from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { projectedKey } from '../graphql/loaders';
+import { selectedColumns } from '../graphql/projections';
+import { ALL_COLUMNS, selectList } from '../graphql/projection';
 import { Parent } from '../graphql/parent';
 import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
@@ -43,6 +59,7 @@ export class PrinterResolver {
     @Args() args: ConnectionArgs,
     @Arg('filter', () => PrinterFilter, { nullable: true }) filter?: PrinterFilter,
     @Arg('orderBy', () => PrinterOrder, { nullable: true }) orderBy?: PrinterOrder,
+    @Info() info?: GraphQLResolveInfo,
   ) {
     // Read as plain rows with keyset SQL (see printer-rows.ts): the fleet list is the hottest read path.
     const conditions = ['archived_at is null'];
@@ -74,6 +91,7 @@ export class PrinterResolver {
       );
     }
     const where = conditions.join(' and ');
+    const columns = selectList(info ? selectedColumns(ctx, info, 'printer', ['edges', 'node']) : ALL_COLUMNS);
     const field = orderBy?.field ?? PrinterOrderField.SERIAL_NUMBER;
     const column = field === PrinterOrderField.CREATED_AT ? 'created_at' : 'serial_number';
     const direction = orderBy?.direction ?? SortDirection.ASC;
@@ -85,7 +103,7 @@ export class PrinterResolver {
         const dir = reverse ? (direction === SortDirection.ASC ? 'desc' : 'asc') : direction;
         const after = cursor ? ` and (${column}, id) ${dir === 'asc' ? '>' : '<'} (?, ?)` : '';
         const rows = await ctx.em.execute<Record<string, unknown>[]>(
-          `select * from printer where ${where}${after} order by ${column} ${dir}, id ${dir} limit ?`,
+          `select ${columns} from printer where ${where}${after} order by ${column} ${dir}, id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
         return rows.map(printerFromRow);
@@ -119,13 +137,16 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.customer.load(printer.customer.id);
+  customer(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.customer.load(
+      projectedKey(printer.customer.id, selectedColumns(ctx, info, 'customer')),
+    );
   }
 
   @FieldResolver(() => SiteType, { nullable: true })
-  site(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
-    return printer.site ? ctx.loaders.site.load(printer.site.id) : null;
+  site(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    if (!printer.site) return null;
+    return ctx.loaders.site.load(projectedKey(printer.site.id, selectedColumns(ctx, info, 'site')));
   }
 
   @FieldResolver(() => CollectorType, { nullable: true })
@@ -134,13 +155,13 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => [CartridgeType], { description: 'Installed cartridges' })
-  cartridges(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.cartridges.load(printer.id);
+  cartridges(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.cartridges.load(projectedKey(printer.id, selectedColumns(ctx, info, 'cartridge')));
   }
 
   @FieldResolver(() => [PrintheadType], { description: 'Installed printheads' })
-  printheads(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
-    return ctx.loaders.printheads.load(printer.id);
+  printheads(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.loaders.printheads.load(projectedKey(printer.id, selectedColumns(ctx, info, 'printhead')));
   }
 
   @FieldResolver(() => [MediaSourceType])
@@ -175,9 +196,11 @@ export class PrinterResolver {
     @Parent() printer: Printer,
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Info() info: GraphQLResolveInfo,
   ) {
     if (first < 0 || first > 100) throw badUserInput('first must be between 0 and 100', 'first');
-    const alerts = await ctx.loaders.openAlerts.load(`${printer.id}|${first + 1}`);
+    const columns = selectedColumns(ctx, info, 'alert', ['edges', 'node']);
+    const alerts = await ctx.loaders.openAlerts.load(`${projectedKey(printer.id, columns)}|${first + 1}`);
     const page = alerts.slice(0, first);
     return {
       edges: page.map((node) => ({ node, cursor: node.id })),

@@ -3,6 +3,8 @@
 // totals grouped for chargeback-style summaries.
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver } from 'type-graphql';
+import { ALL_COLUMNS } from '../graphql/projection';
+import { projectedKey } from '../graphql/loaders';
 import { Parent } from '../graphql/parent';
 import { calendarBuckets, usageSeries } from '../domain/usage-series';
 import { Printer } from '../entities/printer.entity';
@@ -47,7 +49,9 @@ export class PrinterUsageResolver {
     timeZoneArg?: string | null,
   ): Promise<UsageBucketType[]> {
     checkRange(from, to);
-    const site = printer.site ? await ctx.loaders.site.load(printer.site.id) : null;
+    const site = printer.site
+      ? await ctx.loaders.site.load(projectedKey(printer.site.id, ['id', 'time_zone']))
+      : null;
     const timeZone = timeZoneArg ?? site?.timeZone ?? 'UTC';
     let buckets: ReturnType<typeof calendarBuckets>;
     try {
@@ -132,7 +136,9 @@ export class UsageSummaryResolver {
     );
     const labels = new Map<string, string>();
     if (groupBy === UsageGroupBy.PRINTER) {
-      const printers = await ctx.loaders.printer.loadMany(rows.map((r) => r.key!).filter(Boolean));
+      const printers = await ctx.loaders.printer.loadMany(
+        rows.flatMap((r) => (r.key ? [projectedKey(r.key, ALL_COLUMNS)] : [])),
+      );
       for (const p of printers) if (p && !(p instanceof Error)) labels.set(p.id, p.serialNumber);
     }
     return rows.map((r) => ({
