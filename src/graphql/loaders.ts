@@ -16,7 +16,8 @@ import type { GraphQLContext } from './context';
 import { printersByIds } from './printer-rows';
 import { ALL_COLUMNS, columnsKey, selectList, type Columns } from './projection';
 import { tenantScope } from './scope';
-import { rowDate, rowNumber } from '../lib/row-values';
+import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
+import type { CartridgeType, PrintheadType } from '../schema/printer.type';
 
 type EntityClass<T> = { new (...args: never[]): T };
 
@@ -80,30 +81,34 @@ function rowsById<T>(
 }
 
 /** A customer row shaped like the Customer entity where resolvers read it. */
+const CUSTOMER_COLUMNS: ColumnReaders = {
+  id: ['id'],
+  name: ['name'],
+  external_ref: ['externalRef'],
+  offline_threshold_minutes: ['offlineThresholdMinutes', rowNumber],
+  created_at: ['createdAt', rowDate],
+  archived_at: ['archivedAt', rowDate],
+  reseller_id: ['reseller', rowRef],
+};
+
 export function customerFromRow(r: Record<string, unknown>): Customer {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    externalRef: (r.external_ref as string | null) ?? null,
-    offlineThresholdMinutes: rowNumber(r.offline_threshold_minutes),
-    createdAt: rowDate(r.created_at)!,
-    archivedAt: rowDate(r.archived_at),
-    reseller: { id: r.reseller_id as string },
-  } as unknown as Customer;
+  return readRow<Customer>(r, CUSTOMER_COLUMNS);
 }
 
 /** A site row shaped like the Site entity where resolvers read it. */
+const SITE_COLUMNS: ColumnReaders = {
+  id: ['id'],
+  name: ['name'],
+  address: ['address'],
+  time_zone: ['timeZone'],
+  created_at: ['createdAt', rowDate],
+  archived_at: ['archivedAt', rowDate],
+  reseller_id: ['reseller', rowRef],
+  customer_id: ['customer', rowRef],
+};
+
 export function siteFromRow(r: Record<string, unknown>): Site {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    address: (r.address as string | null) ?? null,
-    timeZone: r.time_zone as string,
-    createdAt: rowDate(r.created_at)!,
-    archivedAt: rowDate(r.archived_at),
-    reseller: { id: r.reseller_id as string },
-    customer: { id: r.customer_id as string },
-  } as unknown as Site;
+  return readRow<Site>(r, SITE_COLUMNS);
 }
 
 function byPrinter<T extends { printer: Printer }>(
@@ -144,62 +149,68 @@ function componentsByPrinter<T>(
   }, []);
 }
 
+const CARTRIDGE_COLUMNS: ColumnReaders = {
+  id: ['id'],
+  slot: ['slot'],
+  color: ['color'],
+  status: ['status'],
+  product_number: ['productNumber'],
+  product_name: ['productName'],
+  serial_number: ['serialNumber'],
+  manufacturer: ['manufacturer'],
+  capacity_ml: ['capacityMl', rowNumber],
+  level_percent: ['levelPercent', rowNumber],
+  ink_consumed_ml: ['inkConsumedMl', rowNumber],
+  non_oem_ink_consumed_ml: ['nonOemInkConsumedMl', rowNumber],
+  expires_at: ['expiresAt', rowDate],
+  first_seen_at: ['firstSeenAt', rowDate],
+  last_seen_at: ['lastSeenAt', rowDate],
+};
+
 export function cartridgeFromRow(r: Record<string, unknown>) {
-  return {
-    id: r.id as string,
-    slot: (r.slot as string | null) ?? null,
-    color: r.color as string,
-    status: r.status as string,
-    productNumber: (r.product_number as string | null) ?? null,
-    productName: (r.product_name as string | null) ?? null,
-    serialNumber: (r.serial_number as string | null) ?? null,
-    manufacturer: (r.manufacturer as string | null) ?? null,
-    capacityMl: rowNumber(r.capacity_ml),
-    levelPercent: rowNumber(r.level_percent),
-    inkConsumedMl: rowNumber(r.ink_consumed_ml),
-    nonOemInkConsumedMl: rowNumber(r.non_oem_ink_consumed_ml),
-    expiresAt: rowDate(r.expires_at),
-    firstSeenAt: rowDate(r.first_seen_at)!,
-    lastSeenAt: rowDate(r.last_seen_at)!,
-  };
+  return readRow<CartridgeType>(r, CARTRIDGE_COLUMNS);
 }
 
+const PRINTHEAD_COLUMNS: ColumnReaders = {
+  id: ['id'],
+  slot: ['slot'],
+  colors: ['colors', (v) => v ?? []],
+  status: ['status'],
+  health_percent: ['healthPercent', rowNumber],
+  product_number: ['productNumber'],
+  product_name: ['productName'],
+  serial_number: ['serialNumber'],
+  non_oem_ink_used: ['nonOemInkUsed', Boolean],
+  expires_at: ['expiresAt', rowDate],
+  first_seen_at: ['firstSeenAt', rowDate],
+  last_seen_at: ['lastSeenAt', rowDate],
+};
+
 export function printheadFromRow(r: Record<string, unknown>) {
-  return {
-    id: r.id as string,
-    slot: (r.slot as string | null) ?? null,
-    colors: (r.colors as string[]) ?? [],
-    status: r.status as string,
-    healthPercent: rowNumber(r.health_percent),
-    productNumber: (r.product_number as string | null) ?? null,
-    productName: (r.product_name as string | null) ?? null,
-    serialNumber: (r.serial_number as string | null) ?? null,
-    nonOemInkUsed: Boolean(r.non_oem_ink_used),
-    expiresAt: rowDate(r.expires_at),
-    firstSeenAt: rowDate(r.first_seen_at)!,
-    lastSeenAt: rowDate(r.last_seen_at)!,
-  };
+  return readRow<PrintheadType>(r, PRINTHEAD_COLUMNS);
 }
+
+const ALERT_COLUMNS: ColumnReaders = {
+  id: ['id'],
+  code: ['code'],
+  severity: ['severity'],
+  status: ['status'],
+  message: ['message'],
+  component: ['component'],
+  source: ['source'],
+  raised_at: ['raisedAt', rowDate],
+  last_seen_at: ['lastSeenAt', rowDate],
+  occurrences: ['occurrences', Number],
+  acknowledged_at: ['acknowledgedAt', rowDate],
+  resolved_at: ['resolvedAt', rowDate],
+  snoozed_until: ['snoozedUntil', rowDate],
+  printer_id: ['printer', rowRef],
+  customer_id: ['customer', rowRef],
+};
 
 /** An alert row shaped like the Alert entity where resolvers read it (printer/customer as references). */
 export function alertFromRow(r: Record<string, unknown>) {
-  return {
-    id: r.id as string,
-    code: r.code as string,
-    severity: r.severity as string,
-    status: r.status as string,
-    message: r.message as string,
-    component: (r.component as string | null) ?? null,
-    source: r.source as string,
-    raisedAt: rowDate(r.raised_at)!,
-    lastSeenAt: rowDate(r.last_seen_at)!,
-    occurrences: Number(r.occurrences),
-    acknowledgedAt: rowDate(r.acknowledged_at),
-    resolvedAt: rowDate(r.resolved_at),
-    snoozedUntil: rowDate(r.snoozed_until),
-    printer: r.printer_id ? { id: r.printer_id as string } : null,
-    customer: r.customer_id ? { id: r.customer_id as string } : null,
-  } as unknown as Alert;
+  return readRow<Alert>(r, ALERT_COLUMNS);
 }
 
 export function createLoaders(context: () => GraphQLContext) {

@@ -3,36 +3,38 @@
 // materialising a tracked entity per row. Writes still go through the entity.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Printer } from '../entities/printer.entity';
-import { rowDate, rowNumber } from '../lib/row-values';
+import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import { ALL_COLUMNS, selectList, type Columns } from './projection';
 
-const ref = (id: unknown) => (id ? { id: id as string } : null);
+const PRINTER_COLUMNS: ColumnReaders = {
+  id: ['id'],
+  serial_number: ['serialNumber'],
+  product_number: ['productNumber'],
+  product_name: ['productName'],
+  display_name: ['displayName'],
+  firmware_version: ['firmwareVersion'],
+  connection_type: ['connectionType'],
+  engine_state: ['engineState'],
+  status_message: ['statusMessage'],
+  status_reasons: ['statusReasons'],
+  // bigint counters arrive as strings and stay strings, like the entity's.
+  lifetime_jobs: ['lifetimeJobs', (v) => (v == null ? null : String(v))],
+  lifetime_pages: ['lifetimePages', (v) => (v == null ? null : String(v))],
+  lifetime_ink_ml: ['lifetimeInkMl', rowNumber],
+  lifetime_media_area_m2: ['lifetimeMediaAreaM2', rowNumber],
+  lifetime_scan_area_m2: ['lifetimeScanAreaM2', rowNumber],
+  counters_at: ['countersAt', rowDate],
+  last_seen_at: ['lastSeenAt', rowDate],
+  created_at: ['createdAt', rowDate],
+  archived_at: ['archivedAt', rowDate],
+  customer_id: ['customer', rowRef],
+  site_id: ['site', rowRef],
+  collector_id: ['collector', rowRef],
+};
 
+/** A printer row with the fields of the columns it has (see readRow). */
 export function printerFromRow(r: Record<string, unknown>): Printer {
-  return {
-    id: r.id as string,
-    serialNumber: r.serial_number as string,
-    productNumber: (r.product_number as string | null) ?? null,
-    productName: (r.product_name as string | null) ?? null,
-    displayName: (r.display_name as string | null) ?? null,
-    firmwareVersion: (r.firmware_version as string | null) ?? null,
-    connectionType: r.connection_type as Printer['connectionType'],
-    engineState: r.engine_state as string,
-    statusMessage: (r.status_message as string | null) ?? null,
-    statusReasons: (r.status_reasons as string[] | null) ?? null,
-    lifetimeJobs: r.lifetime_jobs == null ? null : String(r.lifetime_jobs),
-    lifetimePages: r.lifetime_pages == null ? null : String(r.lifetime_pages),
-    lifetimeInkMl: rowNumber(r.lifetime_ink_ml),
-    lifetimeMediaAreaM2: rowNumber(r.lifetime_media_area_m2),
-    lifetimeScanAreaM2: rowNumber(r.lifetime_scan_area_m2),
-    countersAt: rowDate(r.counters_at),
-    lastSeenAt: rowDate(r.last_seen_at),
-    createdAt: rowDate(r.created_at)!,
-    archivedAt: rowDate(r.archived_at),
-    customer: ref(r.customer_id),
-    site: ref(r.site_id),
-    collector: ref(r.collector_id),
-  } as unknown as Printer;
+  return readRow<Printer>(r, PRINTER_COLUMNS);
 }
 
 export async function printersByIds(
