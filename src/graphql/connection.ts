@@ -2,6 +2,7 @@
 // page N costs the same as page 1 at 10 million rows (no OFFSET). totalCount runs only when asked for.
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { SIMPLE_FIELDS } from './simple-fields';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -14,7 +15,7 @@ export class ConnectionArgs {
   @Field(() => String, { nullable: true }) before?: string | null;
 }
 
-@ObjectType()
+@ObjectType(SIMPLE_FIELDS)
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field() hasPreviousPage!: boolean;
@@ -35,13 +36,13 @@ export interface ConnectionShape<T> {
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function Connection<T extends object>(Node: ClassType<T>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, SIMPLE_FIELDS)
   class Edge {
     @Field() cursor!: string;
     @Field(() => Node) node!: T;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, SIMPLE_FIELDS)
   class ConnectionType {
     @Field(() => [Edge]) edges!: Edge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;

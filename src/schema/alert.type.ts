@@ -1,8 +1,9 @@
 // Alerts as technicians see them.
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { SIMPLE_FIELDS } from '../graphql/simple-fields';
 import { AlertStatusEnum, SeverityEnum } from './enums';
 
-@ObjectType('Alert')
+@ObjectType('Alert', SIMPLE_FIELDS)
 export class AlertType {
   @Field(() => ID) id!: string;
   @Field() code!: string;

@@ -1,7 +1,8 @@
 // Customer and Site as the API shows them.
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { SIMPLE_FIELDS } from '../graphql/simple-fields';
 
-@ObjectType('Customer')
+@ObjectType('Customer', SIMPLE_FIELDS)
 export class CustomerType {
   @Field(() => ID) id!: string;
   @Field() name!: string;
@@ -20,7 +21,7 @@ export class CustomerType {
   @Field(() => Date, { nullable: true }) archivedAt?: Date | null;
 }
 
-@ObjectType('Site')
+@ObjectType('Site', SIMPLE_FIELDS)
 export class SiteType {
   @Field(() => ID) id!: string;
   @Field() name!: string;

@@ -1,8 +1,9 @@
 // Print, scan and copy jobs (Appendix A "Print jobs information" / "Scan jobs information").
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { SIMPLE_FIELDS } from '../graphql/simple-fields';
 import { JobKindEnum } from './enums';
 
-@ObjectType('InkUse')
+@ObjectType('InkUse', SIMPLE_FIELDS)
 export class InkUseType {
   @Field() color!: string;
   @Field(() => Float) ml!: number;
@@ -17,7 +18,7 @@ export class JobCategoryUsageType {
   @Field(() => Float) mediaLengthM!: number;
 }
 
-@ObjectType('Job')
+@ObjectType('Job', SIMPLE_FIELDS)
 export class JobType {
   @Field(() => ID) id!: string;
   @Field({ description: 'The job UUID the printer assigned' }) uuid!: string;

@@ -1,8 +1,9 @@
 // Printer and its components (Appendix A) as the API shows them.
 import { Field, Float, ID, InputType, ObjectType } from 'type-graphql';
+import { SIMPLE_FIELDS } from '../graphql/simple-fields';
 import { ConnectionTypeEnum, PrinterOrderField, SortDirection } from './enums';
 
-@ObjectType('Cartridge')
+@ObjectType('Cartridge', SIMPLE_FIELDS)
 export class CartridgeType {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) slot?: string | null;
@@ -23,7 +24,7 @@ export class CartridgeType {
   @Field() lastSeenAt!: Date;
 }
 
-@ObjectType('Printhead')
+@ObjectType('Printhead', SIMPLE_FIELDS)
 export class PrintheadType {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) slot?: string | null;
@@ -73,7 +74,7 @@ export class LifetimeCountersType {
   @Field(() => Date, { nullable: true }) at!: Date | null;
 }
 
-@ObjectType('Printer')
+@ObjectType('Printer', SIMPLE_FIELDS)
 export class PrinterType {
   @Field(() => ID) id!: string;
   @Field() serialNumber!: string;
