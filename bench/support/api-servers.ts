@@ -159,6 +159,13 @@ async function waitUntilReady(
 }
 
 /**
+ * V8 flags both servers run with: `npm start`'s young-generation size (package.json, README). Under 32
+ * concurrent requests the default 16 MiB semi-space promotes request data that is still in flight, and
+ * major GCs took about 30 % of our server's CPU (18 % with this flag; docs/performance.md).
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
+/**
  * Our API role from the compiled CLI. `cpuProfileDir` adds --cpu-prof (the profile is written when
  * the process exits after SIGTERM).
  */
@@ -167,7 +174,10 @@ export async function startPlotmeter(
   options: { cpuProfileDir?: string } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
-  const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const nodeArgs = [
+    ...SERVER_NODE_FLAGS,
+    ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, MAIN_JS, 'serve', '--roles', 'api'], {
     cwd: REPO_ROOT,
     env: {
@@ -208,6 +218,7 @@ export async function startPlotmeter(
 export async function startPostGraphile(env: BenchEnvironment): Promise<RunningServer> {
   const entry = path.join(__dirname, 'api-postgraphile.server.js');
   const child = fork(entry, [], {
+    execArgv: SERVER_NODE_FLAGS,
     env: {
       ...process.env,
       DATABASE_URL: env.databaseUrl,
