@@ -14,6 +14,7 @@ import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
 import { printersByIds } from './printer-rows';
+import { StatementBatch } from './statement-batch';
 import { ALL_COLUMNS, columnsKey, selectList, type Columns } from './projection';
 import { tenantScope } from './scope';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
@@ -67,12 +68,12 @@ const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 /** Rows by id as plain read-only objects (see componentsByPrinter for why not entities). */
 function rowsById<T>(
-  em: () => EntityManager,
+  batch: StatementBatch,
   table: 'customer' | 'site',
   map: (row: Record<string, unknown>) => T,
 ) {
   return projectedLoader<T | null>(async (ids, columns) => {
-    const rows = await em().execute<Record<string, unknown>[]>(
+    const rows = await batch.rows<Record<string, unknown>>(
       `select ${selectList(columns)} from "${table}" where id = any(?::uuid[])`,
       [uuidArray(ids)],
     );
@@ -133,13 +134,13 @@ function byPrinter<T extends { printer: Printer }>(
  * rest of the request (see docs/performance.md, "API").
  */
 function componentsByPrinter<T>(
-  em: () => EntityManager,
+  batch: StatementBatch,
   table: 'cartridge' | 'printhead',
   orderBy: string,
   map: (row: Record<string, unknown>) => T,
 ) {
   return projectedLoader<T[]>(async (printerIds, columns) => {
-    const rows = await em().execute<Record<string, unknown>[]>(
+    const rows = await batch.rows<Record<string, unknown>>(
       `select ${selectList(columns)} from "${table}" where printer_id = any(?::uuid[]) and removed_at is null order by ${orderBy}`,
       [uuidArray(printerIds)],
     );
@@ -215,6 +216,8 @@ export function alertFromRow(r: Record<string, unknown>) {
 
 export function createLoaders(context: () => GraphQLContext) {
   const em = () => context().em;
+  // The loaders' SQL of one turn of the event loop goes out as one round trip (statement-batch.ts).
+  const batch = new StatementBatch(em);
   // The tenant filter on raw alert queries: the first isolation layer, and the one that lets PostgreSQL
   // use the (reseller_id, printer_id, status) index — the row-level-security predicate alone (tenant OR
   // operator) cannot, so without it every batch scanned all alerts of every reseller.
@@ -223,19 +226,25 @@ export function createLoaders(context: () => GraphQLContext) {
     return reseller ? { sql: ' and reseller_id = ?', params: [reseller] } : { sql: '', params: [] };
   };
   return {
-    customer: rowsById(em, 'customer', customerFromRow),
-    site: rowsById(em, 'site', siteFromRow),
+    customer: rowsById(batch, 'customer', customerFromRow),
+    site: rowsById(batch, 'site', siteFromRow),
     collector: byId(em, Collector),
-    printer: projectedLoader<Printer | null>((ids, columns) => printersByIds(em(), ids, columns), null),
+    printer: projectedLoader<Printer | null>(
+      (ids, columns) => printersByIds((sql, params) => batch.rows(sql, params), ids, columns),
+      null,
+    ),
     user: byId(em, User),
-    cartridges: componentsByPrinter(em, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
-    printheads: componentsByPrinter(em, 'printhead', 'slot nulls last, id', printheadFromRow),
+    cartridges: componentsByPrinter(batch, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
+    printheads: componentsByPrinter(batch, 'printhead', 'slot nulls last, id', printheadFromRow),
     mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
     accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
     mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
-      const rows = await em().execute<
-        { printer_id: string; id: string; code: string; names: Record<string, string> }[]
-      >(
+      const rows = await batch.rows<{
+        printer_id: string;
+        id: string;
+        code: string;
+        names: Record<string, string>;
+      }>(
         `select pmt.printer_id, mt.id, mt.code, mt.names from printer_media_type pmt join media_type mt on mt.id = pmt.media_type_id
          where pmt.printer_id = any(?::uuid[]) order by mt.code`,
         [`{${printerIds.join(',')}}`],
@@ -262,7 +271,7 @@ export function createLoaders(context: () => GraphQLContext) {
         : [...new Set(parsed.flatMap((p) => p.columns.split(',')))];
       // One query for all printers: a window function keeps the newest N per printer.
       const tenant = alertTenant();
-      const rows = await em().execute<Record<string, unknown>[]>(
+      const rows = await batch.rows<Record<string, unknown>>(
         `select ${selectList(union)} from (
            select a.*, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
            from alert a where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql}) ranked
@@ -279,7 +288,7 @@ export function createLoaders(context: () => GraphQLContext) {
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
       const tenant = alertTenant();
-      const rows = await em().execute<{ printer_id: string; n: string }[]>(
+      const rows = await batch.rows<{ printer_id: string; n: string }>(
         `select printer_id, count(*) as n from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql} group by printer_id`,
         [`{${printerIds.join(',')}}`, ...tenant.params],
       );

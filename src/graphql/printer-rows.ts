@@ -1,7 +1,6 @@
 // Printers read as plain rows for lists (the fleet page and the printer DataLoader): shaped like the
 // Printer entity where resolvers read it (customer/site/collector as references), without the cost of
 // materialising a tracked entity per row. Writes still go through the entity.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Printer } from '../entities/printer.entity';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import { ALL_COLUMNS, selectList, type Columns } from './projection';
@@ -37,14 +36,16 @@ export function printerFromRow(r: Record<string, unknown>): Printer {
   return readRow<Printer>(r, PRINTER_COLUMNS);
 }
 
+/** Runs one SQL statement with `?` placeholders and returns its rows. */
+export type RowQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
 export async function printersByIds(
-  em: EntityManager,
+  query: RowQuery,
   ids: readonly string[],
   columns: Columns = ALL_COLUMNS,
 ): Promise<Map<string, Printer>> {
-  const rows = await em.execute<Record<string, unknown>[]>(
-    `select ${selectList(columns)} from printer where id = any(?::uuid[])`,
-    [`{${ids.join(',')}}`],
-  );
+  const rows = await query(`select ${selectList(columns)} from printer where id = any(?::uuid[])`, [
+    `{${ids.join(',')}}`,
+  ]);
   return new Map(rows.map((r) => [r.id as string, printerFromRow(r)]));
 }

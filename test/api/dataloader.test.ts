@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newReseller } from '../support/factories';
+import { StatementBatch } from '../../src/graphql/statement-batch';
 
 let app: TestApp;
 let apiKey: string;
@@ -74,7 +75,42 @@ describe('DataLoader batching', () => {
     expect(ten.printers).toBe(10);
     expect(hundred.printers).toBe(100);
     expect(hundred.count).toBe(ten.count);
-    // A handful: tenant setup, printers, customers, cartridges, printheads, alert ranking + rows.
-    expect(ten.count).toBeLessThanOrEqual(10);
+    // Tenant setup, the printer page, and one round trip for all its loaders (statement-batch.ts).
+    expect(ten.count).toBe(3);
+  });
+});
+
+describe('StatementBatch', () => {
+  it('sends the statements of one turn as one query and routes each result to its caller', async () => {
+    const em = app.services.orm.em.fork();
+    const connection = em.getConnection();
+    const original = connection.execute.bind(connection);
+    const sent: string[] = [];
+    connection.execute = ((...args: Parameters<typeof original>) => {
+      sent.push(String(args[0]));
+      return original(...args);
+    }) as typeof connection.execute;
+    try {
+      const batch = new StatementBatch(() => em);
+      const [a, b, c] = await Promise.all([
+        batch.rows<{ n: number }>('select ?::int as n', [1]),
+        batch.rows<{ s: string }>('select ? as s', ["it's ? quoted"]),
+        batch.rows<{ n: number }>('select generate_series(1, 3) as n'),
+      ]);
+      expect(a).toEqual([{ n: 1 }]);
+      expect(b).toEqual([{ s: "it's ? quoted" }]);
+      expect(c.map((r) => r.n)).toEqual([1, 2, 3]);
+      expect(sent).toHaveLength(1);
+
+      // A failing statement fails every caller of its batch; the next turn starts afresh.
+      const results = await Promise.allSettled([
+        batch.rows('select 1 as ok'),
+        batch.rows('select * from no_such_table'),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(await batch.rows<{ ok: number }>('select 1 as ok')).toEqual([{ ok: 1 }]);
+    } finally {
+      connection.execute = original;
+    }
   });
 });
