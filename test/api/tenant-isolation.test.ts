@@ -235,7 +235,8 @@ describe('tenant isolation across the whole schema', () => {
     expect(leaks).toEqual([]);
     expect(calls).toBeGreaterThan(50);
     expect(await snapshotOfA()).toBe(before);
-  });
+    // Well over a hundred sequential operations: give a busy CI machine room (about 7 s when idle).
+  }, 120_000);
 
   it('row-level security hides A even from a query without a tenant filter', async () => {
     // Simulate a resolver that forgot its filter: raw SQL inside B's tenant transaction.
