@@ -13,7 +13,7 @@
 // previous state first. The worker's batcher keeps one report per printer in a batch, so that is one
 // pass in practice. Within a pass printers are sorted by (reseller, serial), so concurrent transactions
 // lock printer rows in the same order.
-import { isSupportedModel } from '@plotmeter/protocol';
+import { isSupportedModel, type PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import { upsertDeviceAlertsBatch } from './device-alerts';
@@ -65,11 +65,18 @@ const duplicateResult = (): PersistReportResult => ({
   alertIds: [],
 });
 
-/** The serials of a collector report outside the supported models (not stored, noted on the archive). */
+/** Collectors report whatever they find; models outside the supported ones are not stored. */
+function isSkipped(data: PersistReportJobData, entry: PrinterReportV1, supportedModels: string[]): boolean {
+  return (
+    data.sender.kind === 'collector' &&
+    !isSupportedModel(entry.device.productName ?? entry.device.productNumber, supportedModels)
+  );
+}
+
+/** The serials a report's archive row notes as skipped. */
 function unsupportedSerials(data: PersistReportJobData, supportedModels: string[]): string[] {
-  if (data.sender.kind !== 'collector') return [];
   return data.report.printers
-    .filter((p) => !isSupportedModel(p.device.productName ?? p.device.productNumber, supportedModels))
+    .filter((p) => isSkipped(data, p, supportedModels))
     .map((p) => p.device.serialNumber);
 }
 
@@ -117,9 +124,8 @@ export async function persistReports(
     const units: PrinterUnit[] = [];
     for (const i of live) {
       const { data } = items[i]!;
-      const skip = new Set(skipped[i]);
       for (const entry of data.report.printers) {
-        if (data.sender.kind === 'collector' && skip.has(entry.device.serialNumber)) continue;
+        if (isSkipped(data, entry, supportedModels)) continue;
         units.push({
           item: i,
           sender: data.sender,
