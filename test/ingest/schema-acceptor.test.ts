@@ -127,13 +127,15 @@ describe('schema acceptor', () => {
     expect(one).toEqual({ zodSays: true, fastSays: true });
   });
 
+  // Lengths include a non-ASCII character (one UTF-16 unit and one code point, two UTF-8 bytes), so a
+  // zod that measured strings differently would show up here.
   it('agrees with zod at the boundaries of every shortcut (lengths, ranges, safe integers, formats)', () => {
     const set = (patch: (r: Loose) => void) => agrees(direct(patch));
     const values: Array<[string, (r: Loose, v: unknown) => void, unknown[]]> = [
       [
         'id length',
         (r, v) => (r.printers[0].device.serialNumber = v),
-        ['', 'S', 'S'.repeat(256), 'S'.repeat(257)],
+        ['', 'S', 'S'.repeat(256), 'S'.repeat(257), 'ü'.repeat(256), 'ü'.repeat(257)],
       ],
       ['token length', (r, v) => (r.printers[0].status.engineState = v), ['x'.repeat(64), 'x'.repeat(65)]],
       ['text length', (r, v) => (r.printers[0].jobs[0].name = v), ['', 'n'.repeat(1024), 'n'.repeat(1025)]],
