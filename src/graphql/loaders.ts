@@ -15,6 +15,7 @@ import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
 import { printersByIds } from './printer-rows';
 import { StatementBatch } from './statement-batch';
+import { uuidArrayLiteral } from '../lib/ids';
 import { ALL_COLUMNS, columnsKey, selectList, type Columns } from './projection';
 import { tenantScope } from './scope';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
@@ -64,8 +65,6 @@ function projectedLoader<V>(
   });
 }
 
-const uuidArray = (ids: readonly string[]) => `{${ids.join(',')}}`;
-
 /** Rows by id as plain read-only objects (see componentsByPrinter for why not entities). */
 function rowsById<T>(
   batch: StatementBatch,
@@ -74,8 +73,7 @@ function rowsById<T>(
 ) {
   return projectedLoader<T | null>(async (ids, columns) => {
     const rows = await batch.rows<Record<string, unknown>>(
-      `select ${selectList(columns)} from "${table}" where id = any(?::uuid[])`,
-      [uuidArray(ids)],
+      `select ${selectList(columns)} from "${table}" where id = any(${uuidArrayLiteral(ids)})`,
     );
     return new Map(rows.map((r) => [r.id as string, map(r)]));
   }, null);
@@ -141,8 +139,7 @@ function componentsByPrinter<T>(
 ) {
   return projectedLoader<T[]>(async (printerIds, columns) => {
     const rows = await batch.rows<Record<string, unknown>>(
-      `select ${selectList(columns)} from "${table}" where printer_id = any(?::uuid[]) and removed_at is null order by ${orderBy}`,
-      [uuidArray(printerIds)],
+      `select ${selectList(columns)} from "${table}" where printer_id = any(${uuidArrayLiteral(printerIds)}) and removed_at is null order by ${orderBy}`,
     );
     const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row.printer_id as string)?.push(map(row));
@@ -246,8 +243,7 @@ export function createLoaders(context: () => GraphQLContext) {
         names: Record<string, string>;
       }>(
         `select pmt.printer_id, mt.id, mt.code, mt.names from printer_media_type pmt join media_type mt on mt.id = pmt.media_type_id
-         where pmt.printer_id = any(?::uuid[]) order by mt.code`,
-        [`{${printerIds.join(',')}}`],
+         where pmt.printer_id = any(${uuidArrayLiteral(printerIds)}) order by mt.code`,
       );
       const groups = new Map<string, MediaType[]>(printerIds.map((id) => [id, []]));
       for (const row of rows)
@@ -274,9 +270,9 @@ export function createLoaders(context: () => GraphQLContext) {
       const rows = await batch.rows<Record<string, unknown>>(
         `select ${selectList(union)} from (
            select a.*, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
-           from alert a where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql}) ranked
+           from alert a where printer_id = any(${uuidArrayLiteral(parsed.map((p) => p.printerId))}) and status <> 'RESOLVED'${tenant.sql}) ranked
          where rn <= ? order by raised_at desc, id desc`,
-        [uuidArray(parsed.map((p) => p.printerId)), ...tenant.params, maxLimit],
+        [...tenant.params, maxLimit],
       );
       const byPrinterId = new Map<string, Alert[]>();
       for (const row of rows) {
@@ -289,8 +285,8 @@ export function createLoaders(context: () => GraphQLContext) {
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
       const tenant = alertTenant();
       const rows = await batch.rows<{ printer_id: string; n: string }>(
-        `select printer_id, count(*) as n from alert where printer_id = any(?::uuid[]) and status <> 'RESOLVED'${tenant.sql} group by printer_id`,
-        [`{${printerIds.join(',')}}`, ...tenant.params],
+        `select printer_id, count(*) as n from alert where printer_id = any(${uuidArrayLiteral(printerIds)}) and status <> 'RESOLVED'${tenant.sql} group by printer_id`,
+        tenant.params,
       );
       const map = new Map(rows.map((r) => [r.printer_id, Number(r.n)]));
       return printerIds.map((id) => map.get(id) ?? 0);

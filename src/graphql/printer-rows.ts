@@ -2,6 +2,7 @@
 // Printer entity where resolvers read it (customer/site/collector as references), without the cost of
 // materialising a tracked entity per row. Writes still go through the entity.
 import type { Printer } from '../entities/printer.entity';
+import { uuidArrayLiteral } from '../lib/ids';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import { ALL_COLUMNS, selectList, type Columns } from './projection';
 
@@ -44,8 +45,9 @@ export async function printersByIds(
   ids: readonly string[],
   columns: Columns = ALL_COLUMNS,
 ): Promise<Map<string, Printer>> {
-  const rows = await query(`select ${selectList(columns)} from printer where id = any(?::uuid[])`, [
-    `{${ids.join(',')}}`,
-  ]);
+  const rows = await query(
+    `select ${selectList(columns)} from printer where id = any(${uuidArrayLiteral(ids)})`,
+    [],
+  );
   return new Map(rows.map((r) => [r.id as string, printerFromRow(r)]));
 }

@@ -45,3 +45,16 @@ export function uuidv7(now: number = Date.now()): string {
 export function randomToken(prefix: string, bytes = 32): string {
   return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `'{id,id,...}'::uuid[]` as SQL text, for `= any(...)` over a batch of ids. Every id is checked to be
+ * a UUID, so the literal needs no escaping: passed as a parameter instead, each batch's list (100 ids,
+ * 3.7 KB) went through the driver's character-by-character string escaping, a visible share of a
+ * fleet page's allocations. An id that is not a UUID is a bug upstream and throws.
+ */
+export function uuidArrayLiteral(ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new TypeError(`not a UUID: ${JSON.stringify(id)}`);
+  return `'{${ids.join(',')}}'::uuid[]`;
+}
