@@ -75,7 +75,8 @@ export function runIngestCluster(options: IngestClusterOptions): Promise<number>
       const url = `${scheme}://${host}:${address.port}`;
       const pids = [...listening].map((w) => w.process.pid!);
       log.info({ processes, url, childPids: pids }, 'ingest processes listening');
-      if (process.send) process.send({ type: 'plotmeter:ready', url, pids } satisfies ClusterReadyMessage);
+      if (process.send && process.connected)
+        process.send({ type: 'plotmeter:ready', url, pids } satisfies ClusterReadyMessage);
     });
 
     cluster.on('exit', (worker, code, signal) => {
