@@ -7,6 +7,7 @@ import { projectedKey } from '../graphql/loaders';
 import { selectedColumns } from '../graphql/projections';
 import { ALL_COLUMNS, selectList, selectedFieldNames } from '../graphql/projection';
 import { printerFromRow } from '../graphql/printer-rows';
+import type { Printer } from '../entities/printer.entity';
 import { Parent } from '../graphql/parent';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
@@ -22,6 +23,8 @@ export const JobConnection = Connection(JobType, 'Job');
 export interface JobRow extends JobType {
   printer: { id: string };
   customer: { id: string };
+  /** The printer read in the page's own statement (every column its selections need), when it was. */
+  joinedPrinter?: Printer;
 }
 
 const JOB_COLUMNS: ColumnReaders = {
@@ -81,21 +84,20 @@ function selectsPrinter(info: GraphQLResolveInfo | undefined): boolean {
   return selectedFieldNames(info.fieldNodes, ['edges', 'node'], info.fragments).has('printer');
 }
 
-/** Hands the joined printer columns ("printer.<column>") to the printer loader, keyed as it will be asked. */
-function primePrinters(
-  ctx: GraphQLContext,
-  rows: Array<Record<string, unknown>>,
-  columns: readonly string[],
-): void {
-  for (const row of rows) {
-    const printer: Record<string, unknown> = {};
-    for (const column of columns) {
-      printer[column] = row[`printer.${column}`];
-      delete row[`printer.${column}`];
-    }
-    if (printer.id)
-      ctx.loaders.printer.prime(projectedKey(printer.id as string, columns), printerFromRow(printer));
+/**
+ * A job row with its printer's joined columns ("printer.<column>") taken out as the printer object. The
+ * join reads the union of every printer selection under the page's nodes, so the `printer` field can
+ * answer from it at once: no DataLoader round, no promise per job.
+ */
+function jobWithPrinter(row: Record<string, unknown>, columns: readonly string[]): JobRow {
+  const printer: Record<string, unknown> = {};
+  for (const column of columns) {
+    printer[column] = row[`printer.${column}`];
+    delete row[`printer.${column}`];
   }
+  const job = jobFromRow(row);
+  if (printer.id) job.joinedPrinter = printerFromRow(printer);
+  return job;
 }
 
 @Resolver(() => JobType)
@@ -155,8 +157,7 @@ export class JobResolver {
           `select ${select} from ${from} where ${where}${after} order by j.completed_at ${dir}, j.id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
-        if (joinPrinter) primePrinters(ctx, rows, printerColumns);
-        return rows.map(jobFromRow);
+        return joinPrinter ? rows.map((row) => jobWithPrinter(row, printerColumns)) : rows.map(jobFromRow);
       },
       async () =>
         Number(
@@ -173,7 +174,10 @@ export class JobResolver {
 
   @FieldResolver(() => PrinterType)
   printer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.printer.load(projectedKey(job.printer.id, selectedColumns(ctx, info, 'printer')));
+    return (
+      job.joinedPrinter ??
+      ctx.loaders.printer.load(projectedKey(job.printer.id, selectedColumns(ctx, info, 'printer')))
+    );
   }
 
   @FieldResolver(() => CustomerType)
