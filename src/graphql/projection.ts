@@ -62,6 +62,15 @@ export function selectedFieldNames(
   path: readonly string[],
   fragments: Record<string, FragmentDefinitionNode>,
 ): Set<string> {
+  return new Set(selectedFieldNodes(fieldNodes, path, fragments).map((field) => field.name.value));
+}
+
+/** The field nodes selected below `path` (e.g. ['edges', 'node']), through fragments. */
+export function selectedFieldNodes(
+  fieldNodes: readonly FieldNode[],
+  path: readonly string[],
+  fragments: Record<string, FragmentDefinitionNode>,
+): FieldNode[] {
   let sets: SelectionSetNode[] = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
   for (const step of path) {
     const next: SelectionSetNode[] = [];
@@ -71,9 +80,9 @@ export function selectedFieldNames(
       });
     sets = next;
   }
-  const names = new Set<string>();
-  for (const set of sets) collectFields(set, fragments, (field) => names.add(field.name.value));
-  return names;
+  const fields: FieldNode[] = [];
+  for (const set of sets) collectFields(set, fragments, (field) => fields.push(field));
+  return fields;
 }
 
 function collectFields(

@@ -46,6 +46,8 @@ import {
   UpdatePrinterInput,
 } from '../schema/printer.type';
 import { escapeLike } from './customer.resolver';
+import { prefetchParts, type PrinterWithParts } from './printer-prefetch';
+import type { Alert } from '../entities/alert.entity';
 
 export const PrinterConnection = Connection(PrinterType, 'Printer');
 export const AlertConnection = Connection(AlertType, 'Alert');
@@ -115,6 +117,12 @@ export class PrinterResolver {
           )[0]!.n,
         ),
     );
+    if (info)
+      await prefetchParts(
+        ctx,
+        info,
+        page.edges.map((edge) => edge.node),
+      );
     return asConnection(page);
   }
 
@@ -137,7 +145,13 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+  customer(
+    @Parent() printer: PrinterWithParts,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const prefetched = printer.prefetched?.customer;
+    if (prefetched !== undefined) return prefetched;
     return ctx.loaders.customer.load(
       projectedKey(printer.customer.id, selectedColumns(ctx, info, 'customer')),
     );
@@ -155,12 +169,22 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => [CartridgeType], { description: 'Installed cartridges' })
-  cartridges(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+  cartridges(
+    @Parent() printer: PrinterWithParts,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    if (printer.prefetched?.cartridges) return printer.prefetched.cartridges;
     return ctx.loaders.cartridges.load(projectedKey(printer.id, selectedColumns(ctx, info, 'cartridge')));
   }
 
   @FieldResolver(() => [PrintheadType], { description: 'Installed printheads' })
-  printheads(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
+  printheads(
+    @Parent() printer: PrinterWithParts,
+    @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    if (printer.prefetched?.printheads) return printer.prefetched.printheads;
     return ctx.loaders.printheads.load(projectedKey(printer.id, selectedColumns(ctx, info, 'printhead')));
   }
 
@@ -192,29 +216,19 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => AlertConnection, { description: 'Alerts not yet resolved, newest first' })
-  async openAlerts(
-    @Parent() printer: Printer,
+  openAlerts(
+    @Parent() printer: PrinterWithParts,
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
     @Info() info: GraphQLResolveInfo,
   ) {
     if (first < 0 || first > 100) throw badUserInput('first must be between 0 and 100', 'first');
+    const prefetched = printer.prefetched?.openAlerts;
+    if (prefetched?.first === first) return openAlertConnection(ctx, printer.id, first, prefetched.alerts);
     const columns = selectedColumns(ctx, info, 'alert', ['edges', 'node']);
-    const alerts = await ctx.loaders.openAlerts.load(`${projectedKey(printer.id, columns)}|${first + 1}`);
-    const page = alerts.slice(0, first);
-    return {
-      edges: page.map((node) => ({ node, cursor: node.id })),
-      pageInfo: {
-        hasNextPage: alerts.length > first,
-        hasPreviousPage: false,
-        startCursor: page[0]?.id ?? null,
-        endCursor: page.at(-1)?.id ?? null,
-      },
-      totalCount: {
-        then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) =>
-          ctx.loaders.openAlertCount.load(printer.id).then(resolve, reject),
-      },
-    };
+    return ctx.loaders.openAlerts
+      .load(`${projectedKey(printer.id, columns)}|${first + 1}`)
+      .then((alerts) => openAlertConnection(ctx, printer.id, first, alerts));
   }
 
   @Authorized(ROLES.admin)
@@ -281,4 +295,22 @@ export class PrinterResolver {
 
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/** A printer's open alerts as a connection: `alerts` holds up to first + 1, the extra one meaning "more". */
+function openAlertConnection(ctx: GraphQLContext, printerId: string, first: number, alerts: Alert[]) {
+  const page = alerts.slice(0, first);
+  return {
+    edges: page.map((node) => ({ node, cursor: node.id })),
+    pageInfo: {
+      hasNextPage: alerts.length > first,
+      hasPreviousPage: false,
+      startCursor: page[0]?.id ?? null,
+      endCursor: page.at(-1)?.id ?? null,
+    },
+    totalCount: {
+      then: (resolve: (n: number) => unknown, reject: (e: unknown) => unknown) =>
+        ctx.loaders.openAlertCount.load(printerId).then(resolve, reject),
+    },
+  };
 }
