@@ -147,6 +147,29 @@ describe('column projection, against the real schema and data', () => {
     ['Customer', `{ jobs(first: 20) { edges { node { customer { % } } } } }`],
   ];
 
+  it('prefetches open alerts per distinct first argument, with variables and aliases', async () => {
+    const one = async (first: number) =>
+      (
+        await app.gql<{ printers: { edges: Array<{ node: { openAlerts: unknown } }> } }>(
+          `query($n: Int!) { printers(first: 10) { edges { node { openAlerts(first: $n) { edges { node { code } } pageInfo { hasNextPage } } } } } }`,
+          { n: first },
+          key,
+        )
+      ).data!.printers.edges.map((e) => e.node.openAlerts);
+    const [first1, first2] = [await one(1), await one(2)];
+    expect(JSON.stringify(first2)).toContain('"code"');
+    const both = await app.gql<{ printers: { edges: Array<{ node: { a: unknown; b: unknown } }> } }>(
+      `{ printers(first: 10) { edges { node {
+          a: openAlerts(first: 1) { edges { node { code } } pageInfo { hasNextPage } }
+          b: openAlerts(first: 2) { edges { node { code } } pageInfo { hasNextPage } } } } } }`,
+      {},
+      key,
+    );
+    expect(both.errors).toBeUndefined();
+    expect(both.data!.printers.edges.map((e) => e.node.a)).toEqual(first1);
+    expect(both.data!.printers.edges.map((e) => e.node.b)).toEqual(first2);
+  });
+
   it.each(PLACES)(
     '%s in %s: each field alone equals the value read with every column',
     async (type, template) => {
