@@ -161,9 +161,10 @@ async function waitUntilReady(
 /**
  * V8 flags both servers run with: `npm start`'s young-generation size (package.json, README). Under 32
  * concurrent requests the default 16 MiB semi-space promotes request data that is still in flight, and
- * major GCs took about 30 % of our server's CPU (18 % with this flag; docs/performance.md).
+ * garbage collection took about 30 % of our server's CPU; 64 / 128 / 256 MiB cut the fleet page from
+ * ~14 to ~12 and ~10 CPU ms (docs/performance.md).
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=256'];
 
 /**
  * Our API role from the compiled CLI. `cpuProfileDir` adds --cpu-prof (the profile is written when
