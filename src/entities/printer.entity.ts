@@ -12,6 +12,16 @@ import { Site } from './site.entity';
 export const CONNECTION_TYPES = ['direct', 'collector'] as const;
 export type ConnectionType = (typeof CONNECTION_TYPES)[number];
 
+/** The printer row's copy of its newest lifetime counters (written together, read together). */
+export const PRINTER_COUNTER_COLUMNS = [
+  'lifetime_jobs',
+  'lifetime_pages',
+  'lifetime_ink_ml',
+  'lifetime_media_area_m2',
+  'lifetime_scan_area_m2',
+  'counters_at',
+] as const;
+
 @Entity({ tableName: 'printer' })
 @Unique({ properties: ['reseller', 'serialNumber'] })
 @Index({ properties: ['reseller', 'customer'] })

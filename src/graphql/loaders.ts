@@ -20,6 +20,7 @@ import { ALL_COLUMNS, columnsKey, selectList, type Columns } from './projection'
 import { tenantScope } from './scope';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import type { CartridgeType, PrintheadType } from '../schema/printer.type';
+import { appendTo } from '../lib/group';
 
 type EntityClass<T> = { new (...args: never[]): T };
 
@@ -50,9 +51,7 @@ function projectedLoader<V>(
     for (const key of keys) {
       const at = key.indexOf('|');
       const columns = key.slice(at + 1);
-      const ids = idsByColumns.get(columns);
-      if (ids) ids.push(key.slice(0, at));
-      else idsByColumns.set(columns, [key.slice(0, at)]);
+      appendTo(idsByColumns, columns, key.slice(0, at));
     }
     const values = new Map<string, V>();
     await Promise.all(
@@ -276,9 +275,7 @@ export function createLoaders(context: () => GraphQLContext) {
       );
       const byPrinterId = new Map<string, Alert[]>();
       for (const row of rows) {
-        const list = byPrinterId.get(row.printer_id as string);
-        if (list) list.push(alertFromRow(row));
-        else byPrinterId.set(row.printer_id as string, [alertFromRow(row)]);
+        appendTo(byPrinterId, row.printer_id as string, alertFromRow(row));
       }
       return parsed.map(({ printerId, limit }) => (byPrinterId.get(printerId) ?? []).slice(0, limit));
     }),

@@ -1,6 +1,7 @@
 // What each hot read path may project (see projection.ts): per GraphQL type, the columns always read
 // and the columns of fields that are not plain entity properties (field resolvers).
 import type { GraphQLResolveInfo } from 'graphql';
+import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 import type { GraphQLContext } from './context';
 import { projectedColumns, specCache, type Columns } from './projection';
 
@@ -14,14 +15,7 @@ export const projectionSpecs = specCache((meta) => ({
       site: ['site_id'],
       collector: ['collector_id'],
       statusReasons: ['status_reasons'],
-      lifetimeCounters: [
-        'lifetime_jobs',
-        'lifetime_pages',
-        'lifetime_ink_ml',
-        'lifetime_media_area_m2',
-        'lifetime_scan_area_m2',
-        'counters_at',
-      ],
+      lifetimeCounters: PRINTER_COUNTER_COLUMNS,
       usage: ['site_id'],
       // Loaded by printer id.
       cartridges: [],

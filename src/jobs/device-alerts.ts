@@ -6,6 +6,7 @@ import type { DeviceAlertV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import { query } from './sql';
+import { appendTo } from '../lib/group';
 
 export interface AlertSubject {
   resellerId: string;
@@ -39,9 +40,7 @@ export async function upsertDeviceAlertsBatch(
 ): Promise<Map<string, string[]>> {
   const touched = new Map<string, string[]>();
   const add = (subjectKey: string, id: string) => {
-    const list = touched.get(subjectKey);
-    if (list) list.push(id);
-    else touched.set(subjectKey, [id]);
+    appendTo(touched, subjectKey, id);
   };
   const rounds: { clears: Record<string, unknown>[]; raises: Record<string, unknown>[] }[] = [];
   for (const { subject, alerts } of inputs) {

@@ -19,6 +19,7 @@ import { countersFromUsage, type ReportUsageCounters } from '../domain/counters'
 import { uuidv7 } from '../lib/ids';
 import type { AlertSubject } from './device-alerts';
 import { json, query } from './sql';
+import { appendTo } from '../lib/group';
 
 /** The stored state of a printer before a report is applied; null when the printer is new. */
 export interface StoredPrinterState {
@@ -272,9 +273,7 @@ export async function storeRuleAlerts(
 ): Promise<Map<string, string[]>> {
   const touched = new Map<string, string[]>();
   const add = (subjectKey: string, id: string) => {
-    const list = touched.get(subjectKey);
-    if (list) list.push(id);
-    else touched.set(subjectKey, [id]);
+    appendTo(touched, subjectKey, id);
   };
   const raises = inputs.flatMap((input) =>
     input.evaluation.raise.map((a) => ({

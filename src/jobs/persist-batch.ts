@@ -38,6 +38,7 @@ import {
   type StoredUnit,
 } from './persist-printers';
 import { json, query } from './sql';
+import { appendTo } from '../lib/group';
 
 export interface PersistReportResult {
   duplicate: boolean;
@@ -348,9 +349,7 @@ async function resolveOffline(
 ): Promise<void> {
   const printersOf = new Map<number, string[]>();
   for (const u of stored) {
-    const list = printersOf.get(u.item);
-    if (list) list.push(u.printerId);
-    else printersOf.set(u.item, [u.printerId]);
+    appendTo(printersOf, u.item, u.printerId);
   }
   const owner = new Map<string, number>();
   const subjects: { subjectKey: string; at: string }[] = [];

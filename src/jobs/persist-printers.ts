@@ -8,6 +8,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { Sender } from '../ingest/credentials';
 import { json, lastByKey, setIfNewer, query } from './sql';
+import { appendTo } from '../lib/group';
+import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 
 /** One printer entry of one report of the batch. */
 export interface PrinterUnit {
@@ -24,15 +26,6 @@ export interface PrinterUnit {
 }
 
 export type StoredUnit = PrinterUnit & { printerId: string; customerId: string };
-
-const COUNTER_COLUMNS = [
-  'lifetime_jobs',
-  'lifetime_pages',
-  'lifetime_ink_ml',
-  'lifetime_media_area_m2',
-  'lifetime_scan_area_m2',
-  'counters_at',
-];
 
 const STATUS_COLUMNS = [
   'product_number',
@@ -103,7 +96,7 @@ export async function upsertPrinters(
      on conflict (reseller_id, serial_number) do update set ${setIfNewer('printer', newer, STATUS_COLUMNS)},
         collector_id = coalesce(excluded.collector_id, "printer"."collector_id"),
         last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at),
-        ${setIfNewer('printer', countersNewer, COUNTER_COLUMNS)}
+        ${setIfNewer('printer', countersNewer, [...PRINTER_COUNTER_COLUMNS])}
      returning id, customer_id, reseller_id, serial_number`,
     [json(rows)],
   );
@@ -263,9 +256,7 @@ function markRemoved(
 ): Part {
   const keysOf = new Map<string, string[]>();
   for (const row of present) {
-    const keys = keysOf.get(row.printer_id);
-    if (keys) keys.push(row.component_key);
-    else keysOf.set(row.printer_id, [row.component_key]);
+    appendTo(keysOf, row.printer_id, row.component_key);
   }
   const rows = units.map((u) => ({
     printer_id: u.printerId,

@@ -23,6 +23,7 @@ import {
   meterUsage,
 } from '../../domain/billing';
 import { type ReadingRow, countersOf } from './reading-counters';
+import { appendTo } from '../../lib/group';
 
 export interface PrinterWindow {
   printerId: string;
@@ -130,9 +131,7 @@ export async function measurePrinters(
   for (const row of rows) {
     if (seen.has(row.id)) continue; // one reading can be the candidate for several boundaries
     seen.add(row.id);
-    const list = byPrinter.get(row.printer_id);
-    if (list) list.push(row);
-    else byPrinter.set(row.printer_id, [row]);
+    appendTo(byPrinter, row.printer_id, row);
   }
   for (const window of windows) {
     const printerRows = (byPrinter.get(window.printerId) ?? []).sort(
