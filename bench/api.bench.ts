@@ -45,6 +45,8 @@ interface Options {
   customers: number;
   months: number;
   connections: number;
+  /** A second, light load for latency (0: skip it). */
+  latencyConnections: number;
   durationSeconds: number;
   warmupSeconds: number;
   writeDocs: boolean;
@@ -62,6 +64,7 @@ function parseOptions(argv: string[]): Options {
       customers: { type: 'string' },
       months: { type: 'string' },
       connections: { type: 'string' },
+      'latency-connections': { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
@@ -76,6 +79,10 @@ function parseOptions(argv: string[]): Options {
     customers: positiveInt('customers', values.customers, 50),
     months: positiveInt('months', values.months, 12),
     connections: positiveInt('connections', values.connections, 32),
+    latencyConnections:
+      values['latency-connections'] === '0'
+        ? 0
+        : positiveInt('latency-connections', values['latency-connections'], 2),
     durationSeconds: positiveInt('duration', values.duration, 10),
     warmupSeconds: positiveInt('warmup', values.warmup, 3),
     writeDocs: values['write-docs'],
@@ -160,6 +167,7 @@ async function measure(
   token: string,
   list: Scenario[],
   options: Options,
+  connections: number,
 ): Promise<ScenarioResult[]> {
   const rows: ScenarioResult[] = [];
   for (const scenario of list) {
@@ -170,7 +178,7 @@ async function measure(
         url: servers[kind].graphqlUrl,
         token,
         bodies: scenario.bodies[kind],
-        connections: options.connections,
+        connections,
       };
       await runLoad({ ...load, durationSeconds: options.warmupSeconds });
       const cpuBefore = servers[kind].cpuMs();
@@ -183,12 +191,13 @@ async function measure(
       byKind[kind] = {
         scenario: scenario.name,
         server: servers[kind].name,
+        connections,
         ...result,
         cpuMsPerRequest,
         ratio: null,
       };
       console.log(
-        `  ${scenario.name} / ${servers[kind].name}: ${result.requestsPerSecond.toFixed(1)} req/s, p99 ${result.p99Ms} ms, ${cpuMsPerRequest?.toFixed(1) ?? '?'} CPU ms/request`,
+        `  ${scenario.name} / ${servers[kind].name} / ${connections} connections: ${result.requestsPerSecond.toFixed(1)} req/s, p99 ${result.p99Ms} ms, ${cpuMsPerRequest?.toFixed(1) ?? '?'} CPU ms/request`,
       );
     }
     byKind.postgraphile.ratio = 1;
@@ -238,7 +247,9 @@ async function main(): Promise<void> {
     console.log('both servers return identical fleet and jobs pages; measuring ...');
     // Other work on the machine skews wall-clock numbers; the load average goes into the report.
     const loadAtStart = os.loadavg()[0]!.toFixed(1);
-    const rows = await measure(all, env.apiKey, list, options);
+    const rows = await measure(all, env.apiKey, list, options, options.connections);
+    if (options.latencyConnections > 0 && options.latencyConnections < options.connections)
+      rows.push(...(await measure(all, env.apiKey, list, options, options.latencyConnections)));
 
     console.log(`\n${consoleTable(rows)}\n\n${verdicts(rows, all.plotmeter.name).join('\n')}`);
     if (options.writeDocs) {
@@ -247,7 +258,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString().slice(0, 10),
         machine: `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${await postgresVersion(env.databaseUrl)} (local); load average ${loadAtStart} when the measurements began, ${os.loadavg()[0]!.toFixed(1)} when they ended`,
         dataset: `${seeded.counts.printers} printers, ${seeded.counts.cartridges} cartridges, ${seeded.counts.printheads} printheads, ${seeded.counts.alerts} alerts, ${seeded.counts.jobs} jobs over ${options.months} monthly partitions, ${seeded.counts.customers} customers of one reseller`,
-        load: `autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s per server and scenario; jobs requests rotate through ${list[1]!.bodies.plotmeter.length} (customer, month) pages`,
+        load: `autocannon, ${options.connections} connections for throughput${options.latencyConnections > 0 && options.latencyConnections < options.connections ? ` and ${options.latencyConnections} for latency` : ''}, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s per server and scenario; jobs requests rotate through ${list[1]!.bodies.plotmeter.length} (customer, month) pages`,
       };
       const file = path.join(REPO_ROOT, 'docs/performance.md');
       writeDocsBlock(file, resultsBlock(rows, context, all.plotmeter.name));
