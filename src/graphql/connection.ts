@@ -110,7 +110,7 @@ export async function keysetPage<T>(
   const hasMore = rows.length > request.limit;
   const page = rows.slice(0, request.limit);
   if (request.backwards) page.reverse();
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(sortValueOf(node), idOf(node)) }));
+  const edges = page.map((node) => new LazyCursorEdge(node, sortValueOf, idOf));
   let memo: Promise<number> | undefined;
   return {
     edges,
@@ -122,6 +122,21 @@ export async function keysetPage<T>(
     },
     totalCount: () => (memo ??= count()),
   };
+}
+
+/** An edge whose cursor is encoded only when read: most pages ask for endCursor, not every edge's. */
+class LazyCursorEdge<T> implements EdgeShape<T> {
+  private encoded: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly sortValueOf: (row: T) => unknown,
+    private readonly idOf: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= encodeCursor(this.sortValueOf(this.node), this.idOf(this.node)));
+  }
 }
 
 /**
