@@ -48,6 +48,11 @@ export function randomToken(prefix: string, bytes = 32): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` is a UUID (any version, either case) — the shape of every id column here. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /**
  * `'{id,id,...}'::uuid[]` as SQL text, for `= any(...)` over a batch of ids. Every id is checked to be
  * a UUID, so the literal needs no escaping: passed as a parameter instead, each batch's list (100 ids,
@@ -55,6 +60,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * fleet page's allocations. An id that is not a UUID is a bug upstream and throws.
  */
 export function uuidArrayLiteral(ids: readonly string[]): string {
-  for (const id of ids) if (!UUID.test(id)) throw new TypeError(`not a UUID: ${JSON.stringify(id)}`);
+  for (const id of ids) if (!isUuid(id)) throw new TypeError(`not a UUID: ${JSON.stringify(id)}`);
   return `'{${ids.join(',')}}'::uuid[]`;
 }

@@ -12,8 +12,7 @@ import { alertTopic, type AlertEventKind, type AlertEventPayload } from '../serv
 import { AlertSubscriptionFilter } from '../schema/alert-subscription.input';
 import { AlertType } from '../schema/alert.type';
 import { severitiesFrom } from './alert.resolver';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../lib/ids';
 
 /** The event filter of one subscription; throws BAD_USER_INPUT naming a malformed field. */
 export function alertEventFilter(
@@ -22,7 +21,7 @@ export function alertEventFilter(
 ): (payload: AlertEventPayload) => boolean {
   for (const field of ['customerId', 'printerId'] as const) {
     const value = filter?.[field];
-    if (value && !UUID.test(value))
+    if (value && !isUuid(value))
       throw badUserInput(`filter.${field}: expected an id (uuid), got "${value}"`, `filter.${field}`);
   }
   const severities = new Set<string>(severitiesFrom(filter?.minSeverity));

@@ -48,6 +48,7 @@ import {
 import { escapeLike } from './customer.resolver';
 import { prefetchParts, type PrinterWithParts } from './printer-prefetch';
 import type { Alert } from '../entities/alert.entity';
+import { isUuid } from '../lib/ids';
 
 export const PrinterConnection = Connection(PrinterType, 'Printer');
 export const AlertConnection = Connection(AlertType, 'Alert');
@@ -291,10 +292,6 @@ export class PrinterResolver {
     await ctx.em.flush();
     return printer;
   }
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /** A printer's open alerts as a connection: `alerts` holds up to first + 1, the extra one meaning "more". */

@@ -8,6 +8,7 @@ import type { AppServices } from './app-services';
 import { DomainError } from './devices';
 import { alertTopic, type AlertEventKind, type AlertEventPayload } from './pubsub';
 import { enqueueWebhookEvent } from './webhooks';
+import { isUuid } from '../lib/ids';
 
 /** A snooze longer than this is a resolution in disguise; resolve the alert instead. */
 export const MAX_SNOOZE_MS = 90 * 24 * 3600_000;
@@ -206,8 +207,4 @@ async function publishAlertEvent(services: AppServices, payload: AlertEventPaylo
       { err: queued.reason, alertId: payload.alert.id },
       'alert webhook deliveries not queued',
     );
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
