@@ -79,8 +79,7 @@ const EQUALS: Array<[keyof JobFilter, string]> = [
 ];
 
 /** Whether the jobs selection asks for each job's printer (edges.node.printer). */
-function selectsPrinter(info: GraphQLResolveInfo | undefined): boolean {
-  if (!info) return false;
+function selectsPrinter(info: GraphQLResolveInfo): boolean {
   return selectedFieldNames(info.fieldNodes, ['edges', 'node'], info.fragments).has('printer');
 }
 
@@ -134,12 +133,13 @@ export class JobResolver {
     }
     const where = conditions.length ? conditions.join(' and ') : 'true';
     const jobColumns = info ? selectedColumns(ctx, info, 'job', ['edges', 'node']) : ALL_COLUMNS;
-    // The page's printers come in the same query when their columns are known (projection.ts), and
-    // prime the printer loader: the jobs page then costs one statement instead of two.
-    const printerColumns = info?.fieldNodes.length
-      ? selectedColumns(ctx, info, 'printer', ['edges', 'node', 'printer'])
-      : ALL_COLUMNS;
-    const joinPrinter = printerColumns !== ALL_COLUMNS && selectsPrinter(info);
+    // The page's printers come in the same statement when the query asks for them and their columns
+    // are known (projection.ts); the printer field then answers from the joined row (jobWithPrinter).
+    const printerColumns =
+      info && selectsPrinter(info)
+        ? selectedColumns(ctx, info, 'printer', ['edges', 'node', 'printer'])
+        : ALL_COLUMNS;
+    const joinPrinter = printerColumns !== ALL_COLUMNS;
     const select = [
       selectList(jobColumns, 'j'),
       ...(joinPrinter ? printerColumns.map((c) => `p."${c}" as "printer.${c}"`) : []),
