@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, TEST_SECRET_KEY, testRedisPrefix } from '../support/app';
 import { adminQuery, createTestDatabase, databaseUrl, type TestDatabase } from '../support/db';
+import { freePort } from '../support/net';
 
 const run = promisify(execFile);
 const MAIN = path.resolve(__dirname, '../../dist/main.js');
@@ -37,7 +38,8 @@ describe('plotmeter CLI', () => {
   });
 
   it('serves, then exits 0 on SIGTERM after draining', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    // A random port could be taken by another test's server; ask the OS for a free one.
+    const port = await freePort();
     const child = spawn(process.execPath, [MAIN, 'serve', '--roles', 'api,ingest,worker'], {
       env: {
         ...process.env,
@@ -51,8 +53,15 @@ describe('plotmeter CLI', () => {
     });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000);
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve((exitCode = code))),
+    );
+    await eventually(async () => {
+      // A server that died at start (e.g. its port was taken) fails here with its reason, not a timeout.
+      if (exitCode !== undefined) throw new Error(`serve exited with ${exitCode}: ${stderr}`);
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+    }, 20_000);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).not.toMatch(/Error/);
