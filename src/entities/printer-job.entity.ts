@@ -31,10 +31,11 @@ export class PrinterJob {
   [PrimaryKeyProp]?: ['id', 'completedAt'];
   @PrimaryKey({ type: 'uuid' }) id: Opt<string> = uuidv7();
   @PrimaryKey(timestamptz()) completedAt!: Date;
-  @ManyToOne(() => Reseller) reseller!: Reseller;
-  @ManyToOne(() => Printer) printer!: Printer;
+  // No foreign keys on this, the largest table: see migrations/Migration20261202000000LeanReportPersistence.
+  @ManyToOne(() => Reseller, { createForeignKeyConstraint: false }) reseller!: Reseller;
+  @ManyToOne(() => Printer, { createForeignKeyConstraint: false }) printer!: Printer;
   /** The printer's customer when the job ran (printers can move between customers). */
-  @ManyToOne(() => Customer) customer!: Customer;
+  @ManyToOne(() => Customer, { createForeignKeyConstraint: false }) customer!: Customer;
   @Property({ type: 'text' }) uuid!: string;
   @Property({ type: 'bigint', nullable: true }) sequenceNumber?: string | null;
   @Enum({ items: [...JOB_KINDS] }) kind!: JobKind;

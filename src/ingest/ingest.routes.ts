@@ -11,22 +11,17 @@ import {
   type ReportV1,
 } from '@plotmeter/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { Collector } from '../entities/collector.entity';
 import { ingestAccepted, ingestRejected } from '../http/metrics';
 import { sendProblem } from '../http/problem';
-import {
-  type PersistAlertsJobData,
-  type PersistReportJobData,
-  alertJobId,
-  reportJobId,
-} from '../jobs/job-data';
+import { type PersistAlertsJobData, alertJobId, reportJobId } from '../jobs/job-data';
 import { createQueues } from '../jobs/queues';
 import { createRedis, waitForRedis } from '../services/redis';
 import { encodeQueuedReport } from '../jobs/queued-report';
 import type { AppServices } from '../services/app-services';
 import { EnrollmentRejected, enrollCollector } from '../services/devices';
 import { BodyError, decodeBody, isGzip, parseJson } from './body';
+import { collectorHealthOf } from './collector-health';
 import { CredentialStore, type ResolvedCredential } from './credentials';
 import { enqueueOnce } from './enqueue-once';
 import { compileAcceptor, type Acceptor } from './schema-acceptor';
@@ -41,27 +36,6 @@ export interface IngestRole {
 
 /** A Redis call on the request path may take this long before we answer 503 instead of hanging. */
 const REDIS_DEADLINE_MS = 800;
-
-/** The collector-health extension of Report v1 (a top-level `collector` object; see docs/collector.md). */
-const collectorHealthSchema = z
-  .object({
-    version: z.string().max(64).optional(),
-    hostname: z.string().max(255).optional(),
-    addressesScanned: z.number().int().nonnegative().optional(),
-    printersFound: z.number().int().nonnegative().optional(),
-    lastPollAt: z.string().max(64).optional(),
-    errors: z
-      .array(
-        z.object({
-          at: z.string().max(64),
-          message: z.string().max(1024),
-          address: z.string().max(64).optional(),
-        }),
-      )
-      .max(100)
-      .optional(),
-  })
-  .nullish();
 
 function withDeadline<T>(promise: Promise<T>): Promise<T> {
   return withTimeout(promise, REDIS_DEADLINE_MS, (ms) => new RedisUnavailable(`no answer within ${ms} ms`));
@@ -228,11 +202,7 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
           );
         }
       }
-      let collectorHealth: PersistReportJobData['collectorHealth'] = null;
-      if (sender.kind === 'collector') {
-        const health = collectorHealthSchema.safeParse((json as { collector?: unknown }).collector);
-        collectorHealth = health.success ? (health.data ?? null) : null;
-      }
+      const collectorHealth = sender.kind === 'collector' ? collectorHealthOf(json) : null;
       const data = encodeQueuedReport(
         {
           receiptId: randomUUID(),

@@ -13,6 +13,8 @@
 //   keys are ignored, as zod strips them);
 // - schema kinds it does not know (transforms, defaults, pipes, strict objects, ...) fail compilation,
 //   and the caller then uses zod alone.
+// With `exactKeys` it also refuses any undeclared key: what it then accepts is zod's output as it is,
+// which lets the worker skip zod's copy (src/jobs/queued-report.ts).
 // Refinements see the input value rather than zod's stripped output; the wire schemas' refinements read
 // only declared fields, which are the same in both (test/ingest/schema-acceptor.test.ts checks this).
 import type { z } from 'zod';
@@ -104,7 +106,17 @@ function constantOf(check: Check): unknown {
   }
 }
 
-export function compileAcceptor(schema: z.core.$ZodType): Acceptor {
+export interface AcceptorOptions {
+  /**
+   * Also require that no object carries a key its schema does not declare. A value accepted this way
+   * is exactly what zod would output for it (the wire schemas have no defaults or transforms, and zod
+   * only strips unknown keys), so the worker can persist the parsed JSON as it is instead of zod's copy.
+   */
+  exactKeys?: boolean;
+}
+
+export function compileAcceptor(schema: z.core.$ZodType, options: AcceptorOptions = {}): Acceptor {
+  const exactKeys = options.exactKeys === true;
   // One payload for every check call: checks push issues only on failure and never keep the payload.
   const scratch: ScratchPayload = { value: undefined, issues: [] };
   const compiled = new Map<unknown, Acceptor>();
@@ -198,8 +210,16 @@ export function compileAcceptor(schema: z.core.$ZodType): Acceptor {
       case 'union': {
         if (def.inclusive === false) throw new UnsupportedSchema('exclusive union');
         const options = (def.options as unknown[]).map(compile);
+        if (!exactKeys)
+          return (value) => {
+            for (const option of options) if (option(value)) return true;
+            return false;
+          };
+        // zod outputs the first option that accepts the value, stripped: the value is exactly that
+        // output only when that same option also accepts it without unknown keys.
+        const loose = (def.options as z.core.$ZodType[]).map((option) => compileAcceptor(option));
         return (value) => {
-          for (const option of options) if (option(value)) return true;
+          for (let i = 0; i < loose.length; i++) if (loose[i]!(value)) return options[i]!(value);
           return false;
         };
       }
@@ -237,14 +257,23 @@ export function compileAcceptor(schema: z.core.$ZodType): Acceptor {
       (field, i) =>
         `v = input[${JSON.stringify(field.key)}]; ` +
         (field.mayBeMissing ? '' : 'if (v === undefined) return false; ') +
+        (exactKeys ? 'if (v !== undefined) n++; ' : '') +
         `if (!f${i}(v)) return false;`,
     );
+    // Exact keys: as many own keys as declared keys present (JSON never holds an undefined value, and
+    // a "__proto__" key counts as unknown).
+    const exact = exactKeys
+      ? `let own = 0; for (const key in input) { if (key === '__proto__' || !Object.hasOwn(input, key)) return false; own++; }
+        if (own !== n) return false;`
+      : '';
     const factory = new Function(
       ...fields.map((_, i) => `f${i}`),
       `return function acceptObject(input) {
         if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
         let v;
+        let n = 0;
         ${body.join('\n        ')}
+        ${exact}
         return true;
       };`,
     ) as (...accept: Acceptor[]) => Acceptor;

@@ -3,6 +3,7 @@
 import type { AlertBatchV1, ReportV1 } from '@plotmeter/protocol';
 import type { Sender } from '../ingest/credentials';
 import type { CollectorHealth } from '../entities/collector.entity';
+import type { PayloadEncoding } from '../entities/raw-report.entity';
 
 /** A report as the worker persists it (decoded and validated). Replays and tests build this directly. */
 export interface PersistReportJobData {
@@ -13,6 +14,11 @@ export interface PersistReportJobData {
   report: ReportV1;
   /** The collector-health extension of the upload, when a collector sent it. */
   collectorHealth?: (CollectorHealth & { version?: string; hostname?: string }) | null;
+  /**
+   * The body as the sender sent it, archived as it is (raw_report.payload). Absent for reports built
+   * in memory (replays of rows archived as jsonb, tests): those are archived as jsonb `body`.
+   */
+  wire?: { encoding: PayloadEncoding; bytes: Buffer };
 }
 
 /**
@@ -22,7 +28,7 @@ export interface PersistReportJobData {
  * it also costs the ingest route far less CPU than serialising the object again. The worker decodes
  * and validates it with the same schema (src/jobs/queued-report.ts).
  */
-export interface QueuedReportJobData extends Omit<PersistReportJobData, 'report'> {
+export interface QueuedReportJobData extends Omit<PersistReportJobData, 'report' | 'wire'> {
   reportId: string;
   body: { encoding: 'gzip' | 'identity'; data: string };
 }

@@ -160,6 +160,8 @@ export async function persistReports(
 /**
  * Inserts the reports' raw_report rows (one statement); returns each report's archive id, or null for
  * a duplicate (already persisted, or an earlier report of this batch with the same keyId + reportId).
+ * A report that came off the queue is archived as the sender's bytes (payload, bound as binary
+ * parameters: no JSON to build, escape or parse); one built in memory as its validated JSON (body).
  */
 async function archiveReports(
   tx: EntityManager,
@@ -168,35 +170,40 @@ async function archiveReports(
 ): Promise<(string | null)[]> {
   const ids: (string | null)[] = items.map((item) => item.replayOf ?? null);
   const firstOfKey = new Map<string, number>();
-  const rows: Record<string, unknown>[] = [];
+  const values: string[] = [];
+  const params: unknown[] = [];
   items.forEach(({ data, replayOf }, i) => {
     if (replayOf) return;
     const key = `${data.sender.keyId}/${data.report.reportId}`;
     if (firstOfKey.has(key)) return;
     firstOfKey.set(key, i);
-    rows.push({
-      id: uuidv7(),
-      reseller_id: data.sender.resellerId,
-      key_id: data.sender.keyId,
-      report_id: data.report.reportId,
-      sender_kind: data.sender.kind,
-      sender_id: data.sender.printerId ?? data.sender.collectorId,
-      body: { ...data.report, collector: data.collectorHealth ?? undefined },
-      body_bytes: data.bodyBytes,
-      received_at: data.receivedAt,
-      note: skipped[i]!.length > 0 ? skippedNote(skipped[i]!) : null,
-    });
+    values.push(
+      `(?::uuid, ?::uuid, ?, ?::uuid, ?, ?::uuid, ?::jsonb, ?::bytea, ?, ?::int, ?::timestamptz, ?)`,
+    );
+    params.push(
+      uuidv7(),
+      data.sender.resellerId,
+      data.sender.keyId,
+      data.report.reportId,
+      data.sender.kind,
+      data.sender.printerId ?? data.sender.collectorId,
+      data.wire ? null : json({ ...data.report, collector: data.collectorHealth ?? undefined }),
+      data.wire?.bytes ?? null,
+      data.wire?.encoding ?? null,
+      data.bodyBytes,
+      data.receivedAt,
+      skipped[i]!.length > 0 ? skippedNote(skipped[i]!) : null,
+    );
   });
-  if (rows.length === 0) return ids;
+  if (values.length === 0) return ids;
   const inserted = await query<{ id: string; key_id: string; report_id: string }[]>(
     tx,
-    `insert into raw_report (id, reseller_id, key_id, report_id, kind, sender_kind, sender_id, body, body_bytes, received_at, processed_at, note)
-     select x.id, x.reseller_id, x.key_id, x.report_id, 'report', x.sender_kind, x.sender_id, x.body, x.body_bytes, x.received_at, now(), x.note
-     from jsonb_to_recordset(?::jsonb) as x(id uuid, reseller_id uuid, key_id text, report_id uuid, sender_kind text, sender_id uuid, body jsonb,
-        body_bytes int, received_at timestamptz, note text)
+    `insert into raw_report (id, reseller_id, key_id, report_id, kind, sender_kind, sender_id, body, payload, payload_encoding, body_bytes, received_at, processed_at, note)
+     select x.id, x.reseller_id, x.key_id, x.report_id, 'report', x.sender_kind, x.sender_id, x.body, x.payload, x.payload_encoding, x.body_bytes, x.received_at, now(), x.note
+     from (values ${values.join(', ')}) as x(id, reseller_id, key_id, report_id, sender_kind, sender_id, body, payload, payload_encoding, body_bytes, received_at, note)
      order by x.key_id, x.report_id
      on conflict (key_id, report_id) do nothing returning id, key_id, report_id`,
-    [json(rows)],
+    params,
   );
   for (const row of inserted) ids[firstOfKey.get(`${row.key_id}/${row.report_id}`)!] = row.id;
   return ids;

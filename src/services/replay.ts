@@ -5,7 +5,7 @@ import type { ReportV1 } from '@plotmeter/protocol';
 import { FailedReport } from '../entities/failed-report.entity';
 import { RawReport } from '../entities/raw-report.entity';
 import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../jobs/job-data';
-import { decodeQueuedReport } from '../jobs/queued-report';
+import { decodeArchivedReport, decodeQueuedReport } from '../jobs/queued-report';
 import { persistAlerts } from '../jobs/persist-alerts.job';
 import { persistReport } from '../jobs/persist-report.job';
 
@@ -13,35 +13,58 @@ export async function listFailedReports(em: EntityManager, limit = 200): Promise
   return em.find(FailedReport, { replayedAt: null }, { orderBy: { failedAt: 'desc' }, limit });
 }
 
-export async function replayReports(em: EntityManager, since: Date, supportedModels: string[]) {
+export async function replayReports(
+  em: EntityManager,
+  since: Date,
+  supportedModels: string[],
+  /** Archived reports read per query. */
+  options: { pageSize?: number } = {},
+) {
+  const pageSize = options.pageSize ?? 200;
   let reports = 0;
   let jobsInserted = 0;
   let failedReplayed = 0;
-  // Archived reports: persisted before, re-run to fill in what a since-fixed bug left out.
-  const archived = await em.find(
-    RawReport,
-    { kind: 'report', receivedAt: { $gte: since } },
-    { orderBy: { receivedAt: 'asc' } },
-  );
-  for (const raw of archived) {
-    const body = raw.body as ReportV1 & { collector?: PersistReportJobData['collectorHealth'] };
-    const sender = await senderOf(em, raw.keyId);
-    if (!sender) continue;
-    const result = await persistReport(
-      em.fork(),
+  // Archived reports: persisted before, re-run to fill in what a since-fixed bug left out. Read a page
+  // at a time (keyset on received_at, id): a replay over months must not hold every payload in memory.
+  let after: { receivedAt: Date; id: string } | null = null;
+  for (;;) {
+    const page: RawReport[] = await em.fork().find(
+      RawReport,
       {
-        receiptId: raw.id,
-        sender,
-        receivedAt: raw.receivedAt.toISOString(),
-        bodyBytes: raw.bodyBytes,
-        report: body,
-        collectorHealth: body.collector ?? null,
+        kind: 'report',
+        receivedAt: { $gte: since },
+        ...(after
+          ? {
+              $or: [
+                { receivedAt: { $gt: after.receivedAt } },
+                { receivedAt: after.receivedAt, id: { $gt: after.id } },
+              ],
+            }
+          : {}),
       },
-      supportedModels,
-      { replayOf: raw.id },
+      { orderBy: { receivedAt: 'asc', id: 'asc' }, populate: ['payload'], limit: pageSize },
     );
-    reports += 1;
-    jobsInserted += result.jobsInserted;
+    for (const raw of page) {
+      const sender = await senderOf(em, raw.keyId);
+      if (!sender) continue;
+      const result = await persistReport(
+        em.fork(),
+        {
+          receiptId: raw.id,
+          sender,
+          receivedAt: raw.receivedAt.toISOString(),
+          bodyBytes: raw.bodyBytes,
+          ...archivedReport(raw),
+        },
+        supportedModels,
+        { replayOf: raw.id },
+      );
+      reports += 1;
+      jobsInserted += result.jobsInserted;
+    }
+    if (page.length < pageSize) break;
+    const last = page[page.length - 1]!;
+    after = { receivedAt: last.receivedAt, id: last.id };
   }
   // Parked reports never made it into the archive: run them as new.
   const parked = await em.find(FailedReport, { replayedAt: null, failedAt: { $gte: since } });
@@ -56,6 +79,13 @@ export async function replayReports(em: EntityManager, since: Date, supportedMod
   }
   await em.flush();
   return { reports, jobsInserted, failedReplayed };
+}
+
+/** The report and collector health of an archive row: the sender's bytes, or (older rows) the JSON. */
+function archivedReport(raw: RawReport): Pick<PersistReportJobData, 'report' | 'collectorHealth'> {
+  if (raw.payload && raw.payloadEncoding) return decodeArchivedReport(raw.payload, raw.payloadEncoding);
+  const body = raw.body as ReportV1 & { collector?: PersistReportJobData['collectorHealth'] };
+  return { report: body, collectorHealth: body.collector ?? null };
 }
 
 async function senderOf(em: EntityManager, keyId: string) {

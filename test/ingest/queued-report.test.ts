@@ -1,8 +1,13 @@
 // Reports wait in the queue as the sender's gzip bytes; the worker decodes exactly the validated report.
 import { gzipSync } from 'node:zlib';
-import { exampleDirectReport, reportV1Schema } from '@plotmeter/protocol';
+import { exampleCollectorReport, exampleDirectReport, reportV1Schema } from '@plotmeter/protocol';
 import { describe, expect, it } from 'vitest';
-import { decodeQueuedReport, encodeQueuedReport, queuedReportId } from '../../src/jobs/queued-report';
+import {
+  decodeArchivedReport,
+  decodeQueuedReport,
+  encodeQueuedReport,
+  queuedReportId,
+} from '../../src/jobs/queued-report';
 
 const sender = {
   keyId: 'pk_x',
@@ -40,6 +45,24 @@ describe('queued reports', () => {
     expect(decoded.report).toEqual(reportV1Schema.parse(report));
     expect(decoded).toMatchObject({ receiptId: 'rc', sender, bodyBytes: 10 });
     expect('body' in decoded).toBe(false);
+    // The sender's bytes travel on, to be archived exactly as sent.
+    expect(decoded.wire).toEqual({ encoding: 'gzip', bytes: wire });
+  });
+
+  it('decodes a report without undeclared keys to the same value zod outputs, collector health aside', () => {
+    const exact = Buffer.from(JSON.stringify(report));
+    const plain = decodeQueuedReport(
+      encodeQueuedReport({ ...meta, reportId: report.reportId }, exact, false),
+    );
+    expect(plain.report).toEqual(reportV1Schema.parse(report));
+    expect(plain.wire!.bytes.equals(exact)).toBe(true);
+
+    const collector = exampleCollectorReport(['SG1', 'SG2'], 1);
+    const upload = { ...collector, collector: { version: '1.2.3', hostname: 'lan-box', printersFound: 2 } };
+    const archived = decodeArchivedReport(gzipSync(JSON.stringify(upload)), 'gzip');
+    expect(archived.report).toEqual(reportV1Schema.parse(collector));
+    expect('collector' in archived.report).toBe(false);
+    expect(archived.collectorHealth).toEqual(upload.collector);
   });
 
   it('keeps an uncompressed body as text', () => {

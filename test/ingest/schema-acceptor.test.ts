@@ -232,6 +232,65 @@ describe('schema acceptor', () => {
     expect(disagreements / cases).toBeLessThan(0.01);
   });
 
+  it("with exact keys accepts only values that already are zod's output, under random mutations", () => {
+    // The worker persists a report the exact acceptor vouches for as parsed, instead of zod's copy:
+    // that is only right when zod's output equals the value (nothing stripped, nothing added).
+    const acceptExact = compileAcceptor(reportV1Schema, { exactKeys: true });
+    const random = seeded(20261202);
+    const base = direct(undefined, 4);
+    const paths = collectPaths(base);
+    let exact = 0;
+    let loose = 0;
+    for (let i = 0; i < 3_000; i++) {
+      let report = wire(base);
+      const mutations = Math.floor(random() * 3);
+      for (let m = 0; m < mutations; m++) {
+        const path = paths[Math.floor(random() * paths.length)]!;
+        const action = random();
+        if (action < 0.3) removeAt(report, path);
+        else if (action < 0.6) setAt(report, [...path.slice(0, -1), 'unknownExtra'], { deep: [1] });
+        else if (action < 0.7) {
+          // An own "__proto__" key, as JSON.parse makes one from text.
+          const parent = parentOf(report, path);
+          if (parent) Object.defineProperty(parent, '__proto__', { value: 1, enumerable: true });
+        } else setAt(report, path, null);
+      }
+      report = wire(report); // what arrives is JSON text, parsed (no named properties on arrays, say)
+      const parsed = reportV1Schema.safeParse(report);
+      if (acceptExact(report)) {
+        exact += 1;
+        expect(parsed.success).toBe(true);
+        // Deep equality in both directions, keys included (toStrictEqual would also compare key order,
+        // which zod's copy may change and jsonb does not keep).
+        expect(parsed.data).toEqual(report);
+        expect(report).toEqual(parsed.data);
+        expect(Object.keys(flatten(parsed.data)).sort()).toEqual(Object.keys(flatten(report)).sort());
+      } else if (acceptReport(report)) {
+        loose += 1;
+      }
+    }
+    // Both outcomes occur: exact values, and valid values with keys zod would strip.
+    expect(exact).toBeGreaterThan(300);
+    expect(loose).toBeGreaterThan(300);
+  });
+
+  it("with exact keys refuses undeclared keys at any depth, and unions judged by zod's first match", () => {
+    const acceptExact = compileAcceptor(reportV1Schema, { exactKeys: true });
+    expect(acceptExact(direct())).toBe(true);
+    expect(acceptExact(direct((r) => (r.extra = 1)))).toBe(false);
+    expect(acceptExact(direct((r) => (r.printers[0].jobs[0].inkByColor[0].extra = 1)))).toBe(false);
+    expect(acceptExact(direct((r) => (r.printers[0].jobCategoryThresholds = { any: { keys: 1 } })))).toBe(
+      true,
+    );
+    // zod takes the first option that parses and strips it: with exact keys that option must fit as is.
+    const schema = z.union([z.object({ a: z.string() }), z.object({ a: z.string(), b: z.number() })]);
+    const accept = compileAcceptor(schema, { exactKeys: true });
+    expect(schema.parse({ a: 'x', b: 1 })).toEqual({ a: 'x' });
+    expect(accept({ a: 'x', b: 1 })).toBe(false);
+    expect(accept({ a: 'x' })).toBe(true);
+    expect(accept(JSON.parse('{"a": "x", "__proto__": 1}'))).toBe(false);
+  });
+
   it('mirrors the alert batch schema too', () => {
     const accept = compileAcceptor(alertBatchV1Schema);
     const batch = {
@@ -291,4 +350,12 @@ function seeded(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Every key path of a JSON value, for comparing which keys two values carry. */
+function flatten(value: unknown, prefix = '', out: Record<string, true> = {}): Record<string, true> {
+  out[prefix] = true;
+  if (value && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) flatten(item, `${prefix}/${key}`, out);
+  return out;
 }

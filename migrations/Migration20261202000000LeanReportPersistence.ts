@@ -1,0 +1,50 @@
+// Two changes that halve what PostgreSQL spends per persisted report (docs/performance.md, "Ingest"):
+//
+// 1. printer_job loses its three foreign keys (reseller, printer, customer). Each was a trigger and a
+//    FOR KEY SHARE lock per job row: together about as much work as the row itself, and every
+//    concurrent worker transaction key-share-locked the same reseller and customer rows. The job rows are
+//    written only by the report worker, which inserts a job only through its printer_job_key row (still
+//    a foreign key to printer) and takes printer and customer ids from the printer row it has just
+//    upserted and locked in the same transaction; resellers, customers and printers are never deleted.
+//    The join in persist-printers.ts (insertJobs) is what keeps that true.
+// 2. raw_report archives the report as the sender sent it: `payload` holds the gzip (or plain JSON)
+//    bytes, about a seventh of the parsed report, instead of `body` jsonb, which PostgreSQL had to parse
+//    and compress again for every report. Rows archived before keep their jsonb `body` (and alert
+//    batches still use it); exactly one of the two is set.
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261202000000LeanReportPersistence extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table "printer_job" drop constraint "printer_job_reseller_id_foreign";`);
+    this.addSql(`alter table "printer_job" drop constraint "printer_job_printer_id_foreign";`);
+    this.addSql(`alter table "printer_job" drop constraint "printer_job_customer_id_foreign";`);
+
+    this.addSql(`alter table "raw_report" alter column "body" drop not null;`);
+    this.addSql(
+      `alter table "raw_report" add column "payload" bytea null, add column "payload_encoding" text null;`,
+    );
+    this.addSql(
+      `alter table "raw_report" add constraint "raw_report_payload_encoding_check" check ("payload_encoding" in ('gzip', 'identity'));`,
+    );
+    this.addSql(
+      `alter table "raw_report" add constraint "raw_report_body_or_payload_check" check (("body" is null) <> ("payload" is null) and ("payload" is null) = ("payload_encoding" is null));`,
+    );
+    // Gzip bytes do not compress again: store them out of line as they are instead of letting TOAST try.
+    this.addSql(`alter table "raw_report" alter column "payload" set storage external;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "raw_report" drop constraint "raw_report_body_or_payload_check";`);
+    this.addSql(`alter table "raw_report" drop constraint "raw_report_payload_encoding_check";`);
+    this.addSql(`alter table "raw_report" drop column "payload", drop column "payload_encoding";`);
+    this.addSql(`alter table "raw_report" alter column "body" set not null;`);
+    for (const [column, table] of [
+      ['reseller_id', 'reseller'],
+      ['printer_id', 'printer'],
+      ['customer_id', 'customer'],
+    ])
+      this.addSql(
+        `alter table "printer_job" add constraint "printer_job_${column}_foreign" foreign key ("${column}") references "${table}" ("id") on update cascade;`,
+      );
+  }
+}
