@@ -27,8 +27,9 @@ import {
 import { type BenchFleet, createFleet } from './support/fleet';
 import { LoadGenerator } from './support/load-generator';
 import type { PhaseResult } from './support/load-messages';
-import { withMainThreadCpu, withProcessesCpu } from './support/thread-cpu';
+import { postgresCpuMs, processCpuMsOf, withMainThreadCpu, withProcessesCpu } from './support/thread-cpu';
 import { startIngestCluster } from './support/ingest-cluster';
+import { startWorkerProcesses, type WorkerProcesses } from './support/worker-processes';
 import { copyBaseline, countPersisted, enqueueReports, waitForDrain } from './support/persistence';
 import {
   consoleTable,
@@ -54,6 +55,8 @@ interface Options {
   workerConcurrency: number;
   /** Reports per transaction in the worker (WORKER_BATCH_SIZE). */
   workerBatchSize: number;
+  /** Worker role processes (`serve --roles worker` each, with `npm start`'s V8 flags). */
+  workerProcesses: number;
   /** Which halves to run: both (the default), or one of them alone for profiling. */
   phases: 'all' | 'ingest' | 'persist';
   writeDocs: boolean;
@@ -73,6 +76,7 @@ function parseOptions(argv: string[]): Options {
       'persist-reports': { type: 'string' },
       'worker-concurrency': { type: 'string' },
       'worker-batch-size': { type: 'string' },
+      'worker-processes': { type: 'string' },
       phases: { type: 'string', default: 'all' },
       'write-docs': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -89,6 +93,7 @@ function parseOptions(argv: string[]): Options {
     persistReports: positiveInt('persist-reports', values['persist-reports'], 2_000),
     workerConcurrency: positiveInt('worker-concurrency', values['worker-concurrency'], 4),
     workerBatchSize: positiveInt('worker-batch-size', values['worker-batch-size'], 50),
+    workerProcesses: positiveInt('worker-processes', values['worker-processes'], 1),
     phases: parsePhases(values.phases),
     writeDocs: values['write-docs'] ?? false,
     keep: values.keep ?? false,
@@ -316,7 +321,26 @@ interface PersistFigures {
   elapsedMs: number;
   copy: { rows: number; elapsedMs: number; bytes: number };
   loadAfter: number;
+  /** CPU spent while draining: the worker role's process(es), and every PostgreSQL process. */
+  workerCpuMs: number | null;
+  postgresCpuMs: number | null;
 }
+
+/** The drain's CPU per report: what throughput on a shared machine hides. */
+function describePersistCpu(
+  persist: Pick<PersistFigures, 'reports' | 'workerCpuMs' | 'postgresCpuMs'>,
+): string {
+  const per = (ms: number | null) => (ms === null ? 'unknown' : `${(ms / persist.reports).toFixed(2)} ms`);
+  return `worker ${per(persist.workerCpuMs)} (all its threads), PostgreSQL ${per(persist.postgresCpuMs)} (all its processes)`;
+}
+
+/** How long worker processes get to load and connect before the queue is resumed. */
+const WORKER_PROCESS_START_MS = 3_000;
+
+const sumOrNull = (values: Array<number | null>): number | null =>
+  values.some((v) => v === null) ? null : values.reduce<number>((sum, v) => sum + v!, 0);
+const difference = (before: number | null, after: number | null): number | null =>
+  before === null || after === null ? null : after - before;
 
 async function measurePersistence(
   options: Options,
@@ -326,7 +350,7 @@ async function measurePersistence(
 ): Promise<PersistFigures> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('reports', queueOptions(connection, config.REDIS_PREFIX));
-  let worker: RunningApp | null = null;
+  let workers: WorkerProcesses | null = null;
   try {
     log(`queueing ${options.persistReports} reports for the worker role`);
     const queued = await enqueueReports(queue, fleet, {
@@ -340,13 +364,21 @@ async function measurePersistence(
     await admin.end();
 
     log(
-      `starting the worker role (WORKER_CONCURRENCY ${options.workerConcurrency}, WORKER_BATCH_SIZE ${options.workerBatchSize}); draining ${queued.jobRows} job rows`,
+      `starting the worker role (${options.workerProcesses > 1 ? `${options.workerProcesses} processes, ` : ''}WORKER_CONCURRENCY ${options.workerConcurrency}, WORKER_BATCH_SIZE ${options.workerBatchSize}); draining ${queued.jobRows} job rows`,
     );
-    worker = await startApp({ ...config, WORKER_BATCH_SIZE: options.workerBatchSize }, ['worker']);
+    const workerConfig = { ...config, WORKER_BATCH_SIZE: options.workerBatchSize };
+    // The queue is paused while the worker starts, so the CPU figures cover the drain, not start-up.
+    await queue.pause();
+    workers = startWorkerProcesses(workerConfig, options.workerProcesses);
+    await new Promise((resolve) => setTimeout(resolve, WORKER_PROCESS_START_MS));
+    const workerCpu = () => sumOrNull(workers!.pids.map(processCpuMsOf));
+    const cpuBefore = { worker: workerCpu(), postgres: postgresCpuMs() };
+    await queue.resume();
     const drained = await waitForDrain(queue, queued.reports, 15 * 60_000);
+    const cpuAfter = { worker: workerCpu(), postgres: postgresCpuMs() };
     const loadAfter = os.loadavg()[0]!;
-    await worker.stop();
-    worker = null;
+    await workers.stop();
+    workers = null;
 
     const stored = await countPersisted(db.url, fleet.resellerId);
     const expected = {
@@ -362,6 +394,9 @@ async function measurePersistence(
     log(
       `persisted ${stored.jobRows} job rows of ${stored.rawReports} reports in ${(drained.elapsedMs / 1000).toFixed(2)} s; load average ${loadAfter.toFixed(2)}`,
     );
+    log(
+      `CPU per report: ${describePersistCpu({ reports: queued.reports, workerCpuMs: difference(cpuBefore.worker, cpuAfter.worker), postgresCpuMs: difference(cpuBefore.postgres, cpuAfter.postgres) })}`,
+    );
 
     const copy = await copyBaseline(db.url, fleet.resellerId);
     if (copy.rows !== stored.jobRows)
@@ -375,9 +410,11 @@ async function measurePersistence(
       elapsedMs: drained.elapsedMs,
       copy,
       loadAfter,
+      workerCpuMs: difference(cpuBefore.worker, cpuAfter.worker),
+      postgresCpuMs: difference(cpuBefore.postgres, cpuAfter.postgres),
     };
   } finally {
-    await worker?.stop();
+    await workers?.stop();
     await queue.close();
     connection.disconnect();
   }
@@ -512,6 +549,7 @@ function docsMarkdown(
     `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
       `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}, batches of up to ${options.workerBatchSize}); ` +
       `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s.`,
+    `- Persistence CPU per report: ${describePersistCpu(persist)}.`,
   ].join('\n');
 }
 

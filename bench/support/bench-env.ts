@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { Config } from '../../src/config';
 
 /** The repository root, found from here whether this runs from bench/ or from its compiled copy. */
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -86,4 +87,26 @@ export async function clearRedisPrefix(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * The environment of a server process the bench starts (`node dist/main.js serve ...`): configured like
+ * the bench's in-process app of the same run (same database, Redis prefix and secret key, so the fleet's
+ * credentials work), with PORT 0 (a process that listens picks a free port, or is told one).
+ */
+export function serverProcessEnv(config: Config): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: config.NODE_ENV,
+    LOG_LEVEL: config.LOG_LEVEL,
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL,
+    REDIS_PREFIX: config.REDIS_PREFIX,
+    HOST: config.HOST,
+    PORT: '0',
+    PLOTMETER_SECRET_KEY: config.PLOTMETER_SECRET_KEY,
+    INGEST_RATE_LIMIT_PER_MINUTE: String(config.INGEST_RATE_LIMIT_PER_MINUTE),
+    WORKER_CONCURRENCY: String(config.WORKER_CONCURRENCY),
+    WORKER_BATCH_SIZE: String(config.WORKER_BATCH_SIZE),
+  };
 }

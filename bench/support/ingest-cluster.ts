@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Config } from '../../src/config';
 import type { ClusterReadyMessage } from '../../src/cli/ingest-cluster';
-import { REPO_ROOT } from './bench-env';
+import { REPO_ROOT, serverProcessEnv } from './bench-env';
 
 export interface IngestCluster {
   url: string;
@@ -17,18 +17,9 @@ export interface IngestCluster {
 }
 
 export async function startIngestCluster(config: Config, processes: number): Promise<IngestCluster> {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: config.NODE_ENV,
-    LOG_LEVEL: config.LOG_LEVEL,
-    DATABASE_URL: config.DATABASE_URL,
-    REDIS_URL: config.REDIS_URL,
-    REDIS_PREFIX: config.REDIS_PREFIX,
-    HOST: config.HOST,
-    PORT: '0', // the children share the one port the primary picks
-    PLOTMETER_SECRET_KEY: config.PLOTMETER_SECRET_KEY,
-    INGEST_RATE_LIMIT_PER_MINUTE: String(config.INGEST_RATE_LIMIT_PER_MINUTE),
-  };
+  // The children share the one port the primary picks.
+  const env = serverProcessEnv(config);
+
   const primary: ChildProcess = fork(
     path.join(REPO_ROOT, 'dist/main.js'),
     ['serve', '--roles', 'ingest', '--processes', String(processes)],

@@ -167,6 +167,10 @@ export async function copyBaseline(databaseUrl: string, resellerId: string): Pro
     for await (const chunk of out) chunks.push(chunk as Buffer);
     const bytes = chunks.reduce((sum, c) => sum + c.length, 0);
 
+    // A quiet database for the baseline: the drain just left dead row versions that autovacuum would
+    // otherwise clean up during the COPY (it made the baseline swing between 35,000 and 60,000 rows/s),
+    // and dirty pages that a checkpoint writes out.
+    await client.query('vacuum');
     await client.query('checkpoint');
     const started = performance.now();
     await pipeline(Readable.from(chunks), client.query(copyFrom(`copy ${SCRATCH_TABLE} from stdin`)));

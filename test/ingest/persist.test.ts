@@ -103,6 +103,88 @@ describe('persisting a direct-connect report', () => {
     expect(names[0]!.names).toEqual(entry.supportedMediaTypes![0]!.names);
   });
 
+  it('stores every field of a job in its own column, as the printer reported it', async () => {
+    const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
+    const report = exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() });
+    // Every optional field set, each to a value no other field has: a column mix-up shows.
+    const job = {
+      uuid: `job-${randomUUID()}`,
+      sequenceNumber: 4711,
+      kind: 'copy' as const,
+      name: 'Facade North.pdf',
+      projectId: 'proj-7',
+      applicationId: 'app-autocad',
+      userDefined: 'phase 2',
+      accountId: 'acct-42',
+      userName: 'Ana Lima',
+      submittedAt: '2026-11-20T09:00:00.000Z',
+      completedAt: '2026-11-20T09:05:30.000Z',
+      status: 'completed',
+      source: 'usb',
+      inkCoverageCategory: 'high',
+      printQuality: 'best',
+      pages: 3,
+      copies: 2,
+      durationSeconds: 330.5,
+      inkByColor: [
+        { color: 'cyan', ml: 1.25 },
+        { color: 'black', ml: 0.5 },
+      ],
+      mediaAreaM2: 2.75,
+      printedAreaM2: 2.5,
+      mediaLengthM: 3.125,
+      mediaType: 'bond-80',
+      categories: [
+        { category: 'CAD', mediaAreaM2: 2.75, printedAreaM2: 2.5, inkMl: 1.75, mediaLengthM: 3.125 },
+      ],
+      nonWhitePixelCoverage: 41.5,
+      colorPixelCoverage: 12.25,
+      scannedAreaM2: 0.875,
+    };
+    report.printers[0]!.jobs = [job];
+    expect((await sendSigned(app.url, printer, '/ingest/v1/reports', report)).status).toBe(202);
+    await waitForRawReport(printer.keyId, report.reportId);
+    const [row] = await sql<Record<string, unknown>>(
+      `select j.*, r.id = j.raw_report_id as from_this_report from printer_job j
+       join raw_report r on r.key_id = ? and r.report_id = ? where j.printer_id = ?`,
+      [printer.keyId, report.reportId, printer.printerId],
+    );
+    expect(row).toMatchObject({
+      printer_id: printer.printerId,
+      reseller_id: resellerId,
+      customer_id: customerId,
+      from_this_report: true,
+      uuid: job.uuid,
+      sequence_number: '4711',
+      kind: 'copy',
+      name: job.name,
+      project_id: 'proj-7',
+      application_id: 'app-autocad',
+      user_defined: 'phase 2',
+      account_id: 'acct-42',
+      user_name: 'Ana Lima',
+      status: 'completed',
+      source: 'usb',
+      ink_coverage_category: 'high',
+      print_quality: 'best',
+      pages: 3,
+      copies: 2,
+      duration_seconds: 330.5,
+      ink_by_color: job.inkByColor,
+      ink_total_ml: 1.75,
+      media_area_m2: 2.75,
+      printed_area_m2: 2.5,
+      media_length_m: 3.125,
+      media_type: 'bond-80',
+      categories: job.categories,
+      non_white_pixel_coverage: 41.5,
+      color_pixel_coverage: 12.25,
+      scanned_area_m2: 0.875,
+    });
+    expect(new Date(row!.submitted_at as string).toISOString()).toBe(job.submittedAt);
+    expect(new Date(row!.completed_at as string).toISOString()).toBe(job.completedAt);
+  });
+
   it('answers a resent report with duplicate: true and the same receipt, and changes nothing', async () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
     const report = exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() });
