@@ -114,12 +114,28 @@ function componentIdentity(serialNumber: string, slot: string | null | undefined
 }
 
 function normalizeLabel(label: string): string {
-  return label.trim().toLowerCase().replace(/\s+/g, '-');
+  return memoized(labels, label, (l) => l.trim().toLowerCase().replace(/\s+/g, '-'));
+}
+
+// Statuses and colour labels come from a small vocabulary and are normalised for every component of
+// every report, twice (previous and new state): remembered, the rules skip most of their regex work.
+const labels = new Map<string, string>();
+const tokens = new Map<string, string>();
+const MEMO_LIMIT = 1_000;
+
+function memoized(cache: Map<string, string>, input: string, compute: (s: string) => string): string {
+  let value = cache.get(input);
+  if (value === undefined) {
+    value = compute(input);
+    if (cache.size >= MEMO_LIMIT) cache.clear(); // a sender inventing statuses cannot grow it
+    cache.set(input, value);
+  }
+  return value;
 }
 
 // ---- Status vocabularies (collectors pass device wording through; compared case- and punctuation-blind) ----
 
-const token = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+const token = (s: string) => memoized(tokens, s, (t) => t.toLowerCase().replace(/[^a-z0-9]/g, ''));
 
 export const MISSING_STATUSES = [
   'missing',
@@ -248,10 +264,12 @@ const PRINTHEAD_CODES: readonly AlertCode[] = [
 function resolvableKeys(state: PrinterState): string[] {
   const keys = ['engine.error'];
   for (const c of state.cartridges) {
-    for (const code of CARTRIDGE_CODES) keys.push(alertDedupeKey(code, cartridgeComponent(c)));
+    const component = cartridgeComponent(c);
+    for (const code of CARTRIDGE_CODES) keys.push(alertDedupeKey(code, component));
   }
   for (const p of state.printheads) {
-    for (const code of PRINTHEAD_CODES) keys.push(alertDedupeKey(code, printheadComponent(p)));
+    const component = printheadComponent(p);
+    for (const code of PRINTHEAD_CODES) keys.push(alertDedupeKey(code, component));
   }
   return keys;
 }
@@ -384,6 +402,9 @@ function nonOemConditions(state: PrinterState): Map<string, AlertCandidate> {
 }
 
 function counterBackwards(prev: PrinterState, next: PrinterState, now: Date): AlertCandidate | null {
+  // Only a counter that went down can have been reset or rolled back. Nearly every report has none, and
+  // telling that needs none of the full comparison below (an object and a validation per counter).
+  if (!anyCounterDown(prev.counters, next.counters)) return null;
   // Both states are compared as of "now": only the drop matters here, not the growth rate.
   const deltas = counterSetDelta({ at: now, counters: prev.counters }, { at: now, counters: next.counters });
   const dropped = Object.entries(deltas).filter(([, d]) => d?.reset);
@@ -396,6 +417,15 @@ function counterBackwards(prev: PrinterState, next: PrinterState, now: Date): Al
     'counter.backwards',
     `Lifetime counters went backwards: ${details.join('; ')}. Never billed as negative usage; review before billing.`,
   );
+}
+
+function anyCounterDown(prev: PrinterState['counters'], next: PrinterState['counters']): boolean {
+  for (const field in next) {
+    const before = prev[field];
+    const after = next[field];
+    if (typeof before === 'number' && typeof after === 'number' && after < before) return true;
+  }
+  return false;
 }
 
 function identityMismatch(prevSerial: string, nextSerial: string): AlertCandidate {
@@ -424,55 +454,50 @@ function fail(path: string, expected: string, got: unknown): never {
   throw new TypeError(`${path}: expected ${expected}, got ${shown}`);
 }
 
-function checkString(v: unknown, path: string): void {
-  if (typeof v !== 'string') fail(path, 'a string', v);
-}
-
-function checkNullableNumber(v: unknown, path: string): void {
-  if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) fail(path, 'a finite number or null', v);
-}
-
-function checkNullableDate(v: unknown, path: string): void {
-  if (v !== null && (!(v instanceof Date) || Number.isNaN(v.getTime())))
-    fail(path, 'a valid Date or null', v);
-}
+// The checks test first and build a field's path only for the message: run twice per report for every
+// component, eager path strings were a good part of the rules' cost.
+const isNullableNumber = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+const isNullableDate = (v: unknown) => v === null || (v instanceof Date && !Number.isNaN(v.getTime()));
 
 export function assertPrinterState(state: PrinterState, path: string): void {
   if (typeof state !== 'object' || state === null) fail(path, 'a printer state object', state);
-  checkString(state.serialNumber, `${path}.serialNumber`);
-  checkString(state.engineState, `${path}.engineState`);
+  if (typeof state.serialNumber !== 'string') fail(`${path}.serialNumber`, 'a string', state.serialNumber);
+  if (typeof state.engineState !== 'string') fail(`${path}.engineState`, 'a string', state.engineState);
   if (!Array.isArray(state.cartridges)) fail(`${path}.cartridges`, 'an array', state.cartridges);
   if (!Array.isArray(state.printheads)) fail(`${path}.printheads`, 'an array', state.printheads);
   if (typeof state.counters !== 'object' || state.counters === null)
     fail(`${path}.counters`, 'an object', state.counters);
-  for (const [field, value] of Object.entries(state.counters)) {
+  for (const field in state.counters) {
+    const value = state.counters[field];
     if (value !== undefined) assertCounterValue(value, `${path}.counters.${field}`);
   }
   state.cartridges.forEach((c, i) => {
-    const at = `${path}.cartridges[${i}]`;
-    checkString(c.serialNumber, `${at}.serialNumber`);
-    checkString(c.color, `${at}.color`);
-    checkString(c.status, `${at}.status`);
-    checkNullableNumber(c.levelPercent, `${at}.levelPercent`);
-    checkNullableDate(c.expiresAt, `${at}.expiresAt`);
+    const at = (field: string) => `${path}.cartridges[${i}].${field}`;
+    if (typeof c.serialNumber !== 'string') fail(at('serialNumber'), 'a string', c.serialNumber);
+    if (typeof c.color !== 'string') fail(at('color'), 'a string', c.color);
+    if (typeof c.status !== 'string') fail(at('status'), 'a string', c.status);
+    if (!isNullableNumber(c.levelPercent))
+      fail(at('levelPercent'), 'a finite number or null', c.levelPercent);
+    if (!isNullableDate(c.expiresAt)) fail(at('expiresAt'), 'a valid Date or null', c.expiresAt);
     if (
       typeof c.nonOemInkConsumedMl !== 'number' ||
       !(c.nonOemInkConsumedMl >= 0) ||
       !Number.isFinite(c.nonOemInkConsumedMl)
     ) {
-      fail(`${at}.nonOemInkConsumedMl`, 'a finite non-negative number', c.nonOemInkConsumedMl);
+      fail(at('nonOemInkConsumedMl'), 'a finite non-negative number', c.nonOemInkConsumedMl);
     }
   });
   state.printheads.forEach((p, i) => {
-    const at = `${path}.printheads[${i}]`;
-    checkString(p.serialNumber, `${at}.serialNumber`);
-    checkString(p.status, `${at}.status`);
+    const at = (field: string) => `${path}.printheads[${i}].${field}`;
+    if (typeof p.serialNumber !== 'string') fail(at('serialNumber'), 'a string', p.serialNumber);
+    if (typeof p.status !== 'string') fail(at('status'), 'a string', p.status);
     if (!Array.isArray(p.colors) || (p.colors as unknown[]).some((c: unknown) => typeof c !== 'string')) {
-      fail(`${at}.colors`, 'an array of strings', p.colors);
+      fail(at('colors'), 'an array of strings', p.colors);
     }
-    checkNullableNumber(p.healthPercent, `${at}.healthPercent`);
-    checkNullableDate(p.expiresAt, `${at}.expiresAt`);
-    if (typeof p.nonOemInkUsed !== 'boolean') fail(`${at}.nonOemInkUsed`, 'a boolean', p.nonOemInkUsed);
+    if (!isNullableNumber(p.healthPercent))
+      fail(at('healthPercent'), 'a finite number or null', p.healthPercent);
+    if (!isNullableDate(p.expiresAt)) fail(at('expiresAt'), 'a valid Date or null', p.expiresAt);
+    if (typeof p.nonOemInkUsed !== 'boolean') fail(at('nonOemInkUsed'), 'a boolean', p.nonOemInkUsed);
   });
 }
 
