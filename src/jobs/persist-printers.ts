@@ -396,7 +396,8 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
       application_categories: u.applicationCategories ?? [],
     };
   });
-  // A replay re-runs a report that already has its reading: stored once per (report, printer).
+  // A replay re-runs a report that already has its reading: stored once per (report, printer). The
+  // reading's collected_at is the report's, so the lookup probes one monthly partition, not all.
   await query(
     tx,
     `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
@@ -404,7 +405,8 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
      select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
         x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories
      from ${READING_INPUT.sql} as x
-     where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id)`,
+     where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id
+       and r.collected_at = x.collected_at)`,
     [READING_INPUT.pack(rows)],
   );
 }

@@ -15,6 +15,8 @@ export type { PersistReportResult } from './persist-batch';
 
 /** How long a report waits for others to share its transaction when the queue is quiet. */
 export const BATCH_LINGER_MS = 5;
+/** How long a partial batch may wait to fill while other batches are being persisted. */
+export const BATCH_BUSY_LINGER_MS = 50;
 
 const batchers = new WeakMap<AppServices, Batcher<PersistReportJobData, PersistReportResult>>();
 
@@ -25,6 +27,7 @@ export function reportBatcher(services: AppServices): Batcher<PersistReportJobDa
     batcher = new Batcher<PersistReportJobData, PersistReportResult>({
       maxSize: services.config.WORKER_BATCH_SIZE,
       lingerMs: BATCH_LINGER_MS,
+      busyLingerMs: BATCH_BUSY_LINGER_MS,
       maxInFlight: services.config.WORKER_CONCURRENCY,
       keysOf: batchKeys,
       persist: async (reports) => {

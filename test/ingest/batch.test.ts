@@ -278,6 +278,38 @@ describe('the batcher', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 
+  it('lets a partial batch fill while another batch runs, and starts it once none runs', async () => {
+    const batches: Array<{ items: number[]; at: number; done?: number }> = [];
+    const started = Date.now();
+    const batcher = new Batcher<number, number>({
+      maxSize: 10,
+      lingerMs: 1,
+      busyLingerMs: 500,
+      maxInFlight: 2,
+      keysOf: (n) => [String(n)],
+      persist: async (items) => {
+        const batch = { items, at: Date.now() - started, done: undefined as number | undefined };
+        batches.push(batch);
+        await tick(items.length === 1 ? 60 : 5);
+        batch.done = Date.now() - started;
+        return items;
+      },
+    });
+    const first = batcher.submit(0);
+    await tick(10); // the lone report went after the short linger
+    expect(batches.map((b) => b.items)).toEqual([[0]]);
+    // While it runs, reports arrive one by one: they wait for each other (a second slot is free).
+    const later = [1, 2, 3].map(async (n) => {
+      await tick(n * 5);
+      return batcher.submit(n);
+    });
+    await Promise.all([first, ...later]);
+    expect(batches.map((b) => b.items)).toEqual([[0], [1, 2, 3]]);
+    // ...until the running batch finished: then no more than the short linger.
+    expect(batches[1]!.at).toBeGreaterThanOrEqual(batches[0]!.done! - 1);
+    expect(batches[1]!.at).toBeLessThan(400);
+  });
+
   it('runs up to maxInFlight batches at once', async () => {
     let running = 0;
     let most = 0;
