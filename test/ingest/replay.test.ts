@@ -1,7 +1,10 @@
 // The archive and the operator tools around it: every accepted report is archived exactly as its sender
 // sent it, archived reports replay idempotently (`admin replay-reports`), and a report whose retries ran
 // out is parked with its reason (`admin failed-reports`) and persisted by a replay after the fix.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Job } from 'bullmq';
 import { exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
@@ -16,13 +19,16 @@ import { sendSigned } from '../support/signed';
 
 let app: TestApp;
 let resellerId: string;
+let resellerKey: string;
 let customerId: string;
 const started = new Date(Date.now() - 1000);
 
 beforeAll(async () => {
   app = await startTestApp({ env: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' } });
   const em = app.services.orm.em;
-  resellerId = (await newReseller(em)).reseller.id;
+  const created = await newReseller(em);
+  resellerId = created.reseller.id;
+  resellerKey = created.apiKey;
   customerId = (await newCustomer(em, resellerId)).id;
 });
 afterAll(async () => app?.close());
@@ -59,6 +65,13 @@ async function stored(printerId: string) {
     ),
   };
 }
+
+const run = promisify(execFile);
+/** `node dist/main.js admin ...` against this file's database. */
+const admin = (...args: string[]) =>
+  run(process.execPath, [path.resolve(__dirname, '../../dist/main.js'), 'admin', ...args], {
+    env: { ...process.env, DATABASE_URL: app.config.DATABASE_URL, REDIS_PREFIX: app.config.REDIS_PREFIX },
+  });
 
 const newReport = (serialNumber: string, seed: number): ReportV1 =>
   exampleDirectReport({ serialNumber, reportId: randomUUID(), seed });
@@ -171,17 +184,35 @@ describe('the report archive', () => {
     const job = { data, name: 'persist-report', attemptsMade: 8 } as unknown as Job;
     await recordFailedReport(app.services, job, new Error('database was read-only'));
 
+    // Operators see it: in the library call, on the command line and through GraphQL.
     const parked = await listFailedReports(app.services.orm.em.fork());
     const mine = parked.find((f) => f.reportId === report.reportId);
     expect(mine).toMatchObject({ keyId: printer.keyId, error: 'database was read-only', attempts: 8 });
+    const listed = JSON.parse((await admin('failed-reports', '--json')).stdout) as Array<{
+      reportId: string;
+    }>;
+    expect(listed.map((f) => f.reportId)).toContain(report.reportId);
+    const operatorKey = (
+      JSON.parse((await admin('create-operator', '--name', 'Support', '--json')).stdout) as { apiKey: string }
+    ).apiKey;
+    const failedQuery = '{ failedReports(first: 50) { reportId keyId error attempts replayedAt } }';
+    const seen = await app.gql<{ failedReports: Array<{ reportId: string; error: string }> }>(
+      failedQuery,
+      {},
+      operatorKey,
+    );
+    expect(seen.data!.failedReports.find((f) => f.reportId === report.reportId)).toMatchObject({
+      error: 'database was read-only',
+    });
+    const asReseller = await app.gql(failedQuery, {}, resellerKey);
+    expect(asReseller.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await archived(printer.keyId, report.reportId)).toHaveLength(0);
 
-    const result = await replayReports(
-      app.services.orm.em.fork(),
-      started,
-      app.services.config.supportedModels,
-    );
-    expect(result.failedReplayed).toBeGreaterThanOrEqual(1);
+    // After the fix: `admin replay-reports` persists it and takes it off the list.
+    const replayed = JSON.parse(
+      (await admin('replay-reports', '--since', started.toISOString(), '--json')).stdout,
+    ) as { failedReplayed: number };
+    expect(replayed.failedReplayed).toBeGreaterThanOrEqual(1);
     const [row] = await archived(printer.keyId, report.reportId);
     expect(row!.payload_encoding).toBe('gzip');
     expect((await stored(printer.printerId)).jobs).toHaveLength(report.printers[0]!.jobs.length);
