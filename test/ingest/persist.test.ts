@@ -111,7 +111,8 @@ describe('persisting a direct-connect report', () => {
       uuid: `job-${randomUUID()}`,
       sequenceNumber: 4711,
       kind: 'copy' as const,
-      name: 'Facade North.pdf',
+      // COPY's text format escapes these: they must arrive as sent.
+      name: 'Facade\tNorth\\v2\r\n"final".pdf',
       projectId: 'proj-7',
       applicationId: 'app-autocad',
       userDefined: 'phase 2',
@@ -135,7 +136,7 @@ describe('persisting a direct-connect report', () => {
       mediaLengthM: 3.125,
       mediaType: 'bond-80',
       categories: [
-        { category: 'CAD', mediaAreaM2: 2.75, printedAreaM2: 2.5, inkMl: 1.75, mediaLengthM: 3.125 },
+        { category: 'CAD \\ "x"\n', mediaAreaM2: 2.75, printedAreaM2: 2.5, inkMl: 1.75, mediaLengthM: 3.125 },
       ],
       nonWhitePixelCoverage: 41.5,
       colorPixelCoverage: 12.25,
