@@ -1,12 +1,12 @@
 // Two changes that halve what PostgreSQL spends per persisted report (docs/performance.md, "Ingest"):
 //
-// 1. printer_job loses its three foreign keys (reseller, printer, customer). Each was a trigger and a
-//    FOR KEY SHARE lock per job row: together about as much work as the row itself, and every
-//    concurrent worker transaction key-share-locked the same reseller and customer rows. The job rows are
-//    written only by the report worker, which inserts a job only through its printer_job_key row (still
-//    a foreign key to printer) and takes printer and customer ids from the printer row it has just
-//    upserted and locked in the same transaction; resellers, customers and printers are never deleted.
-//    The join in persist-printers.ts (insertJobs) is what keeps that true.
+// 1. printer_job loses its three foreign keys (reseller, printer, customer) and printer_job_key its
+//    one (printer). Each was a trigger and a FOR KEY SHARE lock per job row: together about as much
+//    work as the row itself, and every concurrent worker transaction key-share-locked the same reseller
+//    and customer rows. Job rows and keys are written only by the report worker, which takes printer
+//    and customer ids from the printer row it has just upserted (and holds locked) in the same
+//    transaction, so they cannot name a missing printer; resellers, customers and printers are never
+//    deleted. insertJobs in src/jobs/persist-printers.ts is where that holds.
 // 2. raw_report archives the report as the sender sent it: `payload` holds the gzip (or plain JSON)
 //    bytes, about a seventh of the parsed report, instead of `body` jsonb, which PostgreSQL had to parse
 //    and compress again for every report. Rows archived before keep their jsonb `body` (and alert
@@ -34,6 +34,7 @@ export class Migration20261202000000LeanReportPersistence extends Migration {
     this.addSql(`alter table "printer_job" drop constraint "printer_job_reseller_id_foreign";`);
     this.addSql(`alter table "printer_job" drop constraint "printer_job_printer_id_foreign";`);
     this.addSql(`alter table "printer_job" drop constraint "printer_job_customer_id_foreign";`);
+    this.addSql(`alter table "printer_job_key" drop constraint "printer_job_key_printer_id_foreign";`);
 
     this.addSql(`alter table "raw_report" alter column "body" drop not null;`);
     this.addSql(
@@ -58,6 +59,9 @@ export class Migration20261202000000LeanReportPersistence extends Migration {
     this.addSql(`alter table "raw_report" drop constraint "raw_report_payload_encoding_check";`);
     this.addSql(`alter table "raw_report" drop column "payload", drop column "payload_encoding";`);
     this.addSql(`alter table "raw_report" alter column "body" set not null;`);
+    this.addSql(
+      `alter table "printer_job_key" add constraint "printer_job_key_printer_id_foreign" foreign key ("printer_id") references "printer" ("id") on update cascade;`,
+    );
     for (const [column, table] of [
       ['reseller_id', 'reseller'],
       ['printer_id', 'printer'],

@@ -8,7 +8,9 @@ import { Printer } from './printer.entity';
 @Entity({ tableName: 'printer_job_key' })
 export class PrinterJobKey {
   [PrimaryKeyProp]?: ['printer', 'uuid'];
-  @ManyToOne(() => Printer, { primary: true }) printer!: Printer;
+  // No foreign key: the worker inserts keys only for the printers it has just upserted in the same
+  // transaction (see migrations/Migration20261202000000LeanReportPersistence.ts).
+  @ManyToOne(() => Printer, { primary: true, createForeignKeyConstraint: false }) printer!: Printer;
   @PrimaryKey({ type: 'text' }) uuid!: string;
   @Property({ type: 'uuid' }) jobId!: string;
   @Property(timestamptz()) completedAt!: Date;

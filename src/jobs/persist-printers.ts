@@ -476,8 +476,8 @@ export async function insertJobs(
   if (rows.length === 0) return counts;
   const inserted = await query<{ printer_id: string; n: number }[]>(
     tx,
-    // Every job goes in through its printer_job_key row, whose foreign key to printer is what vouches
-    // for the printer of a job row (printer_job itself has no foreign keys; see the 20261202 migration).
+    // No foreign keys check these rows (see the 20261202 migration): every printer id here was returned
+    // by upsertPrinters in this transaction, and that row stays locked until the commit.
     `with input as ${JOB_INPUT.sql},
      keys as (
        insert into printer_job_key (printer_id, uuid, job_id, completed_at)
