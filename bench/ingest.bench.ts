@@ -402,7 +402,7 @@ async function measurePersistence(
     if (copy.rows !== stored.jobRows)
       throw new Error(`COPY baseline stored ${copy.rows} rows; expected ${stored.jobRows}`);
     log(
-      `COPY baseline: ${copy.rows} rows (${Math.round(copy.bytes / 1024)} KiB of COPY text) in ${(copy.elapsedMs / 1000).toFixed(2)} s`,
+      `COPY baseline: ${copy.rows} rows (${Math.round(copy.bytes / 1024)} KiB of COPY text) in ${(copy.elapsedMs / 1000).toFixed(2)} s (median of three loads)`,
     );
     return {
       reports: queued.reports,
@@ -548,7 +548,7 @@ function docsMarkdown(
     ...(ingest.cluster ? [clusterDocsLine(ingest.cluster)] : []),
     `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
       `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}, batches of up to ${options.workerBatchSize}); ` +
-      `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s.`,
+      `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s (median of three loads).`,
     `- Persistence CPU per report: ${describePersistCpu(persist)}.`,
   ].join('\n');
 }
