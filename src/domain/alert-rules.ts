@@ -224,12 +224,12 @@ export function evaluateRules(
   const comparable = identityChanged ? null : prev;
 
   const nowHolding = levelConditions(next, limits, now);
-  const nonOemNow = nonOemConditions(next);
-  const nonOemBefore = comparable ? nonOemConditions(comparable) : new Map<string, AlertCandidate>();
+  const nonOemNow = nonOemSightings(next);
+  const nonOemBefore = comparable ? nonOemSightings(comparable) : null;
 
   const raise = [...nowHolding.values()];
-  for (const [key, candidate] of nonOemNow) {
-    if (!nonOemBefore.has(key)) raise.push(candidate);
+  for (const [component, sighting] of nonOemNow) {
+    if (!nonOemBefore?.has(component)) raise.push(nonOemCandidate(sighting, component));
   }
   if (identityChanged) raise.push(identityMismatch(prev.serialNumber, next.serialNumber));
   if (comparable) {
@@ -240,10 +240,15 @@ export function evaluateRules(
   // Every key that could be open for a component seen before or now, minus what holds now. Listing
   // more than what held in prev is deliberate: prev judged at today's `now` would hide a time-driven
   // change (expiring -> expired), and closing an alert that is not open is a no-op.
-  const holdingNow = new Set([...nowHolding.keys(), ...nonOemNow.keys()]);
-  const resolve = [...new Set([...(prev ? resolvableKeys(prev) : []), ...resolvableKeys(next)])].filter(
-    (key) => !holdingNow.has(key),
-  );
+  const holding = new Map<string, Set<AlertCode>>(); // by component ('' for the printer itself)
+  const holds = (component: string, code: AlertCode) => {
+    let codes = holding.get(component);
+    if (!codes) holding.set(component, (codes = new Set()));
+    codes.add(code);
+  };
+  for (const c of nowHolding.values()) holds(c.component ?? '', c.code);
+  for (const component of nonOemNow.keys()) holds(component, 'ink.non_oem_detected');
+  const resolve = resolvableKeys(prev ? [prev, next] : [next], holding);
   return { raise, resolve };
 }
 
@@ -260,16 +265,24 @@ const PRINTHEAD_CODES: readonly AlertCode[] = [
   'ink.non_oem_detected',
 ];
 
-/** Dedupe keys of every non-event rule that can apply to this state's printer and components. */
-function resolvableKeys(state: PrinterState): string[] {
-  const keys = ['engine.error'];
-  for (const c of state.cartridges) {
-    const component = cartridgeComponent(c);
-    for (const code of CARTRIDGE_CODES) keys.push(alertDedupeKey(code, component));
-  }
-  for (const p of state.printheads) {
-    const component = printheadComponent(p);
-    for (const code of PRINTHEAD_CODES) keys.push(alertDedupeKey(code, component));
+/**
+ * Dedupe keys of every non-event rule that can apply to the states' printer and components, each once
+ * and in order (the printer, then each state's cartridges and printheads), except those holding now.
+ * Built per distinct component rather than per key: this runs for every printer of every report.
+ */
+function resolvableKeys(states: readonly PrinterState[], holding: Map<string, Set<AlertCode>>): string[] {
+  const keys: string[] = [];
+  if (!holding.get('')?.has('engine.error')) keys.push('engine.error');
+  const seen = new Set<string>();
+  const add = (component: string, codes: readonly AlertCode[]) => {
+    if (seen.has(component)) return;
+    seen.add(component);
+    const held = holding.get(component);
+    for (const code of codes) if (!held?.has(code)) keys.push(alertDedupeKey(code, component));
+  };
+  for (const state of states) {
+    for (const c of state.cartridges) add(cartridgeComponent(c), CARTRIDGE_CODES);
+    for (const p of state.printheads) add(printheadComponent(p), PRINTHEAD_CODES);
   }
   return keys;
 }
@@ -380,25 +393,31 @@ function expiryState(expiresAt: Date | null, status: string, nowMs: number, expi
   return null;
 }
 
-/** Components showing non-OEM ink in one state, by dedupe key. */
-function nonOemConditions(state: PrinterState): Map<string, AlertCandidate> {
-  const found = new Map<string, AlertCandidate>();
+type NonOemSighting = { cartridge: CartridgeState } | { printhead: PrintheadState };
+
+/** Components showing non-OEM ink in one state, by component (the last entry of a component wins). */
+function nonOemSightings(state: PrinterState): Map<string, NonOemSighting> {
+  const found = new Map<string, NonOemSighting>();
   for (const c of state.cartridges) {
-    if (c.nonOemInkConsumedMl > 0) {
-      const made = c.manufacturer ? ` (manufacturer "${c.manufacturer}")` : '';
-      const msg = `Non-OEM ink used from ${c.color} cartridge ${c.serialNumber}${made}: ${c.nonOemInkConsumedMl} ml`;
-      const alert = candidate('ink.non_oem_detected', msg, cartridgeComponent(c));
-      found.set(alert.dedupeKey, alert);
-    }
+    if (c.nonOemInkConsumedMl > 0) found.set(cartridgeComponent(c), { cartridge: c });
   }
   for (const p of state.printheads) {
-    if (p.nonOemInkUsed) {
-      const msg = `${capitalize(p.colors.join('/'))} printhead ${p.serialNumber} has been used with non-OEM ink`;
-      const alert = candidate('ink.non_oem_detected', msg, printheadComponent(p));
-      found.set(alert.dedupeKey, alert);
-    }
+    if (p.nonOemInkUsed) found.set(printheadComponent(p), { printhead: p });
   }
   return found;
+}
+
+/** The alert for a first sighting (its message is only built for the few that are raised). */
+function nonOemCandidate(sighting: NonOemSighting, component: string): AlertCandidate {
+  if ('cartridge' in sighting) {
+    const c = sighting.cartridge;
+    const made = c.manufacturer ? ` (manufacturer "${c.manufacturer}")` : '';
+    const msg = `Non-OEM ink used from ${c.color} cartridge ${c.serialNumber}${made}: ${c.nonOemInkConsumedMl} ml`;
+    return candidate('ink.non_oem_detected', msg, component);
+  }
+  const p = sighting.printhead;
+  const msg = `${capitalize(p.colors.join('/'))} printhead ${p.serialNumber} has been used with non-OEM ink`;
+  return candidate('ink.non_oem_detected', msg, component);
 }
 
 function counterBackwards(prev: PrinterState, next: PrinterState, now: Date): AlertCandidate | null {
