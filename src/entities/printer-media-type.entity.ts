@@ -12,5 +12,9 @@ export class PrinterMediaType {
   @ManyToOne(() => Printer, { primary: true }) printer!: Printer;
   @ManyToOne(() => MediaType, { primary: true }) mediaType!: MediaType;
   @ManyToOne(() => Reseller) reseller!: Reseller;
+  /**
+   * When the printer last listed the type, to the hour: every report lists all its types, and rewriting
+   * each link on every report cost more than the hour of precision is worth.
+   */
   @Property(timestamptz()) updatedAt: Opt<Date> = new Date();
 }

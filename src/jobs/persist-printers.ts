@@ -349,7 +349,8 @@ function mediaTypeParts(units: readonly StoredUnit[]): Part[] {
        from ${MEDIA_LINK_INPUT.sql} as l
        left join mt_upserted u on u.reseller_id = l.reseller_id and u.code = l.code
        left join mt_existing e on e.reseller_id = l.reseller_id and e.code = l.code
-       on conflict (printer_id, media_type_id) do update set updated_at = now()`,
+       on conflict (printer_id, media_type_id) do update set updated_at = now()
+       where "printer_media_type"."updated_at" < now() - interval '1 hour'`,
       params: [MEDIA_LINK_INPUT.pack(links)],
     },
   ];
