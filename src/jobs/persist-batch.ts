@@ -292,7 +292,11 @@ async function persistPass(
       ruleInputs.push({
         subject: subject(u),
         collectedAt: u.entry.collectedAt,
-        evaluation: outcome.evaluation,
+        // The rules list every key that could be open (~40 per printer); only the open ones can change.
+        evaluation: {
+          raise: outcome.evaluation.raise,
+          resolve: outcome.evaluation.resolve.filter((key) => u.openRuleKeys.has(key)),
+        },
       });
     // A stale report (older than the stored state) is routine after a collector's spool replay; not a note.
     if (outcome.skipped === 'invalid-state')

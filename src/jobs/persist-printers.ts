@@ -23,9 +23,18 @@ export interface PrinterUnit {
   /** Set by upsertPrinters. */
   printerId?: string;
   customerId?: string;
+  openRuleKeys?: ReadonlySet<string>;
 }
 
-export type StoredUnit = PrinterUnit & { printerId: string; customerId: string };
+export type StoredUnit = PrinterUnit & {
+  printerId: string;
+  customerId: string;
+  /**
+   * Dedupe keys of the printer's open rule alerts, read once its row is locked: only rule alerts
+   * raised by a transaction holding that lock exist, so these are all a report can resolve.
+   */
+  openRuleKeys: ReadonlySet<string>;
+};
 
 const STATUS_COLUMNS = [
   'product_number',
@@ -99,7 +108,13 @@ export async function upsertPrinters(
     };
   });
   const stored = await query<
-    { id: string; customer_id: string; reseller_id: string; serial_number: string }[]
+    {
+      id: string;
+      customer_id: string;
+      reseller_id: string;
+      serial_number: string;
+      open_rule_keys: string[];
+    }[]
   >(
     tx,
     // NOT NULL is checked before ON CONFLICT, so a direct printer's row needs its customer even though
@@ -117,14 +132,21 @@ export async function upsertPrinters(
         collector_id = coalesce(excluded.collector_id, "printer"."collector_id"),
         last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at),
         ${setIfNewer('printer', countersNewer, [...PRINTER_COUNTER_COLUMNS])}
-     returning id, customer_id, reseller_id, serial_number`,
+     returning id, customer_id, reseller_id, serial_number,
+        (select coalesce(array_agg(a.dedupe_key), '{}') from alert a
+         where a.subject_key = 'printer:' || "printer"."id" and a.source = 'rule' and a.status <> 'RESOLVED') as open_rule_keys`,
     [PRINTER_INPUT.pack(rows)],
   );
   const byRef = new Map(stored.map((r) => [`${r.reseller_id}/${r.serial_number}`, r]));
   return units.map((u) => {
     const row = byRef.get(`${u.sender.resellerId}/${u.entry.device.serialNumber}`);
     if (!row) throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
-    return { ...u, printerId: row.id, customerId: row.customer_id };
+    return {
+      ...u,
+      printerId: row.id,
+      customerId: row.customer_id,
+      openRuleKeys: new Set(row.open_rule_keys),
+    };
   });
 }
 
