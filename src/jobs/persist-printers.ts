@@ -7,7 +7,15 @@ import type { PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { Sender } from '../ingest/credentials';
-import { json, lastByKey, lastByKeyEntries, positionalInput, setIfNewer, query } from './sql';
+import {
+  json,
+  lastByKey,
+  lastByKeyEntries,
+  positionalInput,
+  setIfNewer,
+  query,
+  type PositionalInput,
+} from './sql';
 import { appendTo } from '../lib/group';
 import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 
@@ -194,16 +202,20 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     }
   }
   if (printheads.length > 0) {
-    parts.push({
-      sql: `insert into printhead (id, reseller_id, printer_id, slot, colors, status, health_percent, product_number, product_name, serial_number, component_key, non_oem_ink_used, expires_at, first_seen_at, last_seen_at)
-       select x.id, x.reseller_id, x.printer_id, x.slot, x.colors, x.status, x.health_percent, x.product_number, x.product_name, x.serial_number, x.component_key, coalesce(x.non_oem_ink_used, false), x.expires_at, x.seen_at, x.seen_at
-       from ${PRINTHEAD_INPUT.sql} as x
-       on conflict (printer_id, component_key) do update set serial_number = excluded.serial_number, slot = excluded.slot, colors = excluded.colors, status = excluded.status, health_percent = excluded.health_percent,
-         product_number = excluded.product_number, product_name = excluded.product_name, non_oem_ink_used = "printhead"."non_oem_ink_used" or excluded.non_oem_ink_used,
-         expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at, removed_at = null
-       where "printhead"."last_seen_at" <= excluded.last_seen_at`,
-      params: [PRINTHEAD_INPUT.pack(printheads)],
-    });
+    parts.push(
+      ...updateOrInsert({
+        name: 'printhead',
+        input: PRINTHEAD_INPUT,
+        rows: printheads,
+        key: ['printer_id', 'component_key'],
+        set: `serial_number = x.serial_number, slot = x.slot, colors = x.colors, status = x.status, health_percent = x.health_percent,
+          product_number = x.product_number, product_name = x.product_name, non_oem_ink_used = t.non_oem_ink_used or coalesce(x.non_oem_ink_used, false),
+          expires_at = x.expires_at, last_seen_at = x.seen_at, removed_at = null`,
+        newer: 't.last_seen_at <= x.seen_at',
+        insert: `(id, reseller_id, printer_id, slot, colors, status, health_percent, product_number, product_name, serial_number, component_key, non_oem_ink_used, expires_at, first_seen_at, last_seen_at)
+          select x.id, x.reseller_id, x.printer_id, x.slot, x.colors, x.status, x.health_percent, x.product_number, x.product_name, x.serial_number, x.component_key, coalesce(x.non_oem_ink_used, false), x.expires_at, x.seen_at, x.seen_at`,
+      }),
+    );
   }
   parts.push(markRemoved('printhead', units, printheads));
 
@@ -234,17 +246,21 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     }
   }
   if (cartridges.length > 0) {
-    parts.push({
-      sql: `insert into cartridge (id, reseller_id, printer_id, slot, color, status, product_number, product_name, serial_number, component_key, manufacturer, capacity_ml, level_percent, ink_consumed_ml, non_oem_ink_consumed_ml, expires_at, first_seen_at, last_seen_at)
-       select x.id, x.reseller_id, x.printer_id, x.slot, x.color, x.status, x.product_number, x.product_name, x.serial_number, x.component_key, x.manufacturer, x.capacity_ml, x.level_percent, x.ink_consumed_ml, x.non_oem_ink_consumed_ml, x.expires_at, x.seen_at, x.seen_at
-       from ${CARTRIDGE_INPUT.sql} as x
-       on conflict (printer_id, component_key) do update set serial_number = excluded.serial_number, slot = excluded.slot, color = excluded.color, status = excluded.status, product_number = excluded.product_number,
-         product_name = excluded.product_name, manufacturer = excluded.manufacturer, capacity_ml = excluded.capacity_ml, level_percent = excluded.level_percent,
-         ink_consumed_ml = excluded.ink_consumed_ml, non_oem_ink_consumed_ml = excluded.non_oem_ink_consumed_ml, expires_at = excluded.expires_at,
-         last_seen_at = excluded.last_seen_at, removed_at = null
-       where "cartridge"."last_seen_at" <= excluded.last_seen_at`,
-      params: [CARTRIDGE_INPUT.pack(cartridges)],
-    });
+    parts.push(
+      ...updateOrInsert({
+        name: 'cartridge',
+        input: CARTRIDGE_INPUT,
+        rows: cartridges,
+        key: ['printer_id', 'component_key'],
+        set: `serial_number = x.serial_number, slot = x.slot, color = x.color, status = x.status, product_number = x.product_number,
+          product_name = x.product_name, manufacturer = x.manufacturer, capacity_ml = x.capacity_ml, level_percent = x.level_percent,
+          ink_consumed_ml = x.ink_consumed_ml, non_oem_ink_consumed_ml = x.non_oem_ink_consumed_ml, expires_at = x.expires_at,
+          last_seen_at = x.seen_at, removed_at = null`,
+        newer: 't.last_seen_at <= x.seen_at',
+        insert: `(id, reseller_id, printer_id, slot, color, status, product_number, product_name, serial_number, component_key, manufacturer, capacity_ml, level_percent, ink_consumed_ml, non_oem_ink_consumed_ml, expires_at, first_seen_at, last_seen_at)
+          select x.id, x.reseller_id, x.printer_id, x.slot, x.color, x.status, x.product_number, x.product_name, x.serial_number, x.component_key, x.manufacturer, x.capacity_ml, x.level_percent, x.ink_consumed_ml, x.non_oem_ink_consumed_ml, x.expires_at, x.seen_at, x.seen_at`,
+      }),
+    );
   }
   parts.push(markRemoved('cartridge', units, cartridges));
 
@@ -263,15 +279,18 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (sources.length > 0) {
-    parts.push({
-      sql: `insert into media_source (id, reseller_id, printer_id, source_id, kind, status, media_type, width_mm, height_mm, updated_at)
-       select x.id, x.reseller_id, x.printer_id, x.source_id, x.kind, x.status, x.media_type, x.width_mm, x.height_mm, x.seen_at
-       from ${MEDIA_SOURCE_INPUT.sql} as x
-       on conflict (printer_id, source_id) do update set kind = excluded.kind, status = excluded.status, media_type = excluded.media_type,
-         width_mm = excluded.width_mm, height_mm = excluded.height_mm, updated_at = excluded.updated_at
-       where "media_source"."updated_at" <= excluded.updated_at`,
-      params: [MEDIA_SOURCE_INPUT.pack(sources)],
-    });
+    parts.push(
+      ...updateOrInsert({
+        name: 'media_source',
+        input: MEDIA_SOURCE_INPUT,
+        rows: sources,
+        key: ['printer_id', 'source_id'],
+        set: `kind = x.kind, status = x.status, media_type = x.media_type, width_mm = x.width_mm, height_mm = x.height_mm, updated_at = x.seen_at`,
+        newer: 't.updated_at <= x.seen_at',
+        insert: `(id, reseller_id, printer_id, source_id, kind, status, media_type, width_mm, height_mm, updated_at)
+          select x.id, x.reseller_id, x.printer_id, x.source_id, x.kind, x.status, x.media_type, x.width_mm, x.height_mm, x.seen_at`,
+      }),
+    );
   }
 
   const accessories = units.flatMap((u) =>
@@ -285,18 +304,64 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
     })),
   );
   if (accessories.length > 0) {
-    parts.push({
-      sql: `insert into accessory (id, reseller_id, printer_id, name, status, updated_at)
-       select x.id, x.reseller_id, x.printer_id, x.name, x.status, x.seen_at
-       from ${ACCESSORY_INPUT.sql} as x
-       on conflict (printer_id, name) do update set status = excluded.status, updated_at = excluded.updated_at
-       where "accessory"."updated_at" <= excluded.updated_at`,
-      params: [ACCESSORY_INPUT.pack(accessories)],
-    });
+    parts.push(
+      ...updateOrInsert({
+        name: 'accessory',
+        input: ACCESSORY_INPUT,
+        rows: accessories,
+        key: ['printer_id', 'name'],
+        set: `status = x.status, updated_at = x.seen_at`,
+        newer: 't.updated_at <= x.seen_at',
+        insert: `(id, reseller_id, printer_id, name, status, updated_at)
+          select x.id, x.reseller_id, x.printer_id, x.name, x.status, x.seen_at`,
+      }),
+    );
   }
 
   parts.push(...mediaTypeParts(units));
   await runTogether(tx, parts);
+}
+
+/**
+ * A per-printer row kept up to date in place: UPDATE the rows that exist (when the report is not older
+ * than what they hold), INSERT the ones that do not. Cheaper than INSERT ... ON CONFLICT DO UPDATE,
+ * which probes for the conflict speculatively and locks (and WAL-logs the lock of) each existing row
+ * before updating it; nearly every row of every report exists already. The printer's row lock, held
+ * since upsertPrinters, keeps other transactions from adding the same row meanwhile (ON CONFLICT DO
+ * NOTHING is only a safety net).
+ */
+function updateOrInsert(spec: {
+  name: string;
+  input: PositionalInput;
+  rows: readonly Record<string, unknown>[];
+  key: readonly [string, string];
+  /** SET list of the update; `t` is the stored row, `x` the input row. */
+  set: string;
+  /** When the stored row may be overwritten (an older report never overwrites newer state). */
+  newer: string;
+  /** Column list and SELECT over input `x` of the insert. */
+  insert: string;
+}): Part[] {
+  const [a, b] = spec.key;
+  return [
+    {
+      name: `${spec.name}_input`,
+      sql: `select * from ${spec.input.sql} as x`,
+      params: [spec.input.pack(spec.rows)],
+    },
+    {
+      sql: `update ${spec.name} t set ${spec.set}
+       from ${spec.name}_input x where t.${a} = x.${a} and t.${b} = x.${b} and ${spec.newer}`,
+      params: [],
+    },
+    {
+      sql: `insert into ${spec.name} ${spec.insert}
+       from ${spec.name}_input x
+       where not exists (select 1 from ${spec.name} t where t.${a} = x.${a} and t.${b} = x.${b})
+       on conflict (${a}, ${b}) do nothing`,
+      params: [],
+    },
+  ];
 }
 
 /** Components no longer listed by the newest report were taken out of the printer. */
@@ -366,13 +431,17 @@ function mediaTypeParts(units: readonly StoredUnit[]): Part[] {
       params: [],
     },
     {
+      // Links refreshed within the hour are left alone before the insert is even tried: ON CONFLICT
+      // would still lock (and WAL-log) each of them.
       sql: `insert into printer_media_type (printer_id, media_type_id, reseller_id, updated_at)
-       select l.printer_id, coalesce(u.id, e.id), l.reseller_id, now()
+       select l.printer_id, t.id, l.reseller_id, now()
        from ${MEDIA_LINK_INPUT.sql} as l
        left join mt_upserted u on u.reseller_id = l.reseller_id and u.code = l.code
        left join mt_existing e on e.reseller_id = l.reseller_id and e.code = l.code
-       on conflict (printer_id, media_type_id) do update set updated_at = now()
-       where "printer_media_type"."updated_at" < now() - interval '1 hour'`,
+       cross join lateral (select coalesce(u.id, e.id) as id) t
+       where not exists (select 1 from printer_media_type p
+         where p.printer_id = l.printer_id and p.media_type_id = t.id and p.updated_at >= now() - interval '1 hour')
+       on conflict (printer_id, media_type_id) do update set updated_at = now()`,
       params: [MEDIA_LINK_INPUT.pack(links)],
     },
   ];
