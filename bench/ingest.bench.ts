@@ -38,7 +38,7 @@ import {
   type ResultRow,
   writeDocsBlock,
 } from './support/results-report';
-import { positiveInt } from './support/options';
+import { nonNegativeInt, positiveInt } from './support/options';
 
 const TARGET_REPORTS_PER_SECOND = 2_000;
 const TARGET_PERSIST_SHARE_OF_COPY = 0.25;
@@ -55,6 +55,8 @@ interface Options {
   workerConcurrency: number;
   /** Reports per transaction in the worker (WORKER_BATCH_SIZE). */
   workerBatchSize: number;
+  /** Reports persisted before the measured drain, from a fleet of their own. */
+  persistWarmup: number;
   /** Worker role processes (`serve --roles worker` each, with `npm start`'s V8 flags). */
   workerProcesses: number;
   /** Which halves to run: both (the default), or one of them alone for profiling. */
@@ -76,6 +78,7 @@ function parseOptions(argv: string[]): Options {
       'persist-reports': { type: 'string' },
       'worker-concurrency': { type: 'string' },
       'worker-batch-size': { type: 'string' },
+      'persist-warmup': { type: 'string' },
       'worker-processes': { type: 'string' },
       phases: { type: 'string', default: 'all' },
       'write-docs': { type: 'boolean', default: false },
@@ -93,6 +96,7 @@ function parseOptions(argv: string[]): Options {
     persistReports: positiveInt('persist-reports', values['persist-reports'], 2_000),
     workerConcurrency: positiveInt('worker-concurrency', values['worker-concurrency'], 4),
     workerBatchSize: positiveInt('worker-batch-size', values['worker-batch-size'], 50),
+    persistWarmup: nonNegativeInt('persist-warmup', values['persist-warmup'], 200),
     workerProcesses: positiveInt('worker-processes', values['worker-processes'], 1),
     phases: parsePhases(values.phases),
     writeDocs: values['write-docs'] ?? false,
@@ -334,6 +338,9 @@ function describePersistCpu(
   return `worker ${per(persist.workerCpuMs)} (all its threads), PostgreSQL ${per(persist.postgresCpuMs)} (all its processes)`;
 }
 
+/** The warm-up fleet of the persistence phase. */
+const PERSIST_WARMUP_PRINTERS = 20;
+
 /** How long worker processes get to load and connect before the queue is resumed. */
 const WORKER_PROCESS_START_MS = 3_000;
 
@@ -347,11 +354,39 @@ async function measurePersistence(
   config: Config,
   db: BenchDatabase,
   fleet: BenchFleet,
+  warmupFleet: BenchFleet,
 ): Promise<PersistFigures> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('reports', queueOptions(connection, config.REDIS_PREFIX));
   let workers: WorkerProcesses | null = null;
   try {
+    log(
+      `starting the worker role (${options.workerProcesses > 1 ? `${options.workerProcesses} processes, ` : ''}WORKER_CONCURRENCY ${options.workerConcurrency}, WORKER_BATCH_SIZE ${options.workerBatchSize})`,
+    );
+    const workerConfig = { ...config, WORKER_BATCH_SIZE: options.workerBatchSize };
+    // The queue is paused while the worker starts, so the CPU figures cover the drain, not start-up.
+    await queue.pause();
+    workers = startWorkerProcesses(workerConfig, options.workerProcesses);
+    await new Promise((resolve) => setTimeout(resolve, WORKER_PROCESS_START_MS));
+
+    // Warm-up, as the ingest phase has one: reports of a fleet of its own (another reseller, so the
+    // counts and the COPY baseline below see none of its rows) take the worker through connecting its
+    // pool, compiling its code paths and preparing its statements.
+    if (options.persistWarmup > 0) {
+      log(
+        `warming the worker up with ${options.persistWarmup} reports of ${warmupFleet.printers.length} other printers`,
+      );
+      await enqueueReports(queue, warmupFleet, {
+        count: options.persistWarmup,
+        jobsPerReport: BENCH_JOBS_PER_REPORT,
+        seedOffset: 2_000_000,
+      });
+      await queue.resume();
+      await waitForDrain(queue, options.persistWarmup, 5 * 60_000);
+      await queue.pause();
+      await queue.clean(0, 1_000_000, 'completed');
+    }
+
     log(`queueing ${options.persistReports} reports for the worker role`);
     const queued = await enqueueReports(queue, fleet, {
       count: options.persistReports,
@@ -362,15 +397,7 @@ async function measurePersistence(
     await admin.connect();
     await admin.query('checkpoint');
     await admin.end();
-
-    log(
-      `starting the worker role (${options.workerProcesses > 1 ? `${options.workerProcesses} processes, ` : ''}WORKER_CONCURRENCY ${options.workerConcurrency}, WORKER_BATCH_SIZE ${options.workerBatchSize}); draining ${queued.jobRows} job rows`,
-    );
-    const workerConfig = { ...config, WORKER_BATCH_SIZE: options.workerBatchSize };
-    // The queue is paused while the worker starts, so the CPU figures cover the drain, not start-up.
-    await queue.pause();
-    workers = startWorkerProcesses(workerConfig, options.workerProcesses);
-    await new Promise((resolve) => setTimeout(resolve, WORKER_PROCESS_START_MS));
+    log(`draining ${queued.jobRows} job rows`);
     const workerCpu = () => sumOrNull(workers!.pids.map(processCpuMsOf));
     const cpuBefore = { worker: workerCpu(), postgres: postgresCpuMs() };
     await queue.resume();
@@ -579,7 +606,8 @@ async function main(): Promise<void> {
       await clearRedisPrefix(prefix);
     }
     if (options.phases !== 'ingest') {
-      persist = await measurePersistence(options, config, db, fleet);
+      const warmupFleet = await setUpFleet({ ...options, printers: PERSIST_WARMUP_PRINTERS }, config);
+      persist = await measurePersistence(options, config, db, fleet, warmupFleet);
       rows.push(persistRow(persist));
     }
     console.log(`\n${consoleTable(rows)}\n`);

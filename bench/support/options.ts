@@ -8,3 +8,11 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
     throw new RangeError(`--${name} must be a positive integer; got "${value}"`);
   return n;
 }
+
+export function nonNegativeInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`--${name} must be a non-negative integer; got "${value}"`);
+  return n;
+}

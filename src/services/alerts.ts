@@ -7,7 +7,7 @@ import { User } from '../entities/user.entity';
 import type { AppServices } from './app-services';
 import { DomainError } from './devices';
 import { alertTopic, type AlertEventKind, type AlertEventPayload } from './pubsub';
-import { enqueueWebhookEvent } from './webhooks';
+import { enqueueWebhookEvent, webhookSubscribers, type WebhookSubscribers } from './webhooks';
 import { isUuid } from '../lib/ids';
 
 /** A snooze longer than this is a resolution in disguise; resolve the alert instead. */
@@ -182,11 +182,12 @@ export async function notifyAlertChanges(
   try {
     const now = new Date();
     const payloads = await loadAlertPayloads(services.orm.em.fork(), alertIds);
+    const subscribers = webhookSubscribers(services);
     await Promise.all(
       payloads.map(async (p) => {
         const eventKind = kind ?? classifyChange(p.alert as never, now);
         if (!eventKind) return;
-        await publishAlertEvent(services, { ...p, kind: eventKind, publishedAt: Date.now() });
+        await publishAlertEvent(services, { ...p, kind: eventKind, publishedAt: Date.now() }, subscribers);
       }),
     );
   } catch (error) {
@@ -194,11 +195,15 @@ export async function notifyAlertChanges(
   }
 }
 
-async function publishAlertEvent(services: AppServices, payload: AlertEventPayload): Promise<void> {
+async function publishAlertEvent(
+  services: AppServices,
+  payload: AlertEventPayload,
+  subscribers: WebhookSubscribers,
+): Promise<void> {
   const topic = alertTopic(services.config.REDIS_PREFIX, payload.resellerId, payload.kind);
   const [published, queued] = await Promise.allSettled([
     services.pubsub.publish(topic, payload),
-    enqueueWebhookEvent(services, payload),
+    enqueueWebhookEvent(services, payload, undefined, subscribers),
   ]);
   if (published.status === 'rejected')
     services.log.warn({ err: published.reason, alertId: payload.alert.id }, 'alert event not published');

@@ -284,6 +284,34 @@ export function alertEventBody(deliveryId: string, payload: AlertEventPayload): 
   };
 }
 
+/** The enabled webhooks of a reseller that want an event type. */
+export type WebhookSubscribers = (
+  resellerId: string,
+  eventType: WebhookEventType,
+) => Promise<{ id: string }[]>;
+
+/**
+ * Looks the subscribers up in the database, each (reseller, event type) once per lookup function: a
+ * worker announcing a batch's alerts (hundreds when new printers first report) asks once, not per alert.
+ */
+export function webhookSubscribers(services: AppServices): WebhookSubscribers {
+  const seen = new Map<string, Promise<{ id: string }[]>>();
+  return (resellerId, eventType) => {
+    const key = `${resellerId}/${eventType}`;
+    let hooks = seen.get(key);
+    if (!hooks) {
+      hooks = services.orm.em
+        .fork()
+        .execute<{ id: string }[]>(
+          `select id from webhook where reseller_id = ? and enabled and event_types @> ?::jsonb`,
+          [resellerId, JSON.stringify([eventType])],
+        );
+      seen.set(key, hooks);
+    }
+    return hooks;
+  };
+}
+
 /**
  * Logs a PENDING delivery for every enabled webhook of the reseller that wants this event and queues
  * it. Returns the delivery ids.
@@ -292,13 +320,11 @@ export async function enqueueWebhookEvent(
   services: AppServices,
   payload: AlertEventPayload,
   options?: DeliveryOptions,
+  subscribers: WebhookSubscribers = webhookSubscribers(services),
 ): Promise<string[]> {
   const eventType: WebhookEventType = `alert.${payload.kind}`;
   const em = services.orm.em.fork();
-  const hooks = await em.execute<{ id: string }[]>(
-    `select id from webhook where reseller_id = ? and enabled and event_types @> ?::jsonb`,
-    [payload.resellerId, JSON.stringify([eventType])],
-  );
+  const hooks = await subscribers(payload.resellerId, eventType);
   if (hooks.length === 0) return [];
   const deliveries = hooks.map((h) => {
     const id = uuidv7();
