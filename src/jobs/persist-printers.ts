@@ -505,10 +505,11 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
 
 /**
  * A job row's columns. Jobs are most of a report's rows, so jobRow builds each row directly as the
- * array positionalInput reads (no intermediate object), in this order.
+ * array positionalInput reads (no intermediate object), in this order. `unit` points into the batch's
+ * printer entries, whose printer, reseller, customer and report the SQL joins in.
  */
 const JOB_INPUT = positionalInput(
-  `id uuid, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid, uuid text, completed_at timestamptz,
+  `unit int, id uuid, uuid text, completed_at timestamptz,
    sequence_number bigint, kind text, name text, project_id text, application_id text, user_defined text, account_id text,
    user_name text, submitted_at timestamptz, status text, source text, ink_coverage_category text, print_quality text, pages int,
    copies int, duration_seconds float8, ink_by_color jsonb, ink_total_ml float8, media_area_m2 float8, printed_area_m2 float8,
@@ -516,14 +517,23 @@ const JOB_INPUT = positionalInput(
    scanned_area_m2 float8`,
 );
 
-function jobRow(unit: StoredUnit, j: PrinterReportV1['jobs'][number]): unknown[] {
+/** What the jobs of one printer entry share, sent once per entry instead of once per job row. */
+const JOB_UNIT_INPUT = positionalInput(
+  'unit int, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid',
+);
+const JOB_COLUMNS = [
+  'printer_id',
+  'reseller_id',
+  'customer_id',
+  'raw_report_id',
+  ...JOB_INPUT.columns.slice(1),
+];
+
+function jobRow(unit: number, j: PrinterReportV1['jobs'][number]): unknown[] {
   // In JOB_INPUT's column order.
   return [
+    unit,
     uuidv7(),
-    unit.printerId,
-    unit.sender.resellerId,
-    unit.customerId,
-    unit.rawReportId,
     j.uuid,
     j.completedAt,
     j.sequenceNumber ?? null,
@@ -563,25 +573,35 @@ export async function insertJobs(
   tx: EntityManager,
   units: readonly StoredUnit[],
 ): Promise<Map<string, number>> {
-  const rows = units.flatMap((unit) => unit.entry.jobs.map((j) => jobRow(unit, j)));
+  const rows = units.flatMap((unit, i) => unit.entry.jobs.map((j) => jobRow(i, j)));
   const counts = new Map<string, number>();
   if (rows.length === 0) return counts;
+  const shared = units.map((u, i) => ({
+    unit: i,
+    printer_id: u.printerId,
+    reseller_id: u.sender.resellerId,
+    customer_id: u.customerId,
+    raw_report_id: u.rawReportId,
+  }));
   const inserted = await query<{ printer_id: string; n: number }[]>(
     tx,
     // No foreign keys check these rows (see the 20261202 migration): every printer id here was returned
     // by upsertPrinters in this transaction, and that row stays locked until the commit.
-    `with input as ${JOB_INPUT.sql},
+    `with units as ${JOB_UNIT_INPUT.sql},
+     input as (
+       select u.printer_id, u.reseller_id, u.customer_id, u.raw_report_id, j.*
+       from ${JOB_INPUT.sql} as j join units u on u.unit = j.unit),
      keys as (
        insert into printer_job_key (printer_id, uuid, job_id, completed_at)
        select printer_id, uuid, id, completed_at from input
        on conflict (printer_id, uuid) do nothing
        returning job_id),
      rows as (
-       insert into printer_job (${JOB_INPUT.columns.join(', ')}, created_at)
-       select i.*, now() from input i join keys k on k.job_id = i.id
+       insert into printer_job (${JOB_COLUMNS.join(', ')}, created_at)
+       select ${JOB_COLUMNS.map((c) => `i.${c}`).join(', ')}, now() from input i join keys k on k.job_id = i.id
        returning printer_id)
      select printer_id, count(*)::int as n from rows group by printer_id`,
-    [json(rows)],
+    [JOB_UNIT_INPUT.pack(shared), json(rows)],
   );
   for (const row of inserted) counts.set(row.printer_id, Number(row.n));
   return counts;
