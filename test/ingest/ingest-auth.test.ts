@@ -56,9 +56,14 @@ describe('request signing', () => {
     expect(flipped.status).toBe(401);
     expect(flipped.body.reason).toBe('bad_signature');
 
+    // The header carries whole seconds and the server floors its clock: a timestamp signed 301 s ahead
+    // of this second would read as 300 s ahead once the server's clock has passed into the next second.
+    // Signing against the next second keeps the offset at least 301 s whenever the server reads it.
+    const second = Math.floor(Date.now() / 1000);
     for (const offset of [-301, 301]) {
+      const signedAt = (offset > 0 ? second + 1 + offset : second + offset) * 1000;
       const stale = await sendSigned(app.url, printer, '/ingest/v1/reports', report(printer.serialNumber), {
-        now: new Date(Date.now() + offset * 1000),
+        now: new Date(signedAt),
       });
       expect(stale.status).toBe(401);
       expect(stale.body.reason).toBe('stale_timestamp');
