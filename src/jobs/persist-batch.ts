@@ -29,14 +29,7 @@ import {
 } from './evaluate-rules';
 import type { PersistReportJobData } from './job-data';
 import { resolveOfflineAlertsAt } from './offline-sweep.job';
-import {
-  insertJobs,
-  insertReadings,
-  upsertComponents,
-  upsertPrinters,
-  type PrinterUnit,
-  type StoredUnit,
-} from './persist-printers';
+import { storePrinterData, upsertPrinters, type PrinterUnit, type StoredUnit } from './persist-printers';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
 
@@ -268,9 +261,7 @@ async function persistPass(
     pass.map((u) => ({ resellerId: u.sender.resellerId, serialNumber: u.entry.device.serialNumber })),
   );
   const units = await upsertPrinters(tx, pass);
-  await upsertComponents(tx, units);
-  await insertReadings(tx, units);
-  const jobs = await insertJobs(tx, units);
+  const jobs = await storePrinterData(tx, units);
   const subject = (u: StoredUnit) => ({
     resellerId: u.sender.resellerId,
     printerId: u.printerId,

@@ -171,10 +171,24 @@ function componentKey(
 /** A printhead or cartridge row: the fields markRemoved reads, and the table's columns. */
 type ComponentRow = Record<string, unknown> & { printer_id: string; component_key: string };
 
+/**
+ * Everything per printer that needs only its id: components, media, the usage reading and the jobs, as
+ * ONE statement of data-modifying CTEs (one round trip instead of one per table). The tables are
+ * independent, and the rows a removal marks are exactly those the upsert of the same table does not
+ * touch. Returns the number of new job rows per printer id.
+ */
+export async function storePrinterData(
+  tx: EntityManager,
+  units: readonly StoredUnit[],
+): Promise<Map<string, number>> {
+  const jobs = jobParts(units);
+  const parts = [...componentParts(units), readingPart(units), ...jobs.parts];
+  const rows = await runTogether<{ printer_id: string; n: number }>(tx, parts, jobs.counts);
+  return new Map(rows.map((row) => [row.printer_id, Number(row.n)]));
+}
+
 /** Printheads, cartridges (and which were taken out), media sources, accessories, media catalogue. */
-export async function upsertComponents(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
-  // One statement for all of it (data-modifying CTEs): the tables are independent, and the rows a
-  // removal marks are exactly those the upsert of the same table does not touch.
+function componentParts(units: readonly StoredUnit[]): Part[] {
   const parts: Part[] = [];
   // Rows are built field by field: spreading each parsed component (and an owner object) into a new
   // one was the worker's single most expensive line (~13 µs per cartridge).
@@ -319,7 +333,7 @@ export async function upsertComponents(tx: EntityManager, units: readonly Stored
   }
 
   parts.push(...mediaTypeParts(units));
-  await runTogether(tx, parts);
+  return parts;
 }
 
 /**
@@ -454,19 +468,22 @@ interface Part {
   params: unknown[];
 }
 
-/** Runs the parts as one statement: one round trip instead of one per table. */
-async function runTogether(tx: EntityManager, parts: readonly Part[]): Promise<void> {
-  if (parts.length === 0) return;
+/** Runs the parts as one statement ending in `select`, and returns its rows. */
+async function runTogether<T extends object>(
+  tx: EntityManager,
+  parts: readonly Part[],
+  select: string,
+): Promise<T[]> {
   const ctes = parts.map((part, i) => `${part.name ?? `part_${i}`} as (${part.sql})`);
-  await query(
+  return query<T[]>(
     tx,
-    `with ${ctes.join(',\n')} select 1`,
+    `with ${ctes.join(',\n')} ${select}`,
     parts.flatMap((part) => part.params),
   );
 }
 
 /** One usage reading per printer and report (the printer row's counters are set by upsertPrinters). */
-export async function insertReadings(tx: EntityManager, units: readonly StoredUnit[]): Promise<void> {
+function readingPart(units: readonly StoredUnit[]): Part {
   const rows = units.map((unit) => {
     const u = unit.entry.usage;
     return {
@@ -490,17 +507,16 @@ export async function insertReadings(tx: EntityManager, units: readonly StoredUn
   });
   // A replay re-runs a report that already has its reading: stored once per (report, printer). The
   // reading's collected_at is the report's, so the lookup probes one monthly partition, not all.
-  await query(
-    tx,
-    `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
+  return {
+    sql: `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
         scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
      select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
         x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories
      from ${READING_INPUT.sql} as x
      where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id
        and r.collected_at = x.collected_at)`,
-    [READING_INPUT.pack(rows)],
-  );
+    params: [READING_INPUT.pack(rows)],
+  };
 }
 
 /**
@@ -566,16 +582,14 @@ function jobRow(unit: number, j: PrinterReportV1['jobs'][number]): unknown[] {
 }
 
 /**
- * Inserts the printers' jobs once each: keys first (ON CONFLICT DO NOTHING), then only the new rows.
- * Returns the number of new job rows per printer id.
+ * The printers' jobs, each stored once: keys first (ON CONFLICT DO NOTHING), then only the rows whose
+ * key went in. `counts` selects the number of new job rows per printer id. No foreign keys check these
+ * rows (see the 20261202 migration): every printer id here was returned by upsertPrinters in this
+ * transaction, and that row stays locked until the commit.
  */
-export async function insertJobs(
-  tx: EntityManager,
-  units: readonly StoredUnit[],
-): Promise<Map<string, number>> {
+function jobParts(units: readonly StoredUnit[]): { parts: Part[]; counts: string } {
   const rows = units.flatMap((unit, i) => unit.entry.jobs.map((j) => jobRow(i, j)));
-  const counts = new Map<string, number>();
-  if (rows.length === 0) return counts;
+  if (rows.length === 0) return { parts: [], counts: 'select null::uuid as printer_id, 0 as n where false' };
   const shared = units.map((u, i) => ({
     unit: i,
     printer_id: u.printerId,
@@ -583,26 +597,35 @@ export async function insertJobs(
     customer_id: u.customerId,
     raw_report_id: u.rawReportId,
   }));
-  const inserted = await query<{ printer_id: string; n: number }[]>(
-    tx,
-    // No foreign keys check these rows (see the 20261202 migration): every printer id here was returned
-    // by upsertPrinters in this transaction, and that row stays locked until the commit.
-    `with units as ${JOB_UNIT_INPUT.sql},
-     input as (
-       select u.printer_id, u.reseller_id, u.customer_id, u.raw_report_id, j.*
-       from ${JOB_INPUT.sql} as j join units u on u.unit = j.unit),
-     keys as (
-       insert into printer_job_key (printer_id, uuid, job_id, completed_at)
-       select printer_id, uuid, id, completed_at from input
-       on conflict (printer_id, uuid) do nothing
-       returning job_id),
-     rows as (
-       insert into printer_job (${JOB_COLUMNS.join(', ')}, created_at)
-       select ${JOB_COLUMNS.map((c) => `i.${c}`).join(', ')}, now() from input i join keys k on k.job_id = i.id
-       returning printer_id)
-     select printer_id, count(*)::int as n from rows group by printer_id`,
-    [JOB_UNIT_INPUT.pack(shared), json(rows)],
-  );
-  for (const row of inserted) counts.set(row.printer_id, Number(row.n));
-  return counts;
+  return {
+    parts: [
+      {
+        name: 'job_units',
+        sql: `select * from ${JOB_UNIT_INPUT.sql} as u`,
+        params: [JOB_UNIT_INPUT.pack(shared)],
+      },
+      {
+        name: 'job_input',
+        sql: `select u.printer_id, u.reseller_id, u.customer_id, u.raw_report_id, j.*
+          from ${JOB_INPUT.sql} as j join job_units u on u.unit = j.unit`,
+        params: [json(rows)],
+      },
+      {
+        name: 'job_keys',
+        sql: `insert into printer_job_key (printer_id, uuid, job_id, completed_at)
+          select printer_id, uuid, id, completed_at from job_input
+          on conflict (printer_id, uuid) do nothing
+          returning job_id`,
+        params: [],
+      },
+      {
+        name: 'job_rows',
+        sql: `insert into printer_job (${JOB_COLUMNS.join(', ')}, created_at)
+          select ${JOB_COLUMNS.map((c) => `i.${c}`).join(', ')}, now() from job_input i join job_keys k on k.job_id = i.id
+          returning printer_id`,
+        params: [],
+      },
+    ],
+    counts: 'select printer_id, count(*)::int as n from job_rows group by printer_id',
+  };
 }
