@@ -60,18 +60,16 @@ const PRINTER_INPUT = positionalInput(
   'ord int, id uuid, reseller_id uuid, customer_id uuid, sender_printer_id uuid, collector_id uuid, connection_type text, serial_number text, product_number text, product_name text, firmware_version text, engine_state text, status_message text, status_reasons text, job_category_thresholds text, print_categories text, last_seen_at timestamptz, lifetime_jobs bigint, lifetime_pages bigint, lifetime_ink_ml float8, lifetime_media_area_m2 float8, lifetime_scan_area_m2 float8',
 );
 const PRINTHEAD_INPUT = positionalInput(
-  'id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz',
+  'unit int, id uuid, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz',
 );
 const CARTRIDGE_INPUT = positionalInput(
-  'id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz',
+  'unit int, id uuid, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz',
 );
 const MEDIA_SOURCE_INPUT = positionalInput(
-  'id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8',
+  'unit int, id uuid, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8',
 );
-const ACCESSORY_INPUT = positionalInput(
-  'id uuid, reseller_id uuid, printer_id uuid, seen_at timestamptz, name text, status text',
-);
-const REMOVAL_INPUT = positionalInput('printer_id uuid, seen_at timestamptz, present text[]');
+const ACCESSORY_INPUT = positionalInput('unit int, id uuid, name text, status text');
+const REMOVAL_INPUT = positionalInput('unit int, present text[]');
 const MEDIA_TYPE_INPUT = positionalInput('id uuid, reseller_id uuid, code text, names jsonb');
 const MEDIA_LINK_INPUT = positionalInput('printer_id uuid, reseller_id uuid, code text');
 const READING_INPUT = positionalInput(
@@ -169,7 +167,7 @@ function componentKey(
 }
 
 /** A printhead or cartridge row: the fields markRemoved reads, and the table's columns. */
-type ComponentRow = Record<string, unknown> & { printer_id: string; component_key: string };
+type ComponentRow = Record<string, unknown> & { unit: number; component_key: string };
 
 /**
  * Everything per printer that needs only its id: components, media, the usage reading and the jobs, as
@@ -182,7 +180,7 @@ export async function storePrinterData(
   units: readonly StoredUnit[],
 ): Promise<Map<string, number>> {
   const jobs = jobParts(units);
-  const parts = [...componentParts(units), readingPart(units), ...jobs.parts];
+  const parts = [batchUnitsPart(units), ...componentParts(units), readingPart(units), ...jobs.parts];
   const rows = await runTogether<{ printer_id: string; n: number }>(tx, parts, jobs.counts);
   return new Map(rows.map((row) => [row.printer_id, Number(row.n)]));
 }
@@ -193,14 +191,12 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
   // Rows are built field by field: spreading each parsed component (and an owner object) into a new
   // one was the worker's single most expensive line (~13 µs per cartridge).
   const printheads: ComponentRow[] = [];
-  for (const u of units) {
+  for (const [unit, u] of units.entries()) {
     const printheadKey = (p: PrinterReportV1['printheads'][number]) =>
       componentKey(p.serialNumber, p.slot, p.colors.join('+'));
     for (const [key, p] of lastByKeyEntries(u.entry.printheads, printheadKey)) {
       printheads.push({
-        reseller_id: u.sender.resellerId,
-        printer_id: u.printerId,
-        seen_at: u.entry.collectedAt,
+        unit,
         id: uuidv7(),
         component_key: key,
         slot: p.slot ?? null,
@@ -234,14 +230,12 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
   parts.push(markRemoved('printhead', units, printheads));
 
   const cartridges: ComponentRow[] = [];
-  for (const u of units) {
+  for (const [unit, u] of units.entries()) {
     const cartridgeKey = (c: PrinterReportV1['cartridges'][number]) =>
       componentKey(c.serialNumber, c.slot, c.color);
     for (const [key, c] of lastByKeyEntries(u.entry.cartridges, cartridgeKey)) {
       cartridges.push({
-        reseller_id: u.sender.resellerId,
-        printer_id: u.printerId,
-        seen_at: u.entry.collectedAt,
+        unit,
         id: uuidv7(),
         component_key: key,
         slot: c.slot ?? null,
@@ -278,11 +272,9 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
   }
   parts.push(markRemoved('cartridge', units, cartridges));
 
-  const sources = units.flatMap((u) =>
+  const sources = units.flatMap((u, unit) =>
     lastByKey(u.entry.mediaSources, (m) => m.id).map((m) => ({
-      reseller_id: u.sender.resellerId,
-      printer_id: u.printerId,
-      seen_at: u.entry.collectedAt,
+      unit,
       id: uuidv7(),
       source_id: m.id,
       kind: m.kind,
@@ -307,11 +299,9 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
     );
   }
 
-  const accessories = units.flatMap((u) =>
+  const accessories = units.flatMap((u, unit) =>
     lastByKey(u.entry.accessories ?? [], (a) => a.name).map((a) => ({
-      reseller_id: u.sender.resellerId,
-      printer_id: u.printerId,
-      seen_at: u.entry.collectedAt,
+      unit,
       id: uuidv7(),
       name: a.name,
       status: a.status,
@@ -360,7 +350,7 @@ function updateOrInsert(spec: {
   return [
     {
       name: `${spec.name}_input`,
-      sql: `select * from ${spec.input.sql} as x`,
+      sql: `select u.reseller_id, u.printer_id, u.seen_at, x.* from ${spec.input.sql} as x join batch_units u on u.unit = x.unit`,
       params: [spec.input.pack(spec.rows)],
     },
     {
@@ -382,20 +372,16 @@ function updateOrInsert(spec: {
 function markRemoved(
   table: 'printhead' | 'cartridge',
   units: readonly StoredUnit[],
-  present: readonly { printer_id: string; component_key: string }[],
+  present: readonly { unit: number; component_key: string }[],
 ): Part {
-  const keysOf = new Map<string, string[]>();
+  const keysOf = new Map<number, string[]>();
   for (const row of present) {
-    appendTo(keysOf, row.printer_id, row.component_key);
+    appendTo(keysOf, row.unit, row.component_key);
   }
-  const rows = units.map((u) => ({
-    printer_id: u.printerId,
-    seen_at: u.entry.collectedAt,
-    present: keysOf.get(u.printerId) ?? [],
-  }));
+  const rows = units.map((_, unit) => ({ unit, present: keysOf.get(unit) ?? [] }));
   return {
     sql: `update "${table}" t set removed_at = x.seen_at
-     from ${REMOVAL_INPUT.sql} as x
+     from (select u.printer_id, u.seen_at, r.present from ${REMOVAL_INPUT.sql} as r join batch_units u on u.unit = r.unit) as x
      where t.printer_id = x.printer_id and t.removed_at is null and t.last_seen_at < x.seen_at and not (t.component_key = any(x.present))`,
     params: [REMOVAL_INPUT.pack(rows)],
   };
@@ -533,10 +519,29 @@ const JOB_INPUT = positionalInput(
    scanned_area_m2 float8`,
 );
 
-/** What the jobs of one printer entry share, sent once per entry instead of once per job row. */
-const JOB_UNIT_INPUT = positionalInput(
-  'unit int, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid',
+/**
+ * What the rows of one printer entry share (its printer, reseller, customer, report and collection
+ * time), sent once per entry as `batch_units` instead of once per job or component row.
+ */
+const BATCH_UNIT_INPUT = positionalInput(
+  'unit int, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid, seen_at timestamptz',
 );
+
+function batchUnitsPart(units: readonly StoredUnit[]): Part {
+  const rows = units.map((u, unit) => ({
+    unit,
+    printer_id: u.printerId,
+    reseller_id: u.sender.resellerId,
+    customer_id: u.customerId,
+    raw_report_id: u.rawReportId,
+    seen_at: u.entry.collectedAt,
+  }));
+  return {
+    name: 'batch_units',
+    sql: `select * from ${BATCH_UNIT_INPUT.sql} as u`,
+    params: [BATCH_UNIT_INPUT.pack(rows)],
+  };
+}
 const JOB_COLUMNS = [
   'printer_id',
   'reseller_id',
@@ -590,24 +595,12 @@ function jobRow(unit: number, j: PrinterReportV1['jobs'][number]): unknown[] {
 function jobParts(units: readonly StoredUnit[]): { parts: Part[]; counts: string } {
   const rows = units.flatMap((unit, i) => unit.entry.jobs.map((j) => jobRow(i, j)));
   if (rows.length === 0) return { parts: [], counts: 'select null::uuid as printer_id, 0 as n where false' };
-  const shared = units.map((u, i) => ({
-    unit: i,
-    printer_id: u.printerId,
-    reseller_id: u.sender.resellerId,
-    customer_id: u.customerId,
-    raw_report_id: u.rawReportId,
-  }));
   return {
     parts: [
       {
-        name: 'job_units',
-        sql: `select * from ${JOB_UNIT_INPUT.sql} as u`,
-        params: [JOB_UNIT_INPUT.pack(shared)],
-      },
-      {
         name: 'job_input',
         sql: `select u.printer_id, u.reseller_id, u.customer_id, u.raw_report_id, j.*
-          from ${JOB_INPUT.sql} as j join job_units u on u.unit = j.unit`,
+          from ${JOB_INPUT.sql} as j join batch_units u on u.unit = j.unit`,
         params: [json(rows)],
       },
       {
