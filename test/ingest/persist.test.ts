@@ -250,6 +250,52 @@ describe('persisting a direct-connect report', () => {
     );
     expect(row!.firmware_version).toBe('NEW_FW');
   });
+
+  it('marks a component taken out when a newer report no longer lists it, and back when it returns', async () => {
+    const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
+    const at = (hour: number) => `2026-11-20T${String(hour).padStart(2, '0')}:00:00Z`;
+    const send = async (hour: number, keepCartridges: number, level: number) => {
+      const report = exampleDirectReport({
+        serialNumber: printer.serialNumber,
+        reportId: randomUUID(),
+        sentAt: at(hour),
+      });
+      const entry = report.printers[0]!;
+      entry.collectedAt = at(hour);
+      entry.cartridges = entry.cartridges
+        .slice(0, keepCartridges)
+        .map((c) => ({ ...c, levelPercent: level }));
+      expect((await sendSigned(app.url, printer, '/ingest/v1/reports', report)).status).toBe(202);
+      await waitForRawReport(printer.keyId, report.reportId);
+      return entry.cartridges.map((c) => c.serialNumber);
+    };
+    const cartridges = () =>
+      sql<{ serial_number: string; removed_at: string | null; level_percent: number; last_seen_at: string }>(
+        `select serial_number, removed_at, level_percent, last_seen_at from cartridge where printer_id = ? order by serial_number`,
+        [printer.printerId],
+      );
+
+    const all = await send(10, 99, 50);
+    expect(all.length).toBeGreaterThan(1);
+    const kept = await send(11, 1, 40);
+    let rows = await cartridges();
+    expect(rows).toHaveLength(all.length);
+    for (const row of rows) {
+      if (kept.includes(row.serial_number)) {
+        expect(row.removed_at).toBeNull();
+        expect(row.level_percent).toBe(40);
+      } else {
+        expect(new Date(row.removed_at!).toISOString()).toBe(new Date(at(11)).toISOString());
+        expect(row.level_percent).toBe(50); // its last reading stays
+      }
+    }
+    // An older report (a late upload) changes nothing; a newer one that lists them all brings them back.
+    await send(9, 99, 10);
+    expect(await cartridges()).toEqual(rows);
+    await send(12, 99, 30);
+    rows = await cartridges();
+    expect(rows.map((r) => [r.removed_at, r.level_percent])).toEqual(all.map(() => [null, 30]));
+  });
 });
 
 describe('alerts', () => {
