@@ -1,8 +1,9 @@
-// The per-printer writes of a report batch, set-based: every function takes all printers of one pass
-// (each printer at most once, sorted by reseller and serial) and runs one statement per table, with
-// each row carrying its printer, reseller and report. The rows are the ones persisting the reports one
-// by one would write; only the statement count changes. Called by persist-batch.ts inside its
-// transaction.
+// The per-printer writes of a report batch, set-based: each function takes all printers of one pass
+// (each printer at most once, sorted by reseller and serial). upsertPrinters runs one statement;
+// storePrinterData one more for everything else, whose rows point into `batch_units` (one row per
+// printer entry: its printer, reseller, customer, report and collection time). The rows are the ones
+// persisting the reports one by one would write; only the statement count changes. Called by
+// persist-batch.ts inside its transaction.
 import type { PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
@@ -73,7 +74,7 @@ const REMOVAL_INPUT = positionalInput('unit int, present text[]');
 const MEDIA_TYPE_INPUT = positionalInput('id uuid, reseller_id uuid, code text, names jsonb');
 const MEDIA_LINK_INPUT = positionalInput('printer_id uuid, reseller_id uuid, code text');
 const READING_INPUT = positionalInput(
-  'id uuid, collected_at timestamptz, reseller_id uuid, printer_id uuid, serial_number text, raw_report_id uuid, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb',
+  'unit int, id uuid, serial_number text, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb',
 );
 
 /** Upserts the printers' identity and status (an older report never overwrites newer state). */
@@ -166,6 +167,11 @@ function componentKey(
   return slot !== null && slot !== undefined ? `slot:${slot}` : `color:${fallback}`;
 }
 
+const printheadKey = (p: PrinterReportV1['printheads'][number]) =>
+  componentKey(p.serialNumber, p.slot, p.colors.join('+'));
+const cartridgeKey = (c: PrinterReportV1['cartridges'][number]) =>
+  componentKey(c.serialNumber, c.slot, c.color);
+
 /** A printhead or cartridge row: the fields markRemoved reads, and the table's columns. */
 type ComponentRow = Record<string, unknown> & { unit: number; component_key: string };
 
@@ -192,8 +198,6 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
   // one was the worker's single most expensive line (~13 µs per cartridge).
   const printheads: ComponentRow[] = [];
   for (const [unit, u] of units.entries()) {
-    const printheadKey = (p: PrinterReportV1['printheads'][number]) =>
-      componentKey(p.serialNumber, p.slot, p.colors.join('+'));
     for (const [key, p] of lastByKeyEntries(u.entry.printheads, printheadKey)) {
       printheads.push({
         unit,
@@ -231,8 +235,6 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
 
   const cartridges: ComponentRow[] = [];
   for (const [unit, u] of units.entries()) {
-    const cartridgeKey = (c: PrinterReportV1['cartridges'][number]) =>
-      componentKey(c.serialNumber, c.slot, c.color);
     for (const [key, c] of lastByKeyEntries(u.entry.cartridges, cartridgeKey)) {
       cartridges.push({
         unit,
@@ -470,15 +472,12 @@ async function runTogether<T extends object>(
 
 /** One usage reading per printer and report (the printer row's counters are set by upsertPrinters). */
 function readingPart(units: readonly StoredUnit[]): Part {
-  const rows = units.map((unit) => {
-    const u = unit.entry.usage;
+  const rows = units.map((stored, unit) => {
+    const u = stored.entry.usage;
     return {
+      unit,
       id: uuidv7(),
-      collected_at: unit.entry.collectedAt,
-      reseller_id: unit.sender.resellerId,
-      printer_id: unit.printerId,
-      serial_number: unit.entry.device.serialNumber,
-      raw_report_id: unit.rawReportId,
+      serial_number: stored.entry.device.serialNumber,
       jobs: u.jobs ?? null,
       pages: u.pages ?? null,
       total_ink_ml: u.totalInkMl ?? null,
@@ -498,7 +497,8 @@ function readingPart(units: readonly StoredUnit[]): Part {
         scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
      select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
         x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories
-     from ${READING_INPUT.sql} as x
+     from (select u.seen_at as collected_at, u.reseller_id, u.printer_id, u.raw_report_id, r.*
+           from ${READING_INPUT.sql} as r join batch_units u on u.unit = r.unit) as x
      where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id
        and r.collected_at = x.collected_at)`,
     params: [READING_INPUT.pack(rows)],
