@@ -334,7 +334,9 @@ describe('the batcher', () => {
     const calls: number[][] = [];
     const batcher = new Batcher<number, number>({
       maxSize: 10,
-      lingerMs: 1,
+      // Long enough that the three items submitted together share a batch even when the millisecond
+      // clock ticks between two submits (with 1 ms, that split them now and then).
+      lingerMs: 20,
       maxInFlight: 1,
       keysOf: (n) => [String(n)],
       persist: async (items) => {
