@@ -13,6 +13,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS entry points that run before anything is compiled (collector/bin).
+    files: ['collector/bin/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.test.ts', 'test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

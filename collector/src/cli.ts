@@ -17,7 +17,13 @@ import {
 import { adapterContext, runCycle, type CycleDeps } from './cycle';
 import { DEFAULT_DISCOVERY, discover } from './discovery';
 import { EXIT, OperatorError, errorMessage } from './errors';
-import { PortalClient, PortalError } from './portal-client';
+import {
+  INSECURE_HTTP_FLAG,
+  PortalClient,
+  PortalError,
+  checkPortalUrl,
+  isLoopbackHost,
+} from './portal-client';
 import { runDaemon } from './scheduler';
 import { Spool } from './spool';
 import { COLLECTOR_VERSION } from './version';
@@ -26,6 +32,7 @@ const USAGE = `plotmeter-collector ${COLLECTOR_VERSION}
 
 Usage:
   plotmeter-collector enroll --server URL --token TOKEN [--ca-file PEM] [--state-dir DIR]
+                             [--insecure-allow-http]
   plotmeter-collector run [--once] [--printer-ca-file PEM] [--state-dir DIR] [--interval-seconds N]
   plotmeter-collector scan --range CIDR|FROM-TO [--range ...] [--json] [--printer-ca-file PEM]
                            [--ipp-port N] [--https-port N] [--http-port N] [--snmp-port N] [--community S]
@@ -33,7 +40,8 @@ Usage:
 
 State directory: --state-dir, else $PLOTMETER_COLLECTOR_STATE_DIR, else /var/lib/plotmeter-collector.
 --interval-seconds is for development and demos (simulated printers): it replaces the portal's poll
-interval and its 30-minute minimum.
+interval and its 30-minute minimum. The portal URL must be https:// (http:// only on this machine, or
+with --insecure-allow-http, which sends the enrollment token and the secret in clear text).
 `;
 
 interface Io {
@@ -62,6 +70,26 @@ function portFlag(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
+/** A refused portal URL is a usage error whose message names the way out. */
+function checkPortalUrlForCli(serverUrl: string, allowInsecureHttp: boolean | undefined): URL {
+  try {
+    return checkPortalUrl(serverUrl, allowInsecureHttp);
+  } catch (err) {
+    if (err instanceof PortalError) throw new OperatorError(err.message, EXIT.usage);
+    throw err;
+  }
+}
+
+function portalClient(options: ConstructorParameters<typeof PortalClient>[0], io: Io): PortalClient {
+  const url = checkPortalUrlForCli(options.serverUrl, options.allowInsecureHttp);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    io.err(
+      `WARNING: ${INSECURE_HTTP_FLAG}: talking to ${url.origin} over plain HTTP; anyone on the network path can read the credential exchange and the printer data`,
+    );
+  }
+  return new PortalClient(options);
+}
+
 function warnInsecureEnv(io: Io): void {
   if (io.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
     io.err(
@@ -78,6 +106,7 @@ async function enroll(args: string[], io: Io): Promise<number> {
       token: { type: 'string' },
       'ca-file': { type: 'string' },
       'state-dir': { type: 'string' },
+      'insecure-allow-http': { type: 'boolean' },
     },
     strict: true,
   });
@@ -91,18 +120,16 @@ async function enroll(args: string[], io: Io): Promise<number> {
       'enroll needs --token TOKEN (create one in the portal: createCollectorEnrollment)',
       EXIT.usage,
     );
-  try {
-    new URL(values.server);
-  } catch {
-    throw new OperatorError(
-      `--server "${values.server}" is not a URL; expected e.g. https://portal.example.com`,
-      EXIT.usage,
-    );
-  }
+  const allowInsecureHttp = values['insecure-allow-http'] === true;
+  // Checked before anything else happens: a refused URL never gets near the token.
+  checkPortalUrlForCli(values.server, allowInsecureHttp);
   const stateDir = resolveStateDir(values['state-dir'], io.env);
   await ensureStateDir(stateDir);
   const ca = readPem(values['ca-file'], '--ca-file');
-  const client = new PortalClient({ serverUrl: values.server, ca, proxy: null, env: io.env });
+  const client = portalClient(
+    { serverUrl: values.server, ca, proxy: null, env: io.env, allowInsecureHttp },
+    io,
+  );
   try {
     const hostname = osHostname();
     const res = await client.enroll({ token: values.token, hostname, version: COLLECTOR_VERSION });
@@ -112,6 +139,7 @@ async function enroll(args: string[], io: Io): Promise<number> {
       keyId: res.keyId,
       secret: res.secret,
       caFile: values['ca-file'] ?? null,
+      ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
       enrolledAt: new Date().toISOString(),
     };
     await saveCredential(stateDir, credential);
@@ -144,12 +172,16 @@ async function prepareRun(
   const credential = await loadCredential(stateDir);
   const ca = readPem(credential.caFile ?? undefined, 'caFile in credential.json');
   const state = await loadState(stateDir);
-  const client = new PortalClient({
-    serverUrl: credential.serverUrl,
-    ca,
-    proxy: state.config.proxy,
-    env: io.env,
-  });
+  const client = portalClient(
+    {
+      serverUrl: credential.serverUrl,
+      allowInsecureHttp: credential.allowInsecureHttp === true,
+      ca,
+      proxy: state.config.proxy,
+      env: io.env,
+    },
+    io,
+  );
   const spool = new Spool(stateDir);
   await spool.init();
   const deps: CycleDeps = {
@@ -409,7 +441,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The process entry: bin/plotmeter-collector.js, the standalone bundle and `node dist/cli.js` call it. */
+export function runCli(): void {
   main(process.argv.slice(2), {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
@@ -420,3 +453,5 @@ if (require.main === module) {
     () => process.exit(EXIT.failure),
   );
 }
+
+if (require.main === module) runCli();

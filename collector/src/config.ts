@@ -40,6 +40,8 @@ export interface Credential {
   secret: string;
   /** PEM file of the CA that signs the portal's certificate; null = the system's trusted roots. */
   caFile: string | null;
+  /** enroll --insecure-allow-http: the operator accepted a plain-http portal off this machine. */
+  allowInsecureHttp?: boolean;
   enrolledAt: string;
 }
 

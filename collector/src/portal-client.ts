@@ -1,7 +1,11 @@
-// The collector's only connection to the outside: HTTPS (or HTTP for a local test portal) to the
-// Plotmeter server — enroll, read the configuration, post report batches. The server's certificate
-// is always verified, against the system roots or the configured CA file; there is no switch to
-// turn verification off. Signed requests use the protocol package's signRequest.
+// The collector's only connection to the outside: HTTPS to the Plotmeter server — enroll, read the
+// configuration, rotate the credential, post report batches. The server's certificate is always
+// verified, against the system roots or the configured CA file; there is no switch to turn
+// verification off. Plain HTTP is refused unless the portal is on this machine (loopback) or the
+// operator asked for it by name at enrollment (--insecure-allow-http): the enrollment token and the
+// issued secret would otherwise cross the network in clear text. Signed requests use the protocol
+// package's signRequest.
+import { isIP } from 'node:net';
 import {
   PROBLEM_CONTENT_TYPE,
   collectorConfigSchema,
@@ -21,8 +25,13 @@ export const PATHS = {
   reports: '/ingest/v1/reports',
 } as const;
 
+/** The enroll flag that permits a plain-http portal off this machine; named loudly on purpose. */
+export const INSECURE_HTTP_FLAG = '--insecure-allow-http';
+
 export interface PortalClientOptions {
   serverUrl: string;
+  /** Plain http:// to a portal that is not on loopback (set by enroll --insecure-allow-http). */
+  allowInsecureHttp?: boolean;
   /** PEM CA bundle; null = the system's trusted roots. */
   ca: string | null;
   proxy: ProxyConfig | null;
@@ -82,6 +91,42 @@ function describeNetworkError(err: unknown, serverUrl: string): string {
   return `server unreachable: ${serverUrl}: ${e.cause?.message ?? e.message ?? String(err)}${code ? ` (${code})` : ''}`;
 }
 
+/** localhost, 127.0.0.0/8 and ::1: traffic to them never leaves this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+
+/**
+ * The portal URL, if the collector may talk to it: https://, or http:// on loopback, or http://
+ * anywhere when the operator passed INSECURE_HTTP_FLAG. Throws PortalError saying why not.
+ */
+export function checkPortalUrl(serverUrl: string, allowInsecureHttp = false): URL {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    throw new PortalError(
+      `"${serverUrl}" is not a URL; expected e.g. https://portal.example.com`,
+      null,
+      false,
+    );
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol !== 'http:')
+    throw new PortalError(`the portal URL must start with https:// (got ${serverUrl})`, null, false);
+  if (isLoopbackHost(url.hostname) || allowInsecureHttp) return url;
+  throw new PortalError(
+    `refusing ${url.origin}: plain http:// would send the enrollment token, the collector's secret and the ` +
+      `printer data in clear text. Use the portal's https:// address (with --ca-file for a private CA); ` +
+      `only for a test portal without TLS, enroll with ${INSECURE_HTTP_FLAG}`,
+    null,
+    false,
+  );
+}
+
 /** Retry-After as delta-seconds or HTTP-date, in milliseconds; null when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | null {
   const v = Array.isArray(value) ? value[0] : value;
@@ -118,10 +163,7 @@ export class PortalClient {
   readonly proxyDescription: string;
 
   constructor(private readonly opts: PortalClientOptions) {
-    this.base = new URL(opts.serverUrl);
-    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') {
-      throw new PortalError(`server URL must start with https:// (got ${opts.serverUrl})`, null, false);
-    }
+    this.base = checkPortalUrl(opts.serverUrl, opts.allowInsecureHttp);
     // rejectUnauthorized is set explicitly so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch
     // verification off behind the operator's back.
     const tls = { rejectUnauthorized: true, ...(opts.ca !== null ? { ca: opts.ca } : {}) };
