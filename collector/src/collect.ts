@@ -3,19 +3,21 @@
 // the entries are safely spooled. Cursors are not committed here: if the batch cannot be stored,
 // the same jobs are read again next time instead of being lost.
 import type { PrinterReportV1 } from '@plotmeter/protocol';
-import type { Adapter, AdapterContext, AdapterCursor, AdapterName } from './adapters/adapter';
+import type { Adapter, AdapterContext, AdapterCursor, CursorKey } from './adapters/adapter';
 import { ADAPTERS } from './adapters/registry';
 import { mapLimit } from './concurrency';
 import type { PrinterState } from './config';
 import type { DiscoveredPrinter } from './discovery';
 import type { HealthTracker } from './health';
+import { JOB_ACCOUNTING_CURSOR, addJobs, completeUsage, readAccounting } from './job-accounting';
 import { mergePartials, type SourcedPartial } from './merge';
 
 export interface CollectedPrinter {
   serialNumber: string;
   address: string;
   report: PrinterReportV1;
-  cursors: Partial<Record<AdapterName, AdapterCursor>>;
+  /** Adapter cursors and the job-accounting counters, committed once the report is spooled. */
+  cursors: Partial<Record<CursorKey, AdapterCursor>>;
 }
 
 export async function collectPrinters(
@@ -30,7 +32,7 @@ export async function collectPrinters(
     const serial = printer.identity.serialNumber;
     const known = serial !== null ? previous[serial] : undefined;
     const sources: SourcedPartial[] = [];
-    const cursors: Partial<Record<AdapterName, AdapterCursor>> = {};
+    const cursors: Partial<Record<CursorKey, AdapterCursor>> = {};
     const polls = printer.adapters.map(async (name) => {
       const adapter = adapters.find((a) => a.name === name);
       if (!adapter) return;
@@ -52,10 +54,18 @@ export async function collectPrinters(
       health.error(`not reported: ${merged.reason} (${printer.identity.makeAndModel})`, printer.address);
       return null;
     }
+    // Figures no protocol exposes as a lifetime counter come from the jobs summed so far. The counters
+    // are kept under the printer's serial, so an address change does not restart them.
+    const report = merged.printer;
+    const at = ctx.now().toISOString();
+    const stored = previous[report.device.serialNumber]?.cursors[JOB_ACCOUNTING_CURSOR];
+    const accounting = addJobs(readAccounting(stored ?? null, at), report.jobs, at);
+    report.usage = completeUsage(report.usage, accounting, merged.usageProtocols);
+    cursors[JOB_ACCOUNTING_CURSOR] = accounting as unknown as AdapterCursor;
     return {
-      serialNumber: merged.printer.device.serialNumber,
+      serialNumber: report.device.serialNumber,
       address: printer.address,
-      report: merged.printer,
+      report,
       cursors,
     } satisfies CollectedPrinter;
   });

@@ -6,7 +6,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_COLLECTOR_CONFIG, collectorConfigSchema, type CollectorConfig } from '@plotmeter/protocol';
-import type { AdapterCursor, AdapterName } from './adapters/adapter';
+import type { AdapterCursor, CursorKey } from './adapters/adapter';
 import { writeFileAtomic } from './atomic-file';
 import { EXIT, OperatorError, errorMessage } from './errors';
 
@@ -84,7 +84,7 @@ export async function loadCredential(dir: string): Promise<Credential> {
 
 export interface PrinterState {
   address: string;
-  cursors: Partial<Record<AdapterName, AdapterCursor>>;
+  cursors: Partial<Record<CursorKey, AdapterCursor>>;
 }
 
 export interface CollectorError {

@@ -15,6 +15,7 @@ import {
   type CartridgeV1,
   type DeviceAlertV1,
   type PrinterReportV1,
+  type UsageSourceV1,
   type UsageV1,
 } from '@plotmeter/protocol';
 import type { AdapterName, PrinterPartial, UsagePartial } from './adapters/adapter';
@@ -26,7 +27,7 @@ export interface SourcedPartial {
 }
 
 export type MergeResult =
-  | { ok: true; printer: PrinterReportV1; warnings: string[] }
+  | { ok: true; printer: PrinterReportV1; usageProtocols: UsageProtocols; warnings: string[] }
   | { ok: false; reason: string; warnings: string[] };
 
 function ordered(sources: SourcedPartial[]): SourcedPartial[] {
@@ -55,25 +56,44 @@ function enrichCartridges(primary: CartridgeV1[], lower: CartridgeV1[][]): Cartr
   });
 }
 
-function mergeUsage(usages: UsagePartial[]): UsageV1 {
-  const firstList = <K extends 'inkByCartridgeType' | 'mediaByType' | 'applicationCategories'>(key: K) =>
-    (usages.map((u) => u[key]).find((l) => l !== undefined && l.length > 0) ?? []) as NonNullable<
-      UsagePartial[K]
-    >;
-  return {
+/** Protocol that gave each lifetime figure (the first source that knew it), for `usage.sources`. */
+export type UsageProtocols = Partial<Record<UsageSourceV1['counter'], AdapterName>>;
+
+function mergeUsage(usages: Array<{ adapter: AdapterName; usage: UsagePartial }>): {
+  usage: UsageV1;
+  protocols: UsageProtocols;
+} {
+  const protocols: UsageProtocols = {};
+  const firstList = <K extends 'inkByCartridgeType' | 'mediaByType' | 'applicationCategories'>(key: K) => {
+    const found = usages.find((u) => u.usage[key] !== undefined && u.usage[key].length > 0);
+    if (found) protocols[key] = found.adapter;
+    return (found?.usage[key] ?? []) as NonNullable<UsagePartial[K]>;
+  };
+  const scalar = <K extends 'jobs' | 'pages' | 'totalInkMl' | 'totalMediaAreaM2'>(key: K) => {
+    const found = usages.find((u) => u.usage[key] !== null && u.usage[key] !== undefined);
+    if (found) protocols[key] = found.adapter;
+    return found?.usage[key] ?? null;
+  };
+  const scan = (key: 'totalAreaM2' | 'scanAreaM2' | 'copyAreaM2') => {
+    const found = usages.find((u) => u.usage.scan?.[key] !== null && u.usage.scan?.[key] !== undefined);
+    if (found) protocols.scan ??= found.adapter;
+    return found?.usage.scan?.[key] ?? null;
+  };
+  const usage: UsageV1 = {
     inkByCartridgeType: firstList('inkByCartridgeType').slice(0, LIMITS.maxComponentsPerPrinter),
     mediaByType: firstList('mediaByType').slice(0, LIMITS.maxSupportedMediaTypes),
     scan: {
-      totalAreaM2: firstKnown(usages.map((u) => u.scan?.totalAreaM2)),
-      scanAreaM2: firstKnown(usages.map((u) => u.scan?.scanAreaM2)),
-      copyAreaM2: firstKnown(usages.map((u) => u.scan?.copyAreaM2)),
+      totalAreaM2: scan('totalAreaM2'),
+      scanAreaM2: scan('scanAreaM2'),
+      copyAreaM2: scan('copyAreaM2'),
     },
     applicationCategories: firstList('applicationCategories').slice(0, LIMITS.maxComponentsPerPrinter),
-    jobs: firstKnown(usages.map((u) => u.jobs)),
-    pages: firstKnown(usages.map((u) => u.pages)),
-    totalInkMl: firstKnown(usages.map((u) => u.totalInkMl)),
-    totalMediaAreaM2: firstKnown(usages.map((u) => u.totalMediaAreaM2)),
+    jobs: scalar('jobs'),
+    pages: scalar('pages'),
+    totalInkMl: scalar('totalInkMl'),
+    totalMediaAreaM2: scalar('totalMediaAreaM2'),
   };
+  return { usage, protocols };
 }
 
 function capList<T>(list: T[], max: number, what: string, warnings: string[]): T[] {
@@ -87,7 +107,8 @@ export function mergePartials(
   collectedAt: Date,
   fallbackName: string | null = null,
 ): MergeResult {
-  const src = ordered(sources).map((s) => s.partial);
+  const sorted = ordered(sources);
+  const src = sorted.map((s) => s.partial);
   const warnings = src.flatMap((p) => p.warnings);
   const device = {
     productNumber: firstKnown(src.map((p) => p.device?.productNumber)),
@@ -118,6 +139,7 @@ export function mergePartials(
     for (const a of p.alerts ?? []) if (!alertsByCode.has(a.code)) alertsByCode.set(a.code, a);
 
   const C = LIMITS.maxComponentsPerPrinter;
+  const usage = mergeUsage(sorted.map((s) => ({ adapter: s.adapter, usage: s.partial.usage ?? {} })));
   const printer: PrinterReportV1 = {
     collectedAt: collectedAt.toISOString(),
     trigger: 'schedule',
@@ -133,9 +155,9 @@ export function mergePartials(
     supportedMediaTypes:
       firstDefined(src.map((p) => p.supportedMediaTypes))?.slice(0, LIMITS.maxSupportedMediaTypes) ?? null,
     accessories: firstDefined(src.map((p) => p.accessories)) ?? null,
-    usage: mergeUsage(src.map((p) => p.usage ?? {})),
+    usage: usage.usage,
     jobs: firstDefined(src.map((p) => p.jobs)) ?? [],
     alerts: capList([...alertsByCode.values()], LIMITS.maxAlertsPerPrinter, 'alerts', warnings),
   };
-  return { ok: true, printer, warnings };
+  return { ok: true, printer, usageProtocols: usage.protocols, warnings };
 }

@@ -134,7 +134,17 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
       { color: 'cyan', ml: 0.8 },
       { color: 'matte black', ml: 1.25 },
     ]);
+    expect(job.categories).toEqual([
+      {
+        category: 'lines',
+        mediaAreaM2: 1.114836,
+        printedAreaM2: 0.836127,
+        inkMl: 2.05,
+        mediaLengthM: 1.2192,
+      },
+    ]);
     expect(job).toMatchObject({
+      inkCoverageCategory: 'mixed',
       copies: 2,
       pages: 1,
       accountId: 'PRJ-7',
@@ -168,6 +178,22 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
     expect(p.mediaSources[0]).toMatchObject({ id: 'Roll1', widthMm: 914.4, heightMm: 45720 });
     // LEDM fills what PIWS does not carry: lifetime impressions, and its alert table is merged
     expect(p.usage.pages).toBe(15230);
+    // No protocol has lifetime media or category counters: the collector sums the jobs it reported.
+    expect(p.usage.totalMediaAreaM2).toBeCloseTo(2 * 1.114836, 6);
+    expect(p.usage.mediaByType).toEqual([{ mediaType: 'HP-BOND', areaM2: 2.229672 }]);
+    expect(p.usage.applicationCategories).toEqual([{ category: 'lines', areaM2: 2.229672, lengthM: 2.4384 }]);
+    expect(p.usage.jobs).toBe(2);
+    expect(p.usage.scan).toEqual({ totalAreaM2: 0, scanAreaM2: 0, copyAreaM2: 0 });
+    const sourceOf = (counter: string) =>
+      p.usage.sources.find((s: { counter: string }) => s.counter === counter);
+    expect(sourceOf('totalMediaAreaM2')).toEqual({
+      counter: 'totalMediaAreaM2',
+      source: 'job-accounting',
+      protocol: null,
+      since: expect.any(String),
+    });
+    expect(sourceOf('inkByCartridgeType')).toMatchObject({ source: 'printer', protocol: 'piws' });
+    expect(sourceOf('pages')).toMatchObject({ source: 'printer', protocol: 'ledm' });
     expect(p.alerts).toContainEqual(expect.objectContaining({ code: 'paperJam', severity: 'critical' }));
     expect(p.alerts).toContainEqual(
       expect.objectContaining({ code: 'InkCartridgeLow', severity: 'warning' }),
@@ -182,6 +208,14 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
       (r.body.printers[0] as { jobs: Array<{ uuid: string }> }).jobs.map((j) => j.uuid),
     );
     expect(jobsPerReport[1]).toEqual([pendingJob]);
+    // The counters survived the process restart (state.json) and grew by exactly the new job.
+    const [first, second] = [...ingest.reports.values()].map(
+      (r) =>
+        (r.body.printers[0] as { usage: { totalMediaAreaM2: number; jobs: number; sources: unknown } }).usage,
+    );
+    expect(second!.totalMediaAreaM2).toBeCloseTo(3 * 1.114836, 6);
+    expect(second!.jobs).toBe(3);
+    expect(second!.sources).toEqual(first!.sources); // same zero point: no reset for the portal
     expect(printer.requests.some((r) => /fromModificationNumber=\d+/.test(r.path))).toBe(true);
   });
 

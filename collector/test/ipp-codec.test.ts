@@ -23,10 +23,7 @@ import {
   parseKeyValueString,
 } from '../src/adapters/ipp/ipp.map';
 
-const CAPTURE = join(
-  __dirname,
-  'fixtures/third-party/ipp/hp_officejet_pro_6830.get-printer-attributes.bin',
-);
+const CAPTURE = join(__dirname, 'fixtures/third-party/ipp/hp_officejet_pro_6830.get-printer-attributes.bin');
 
 describe('IPP codec', () => {
   it('encodes a request that decodes back to the same operation, id and attributes', () => {

@@ -7,6 +7,7 @@ import {
   parseProductConfig,
   parseProductStatus,
   parseProductUsage,
+  ledmUsagePartial,
 } from '../src/adapters/ledm/ledm.parse';
 import { parseInkSystem, parseJobSnapshot, parsePaperList } from '../src/adapters/piws/piws.parse';
 import { classifySeverity } from '../src/severity';
@@ -115,28 +116,61 @@ describe('LEDM parsing', () => {
     ]);
   });
 
-  it('sums cumulative ink across units (mL and litres)', () => {
-    expect(parseProductUsage(fixture('ledm/ProductUsageDyn.xml'))).toEqual({
+  it('sums cumulative ink across units (mL and litres); no HP figure means the HP part is unknown', () => {
+    const usage = parseProductUsage(fixture('ledm/ProductUsageDyn.xml'));
+    expect(usage).toMatchObject({ pages: 15230, totalInkMl: 4320.5, hpInkMl: null });
+    expect(ledmUsagePartial(usage, [])).toEqual({
       pages: 15230,
       totalInkMl: 4320.5,
+      inkByCartridgeType: [
+        { productNumber: 'slot-cyan', totalMl: 1520.5, oemMl: null, nonOemMl: null, insertions: null },
+        { productNumber: 'slot-matteblack', totalMl: 2800, oemMl: null, nonOemMl: null, insertions: null },
+      ],
     });
   });
 
-  it(
-    'reads a real OfficeJet capture: identity, redacted serial is unknown, power-save status',
-    () => {
-      const config = parseProductConfig(readFileSync(join(CAPTURES, 'ProductConfigDyn.xml')));
-      expect(config).toMatchObject({
-        makeAndModel: 'HP OfficeJet Pro 9020 series',
-        productNumber: '226Y0B',
-        serialNumber: null,
-        firmwareVersion: 'MANHHIPP1N005.2623A.00',
-      });
-      const status = parseProductStatus(readFileSync(join(CAPTURES, 'ProductStatusDyn.xml')), new Date());
-      expect(status.engineState).toBe('sleep');
-      expect(status.alerts).toEqual([]);
-    },
-  );
+  it('measures ink per station (all, HP, insertions) and names the type from ConsumableConfigDyn', () => {
+    const usage = parseProductUsage(fixture('ledm/ProductUsageDyn-stations.xml'));
+    expect(usage.pages).toBe(8410);
+    expect(usage.slots).toEqual([
+      { station: 1, color: 'cyan', inkMl: 412.5, hpInkMl: 400, insertions: 3 },
+      { station: 2, color: 'matte black', inkMl: 1200, hpInkMl: 1200, insertions: 5 },
+    ]); // the printhead station is not ink
+    expect(usage.totalInkMl).toBe(1612.5);
+    expect(usage.hpInkMl).toBe(1600);
+    const cartridges = parseConsumableConfig(fixture('ledm/ConsumableConfigDyn.xml')).cartridges;
+    const partial = ledmUsagePartial(usage, cartridges);
+    // Each station's counters go to the product number the consumable table names for that station.
+    expect(partial.inkByCartridgeType).toEqual([
+      {
+        productNumber: 'P2V68A',
+        totalMl: 412.5,
+        oemMl: 400,
+        nonOemMl: 12.5,
+        insertions: 3,
+      },
+      {
+        productNumber: 'P2V71A',
+        totalMl: 1200,
+        oemMl: 1200,
+        nonOemMl: 0,
+        insertions: 5,
+      },
+    ]);
+  });
+
+  it('reads a real OfficeJet capture: identity, redacted serial is unknown, power-save status', () => {
+    const config = parseProductConfig(readFileSync(join(CAPTURES, 'ProductConfigDyn.xml')));
+    expect(config).toMatchObject({
+      makeAndModel: 'HP OfficeJet Pro 9020 series',
+      productNumber: '226Y0B',
+      serialNumber: null,
+      firmwareVersion: 'MANHHIPP1N005.2623A.00',
+    });
+    const status = parseProductStatus(readFileSync(join(CAPTURES, 'ProductStatusDyn.xml')), new Date());
+    expect(status.engineState).toBe('sleep');
+    expect(status.alerts).toEqual([]);
+  });
 });
 
 describe('severity', () => {

@@ -31,6 +31,23 @@ const C = LIMITS.maxComponentsPerPrinter;
 export const SOURCE_KINDS = ['direct', 'collector'] as const;
 export const REPORT_TRIGGERS = ['schedule', 'jobs', 'pages', 'boot', 'alert', 'manual'] as const;
 export const JOB_KINDS = ['print', 'scan', 'copy'] as const;
+/**
+ * Where a lifetime counter came from: `printer` is the printer's own counter; `job-accounting` is the
+ * sender's sum of the per-job accounting it reported since `since` (for printers that expose no
+ * lifetime counter for that figure, e.g. media area over PIWS).
+ */
+export const COUNTER_SOURCES = ['printer', 'job-accounting'] as const;
+/** The `usage` figures a `usage.sources` entry can describe. */
+export const USAGE_COUNTERS = [
+  'inkByCartridgeType',
+  'mediaByType',
+  'scan',
+  'applicationCategories',
+  'jobs',
+  'pages',
+  'totalInkMl',
+  'totalMediaAreaM2',
+] as const;
 /** Normalized engine states senders should use; other strings are accepted for forward compatibility. */
 export const ENGINE_STATES = [
   'idle',
@@ -128,6 +145,15 @@ export const inkByCartridgeTypeV1Schema = object({
   insertions: counter().nullable(),
 });
 
+export const usageSourceV1Schema = object({
+  counter: oneOf(USAGE_COUNTERS),
+  source: oneOf(COUNTER_SOURCES),
+  /** Protocol or component it was read from (`piws`, `ledm`, `ipp`, `snmp`, `firmware`). */
+  protocol: token().nullish(),
+  /** For `job-accounting`: when the sender started summing (the counter's zero point). */
+  since: timestamp().nullish(),
+});
+
 export const usageV1Schema = object({
   inkByCartridgeType: list(inkByCartridgeTypeV1Schema, C),
   mediaByType: list(object({ mediaType: id(), areaM2: quantity() }), LIMITS.maxSupportedMediaTypes),
@@ -141,6 +167,8 @@ export const usageV1Schema = object({
   pages: counter().nullable(),
   totalInkMl: quantity().nullable(),
   totalMediaAreaM2: quantity().nullable(),
+  /** Optional: where each figure came from; a figure not listed is the printer's own counter. */
+  sources: list(usageSourceV1Schema, USAGE_COUNTERS.length).nullish(),
 });
 
 export const jobCategoryV1Schema = object({
@@ -228,6 +256,7 @@ export type MediaSourceV1 = z.infer<typeof mediaSourceV1Schema>;
 export type SupportedMediaTypeV1 = z.infer<typeof supportedMediaTypeV1Schema>;
 export type AccessoryV1 = z.infer<typeof accessoryV1Schema>;
 export type UsageV1 = z.infer<typeof usageV1Schema>;
+export type UsageSourceV1 = z.infer<typeof usageSourceV1Schema>;
 export type JobV1 = z.infer<typeof jobV1Schema>;
 export type JobCategoryV1 = z.infer<typeof jobCategoryV1Schema>;
 export type { DeviceAlertV1 } from './alerts-v1.schema';

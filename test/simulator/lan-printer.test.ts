@@ -84,6 +84,16 @@ describe('LanPrinter polled by the collector adapters', () => {
       3,
     );
 
+    // Per-job category usage and ink coverage category; scans and copies arrive as such.
+    expect(printed.categories).toEqual(original.categories);
+    expect(printed.inkCoverageCategory).toBe(original.inkCoverageCategory);
+    const others = partial.jobs!.filter((j) => j.kind !== 'print');
+    expect(others.map((j) => j.kind)).toContain('scan'); // the T830 is an MFP
+    for (const other of others) {
+      const sim = simJobs.find((j) => j.uuid === other.uuid)!;
+      expect(other).toMatchObject({ kind: sim.kind, status: sim.status, scannedAreaM2: sim.scannedAreaM2 });
+    }
+
     // Incremental: after more printing only the new jobs come back.
     const known = new Set(simJobs.map((j) => j.uuid));
     printer.advance(new Date(START.getTime() + 5 * HOUR_MS));
@@ -106,6 +116,17 @@ describe('LanPrinter polled by the collector adapters', () => {
       expect(r.partial.cartridges).toHaveLength(printer.cartridges.length);
     }
     expect(ledm.partial.usage!.pages).toBe(printer.counters.pages);
+    // LEDM ink per cartridge type, measured per station (all, HP, insertions), matches the slots.
+    expect(ledm.partial.usage!.inkByCartridgeType).toEqual(
+      printer.cartridges.map((k, i) => ({
+        productNumber: k.spec.productNumber,
+        totalMl: printer.slotCounters[i]!.inkUsedMl,
+        oemMl: printer.slotCounters[i]!.hpInkUsedMl,
+        nonOemMl:
+          Math.round((printer.slotCounters[i]!.inkUsedMl - printer.slotCounters[i]!.hpInkUsedMl) * 1e4) / 1e4,
+        insertions: printer.slotCounters[i]!.insertions,
+      })),
+    );
     expect(snmp.partial.usage!.pages).toBe(printer.counters.pages);
     expect(ipp.partial.status!.engineState).toBe('error');
     expect(ipp.partial.jobs!.length).toBeGreaterThan(0);

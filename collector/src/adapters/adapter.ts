@@ -13,6 +13,8 @@ import type {
 import type { PrinterTlsOptions } from '../printer-http';
 
 export type AdapterName = 'piws' | 'ledm' | 'ipp' | 'snmp';
+/** What a printer's progress in state.json is kept under: each adapter's cursor, and job accounting. */
+export type CursorKey = AdapterName | 'jobAccounting';
 
 export interface AdapterContext {
   /** Per request/operation timeout. */

@@ -1,4 +1,4 @@
-// HP LEDM (XML from the embedded web server over HTTP): identity, status, alert table, consumables
+// HP LEDM (XML from the embedded web server, HTTPS before HTTP): identity, status, alert table, consumables
 // and lifetime usage for printers whose PIWS is missing or unreachable. Starts at the discovery tree
 // because resource paths differ between firmware families.
 import { printerRequest } from '../printer-http';
@@ -17,14 +17,18 @@ import {
   parseProductConfig,
   parseProductStatus,
   parseProductUsage,
+  ledmUsagePartial,
 } from './ledm/ledm.parse';
 
 const DISCOVERY = '/DevMgmt/DiscoveryTree.xml';
 
-async function get(host: string, ctx: AdapterContext, path: string): Promise<Buffer> {
-  const port = ctx.ports.http === 80 ? '' : `:${ctx.ports.http}`;
+type Scheme = 'https' | 'http';
+
+async function get(host: string, ctx: AdapterContext, path: string, scheme: Scheme): Promise<Buffer> {
+  const port = scheme === 'https' ? ctx.ports.https : ctx.ports.http;
+  const hostPort = port === (scheme === 'https' ? 443 : 80) ? host : `${host}:${port}`;
   const res = await printerRequest({
-    url: `http://${host}${port}${path}`,
+    url: `${scheme}://${hostPort}${path}`,
     headers: { accept: 'text/xml, application/xml' },
     timeoutMs: ctx.timeoutMs,
     tls: ctx.tls,
@@ -33,10 +37,26 @@ async function get(host: string, ctx: AdapterContext, path: string): Promise<Buf
   return res.body;
 }
 
-async function resources(host: string, ctx: AdapterContext): Promise<Map<string, string>> {
-  const tree = parseDiscoveryTree(await get(host, ctx, DISCOVERY));
+interface Endpoint {
+  scheme: Scheme;
+  uris: Map<string, string>;
+}
+
+/**
+ * The discovery tree over HTTPS first (the embedded web server's encrypted side, the same TLS pinning
+ * as PIWS), else over plain HTTP for firmware that serves LEDM only there.
+ */
+async function resources(host: string, ctx: AdapterContext): Promise<Endpoint> {
+  let tree: Map<string, string> | null = null;
+  let scheme: Scheme = 'https';
+  try {
+    tree = parseDiscoveryTree(await get(host, ctx, DISCOVERY, 'https'));
+  } catch {
+    scheme = 'http';
+    tree = parseDiscoveryTree(await get(host, ctx, DISCOVERY, 'http'));
+  }
   const uri = (name: string) => tree.get(name) ?? `/DevMgmt/${name}.xml`;
-  return new Map(Object.values(LEDM_DOCUMENTS).map((name) => [name, uri(name)]));
+  return { scheme, uris: new Map(Object.values(LEDM_DOCUMENTS).map((name) => [name, uri(name)])) };
 }
 
 export const ledmAdapter: Adapter = {
@@ -44,8 +64,10 @@ export const ledmAdapter: Adapter = {
 
   async probe(host: string, ctx: AdapterContext): Promise<PrinterIdentity | null> {
     try {
-      const uris = await resources(host, ctx);
-      const config = parseProductConfig(await get(host, ctx, uris.get(LEDM_DOCUMENTS.productConfig)!));
+      const { scheme, uris } = await resources(host, ctx);
+      const config = parseProductConfig(
+        await get(host, ctx, uris.get(LEDM_DOCUMENTS.productConfig)!, scheme),
+      );
       if (config.makeAndModel === '') return null;
       return {
         adapter: 'ledm',
@@ -62,8 +84,8 @@ export const ledmAdapter: Adapter = {
 
   async poll(host: string, ctx: AdapterContext, _cursor: AdapterCursor): Promise<PollResult> {
     const now = ctx.now();
-    const uris = await resources(host, ctx);
-    const config = parseProductConfig(await get(host, ctx, uris.get(LEDM_DOCUMENTS.productConfig)!));
+    const { scheme, uris } = await resources(host, ctx);
+    const config = parseProductConfig(await get(host, ctx, uris.get(LEDM_DOCUMENTS.productConfig)!, scheme));
     const partial: PrinterPartial = {
       device: {
         productName: config.productName,
@@ -75,7 +97,7 @@ export const ledmAdapter: Adapter = {
     };
     const read = async <T>(name: string, parse: (b: Buffer) => T): Promise<T | undefined> => {
       try {
-        return parse(await get(host, ctx, uris.get(name)!));
+        return parse(await get(host, ctx, uris.get(name)!, scheme));
       } catch (err) {
         partial.warnings.push(`LEDM ${name}: ${(err as Error).message}`);
         return undefined;
@@ -93,7 +115,8 @@ export const ledmAdapter: Adapter = {
       for (const c of consumables.clamped)
         partial.warnings.push(`LEDM negative consumable level clamped to 0 (${c})`);
     }
-    partial.usage = await read(LEDM_DOCUMENTS.productUsage, parseProductUsage);
+    const usage = await read(LEDM_DOCUMENTS.productUsage, parseProductUsage);
+    if (usage) partial.usage = ledmUsagePartial(usage, consumables?.cartridges ?? []);
     return { partial, cursor: null };
   },
 };

@@ -1,4 +1,4 @@
-// A simulated LAN printer on one address: PIWS over HTTPS, LEDM and IPP over HTTP, and SNMP over UDP,
+// A simulated LAN printer on one address: PIWS and LEDM over HTTPS, LEDM and IPP over HTTP, and SNMP over UDP,
 // all rendered from the same SimPrinter, so a real collector polling it sees one consistent device.
 // Only reads are answered; every request is counted so tests can assert the collector never writes.
 import http from 'node:http';
@@ -131,6 +131,8 @@ export class LanPrinter {
   }
 
   private piws(req: http.IncomingMessage, res: http.ServerResponse): void {
+    // The embedded web server serves LEDM over HTTPS too (collectors try it before plain HTTP).
+    if ((req.url ?? '').startsWith('/DevMgmt/')) return this.ledm(req, res);
     this.requests.piws++;
     const send = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });

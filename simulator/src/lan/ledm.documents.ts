@@ -74,14 +74,29 @@ ${[...inks, ...heads].join('\n')}
 </ccdyn:ConsumableConfigDyn>`;
 }
 
+const agent = (name: string, ml: number) =>
+  `<dd2:${name}>${el('dd:ValueFloat', ml)}${el('dd:Unit', 'milliliters')}</dd2:${name}>`;
+
+/**
+ * Lifetime usage as HP inkjets publish it: total impressions, ink used (all and HP) for the printer and
+ * per station with the supplies inserted there. No areas: LEDM counts impressions, not square metres.
+ */
 export function productUsageXml(p: SimPrinter): string {
-  const consumables = p.cartridges.map(
-    (k, i) =>
-      `    <pudyn:Consumable>${el('dd:MarkerColor', k.spec.color)}<dd:CumulativeMarkingAgentUsed>${el('dd:ValueFloat', p.slotCounters[i]!.inkUsedMl)}${el('dd:Unit', 'milliliters')}</dd:CumulativeMarkingAgentUsed></pudyn:Consumable>`,
-  );
+  const consumables = p.cartridges.map((k, i) => {
+    const slot = p.slotCounters[i]!;
+    return `    <pudyn:Consumable>${el('dd:ConsumableStation', k.slot)}${el('dd:MarkerColor', label(k.spec.color))}${el('dd:ConsumableTypeEnum', 'inkCartridge')}${el('dd2:CumulativeConsumableCount', slot.insertions)}${agent('CumulativeMarkingAgentUsed', slot.inkUsedMl)}${agent('CumulativeHPMarkingAgentUsed', slot.hpInkUsedMl)}${el('dd:ConsumableRawPercentageLevelRemaining', Math.round((k.levelMl / k.spec.capacityMl) * 100))}</pudyn:Consumable>`;
+  });
+  const sum = (f: (i: number) => number) =>
+    Math.round(p.slotCounters.reduce((s, _c, i) => s + f(i), 0) * 10_000) / 10_000;
   return `${XML_DECLARATION}
-<pudyn:ProductUsageDyn xmlns:pudyn="http://www.hp.com/schemas/imaging/con/ledm/productusagedyn/2007/12/11" ${DD}>
-  <pudyn:PrinterSubunit>${el('dd:TotalImpressions', p.counters.pages)}</pudyn:PrinterSubunit>
+<pudyn:ProductUsageDyn xmlns:pudyn="http://www.hp.com/schemas/imaging/con/ledm/productusagedyn/2007/12/11" ${DD} xmlns:dd2="http://www.hp.com/schemas/imaging/con/dictionaries/2008/10/10">
+  <pudyn:PrinterSubunit>${el('dd:TotalImpressions', p.counters.pages)}<pudyn:UsageByMarkingAgent>${agent(
+    'CumulativeMarkingAgentUsed',
+    sum((i) => p.slotCounters[i]!.inkUsedMl),
+  )}${agent(
+    'CumulativeHPMarkingAgentUsed',
+    sum((i) => p.slotCounters[i]!.hpInkUsedMl),
+  )}</pudyn:UsageByMarkingAgent></pudyn:PrinterSubunit>
   <pudyn:ConsumableSubunit>
 ${consumables.join('\n')}
   </pudyn:ConsumableSubunit>

@@ -100,7 +100,8 @@ function jobXml(s: SimJob): string {
         <Accounting>
           ${el('SubmissionTimestamp', j.submittedAt)}${el('PrintingTimestamp', printingAt)}${el('CompletionTimestamp', j.completedAt)}
           ${printing ? `<MediaConsumption>${measure('SquareAmount', j.mediaAreaM2 ?? 0, 'm2')}${measure('LinearAmount', j.mediaLengthM ?? 0, 'm')}</MediaConsumption>` : ''}
-          ${j.scannedAreaM2 ? measure('ScannedArea', j.scannedAreaM2, 'm2') : ''}
+          ${j.scannedAreaM2 ? measure('ScannedArea', j.scannedAreaM2, 'm2') : ''}${el('InkCoverageCategory', j.inkCoverageCategory)}
+          <ApplicationCategoryConsumption>${j.categories.map((c) => `<CategoryConsumption>${el('Category', c.category)}${measure('SquareAmount', c.mediaAreaM2, 'm2')}${measure('PrintedArea', c.printedAreaM2, 'm2')}${measure('InkAmount', c.inkMl, 'cc')}${measure('LinearAmount', c.mediaLengthM, 'm')}</CategoryConsumption>`).join('')}</ApplicationCategoryConsumption>
           <InkCollectionConsumption>${j.inkByColor.map((i) => `<InkConsumption>${el('Color', i.color)}${measure('Amount', i.ml, 'cc')}</InkConsumption>`).join('')}</InkCollectionConsumption>
         </Accounting>
       </Job2DPrint>

@@ -17,7 +17,7 @@ export function el(name: string, value: string | number | boolean | null | undef
 
 /** `<Name><Value>v</Value><Unit>u</Unit></Name>` */
 export function measure(name: string, value: number, unit: string): string {
-  return `<${name}><Value>${esc(Number(value.toFixed(4)))}</Value><Unit>${esc(unit)}</Unit></${name}>`;
+  return `<${name}><Value>${esc(Number(value.toFixed(6)))}</Value><Unit>${esc(unit)}</Unit></${name}>`;
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';

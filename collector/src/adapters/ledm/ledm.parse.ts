@@ -176,23 +176,109 @@ export function parseConsumableConfig(xml: string | Buffer): LedmConsumables {
   return out;
 }
 
-export function parseProductUsage(xml: string | Buffer): UsagePartial {
+/** One ink slot's lifetime figures from `ProductUsageDyn` (`ConsumableSubunit/Consumable`). */
+export interface LedmSlotUsage {
+  station: number | null;
+  color: string;
+  inkMl: number | null;
+  hpInkMl: number | null;
+  /** `CumulativeConsumableCount`: supplies inserted in this station so far. */
+  insertions: number | null;
+}
+
+export interface LedmUsage {
+  pages: number | null;
+  totalInkMl: number | null;
+  /** HP ink part of `totalInkMl` (printer-level `UsageByMarkingAgent`, else the sum of the slots). */
+  hpInkMl: number | null;
+  slots: LedmSlotUsage[];
+}
+
+/** `<X><dd:ValueFloat>1.5</dd:ValueFloat><dd:Unit>milliliters</dd:Unit></X>` in mL; null when unknown. */
+function agentMl(node: XmlNode | undefined): number | null {
+  if (node === undefined) return null;
+  const v = toMillilitres(
+    parseNumber(textAt(node, 'ValueFloat') ?? textAt(node, 'Value')),
+    textAt(node, 'Unit'),
+  );
+  return v === null || v < 0 ? null : roundTo(v, 4);
+}
+
+/** Sum of known values; null when the list is empty or any value is unknown. */
+function sumKnown(values: Array<number | null>): number | null {
+  if (values.length === 0 || values.some((v) => v === null)) return null;
+  return roundTo(
+    values.reduce<number>((sum, v) => sum + (v ?? 0), 0),
+    4,
+  );
+}
+
+/**
+ * Lifetime counters (`ProductUsageDyn`): total impressions, and per ink station the cumulative ink
+ * used, the HP part of it and the supplies inserted — measured by the printer per slot, so non-HP ink
+ * is total − HP, never inferred from a cartridge's brand. Scanner and copy subunits count images, not
+ * area, so they are not turned into areas here.
+ */
+export function parseProductUsage(xml: string | Buffer): LedmUsage {
   const root = parseXmlRoot(xml, 'ProductUsageDyn');
   const printer = child(root, 'PrinterSubunit');
   const pages = parseNumber(textAt(printer, 'TotalImpressions'));
-  // The total is known only when every colour's cumulative counter is known.
-  const perColour = children(child(root, 'ConsumableSubunit'), 'Consumable')
-    .map((c) => child(c, 'CumulativeMarkingAgentUsed'))
-    .filter((used): used is NonNullable<typeof used> => used !== undefined)
-    .map((used) =>
-      toMillilitres(parseNumber(textAt(used, 'ValueFloat') ?? textAt(used, 'Value')), textAt(used, 'Unit')),
-    );
-  const total =
-    perColour.length === 0 || perColour.some((v) => v === null)
-      ? null
-      : perColour.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+  const slots: LedmSlotUsage[] = children(child(root, 'ConsumableSubunit'), 'Consumable')
+    .filter((c) => /ink|^$/i.test(textAt(c, 'ConsumableTypeEnum') ?? ''))
+    .map((c) => {
+      const insertions = parseNumber(textAt(c, 'CumulativeConsumableCount'));
+      return {
+        station: parseNumber(textAt(c, 'ConsumableStation')),
+        color: colourFromLabel(textAt(c, 'MarkerColor')),
+        inkMl: agentMl(child(c, 'CumulativeMarkingAgentUsed')),
+        hpInkMl: agentMl(child(c, 'CumulativeHPMarkingAgentUsed')),
+        insertions:
+          insertions !== null && Number.isInteger(insertions) && insertions >= 0 ? insertions : null,
+      };
+    });
+  const agents = child(printer, 'UsageByMarkingAgent');
+  const printerTotal = agentMl(child(agents, 'CumulativeMarkingAgentUsed'));
+  const printerHp = agentMl(child(agents, 'CumulativeHPMarkingAgentUsed'));
   return {
-    pages: pages !== null && pages >= 0 ? pages : null,
-    totalInkMl: total === null ? null : roundTo(total, 4),
+    pages: pages !== null && Number.isInteger(pages) && pages >= 0 ? pages : null,
+    totalInkMl: printerTotal ?? sumKnown(slots.map((s) => s.inkMl)),
+    hpInkMl: printerHp ?? sumKnown(slots.map((s) => s.hpInkMl)),
+    slots,
+  };
+}
+
+/**
+ * Report v1 usage from LEDM: ink per cartridge type joins each station's counters with the product
+ * number `ConsumableConfigDyn` names for that station (`slot-<colour>` when it names none, as PIWS
+ * does). A type's figure is unknown as soon as one of its stations lacks it.
+ */
+export function ledmUsagePartial(usage: LedmUsage, cartridges: readonly CartridgeV1[]): UsagePartial {
+  const byType = new Map<string, LedmSlotUsage[]>();
+  for (const slot of usage.slots) {
+    const cartridge =
+      cartridges.find((c) => slot.station !== null && Number(c.slot) === slot.station) ??
+      cartridges.find((c) => c.color === slot.color);
+    const key = cartridge?.productNumber ?? `slot-${slot.color}`;
+    byType.set(key, [...(byType.get(key) ?? []), slot]);
+  }
+  const inkByCartridgeType = [...byType].map(([productNumber, slots]) => {
+    const totalMl = sumKnown(slots.map((s) => s.inkMl));
+    const oemMl = sumKnown(slots.map((s) => s.hpInkMl));
+    const insertions = slots.some((s) => s.insertions === null)
+      ? null
+      : slots.reduce((sum, s) => sum + (s.insertions ?? 0), 0);
+    return {
+      productNumber,
+      totalMl,
+      oemMl,
+      // Clamped: the two counters are not updated atomically.
+      nonOemMl: totalMl === null || oemMl === null ? null : roundTo(Math.max(0, totalMl - oemMl), 4),
+      insertions,
+    };
+  });
+  return {
+    pages: usage.pages,
+    totalInkMl: usage.totalInkMl,
+    ...(inkByCartridgeType.length > 0 ? { inkByCartridgeType } : {}),
   };
 }

@@ -315,9 +315,11 @@ export interface PiwsJobSnapshot {
 const TERMINAL_JOB_STATUS =
   /^(completed|complete|printed|done|cancel+ed|aborted|deleted|failed|scanned|copied)$/i;
 
-function jobStatusToken(jobStatus: string | null, completion: string | null): string {
+const DONE: Record<JobV1['kind'], string> = { print: 'printed', scan: 'scanned', copy: 'copied' };
+
+function jobStatusToken(jobStatus: string | null, completion: string | null, kind: JobV1['kind']): string {
   const c = (completion ?? '').toLowerCase();
-  if (c === 'ok' || c === 'success' || c === 'completed') return 'printed';
+  if (c === 'ok' || c === 'success' || c === 'completed') return DONE[kind];
   if (/cancel/.test(c)) return 'cancelled';
   if (c !== '') return token(c, 'unknown');
   return token(jobStatus, 'unknown');
@@ -339,6 +341,27 @@ function inkByColor(node: XmlNode | undefined): Map<string, number> {
     const color = token(textAt(ink, 'Color'), 'unknown');
     const amount = ml(child(ink, 'Amount') ?? child(ink, 'Consumption'));
     if (amount !== null) out.set(color, (out.get(color) ?? 0) + amount);
+  }
+  return out;
+}
+
+/**
+ * The job's usage per application category (`CategoryConsumption`: `Category`, `SquareAmount`,
+ * `PrintedArea`, `InkAmount`, `LinearAmount`). All or nothing: a category with an unreadable figure
+ * makes the split unknown (an empty list), never a partial split that would look complete.
+ */
+function jobCategories(node: XmlNode | undefined): JobV1['categories'] {
+  const out: JobV1['categories'] = [];
+  for (const c of children(node, 'CategoryConsumption')) {
+    const category = textAt(c, 'Category');
+    const entry = {
+      mediaAreaM2: m2(child(c, 'SquareAmount')),
+      printedAreaM2: m2(child(c, 'PrintedArea')),
+      inkMl: ml(child(c, 'InkAmount')),
+      mediaLengthM: metres(child(c, 'LinearAmount')),
+    };
+    if (category === null || Object.values(entry).some((v) => v === null)) return [];
+    out.push({ category: category.slice(0, 256), ...(entry as { [K in keyof typeof entry]: number }) });
   }
   return out;
 }
@@ -431,9 +454,12 @@ function parseJob(job: XmlNode, fallbackSequence: number, now: Date): JobV1 | 'p
     userName: textAt(settings, 'UserName'),
     submittedAt,
     completedAt,
-    status: jobStatusToken(jobStatus, completion),
+    status: jobStatusToken(jobStatus, completion, kind),
     source: textAt(settings, 'Source') === null ? null : token(textAt(settings, 'Source'), 'unknown'),
-    inkCoverageCategory: null,
+    inkCoverageCategory:
+      textAt(accounting, 'InkCoverageCategory') === null
+        ? null
+        : token(textAt(accounting, 'InkCoverageCategory'), 'unknown'),
     printQuality:
       textAt(pageSettings[0], 'PrintQuality') === null
         ? null
@@ -446,7 +472,7 @@ function parseJob(job: XmlNode, fallbackSequence: number, now: Date): JobV1 | 'p
     printedAreaM2,
     mediaLengthM: mediaLengthM === null ? null : roundTo(mediaLengthM, 4),
     mediaType: textAt(pageSettings[0], 'MediaType'),
-    categories: [],
+    categories: jobCategories(child(accounting, 'ApplicationCategoryConsumption')),
     // Non-white = any ink on the pixel: gray plus colour coverage.
     nonWhitePixelCoverage: gray === null && color === null ? null : Math.min(100, (gray ?? 0) + (color ?? 0)),
     colorPixelCoverage: color,
