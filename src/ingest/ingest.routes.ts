@@ -22,7 +22,7 @@ import type { AppServices } from '../services/app-services';
 import { EnrollmentRejected, enrollCollector } from '../services/devices';
 import { BodyError, decodeBody, isGzip, parseJson } from './body';
 import { collectorHealthOf } from './collector-health';
-import { CredentialStore, type ResolvedCredential } from './credentials';
+import type { ResolvedCredential } from './credentials';
 import { enqueueOnce } from './enqueue-once';
 import { compileAcceptor, type Acceptor } from './schema-acceptor';
 import { redisKeys } from './redis-keys';
@@ -30,7 +30,6 @@ import { RedisUnavailable, authenticateSender } from './sender-auth';
 import { withTimeout } from '../lib/timeout';
 
 export interface IngestRole {
-  credentials: CredentialStore;
   close(): Promise<void>;
 }
 
@@ -49,7 +48,7 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
   // requests get 503 and /readyz says so until it is back.
   app.addHook('onReady', () => waitForRedis(redis, 2_000).catch(() => undefined));
   const queues = createQueues(redis, config.REDIS_PREFIX);
-  const credentials = new CredentialStore(() => services.orm.em.fork(), services.secrets);
+  const credentials = services.deviceCredentials;
   const keys = redisKeys(config.REDIS_PREFIX);
   const acceptReport = reportAcceptor(services.log);
 
@@ -344,7 +343,6 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
   });
 
   return {
-    credentials,
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());

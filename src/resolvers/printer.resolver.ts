@@ -25,6 +25,7 @@ import { printerFromRow } from '../graphql/printer-rows';
 import type { GraphQLContext } from '../graphql/context';
 import { badUserInput, notFound } from '../graphql/errors';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
+import { afterCommit } from '../graphql/tenant-transaction';
 import { registerPrinter, revokePrinterCredential, rotatePrinterCredential } from '../services/devices';
 import { AlertType } from '../schema/alert.type';
 import { CollectorType } from '../schema/collector.type';
@@ -260,7 +261,13 @@ export class PrinterResolver {
     description: 'Revokes every credential of the printer at once; returns the revoked key ids',
   })
   async revokePrinterCredential(@Ctx() ctx: GraphQLContext, @Arg('printerId', () => ID) printerId: string) {
-    return revokePrinterCredential(ctx.em, ctx.principal!.actor, writeTenant(ctx), printerId);
+    const keyIds = await revokePrinterCredential(ctx.em, ctx.principal!.actor, writeTenant(ctx), printerId);
+    // Forgotten once committed (a report in between could re-cache the unrevoked row); other ingest
+    // processes refuse the key within the cache's lifetime (src/ingest/credentials.ts).
+    await afterCommit(ctx, async () => {
+      for (const keyId of keyIds) ctx.services.deviceCredentials.forget(keyId);
+    });
+    return keyIds;
   }
 
   @Authorized(ROLES.admin)

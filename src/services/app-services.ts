@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { ApiKeyCache } from '../auth/api-key-cache';
 import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
+import { CredentialStore } from '../ingest/credentials';
 import { RedisPubSub } from './pubsub';
 import { createRedis } from './redis';
 import { SecretBox } from './secrets';
@@ -21,6 +22,9 @@ export interface AppServices {
   pubsub: RedisPubSub;
   /** Recent API-key lookups (src/auth/api-key-cache.ts). */
   apiKeys: ApiKeyCache;
+  /** Recent device-credential lookups of the ingest role (src/ingest/credentials.ts); shared with the API
+   * role so a revocation through this process forgets the credential at once. */
+  deviceCredentials: CredentialStore;
 }
 
 export function createLogger(config: Config, name = 'plotmeter'): Logger {
@@ -49,14 +53,16 @@ export async function initServices(config: Config, log = createLogger(config)): 
     connect: false,
   });
   const redis = createRedis(config.REDIS_URL, 'command');
+  const secrets = new SecretBox(requireSecretKey(config));
   return {
     config,
     log,
     orm,
     redis,
-    secrets: new SecretBox(requireSecretKey(config)),
+    secrets,
     pubsub: new RedisPubSub(config.REDIS_URL, redis),
     apiKeys: new ApiKeyCache(),
+    deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets),
   };
 }
 
