@@ -34,10 +34,15 @@ export function isGzip(contentEncoding: string | string[] | undefined): boolean 
   );
 }
 
-export async function decodeBody(raw: Buffer, contentEncoding: string | undefined): Promise<Buffer> {
+/** `maxBytes` caps the decompressed size (a route with tiny bodies, like enrollment, passes its own). */
+export async function decodeBody(
+  raw: Buffer,
+  contentEncoding: string | undefined,
+  maxBytes: number = LIMITS.maxDecompressedBytes,
+): Promise<Buffer> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' || encoding === '') {
-    if (raw.length > LIMITS.maxDecompressedBytes) throw tooLarge();
+    if (raw.length > maxBytes) throw tooLarge(maxBytes);
     return raw;
   }
   if (encoding !== 'gzip') {
@@ -48,14 +53,15 @@ export async function decodeBody(raw: Buffer, contentEncoding: string | undefine
     );
   }
   try {
-    return gunzipSync(raw, { maxOutputLength: SYNC_GUNZIP_MAX_BYTES });
+    return gunzipSync(raw, { maxOutputLength: Math.min(SYNC_GUNZIP_MAX_BYTES, maxBytes) });
   } catch (error) {
     if (!isTooLarge(error)) throw notGzip();
+    if (maxBytes <= SYNC_GUNZIP_MAX_BYTES) throw tooLarge(maxBytes);
   }
   try {
-    return await gunzipAsync(raw, { maxOutputLength: LIMITS.maxDecompressedBytes });
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
   } catch (error) {
-    if (isTooLarge(error)) throw tooLarge();
+    if (isTooLarge(error)) throw tooLarge(maxBytes);
     throw notGzip();
   }
 }
@@ -75,10 +81,6 @@ export function parseJson(body: Buffer): unknown {
   }
 }
 
-function tooLarge(): BodyError {
-  return new BodyError(
-    413,
-    'Payload Too Large',
-    `body exceeds ${LIMITS.maxDecompressedBytes} bytes once decompressed`,
-  );
+function tooLarge(maxBytes: number): BodyError {
+  return new BodyError(413, 'Payload Too Large', `body exceeds ${maxBytes} bytes once decompressed`);
 }

@@ -114,9 +114,11 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
     request: FastifyRequest,
     reply: FastifyReply,
     body: Buffer,
+    maxBytes?: number,
   ): Promise<unknown | typeof FAILED> {
     try {
-      return parseJson(await decodeBody(body, request.headers['content-encoding'] as string | undefined));
+      const encoding = request.headers['content-encoding'] as string | undefined;
+      return parseJson(await decodeBody(body, encoding, maxBytes));
     } catch (error) {
       if (error instanceof BodyError) {
         reject(reply, error.status, error.title, error.message, 'bad_body');
@@ -319,27 +321,50 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
       return reply.send(collector.config);
     });
 
-    scope.post('/ingest/v1/enroll', async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const json = await decodeJson(request, reply, body);
-      if (json === FAILED) return reply;
-      const parsed = enrollRequestSchema.safeParse(json);
-      if (!parsed.success) {
-        return reply
-          .code(400)
-          .type('application/problem+json')
-          .send(validationProblem(parsed.error, 'the body must be {token, hostname, version}'));
-      }
-      try {
-        const enrolled = await enrollCollector(services.orm.em.fork(), services.secrets, parsed.data);
-        request.log.info({ collectorId: enrolled.collectorId, keyId: enrolled.keyId }, 'collector enrolled');
-        return reply.code(200).send(enrolled);
-      } catch (error) {
-        if (error instanceof EnrollmentRejected)
-          return reject(reply, 401, 'Unauthorized', error.message, 'enrollment_rejected');
-        throw error;
-      }
-    });
+    // Unauthenticated, so the body is capped before anything is decompressed or parsed: an enrollment
+    // request is well under 1 KB, and without the cap anyone could make the server inflate and parse
+    // megabytes per request. Fastify refuses a larger body while reading it (or from Content-Length).
+    scope.post(
+      '/ingest/v1/enroll',
+      {
+        bodyLimit: ENROLL_MAX_BYTES,
+        errorHandler: (error: Error & { code?: string }, _request, reply) => {
+          if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+          return reject(
+            reply,
+            413,
+            'Payload Too Large',
+            `an enrollment body may be at most ${ENROLL_MAX_BYTES} bytes`,
+            'body_too_large',
+            { reason: 'body_too_large' },
+          );
+        },
+      },
+      async (request, reply) => {
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const json = await decodeJson(request, reply, body, ENROLL_MAX_BYTES);
+        if (json === FAILED) return reply;
+        const parsed = enrollRequestSchema.safeParse(json);
+        if (!parsed.success) {
+          return reply
+            .code(400)
+            .type('application/problem+json')
+            .send(validationProblem(parsed.error, 'the body must be {token, hostname, version}'));
+        }
+        try {
+          const enrolled = await enrollCollector(services.orm.em.fork(), services.secrets, parsed.data);
+          request.log.info(
+            { collectorId: enrolled.collectorId, keyId: enrolled.keyId },
+            'collector enrolled',
+          );
+          return reply.code(200).send(enrolled);
+        } catch (error) {
+          if (error instanceof EnrollmentRejected)
+            return reject(reply, 401, 'Unauthorized', error.message, 'enrollment_rejected');
+          throw error;
+        }
+      },
+    );
   });
 
   return {
@@ -351,6 +376,9 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
 }
 
 const FAILED = Symbol('failed');
+
+/** Largest enrollment body, compressed or not ({token ≤ 512, hostname ≤ 255, version ≤ 64} is < 1 KB). */
+export const ENROLL_MAX_BYTES = 4096;
 
 /** The compiled Report v1 acceptor, or "always ask zod" should the schema grow a kind it cannot mirror. */
 function reportAcceptor(log: AppServices['log']): Acceptor {

@@ -284,3 +284,40 @@ describe('bad bodies', () => {
     expect(String(response.body.detail)).toContain('gzip');
   });
 });
+
+describe('enrollment body limits', () => {
+  // Enrollment is unauthenticated: anything beyond a few KB is refused before it is inflated or parsed.
+  const enroll = (body: Buffer, gzip: boolean) =>
+    fetch(`${app.url}/ingest/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
+      body,
+    });
+  const padded = (bytes: number) =>
+    Buffer.from(
+      JSON.stringify({ token: 'pme_not-a-real-token', hostname: 'h', version: '1', pad: ' '.repeat(bytes) }),
+    );
+
+  it('refuses a compressed body over the cap with 413 problem+json', async () => {
+    const random = Buffer.from(Array.from({ length: 8_192 }, () => Math.floor(Math.random() * 256)));
+    const response = await enroll(random, true);
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ title: 'Payload Too Large', reason: 'body_too_large' });
+  });
+
+  it('refuses a small gzip body that inflates beyond the cap, and a plain one over it', async () => {
+    const inflating = gzipSync(padded(200_000));
+    expect(inflating.length).toBeLessThan(4096);
+    const inflated = await enroll(inflating, true);
+    expect(inflated.status).toBe(413);
+    expect((await inflated.json()).detail).toContain('once decompressed');
+    expect((await enroll(padded(5_000), false)).status).toBe(413);
+  });
+
+  it('still answers a well-formed request with a bad token 401', async () => {
+    const response = await enroll(gzipSync(padded(10)), true);
+    expect(response.status).toBe(401);
+    expect((await response.json()).detail).toBe('enrollment token is not valid');
+  });
+});
