@@ -120,6 +120,38 @@ describe('toCsv', () => {
     expect(parsed.every((r) => r[1] === '-5.25')).toBe(true);
   });
 
+  it('neutralises fullwidth triggers, a leading CR or LF, and triggers hidden behind invisible or blank characters', () => {
+    const hostile = [
+      '＝HYPERLINK("http://x")', // fullwidth = (U+FF1D), which spreadsheet IMEs turn into "="
+      '＋1',
+      '－2',
+      '＠SUM(A1)',
+      '\rcmd',
+      '\ncmd',
+      '\u200B=1+1', // zero-width space
+      '\uFEFF=1+1', // byte-order mark
+      '\u202E=1+1', // right-to-left override
+      '\u2066@SUM(A1)', // left-to-right isolate
+      '\u00AD-2', // soft hyphen
+      '\u200D', // only an invisible character: still prefixed, nothing to hide it from a reviewer
+      '  =1+1', // blanks some importers trim
+      '\u00A0+1', // no-break space
+    ];
+    const rows: Row[] = hostile.map((name) => ({ name, amount: '-1', day: '2026-10-01', at, ok: true }));
+    const parsed = parseRfc4180(toCsv(rows, columns)).slice(1);
+    expect(parsed.map((r) => r[0])).toEqual(hostile.map((name) => `'${name}`));
+  });
+
+  it('leaves ordinary text alone, including text with blanks or invisible characters inside it', () => {
+    const harmless = ['Plan für Büro', ' leading blank', 'A\u200Bb', 'x=1', '１２３', '—dash', '−5 (U+2212)'];
+    const rows: Row[] = harmless.map((name) => ({ name, amount: '1', day: '2026-10-01', at, ok: true }));
+    expect(
+      parseRfc4180(toCsv(rows, columns))
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(harmless);
+  });
+
   it('writes null as an empty field and can add a UTF-8 BOM', () => {
     const csv = toCsv([{ name: 'x', amount: null, day: '2026-10-01', at, ok: false }], columns, {
       bom: true,

@@ -13,11 +13,15 @@
 //   boolean   "true" / "false"
 // null or undefined is an empty field in every kind.
 //
-// Formula injection: spreadsheet apps execute a cell that starts with = + - @ (and tab or CR,
+// Formula injection: spreadsheet apps execute a cell that starts with = + - @ (and tab, CR or LF,
 // which some apps strip first), so a job name like "=HYPERLINK(...)" could run on a reseller's
-// machine. A text cell starting with one of those characters gets a leading apostrophe, which
-// spreadsheets show as text. Number, date and datetime cells are never prefixed, so "-5" stays a
-// negative number.
+// machine. Their fullwidth and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫) count too: East Asian input methods
+// and some importers fold them to ASCII. A trigger may also hide behind characters an importer trims or
+// a reviewer cannot see: blanks (space, no-break space) and invisible format characters (zero-width
+// space/joiners, byte-order mark, soft hyphen, bidi controls: Unicode category Cf). A text cell that
+// starts with a trigger, with blanks or invisible characters before a trigger, or with an invisible
+// character at all gets a leading apostrophe, which spreadsheets show as text. Number, date and
+// datetime cells are never prefixed, so "-5" stays a negative number.
 
 import { BillingInputError, assertArray } from './errors';
 
@@ -34,7 +38,8 @@ export interface CsvColumn<Row> {
 const HEADER_PATTERN = /^[a-z][a-z0-9_]*$/;
 const NUMBER_PATTERN = /^-?\d+(\.\d+)?$/;
 const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+const FORMULA_START =
+  /^(?:[\t\r\n\p{Cf}]|[\s\p{Cf}]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B])/u;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 export function toCsv<Row>(
@@ -72,7 +77,7 @@ function cellText<Row>(column: CsvColumn<Row>, value: CsvValue, rowIndex: number
   switch (column.kind) {
     case 'text': {
       if (typeof value !== 'string') return fail(`expected text, got ${typeof value}`);
-      return value !== '' && FORMULA_TRIGGERS.has(value[0]) ? `'${value}` : value;
+      return FORMULA_START.test(value) ? `'${value}` : value;
     }
     case 'number': {
       if (typeof value === 'bigint') return value.toString();
