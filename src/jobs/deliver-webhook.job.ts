@@ -5,7 +5,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { BlockedAddressError, isPublicAddress, publicOnlyLookup } from '../services/network-guard';
+import {
+  BlockedAddressError,
+  isLocalHostname,
+  isPublicAddress,
+  publicOnlyLookup,
+} from '../services/network-guard';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
@@ -25,8 +30,9 @@ function deliveryFetch(allowPrivate: boolean): (url: string, init: RequestInit) 
   guardedAgent ??= new Agent({ connect: { lookup: publicOnlyLookup } });
   return async (url, init) => {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    // Literal IPs skip DNS, so the lookup hook never sees them: check them here.
-    if (isIP(host) && !isPublicAddress(host))
+    // Literal IPs skip DNS, so the lookup hook never sees them: check them here. Local names are refused
+    // before any lookup (a hosts file may map them anywhere).
+    if ((isIP(host) && !isPublicAddress(host)) || isLocalHostname(host))
       throw new BlockedAddressError(`${host} is not a public address`);
     return (await undiciFetch(url, { ...(init as object), dispatcher: guardedAgent })) as unknown as Response;
   };

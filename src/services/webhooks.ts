@@ -3,7 +3,7 @@
 // The delivery itself (HTTP, retries, disabling) is src/jobs/deliver-webhook.job.ts.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
-import { isPublicAddress } from './network-guard';
+import { isLocalHostname, isPublicAddress } from './network-guard';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Queue, type JobsOptions } from 'bullmq';
 import { Reseller } from '../entities/reseller.entity';
@@ -107,7 +107,7 @@ function validUrl(url: string, production: boolean, allowPrivateNetworks: boolea
     );
   if (url.length > 2048) throw new DomainError('BAD_USER_INPUT', 'url: at most 2048 characters', 'url');
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivateNetworks && (host === 'localhost' || (isIP(host) && !isPublicAddress(host)))) {
+  if (!allowPrivateNetworks && (isLocalHostname(host) || (isIP(host) && !isPublicAddress(host)))) {
     throw new DomainError(
       'BAD_USER_INPUT',
       `url: ${host} is not a public address; webhooks go to the integrator's public endpoint`,

@@ -21,6 +21,22 @@ describe('public-address check', () => {
     ['fe80::1', false],
     ['::ffff:127.0.0.1', false],
     ['::ffff:8.8.8.8', true],
+    // IPv4 inside IPv6: mapped (hex form, as the URL parser writes it), compatible, SIIT, NAT64, 6to4
+    ['::ffff:7f00:1', false],
+    ['::7f00:1', false],
+    ['::127.0.0.1', false],
+    ['::ffff:0:7f00:1', false],
+    ['64:ff9b::7f00:1', false],
+    ['64:ff9b::a9fe:a9fe', false],
+    ['64:ff9b:1::a00:1', false],
+    ['2002:7f00:1::1', false],
+    ['2002:c0a8:101::', false],
+    ['64:ff9b::808:808', true],
+    ['2002:808:808::1', true],
+    ['2001:4860:4860::8888', true],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', false], // Teredo: a tunnel, never an integrator's endpoint
+    ['2001:db8::1', false], // documentation
+    ['100::1', false], // discard-only
     ['not-an-ip', false],
   ])('%s -> %s', (address, expected) => {
     expect(isPublicAddress(address)).toBe(expected);
@@ -48,6 +64,12 @@ describe('webhook registration with private networks disallowed', () => {
     'http://169.254.169.254/latest/meta-data',
     'http://localhost:8080/hook',
     'http://[::1]/x',
+    'http://[::7f00:1]/x',
+    'http://[64:ff9b::7f00:1]/x',
+    'http://[::ffff:127.0.0.1]/x',
+    'http://localhost./hook',
+    'http://LocalHost../hook',
+    'http://api.localhost/hook',
   ])('refuses %s with a clear error', async (url) => {
     const result = await app.gql(
       `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { secret } }`,

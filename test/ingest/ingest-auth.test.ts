@@ -311,13 +311,13 @@ describe('enrollment body limits', () => {
     expect(inflating.length).toBeLessThan(4096);
     const inflated = await enroll(inflating, true);
     expect(inflated.status).toBe(413);
-    expect((await inflated.json()).detail).toContain('once decompressed');
+    expect(((await inflated.json()) as { detail: string }).detail).toContain('once decompressed');
     expect((await enroll(padded(5_000), false)).status).toBe(413);
   });
 
   it('still answers a well-formed request with a bad token 401', async () => {
     const response = await enroll(gzipSync(padded(10)), true);
     expect(response.status).toBe(401);
-    expect((await response.json()).detail).toBe('enrollment token is not valid');
+    expect(((await response.json()) as { detail: string }).detail).toBe('enrollment token is not valid');
   });
 });
