@@ -16,6 +16,17 @@ export interface StatementLineSourceRecord {
   readingIds: string[];
   jobIds: string[];
   flags: string[];
+  /** Counter resets inside the quantity; absent on statements stored before resets were billed. */
+  resets?: StatementLineResetRecord[];
+}
+
+export interface StatementLineResetRecord {
+  afterReadingId: string;
+  beforeReadingId: string;
+  /** ZERO, OFFSET or CONTINUOUS. */
+  start: string;
+  startingCount: string | null;
+  offsetId: string | null;
 }
 
 export interface TierBandRecord {

@@ -2,7 +2,7 @@
 // (closeBillingPeriod, approveStatement, voidStatement with rebill, markStatementsExported).
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
-import { formatMinor } from '../domain/billing';
+import { formatMinor, lineStatus } from '../domain/billing';
 import { BillingStatementLine } from '../entities/billing-statement-line.entity';
 import { BillingStatement } from '../entities/billing-statement.entity';
 import { Connection, ConnectionArgs, asConnection, pageRequest } from '../graphql/connection';
@@ -54,6 +54,8 @@ export function lineToType(line: BillingStatementLine, currency: string): Statem
     trueUpMinor: line.trueUpMinor ?? null,
     totalMinor: line.totalMinor ?? null,
     totalMajor: line.totalMinor == null ? null : formatMinor(BigInt(line.totalMinor), currency.trim()),
+    status: lineStatus({ totalMinor: line.totalMinor ?? null, sources: line.sources }).status,
+    statusReason: lineStatus({ totalMinor: line.totalMinor ?? null, sources: line.sources }).reason,
     sources: line.sources.map((source) => ({
       printerId: source.printerId,
       serialNumber: source.serialNumber,
@@ -112,6 +114,10 @@ export class StatementResolver {
           serialNumber: source.serialNumber,
           quantity: source.quantity,
           flags: source.flags,
+          resets: (source.resets ?? []).map((reset) => ({
+            ...reset,
+            startingCount: decimalText(reset.startingCount),
+          })),
           readings: source.readingIds.flatMap((readingId) => {
             const reading = trace.readings.get(readingId);
             if (!reading) return [];

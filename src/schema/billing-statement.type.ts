@@ -66,6 +66,10 @@ export class StatementLineType {
   @Field(() => String, { nullable: true }) trueUpMinor!: string | null;
   @Field(() => String, { nullable: true }) totalMinor!: string | null;
   @Field(() => String, { nullable: true }) totalMajor!: string | null;
+  @Field({ description: 'PRICED, or UNKNOWN: usage unknown, no amount, not in the statement total' })
+  status!: string;
+  @Field(() => String, { nullable: true, description: 'Why an UNKNOWN line has no amount' })
+  statusReason!: string | null;
   @Field(() => [StatementLineSourceType]) sources!: StatementLineSourceType[];
 }
 
@@ -134,12 +138,33 @@ export class TraceJobType {
   @Field(() => Int) pages!: number;
 }
 
+@ObjectType('TraceCounterReset', {
+  description: "A counter reset (board swap) inside the quantity: where this line's meter restarted from",
+})
+export class TraceCounterResetType {
+  @Field(() => ID, { description: 'The last reading before the drop' }) afterReadingId!: string;
+  @Field(() => ID, { description: 'The first reading after it' }) beforeReadingId!: string;
+  @Field({
+    description:
+      'ZERO: a new board, counted from zero; OFFSET: from the starting count a technician recorded; CONTINUOUS: this meter did not reset',
+  })
+  start!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The count the usage after the reset is measured from',
+  })
+  startingCount!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The meter offset used (start OFFSET)' })
+  offsetId!: string | null;
+}
+
 @ObjectType('TraceSource')
 export class TraceSourceType {
   @Field(() => ID) printerId!: string;
   @Field(() => String, { nullable: true }) serialNumber!: string | null;
   @Field(() => String, { nullable: true }) quantity!: string | null;
   @Field(() => [String]) flags!: string[];
+  @Field(() => [TraceCounterResetType]) resets!: TraceCounterResetType[];
   @Field(() => [TraceReadingType]) readings!: TraceReadingType[];
   @Field(() => [TraceJobType]) jobs!: TraceJobType[];
 }

@@ -262,6 +262,132 @@ describe('statement lifecycle and ERP export', () => {
     expect(mine.lines.map((l) => l.totalMinor)).toEqual(['227', '3', '1999']);
   });
 
+  it('exports an approved incomplete statement so that an ERP summing amounts cannot miss it', async () => {
+    const em = app.services.orm.em.fork();
+    const printer = await newDirectPrinter(em, resellerId, customerId);
+    await insertReading(em, resellerId, printer.printerId, {
+      at: utc('2026-11-30T22:00:00'),
+      serial: printer.serialNumber,
+      mediaAreaM2: 100,
+      pages: 10,
+    });
+    // The end reading has no page counter: the pages line cannot be priced.
+    await insertReading(em, resellerId, printer.printerId, {
+      at: utc('2026-12-31T22:00:00'),
+      serial: printer.serialNumber,
+      mediaAreaM2: 150.5,
+      pages: null,
+    });
+    const contractId = await contractFor([printer.printerId], { validFrom: '2026-12-01T00:00:00Z' });
+    const closed = await app.gql<{ closeBillingPeriod: { id: string; complete: boolean } }>(
+      CLOSE,
+      { id: contractId, period: '2026-12' },
+      billingKey,
+    );
+    const id = closed.data!.closeBillingPeriod.id;
+    expect(closed.data!.closeBillingPeriod.complete).toBe(false);
+    const approved = await app.gql(
+      `mutation($id: ID!) { approveStatement(id: $id, acceptIncomplete: true) { status } }`,
+      { id },
+      billingKey,
+    );
+    expect(approved.errors).toBeUndefined();
+
+    const csv = await fetch(`${app.url}/export/v1/statements?period=2026-12&format=csv`, {
+      headers: { authorization: `Bearer ${billingKey}` },
+    });
+    const text = await csv.text();
+    // Integrators address columns by name and position: the old ones stay, new ones come last.
+    expect(text.slice(0, text.indexOf('\r\n')).split(',')).toEqual([
+      'statement_id',
+      'statement_version',
+      'statement_status',
+      'approved_at_utc',
+      'customer_external_ref',
+      'contract_id',
+      'customer_id',
+      'period_key',
+      'period_start_utc',
+      'period_end_utc',
+      'billed_from_utc',
+      'billed_to_utc',
+      'statement_complete',
+      'currency',
+      'line_id',
+      'line_kind',
+      'description',
+      'meter',
+      'media_type',
+      'category',
+      'basis',
+      'unit',
+      'quantity',
+      'allowance_used',
+      'billable_quantity',
+      'tier_mode',
+      'unit_price_minor',
+      'amount_minor',
+      'true_up_minor',
+      'total_minor',
+      'total_major',
+      'printer_ids',
+      'reading_ids',
+      'job_count',
+      'flags',
+      'line_status',
+      'line_status_reason',
+      'statement_total_minor',
+      'statement_total_major',
+      'statement_completeness',
+      'statement_unknown_lines',
+    ]);
+    const rows = (parse(text, { columns: true }) as Array<Record<string, string>>).filter(
+      (r) => r.statement_id === id,
+    );
+    // 50.5 m² - 10 included = 40.5 × 4.5 = 182.25 -> 182; pages unknown; fixed fee 1999: total 2181.
+    expect(rows.map((r) => [r.line_kind, r.line_status, r.total_minor])).toEqual([
+      ['USAGE', 'PRICED', '182'],
+      ['USAGE', 'UNKNOWN', ''],
+      ['FIXED_FEE', 'PRICED', '1999'],
+    ]);
+    expect(rows[1]!.line_status_reason).toBe(
+      `usage unknown for printer ${printer.serialNumber} (counter not reported); not priced and not in the statement total`,
+    );
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        statement_total_minor: '2181',
+        statement_total_major: '21.81',
+        statement_completeness: 'INCOMPLETE',
+        statement_unknown_lines: '1',
+        statement_complete: 'false',
+      });
+    }
+
+    const json = await fetch(`${app.url}/export/v1/statements?period=2026-12&format=json`, {
+      headers: { authorization: `Bearer ${billingKey}` },
+    });
+    const body = (await json.json()) as { statements: Array<Record<string, unknown>> };
+    const statement = body.statements.find((s) => s.statementId === id)!;
+    expect(statement).toMatchObject({
+      status: 'APPROVED',
+      totalMinor: '2181',
+      totalMajor: '21.81',
+      completeness: 'INCOMPLETE',
+      unknownLineCount: 1,
+    });
+    expect(
+      (statement.lines as Array<Record<string, unknown>>).map((l) => [
+        l.status,
+        l.totalMinor,
+        l.statusReason,
+      ]),
+    ).toEqual([
+      ['PRICED', '182', null],
+      ['UNKNOWN', null, rows[1]!.line_status_reason],
+      ['PRICED', '1999', null],
+    ]);
+  });
+
   it('allows the export to billing and admin only, and rejects a bad period with the field named', async () => {
     const get = (query: string, key?: string) =>
       fetch(`${app.url}/export/v1/statements?${query}`, {

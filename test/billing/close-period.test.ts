@@ -129,7 +129,7 @@ describe('closeBillingPeriod', () => {
     expect(traced).toEqual(['2026-09-30T23:10:00.000Z', '2026-10-31T23:40:00.000Z']);
   });
 
-  it('splits a month with a counter reset into two segments and does not count across the reset', async () => {
+  it("bills a main board swap from the new board's zero, and counters and jobs agree on the gap", async () => {
     const em = orm.em.fork();
     const p = await newDirectPrinter(em, resellerId, customerId);
     const at = (d: string, media: number) =>
@@ -137,25 +137,50 @@ describe('closeBillingPeriod', () => {
     const ids = [
       await at('2026-10-01T00:00:00', 1000),
       await at('2026-10-10T00:00:00', 1100),
-      await at('2026-10-11T00:00:00', 5),
+      // The board is swapped at 01:00; the new one has printed 5 m² when it is first read.
+      await at('2026-10-10T03:00:00', 5),
       await at('2026-10-31T23:00:00', 55),
     ];
+    const job = (d: string, area: number) =>
+      insertJob(em, resellerId, customerId, p.printerId, { completedAt: utc(d), mediaAreaM2: area });
+    await job('2026-10-05T10:00:00', 100); // old board
+    await job('2026-10-10T02:00:00', 5); // new board, inside the gap between the two readings
+    await job('2026-10-20T10:00:00', 50);
     const contract = await monthlyContract(em, resellerId, {
       customerId,
       printerIds: [p.printerId],
-      priceLines: [{ meter: 'MEDIA_AREA_M2', unitPriceMinor: '100' }],
+      priceLines: [
+        { meter: 'MEDIA_AREA_M2', unitPriceMinor: '100' },
+        { meter: 'MEDIA_AREA_M2', basis: 'JOBS', unitPriceMinor: '100' },
+      ],
     });
     const { priced, statement } = await closeBillingPeriod(orm.em.fork(), {
       resellerId,
       contractId: contract.id,
       periodKey: '2026-10',
     });
-    const line = priced.lines[0]!;
-    expect(formatDecimal(line.quantity!)).toBe('150'); // (1100 - 1000) + (55 - 5)
-    expect(line.totalMinor).toBe(15000n);
-    expect(line.sources[0]!.readingIds).toEqual(ids);
+    const [counters, jobs] = priced.lines;
+    expect(formatDecimal(counters!.quantity!)).toBe('155'); // (1100 - 1000) + (5 - 0) + (55 - 5)
+    expect(counters!.totalMinor).toBe(15500n);
+    expect(formatDecimal(jobs!.quantity!)).toBe('155'); // 100 + 5 + 50
+    expect(jobs!.totalMinor).toBe(15500n);
+    expect(counters!.sources[0]!.readingIds).toEqual(ids);
     expect(statement.flags.map((f) => f.code)).toContain('COUNTER_RESET');
+    expect(statement.flags.map((f) => f.code)).not.toContain('RECONCILIATION_GAP');
+    expect(statement.reconciliation).toContainEqual(
+      expect.objectContaining({
+        meterKey: 'mediaAreaM2',
+        counterDelta: '155',
+        jobTotal: '155',
+        status: 'OK',
+      }),
+    );
     expect(statement.complete).toBe(true);
+    // Explain this bill: the reset and where the meter restarted.
+    const trace = await statementTrace(orm.em.fork(), resellerId, statement.id);
+    expect(trace.lines[0]!.sources[0]!.resets).toEqual([
+      { afterReadingId: ids[1], beforeReadingId: ids[2], start: 'ZERO', startingCount: '0', offsetId: null },
+    ]);
   });
 
   it('measures hourly readings with a reset and a replacement exactly as the rules do on every reading, and loads only boundary candidates otherwise', async () => {

@@ -3,7 +3,7 @@
 // error names its field) and returns the shape the statement code relies on.
 
 import { minorUnitExponent, parseMinor } from './currency';
-import { type Fixed } from './decimal';
+import { type Fixed, divideRounded } from './decimal';
 import { BillingInputError, assertArray } from './errors';
 import { type Meter, type MeterUnit, METER_UNITS, meterKey } from './meters';
 import { type BillingPeriodRule, billingPeriods } from './periods';
@@ -15,6 +15,7 @@ import {
   parseNonNegativeDecimal,
 } from './pricing';
 import { isJobMeasurableKey } from './job-totals';
+import { localDateOf } from './time-zone';
 
 /**
  * COUNTERS: quantity is the printers' counter delta (default; authoritative, survives lost job
@@ -191,6 +192,36 @@ export function billingWindow(
     end: new Date(endMs),
     partial: startMs !== period.start.getTime() || endMs !== period.end.getTime(),
   };
+}
+
+/** Days of a period a part of it covers, counted in local calendar days of the contract's zone. */
+export interface PeriodShare {
+  activeDays: number;
+  periodDays: number;
+}
+
+/**
+ * How many local calendar days of the period the window touches, out of the period's days. A day
+ * counts when any part of it is covered, so a contract starting at 09:00 on 15 October is active on
+ * the 15th. DST changes do not matter: days are counted on the calendar, not in hours.
+ */
+export function periodShare(
+  period: { start: Date; end: Date },
+  window: { start: Date; end: Date },
+  timeZone: string,
+): PeriodShare {
+  const dayNumber = (instant: Date) => {
+    const local = localDateOf(instant, timeZone);
+    return Date.UTC(local.year, local.month - 1, local.day) / 86_400_000;
+  };
+  const days = (from: Date, to: Date) => dayNumber(new Date(to.getTime() - 1)) - dayNumber(from) + 1;
+  return { activeDays: days(window.start, window.end), periodDays: days(period.start, period.end) };
+}
+
+/** A per-period amount in minor units for the share of the period covered, rounded HALF_UP. */
+export function prorateMinor(amountMinor: bigint, share: PeriodShare): bigint {
+  if (share.activeDays >= share.periodDays) return amountMinor;
+  return divideRounded(amountMinor * BigInt(share.activeDays), BigInt(share.periodDays));
 }
 
 function requireText(value: unknown, field: string): void {

@@ -38,7 +38,11 @@ export {
   type CounterDeltas,
   type CounterReading,
   type Counters,
+  type MeterOffset,
   type MeterUsage,
+  type MeterUsageOptions,
+  type ResetStart,
+  type ResetStartCount,
   type SegmentBreak,
   type UsageFlag,
   type UsageSegment,
@@ -69,20 +73,27 @@ export {
   type ContractInput,
   type ContractPriceLineInput,
   type QuantityBasis,
+  type PeriodShare,
   billingWindow,
   normalizeContract,
+  periodShare,
+  prorateMinor,
 } from './contract';
 export {
   type LineSource,
+  type LineStatus,
   type PrinterPeriodUsage,
+  type SourceReset,
   type Statement,
   type StatementFlag,
   type StatementFlagCode,
   type StatementLine,
   type StatementMeta,
+  lineStatus,
   priceStatement,
+  unknownLineCount,
 } from './statement';
-export { type StatementJson, statementToJson } from './statement-json';
+export { type StatementJson, type StatementRecordJson, statementToJson } from './statement-json';
 export {
   type MeterReconciliation,
   type ReconcileInput,

@@ -127,7 +127,7 @@ describe('meterUsage boundary selection', () => {
 });
 
 describe('meterUsage segments', () => {
-  it('splits at a counter reset and sums the segments', () => {
+  it('splits at a counter reset and bills the new board from zero', () => {
     const usage = meterUsage(
       [
         reading('r1', '2026-10-01T00:00:00Z', { pages: 1000, inkOemMl: 200 }),
@@ -139,15 +139,113 @@ describe('meterUsage segments', () => {
     );
     expect(usage.flags).toEqual(['COUNTER_RESET']);
     expect(usage.breaks).toEqual([
-      { reason: 'COUNTER_RESET', afterReadingId: 'r2', beforeReadingId: 'r3', counters: ['pages'] },
+      {
+        reason: 'COUNTER_RESET',
+        afterReadingId: 'r2',
+        beforeReadingId: 'r3',
+        counters: ['pages'],
+        offsetIds: [],
+      },
     ]);
+    // The new board printed 20 pages by r3: they are usage. 500 + (20 - 0) + 300.
     expect(usage.segments.map((s) => [s.startReadingId, s.endReadingId, s.deltas.pages])).toEqual([
       ['r1', 'r2', d('500')],
-      ['r3', 'r4', d('300')],
+      ['r3', 'r4', d('320')],
     ]);
+    expect(usage.segments[1]!.resetStart!.pages).toEqual({ start: 'ZERO', count: d('0'), offsetId: null });
+    expect(usage.total.pages).toBe(d('820'));
+    // Ink did not go down, so the swap did not touch it: it continues from r2 (60 + 2 + 38).
+    expect(usage.segments[1]!.resetStart!.inkOemMl).toEqual({
+      start: 'CONTINUOUS',
+      count: d('260'),
+      offsetId: null,
+    });
+    expect(usage.total.inkOemMl).toBe(d('100'));
+  });
+
+  it('measures a used board from the starting counts a technician recorded', () => {
+    const readings = [
+      reading('r1', '2026-10-01T00:00:00Z', { pages: 1000, mediaAreaM2: 400 }),
+      reading('r2', '2026-10-12T00:00:00Z', { pages: 1500, mediaAreaM2: 450 }),
+      reading('r3', '2026-10-12T03:00:00Z', { pages: 620, mediaAreaM2: 30.5 }), // used board
+      reading('r4', '2026-10-31T23:00:00Z', { pages: 900, mediaAreaM2: 80.5 }),
+    ];
+    const offsets = [
+      { id: 'o1', key: 'pages', effectiveAt: at('2026-10-12T01:30:00Z'), startingCount: '600' },
+      { id: 'o2', key: 'mediaAreaM2', effectiveAt: at('2026-10-12T01:30:00Z'), startingCount: '25.25' },
+      // Outside this gap (the printer's first board, months ago): ignored here.
+      { id: 'o0', key: 'pages', effectiveAt: at('2026-03-01T00:00:00Z'), startingCount: '0' },
+    ];
+    const usage = meterUsage(readings, october, { offsets });
+    expect(usage.breaks[0]).toMatchObject({
+      afterReadingId: 'r2',
+      beforeReadingId: 'r3',
+      offsetIds: ['o1', 'o2'],
+    });
+    // pages: 500 + (620 - 600) + 280 = 800; media: 50 + (30.5 - 25.25) + 50 = 105.25.
     expect(usage.total.pages).toBe(d('800'));
-    // The interval across the reset is not counted for any meter, even those that did not reset.
-    expect(usage.total.inkOemMl).toBe(d('98'));
+    expect(usage.total.mediaAreaM2).toBe(d('105.25'));
+    expect(usage.segments[1]!.resetStart!.pages).toEqual({
+      start: 'OFFSET',
+      count: d('600'),
+      offsetId: 'o1',
+    });
+  });
+
+  it('takes an offset as a board swap even when the used board counts higher than the old one', () => {
+    const readings = [
+      reading('r1', '2026-10-01T00:00:00Z', { pages: 100 }),
+      reading('r2', '2026-10-12T00:00:00Z', { pages: 150 }),
+      reading('r3', '2026-10-12T03:00:00Z', { pages: 5010 }),
+      reading('r4', '2026-10-31T23:00:00Z', { pages: 5100 }),
+    ];
+    const offsets = [
+      { id: 'o1', key: 'pages', effectiveAt: at('2026-10-12T03:00:00Z'), startingCount: '5000' },
+    ];
+    expect(meterUsage(readings, october).total.pages).toBe(d('5000')); // without it: counted as printed
+    const usage = meterUsage(readings, october, { offsets });
+    expect(usage.flags).toEqual(['COUNTER_RESET']);
+    expect(usage.breaks[0]!.counters).toEqual([]);
+    expect(usage.total.pages).toBe(d('150')); // 50 + 10 + 90
+  });
+
+  it('bills a reset at the last reading of the window from that single reading', () => {
+    const usage = meterUsage(
+      [
+        reading('r1', '2026-10-01T00:00:00Z', { pages: 1000 }),
+        reading('r2', '2026-10-31T20:00:00Z', { pages: 1200 }),
+        reading('r3', '2026-10-31T23:00:00Z', { pages: 7 }),
+      ],
+      october,
+    );
+    expect(usage.segments.map((s) => [s.startReadingId, s.endReadingId, s.deltas.pages])).toEqual([
+      ['r1', 'r2', d('200')],
+      ['r3', 'r3', d('7')],
+    ]);
+    expect(usage.total.pages).toBe(d('207'));
+  });
+
+  it('makes usage unknown, never negative, when a recorded starting count is above the reading', () => {
+    const usage = meterUsage(
+      [
+        reading('r1', '2026-10-01T00:00:00Z', { pages: 1000 }),
+        reading('r2', '2026-10-12T00:00:00Z', { pages: 1500 }),
+        reading('r3', '2026-10-12T03:00:00Z', { pages: 20 }),
+        reading('r4', '2026-10-31T23:00:00Z', { pages: 320 }),
+      ],
+      october,
+      { offsets: [{ id: 'o1', key: 'pages', effectiveAt: at('2026-10-12T02:00:00Z'), startingCount: '50' }] },
+    );
+    expect(usage.flags).toEqual(['COUNTER_RESET', 'METER_OFFSET_INVALID']);
+    expect(usage.total.pages).toBeNull();
+  });
+
+  it('rejects a malformed offset naming the field', () => {
+    expect(() =>
+      meterUsage([], october, {
+        offsets: [{ id: 'o1', key: 'pages', effectiveAt: at('2026-10-12T02:00:00Z'), startingCount: '-1' }],
+      }),
+    ).toThrow(/offsets\[0\]\.startingCount/);
   });
 
   it('treats a serial change as a printer replacement even when the new counters are higher', () => {

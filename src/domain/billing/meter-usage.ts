@@ -10,8 +10,16 @@
 //   END_BOUNDARY_MISSING) and usage is measured only from the first / to the last reading inside
 //   the window. Nothing is extrapolated.
 // - Between the chosen readings, consecutive readings are split into segments where the printer's
-//   serial changes (PRINTER_REPLACED) or any counter goes down (COUNTER_RESET). Usage across such a
-//   break is unknown and is not counted; each segment is end minus start, and the total is the sum.
+//   serial changes (PRINTER_REPLACED) or any counter goes down (COUNTER_RESET, a main board swap).
+//   Each segment is end minus start, and the total is the sum.
+// - Across a replacement nothing is counted (the new unit's counters hold another life's usage).
+// - Across a reset the new board's counts are usage: the segment after the drop starts from the new
+//   board's starting counts, zero unless a technician recorded a meter offset effective inside the
+//   gap (after the last reading before the drop, at or before the first one after it). A meter that
+//   did not go down and has no offset continues from the reading before the drop, so a counter the
+//   swap did not touch is never billed from zero. An offset also marks a swap whose counters did not
+//   go down (a used board with higher counts). The old board's usage after its last reading cannot be
+//   read from any counter and stays uncounted; the break lists the gap for review.
 // - A counter absent from a reading is unknown (null) and so is any delta that needs it. In the
 //   byMediaType / byCategory maps, a key missing from a map that is present means zero (printers
 //   list only media types they have used); a missing map means unknown.
@@ -53,6 +61,26 @@ export interface CounterReading {
 /** Quantity per meter key (see meters.ts); null = unknown. */
 export type CounterDeltas = Readonly<Record<string, Fixed | null>>;
 
+/** How a meter restarted at a reset: from zero (new board), from a recorded offset, or unchanged. */
+export type ResetStart = 'ZERO' | 'OFFSET' | 'CONTINUOUS';
+
+/** A technician's record of a new board's starting count on one meter key (see meters.ts). */
+export interface MeterOffset {
+  id: string;
+  key: string;
+  /** When the board was swapped; applies to the reset whose gap (after, before] contains it. */
+  effectiveAt: Date;
+  /** The counter's value on the new board when it was installed. */
+  startingCount: Fixed | string;
+}
+
+export interface ResetStartCount {
+  start: ResetStart;
+  /** The count the segment after the reset is measured from (null: the reading before had none). */
+  count: Fixed | null;
+  offsetId: string | null;
+}
+
 export interface UsageSegment {
   startReadingId: string;
   endReadingId: string;
@@ -60,13 +88,23 @@ export interface UsageSegment {
   endAt: Date;
   printerSerial: string | null;
   deltas: CounterDeltas;
+  /**
+   * Set when the segment begins at a reset: per meter key, the count it is measured from instead of
+   * the start reading's own value (a single-reading segment then still has usage).
+   */
+  resetStart: Readonly<Record<string, ResetStartCount>> | null;
   /** Both readings carried the byMediaType / byCategory map, so a media type absent from it had zero usage. */
   reportsByMediaType: boolean;
   reportsByCategory: boolean;
 }
 
 export type UsageFlag =
-  'START_BOUNDARY_MISSING' | 'END_BOUNDARY_MISSING' | 'NO_READINGS' | 'COUNTER_RESET' | 'PRINTER_REPLACED';
+  | 'START_BOUNDARY_MISSING'
+  | 'END_BOUNDARY_MISSING'
+  | 'NO_READINGS'
+  | 'COUNTER_RESET'
+  | 'PRINTER_REPLACED'
+  | 'METER_OFFSET_INVALID';
 
 export interface SegmentBreak {
   reason: 'COUNTER_RESET' | 'PRINTER_REPLACED';
@@ -74,6 +112,8 @@ export interface SegmentBreak {
   beforeReadingId: string;
   /** Meter keys that went down (COUNTER_RESET only). */
   counters: string[];
+  /** Offsets applied at this reset (COUNTER_RESET only). */
+  offsetIds: string[];
 }
 
 export interface MeterUsage {
@@ -103,10 +143,23 @@ interface NormalizedReading {
   hasByCategory: boolean;
 }
 
+export interface MeterUsageOptions {
+  toleranceMs?: number;
+  /** Recorded starting counts of swapped boards; only those inside a gap of the window's readings apply. */
+  offsets?: readonly MeterOffset[];
+}
+
+interface NormalizedOffset {
+  id: string;
+  key: string;
+  atMs: number;
+  count: Fixed;
+}
+
 export function meterUsage(
   readings: readonly CounterReading[],
   window: UsageWindow,
-  options: { toleranceMs?: number } = {},
+  options: MeterUsageOptions = {},
 ): MeterUsage {
   const toleranceMs = options.toleranceMs ?? DEFAULT_BOUNDARY_TOLERANCE_MS;
   if (!Number.isFinite(toleranceMs) || toleranceMs < 0) {
@@ -117,6 +170,7 @@ export function meterUsage(
   if (endMs <= startMs) throw new BillingInputError('window.end', 'must be after window.start');
   assertArray(readings, 'readings');
 
+  const offsets = normalizeOffsets(options.offsets ?? []);
   const sorted = readings
     .map((reading, index) => normalizeReading(reading, `readings[${index}]`))
     .sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -141,18 +195,26 @@ export function meterUsage(
 
   const keys = new Set<string>(SCALAR_COUNTER_FIELDS);
   for (const reading of chain) for (const key of reading.values.keys()) keys.add(key);
+  for (const offset of offsets) keys.add(offset.key);
 
   const segments: UsageSegment[] = [];
   const breaks: SegmentBreak[] = [];
   let runStart = 0;
+  let runReset: Record<string, ResetStartCount> | null = null;
   const closeRun = (runEnd: number) => {
-    if (runEnd > runStart) segments.push(segmentOf(chain[runStart], chain[runEnd], keys));
+    if (runEnd > runStart || runReset !== null) {
+      const segment = segmentOf(chain[runStart], chain[runEnd], keys, runReset);
+      if (segment.invalidOffset) flags.add('METER_OFFSET_INVALID');
+      segments.push(segment.segment);
+    }
   };
   for (let i = 1; i < chain.length; i++) {
     const previous = chain[i - 1];
     const current = chain[i];
     let reason: SegmentBreak['reason'] | null = null;
     let lowered: string[] = [];
+    // The latest offset of each key recorded inside this gap (a later record corrects an earlier one).
+    const gapOffsets = new Map<string, NormalizedOffset>();
     if (previous.serial !== null && current.serial !== null && previous.serial !== current.serial) {
       reason = 'PRINTER_REPLACED';
     } else {
@@ -161,13 +223,24 @@ export function meterUsage(
         const after = valueOf(current, key);
         return before !== null && after !== null && after < before;
       });
-      if (lowered.length > 0) reason = 'COUNTER_RESET';
+      for (const offset of offsets) {
+        if (offset.atMs > previous.atMs && offset.atMs <= current.atMs) gapOffsets.set(offset.key, offset);
+      }
+      if (lowered.length > 0 || gapOffsets.size > 0) reason = 'COUNTER_RESET';
     }
     if (reason) {
       flags.add(reason);
-      breaks.push({ reason, afterReadingId: previous.id, beforeReadingId: current.id, counters: lowered });
+      breaks.push({
+        reason,
+        afterReadingId: previous.id,
+        beforeReadingId: current.id,
+        counters: lowered,
+        offsetIds: [...gapOffsets.values()].map((o) => o.id),
+      });
       closeRun(i - 1);
       runStart = i;
+      runReset =
+        reason === 'COUNTER_RESET' ? resetStartOf(previous, keys, new Set(lowered), gapOffsets) : null;
     }
   }
   if (chain.length > 0) closeRun(chain.length - 1);
@@ -211,23 +284,86 @@ function lastIndexWhere<T>(items: readonly T[], predicate: (item: T) => boolean)
   return null;
 }
 
-function segmentOf(first: NormalizedReading, last: NormalizedReading, keys: Set<string>): UsageSegment {
-  const deltas: Record<string, Fixed | null> = {};
+/** Where each meter restarts after a reset: the offset if one was recorded, zero if it went down, else unchanged. */
+function resetStartOf(
+  previous: NormalizedReading,
+  keys: Set<string>,
+  lowered: Set<string>,
+  offsets: Map<string, NormalizedOffset>,
+): Record<string, ResetStartCount> {
+  const starts: Record<string, ResetStartCount> = {};
   for (const key of keys) {
-    const start = valueOf(first, key);
+    const offset = offsets.get(key);
+    if (offset) starts[key] = { start: 'OFFSET', count: offset.count, offsetId: offset.id };
+    else if (lowered.has(key)) starts[key] = { start: 'ZERO', count: ZERO, offsetId: null };
+    else starts[key] = { start: 'CONTINUOUS', count: valueOf(previous, key), offsetId: null };
+  }
+  return starts;
+}
+
+function segmentOf(
+  first: NormalizedReading,
+  last: NormalizedReading,
+  keys: Set<string>,
+  resetStart: Record<string, ResetStartCount> | null,
+): { segment: UsageSegment; invalidOffset: boolean } {
+  const deltas: Record<string, Fixed | null> = {};
+  let invalidOffset = false;
+  for (const key of keys) {
+    const start = resetStart ? (resetStart[key]?.count ?? null) : valueOf(first, key);
     const end = valueOf(last, key);
-    deltas[key] = start === null || end === null ? null : subtract(end, start);
+    let delta = start === null || end === null ? null : subtract(end, start);
+    // A board cannot have counted less than it started with: the offset is wrong, so the usage is unknown.
+    if (resetStart?.[key]?.start === 'OFFSET' && start !== null) {
+      const firstValue = valueOf(first, key);
+      if ((firstValue !== null && firstValue < start) || (delta !== null && delta < 0n)) {
+        invalidOffset = true;
+        delta = null;
+      }
+    }
+    deltas[key] = delta;
   }
   return {
-    startReadingId: first.id,
-    endReadingId: last.id,
-    startAt: first.at,
-    endAt: last.at,
-    printerSerial: last.serial,
-    deltas,
-    reportsByMediaType: first.hasByMediaType && last.hasByMediaType,
-    reportsByCategory: first.hasByCategory && last.hasByCategory,
+    segment: {
+      startReadingId: first.id,
+      endReadingId: last.id,
+      startAt: first.at,
+      endAt: last.at,
+      printerSerial: last.serial,
+      deltas,
+      resetStart,
+      // A reset segment starts from a new board's counts, whose maps are empty: only the end must report.
+      reportsByMediaType: (resetStart !== null || first.hasByMediaType) && last.hasByMediaType,
+      reportsByCategory: (resetStart !== null || first.hasByCategory) && last.hasByCategory,
+    },
+    invalidOffset,
   };
+}
+
+function normalizeOffsets(offsets: readonly MeterOffset[]): NormalizedOffset[] {
+  assertArray(offsets, 'offsets');
+  return offsets
+    .map((offset, index) => {
+      const field = `offsets[${index}]`;
+      if (offset === null || typeof offset !== 'object')
+        throw new BillingInputError(field, 'expected an offset object');
+      if (typeof offset.id !== 'string' || offset.id === '')
+        throw new BillingInputError(`${field}.id`, 'is required');
+      if (typeof offset.key !== 'string' || offset.key === '')
+        throw new BillingInputError(`${field}.key`, 'is required');
+      const count =
+        typeof offset.startingCount === 'bigint'
+          ? offset.startingCount
+          : toQuantity(offset.startingCount, `${field}.startingCount`);
+      if (count < 0n) throw new BillingInputError(`${field}.startingCount`, 'a counter cannot be negative');
+      return {
+        id: offset.id,
+        key: offset.key,
+        atMs: validInstant(offset.effectiveAt, `${field}.effectiveAt`),
+        count,
+      };
+    })
+    .sort((a, b) => a.atMs - b.atMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function valueOf(reading: NormalizedReading, key: string): Fixed | null {

@@ -10,7 +10,13 @@
 import { formatMinor } from './currency';
 import { type Fixed, formatDecimal } from './decimal';
 import { type CsvColumn, toCsv } from './csv';
-import type { LineSource, Statement, StatementLine } from './statement';
+import {
+  type LineSource,
+  type Statement,
+  type StatementLine,
+  lineStatus,
+  unknownLineCount,
+} from './statement';
 
 /** One statement line with the statement fields every row repeats. */
 export interface StatementCsvRow {
@@ -84,6 +90,26 @@ export const statementCsvColumns: readonly CsvColumn<StatementCsvRow>[] = [
         )
         .map((f) => (f.printerId ? `${f.code}:${f.printerId}` : f.code))
         .join(' '),
+  },
+  // Added at the end so integrators' column positions stay valid. An ERP summing total_minor gets
+  // statement_total_minor, but only a COMPLETE statement bills all usage: UNKNOWN lines have no amount.
+  { header: 'line_status', kind: 'text', value: (r) => lineStatus(r.line).status },
+  { header: 'line_status_reason', kind: 'text', value: (r) => lineStatus(r.line).reason },
+  { header: 'statement_total_minor', kind: 'number', value: (r) => r.statement.subtotalMinor },
+  {
+    header: 'statement_total_major',
+    kind: 'number',
+    value: (r) => formatMinor(r.statement.subtotalMinor, r.statement.currency),
+  },
+  {
+    header: 'statement_completeness',
+    kind: 'text',
+    value: (r) => (r.statement.complete ? 'COMPLETE' : 'INCOMPLETE'),
+  },
+  {
+    header: 'statement_unknown_lines',
+    kind: 'number',
+    value: (r) => BigInt(unknownLineCount(r.statement)),
   },
 ];
 

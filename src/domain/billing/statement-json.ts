@@ -2,12 +2,28 @@
 // JSON.stringify, and a JSON number would invite float parsing of money, so every quantity and
 // amount becomes a decimal string: quantities and unit prices as exact decimals, amounts both as
 // integer minor units and as major units with the currency's decimals. Instants are ISO 8601 UTC.
+//
+// This is the one definition of a statement's JSON: the ERP export adds the stored statement's
+// identity (`StatementRecordJson`) through the same function. An ERP summing line amounts must not
+// be able to bill less without noticing, so every statement carries its total and completeness, and
+// every line says whether it is PRICED or UNKNOWN (with the reason).
 
 import { formatMinor } from './currency';
 import { type Fixed, formatDecimal } from './decimal';
+import { type LineStatus, lineStatus, unknownLineCount } from './statement';
 import type { Statement, StatementFlag, StatementLine } from './statement';
 
-export interface StatementJson {
+/** The stored statement's identity, present in the ERP export. */
+export interface StatementRecordJson {
+  statementId: string;
+  version: number;
+  status: string;
+  approvedAt: string | null;
+  exportedAt: string | null;
+  customerExternalRef: string | null;
+}
+
+export interface StatementJson extends Partial<StatementRecordJson> {
   contractId: string;
   customerId: string;
   currency: string;
@@ -20,6 +36,12 @@ export interface StatementJson {
   complete: boolean;
   subtotalMinor: string;
   subtotalMajor: string;
+  /** What to invoice: the sum of the priced lines (equals the subtotal; no taxes are applied here). */
+  totalMinor: string;
+  totalMajor: string;
+  /** COMPLETE, or INCOMPLETE when usage is missing or a line is UNKNOWN: the total then bills less. */
+  completeness: 'COMPLETE' | 'INCOMPLETE';
+  unknownLineCount: number;
   flags: StatementFlag[];
   lines: StatementLineJson[];
 }
@@ -44,6 +66,9 @@ export interface StatementLineJson {
   trueUpMinor: string | null;
   totalMinor: string | null;
   totalMajor: string | null;
+  /** PRICED, or UNKNOWN: usage unknown, no amount, not in the total. */
+  status: LineStatus['status'];
+  statusReason: string | null;
   sources: {
     printerId: string;
     serialNumber: string | null;
@@ -51,15 +76,23 @@ export interface StatementLineJson {
     readingIds: string[];
     jobIds: string[];
     flags: string[];
+    resets: {
+      afterReadingId: string;
+      beforeReadingId: string;
+      start: string;
+      startingCount: string | null;
+      offsetId: string | null;
+    }[];
   }[];
 }
 
 const dec = (value: Fixed | null): string | null => (value === null ? null : formatDecimal(value));
 const int = (value: bigint | null): string | null => (value === null ? null : value.toString());
 
-export function statementToJson(statement: Statement): StatementJson {
+export function statementToJson(statement: Statement, record?: StatementRecordJson): StatementJson {
   const { currency } = statement;
   return {
+    ...record,
     contractId: statement.contractId,
     customerId: statement.customerId,
     currency,
@@ -72,6 +105,10 @@ export function statementToJson(statement: Statement): StatementJson {
     complete: statement.complete,
     subtotalMinor: statement.subtotalMinor.toString(),
     subtotalMajor: formatMinor(statement.subtotalMinor, currency),
+    totalMinor: statement.subtotalMinor.toString(),
+    totalMajor: formatMinor(statement.subtotalMinor, currency),
+    completeness: statement.complete ? 'COMPLETE' : 'INCOMPLETE',
+    unknownLineCount: unknownLineCount(statement),
     flags: statement.flags.map((flag) => ({ ...flag })),
     lines: statement.lines.map((line) => ({
       lineId: line.lineId,
@@ -98,6 +135,8 @@ export function statementToJson(statement: Statement): StatementJson {
       trueUpMinor: int(line.trueUpMinor),
       totalMinor: int(line.totalMinor),
       totalMajor: line.totalMinor === null ? null : formatMinor(line.totalMinor, currency),
+      status: lineStatus(line).status,
+      statusReason: lineStatus(line).reason,
       sources: line.sources.map((source) => ({
         printerId: source.printerId,
         serialNumber: source.serialNumber,
@@ -105,6 +144,7 @@ export function statementToJson(statement: Statement): StatementJson {
         readingIds: [...source.readingIds],
         jobIds: [...source.jobIds],
         flags: [...source.flags],
+        resets: source.resets.map((reset) => ({ ...reset, startingCount: dec(reset.startingCount) })),
       })),
     })),
   };

@@ -97,13 +97,15 @@ describe('priceStatement', () => {
     const statement = priceStatement(contract, usage(), { period: october, now });
     const line = (id: string) => statement.lines.find((l) => l.lineId === id)!;
 
-    // Media: p1 200 + 100 (reset), p2 100 + 100.5 (replaced) = 500.5; 100 included -> 400.5 billable;
-    // 200 × 50 + 200.5 × 40 = 10000 + 8020.
-    expect(line('media').quantity).toBe(d('500.5'));
-    expect(line('media').billableQuantity).toBe(d('400.5'));
-    expect(line('media').amountMinor).toBe(18020n);
-    // OEM ink: p1 200 + 95, p2 60 + 50 = 405 mL × 12.5 = 5062.5 -> 5063 (half up).
-    expect(line('ink-oem').amountMinor).toBe(5063n);
+    // Media: p1 200 + 5 (the new board's counts from zero at r1c) + 100, p2 100 + 100.5 (replaced,
+    // nothing counted across the swap) = 505.5; 100 included -> 405.5 billable;
+    // 200 × 50 + 205.5 × 40 = 10000 + 8220.
+    expect(line('media').quantity).toBe(d('505.5'));
+    expect(line('media').billableQuantity).toBe(d('405.5'));
+    expect(line('media').amountMinor).toBe(18220n);
+    // OEM ink did not go down at p1's reset, so it continues: p1 200 + 5 + 95, p2 60 + 50 = 410 mL
+    // × 12.5 = 5125.
+    expect(line('ink-oem').amountMinor).toBe(5125n);
     // Non-OEM ink: p1 20 + 10, p2 0 + 10 = 40 mL × 12.5 = 500, surcharge 40 × 5 = 200.
     expect(line('ink-non-oem').amountMinor).toBe(500n);
     expect(line('NON_OEM_SURCHARGE')).toMatchObject({
@@ -117,7 +119,7 @@ describe('priceStatement', () => {
     expect(line('photo').quantity).toBe(d('6.5'));
     expect(line('photo').amountMinor).toBe(195n);
     expect(line('FIXED_FEE').totalMinor).toBe(2500n);
-    expect(statement.subtotalMinor).toBe(18020n + 5063n + 500n + 1000n + 195n + 200n + 2500n);
+    expect(statement.subtotalMinor).toBe(18220n + 5125n + 500n + 1000n + 195n + 200n + 2500n);
     expect(statement.complete).toBe(true);
     expect(statement.flags.map((f) => [f.code, f.printerId])).toEqual([
       ['COUNTER_RESET', 'p1'],
@@ -131,15 +133,28 @@ describe('priceStatement', () => {
     expect(media.sources).toEqual([
       expect.objectContaining({
         printerId: 'p1',
-        quantity: d('300'),
+        quantity: d('305'),
         readingIds: ['r1a', 'r1b', 'r1c', 'r1d'],
         jobIds: [],
+        resets: [
+          { afterReadingId: 'r1b', beforeReadingId: 'r1c', start: 'ZERO', startingCount: 0n, offsetId: null },
+        ],
       }),
       expect.objectContaining({
         printerId: 'p2',
         quantity: d('200.5'),
         readingIds: ['r2a', 'r2b', 'r2c', 'r2d'],
       }),
+    ]);
+    // OEM ink did not go down at the reset: it continues from r1b's 700 mL.
+    expect(statement.lines.find((l) => l.lineId === 'ink-oem')!.sources[0]!.resets).toEqual([
+      {
+        afterReadingId: 'r1b',
+        beforeReadingId: 'r1c',
+        start: 'CONTINUOUS',
+        startingCount: d('700'),
+        offsetId: null,
+      },
     ]);
     const photo = statement.lines.find((l) => l.lineId === 'photo')!;
     expect(photo.sources.map((s) => [s.printerId, s.jobIds, s.quantity])).toEqual([
@@ -194,7 +209,18 @@ describe('priceStatement', () => {
     expect(clipped).toEqual({ start: starting.validFrom, end: october.end, partial: true });
     const statement = priceStatement(starting, usage(), { period: october, now });
     expect(statement.billedFrom).toEqual(starting.validFrom);
-    expect(statement.flags[0].code).toBe('PARTIAL_PERIOD');
+    expect(statement.flags[0]).toMatchObject({
+      code: 'PARTIAL_PERIOD',
+      message: expect.stringContaining("covers 22 of the period's 31 days"),
+    });
+    // The scan minimum of 1000 is owed for 22 of October's 31 local days: 1000 × 22 / 31 = 709.68 -> 710;
+    // 5 m² × 20 = 100, so the true-up is 610. The fixed fee is not prorated.
+    expect(statement.lines.find((l) => l.lineId === 'scan')).toMatchObject({
+      amountMinor: 100n,
+      trueUpMinor: 610n,
+      totalMinor: 710n,
+    });
+    expect(statement.lines.find((l) => l.lineId === 'FIXED_FEE')!.totalMinor).toBe(2500n);
     const ended = { ...contract, validTo: new Date('2026-09-01T00:00:00Z') };
     expect(() => priceStatement(ended, usage(), { period: october, now })).toThrow(
       /not valid during period 2026-10/,
@@ -228,17 +254,17 @@ describe('statementToJson', () => {
     const json = JSON.parse(JSON.stringify(statementToJson(statement)));
     const media = json.lines.find((l: { lineId: string }) => l.lineId === 'media');
     expect(media).toMatchObject({
-      quantity: '500.5',
-      billableQuantity: '400.5',
-      amountMinor: '18020',
-      totalMajor: '180.20',
+      quantity: '505.5',
+      billableQuantity: '405.5',
+      amountMinor: '18220',
+      totalMajor: '182.20',
     });
     expect(media.breakdown).toEqual([
       { tier: 0, quantity: '200', unitPriceMinor: '50', amountMinor: '10000' },
-      { tier: 1, quantity: '200.5', unitPriceMinor: '40', amountMinor: '8020' },
+      { tier: 1, quantity: '205.5', unitPriceMinor: '40', amountMinor: '8220' },
     ]);
-    expect(json.subtotalMinor).toBe('27478');
-    expect(json.subtotalMajor).toBe('274.78');
+    expect(json.subtotalMinor).toBe('27740');
+    expect(json.subtotalMajor).toBe('277.40');
     expect(json.periodStart).toBe('2026-09-30T22:00:00.000Z');
     expect(json.lines.find((l: { lineId: string }) => l.lineId === 'photo').sources[1].jobIds).toEqual([
       'j4',

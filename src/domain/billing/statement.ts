@@ -9,9 +9,16 @@
 
 import { type Fixed, ZERO, add } from './decimal';
 import { BillingInputError, assertArray } from './errors';
-import { type ContractInput, type QuantityBasis, billingWindow, normalizeContract } from './contract';
+import {
+  type ContractInput,
+  type QuantityBasis,
+  billingWindow,
+  normalizeContract,
+  periodShare,
+  prorateMinor,
+} from './contract';
 import { type JobUsage, jobTotalFor } from './job-totals';
-import { type MeterUsage, type UsageFlag, quantityOf } from './meter-usage';
+import { type MeterUsage, type ResetStart, type UsageFlag, quantityOf } from './meter-usage';
 import { type Meter, type MeterUnit, METER_COUNTER_FIELDS } from './meters';
 import { type PriceTerms, type TierBand, type TierMode, applyPriceTerms } from './pricing';
 
@@ -43,6 +50,19 @@ export interface LineSource {
   /** Jobs summed for a JOBS-basis line (empty for counter-based lines). */
   jobIds: string[];
   flags: SourceFlag[];
+  /** Counter resets inside the quantity (COUNTERS lines): where this line's meter restarted from. */
+  resets: SourceReset[];
+}
+
+/** One reset of a printer's counters as it affected one line's meter. */
+export interface SourceReset {
+  afterReadingId: string;
+  beforeReadingId: string;
+  /** ZERO: a new board; OFFSET: a recorded starting count; CONTINUOUS: this meter did not reset. */
+  start: ResetStart;
+  /** The count the usage after the reset is measured from (null: unknown). */
+  startingCount: Fixed | null;
+  offsetId: string | null;
 }
 
 export interface StatementLine {
@@ -105,6 +125,7 @@ const INCOMPLETE_CODES: ReadonlySet<StatementFlagCode> = new Set([
   'NO_READINGS',
   'PRINTER_USAGE_MISSING',
   'USAGE_UNKNOWN',
+  'METER_OFFSET_INVALID',
 ]);
 
 export function priceStatement(
@@ -124,12 +145,19 @@ export function priceStatement(
   assertArray(usageByPrinter, 'usageByPrinter');
 
   const flags: StatementFlag[] = [];
-  if (window.partial) {
+  // Minimum commitments are per full period: a first or last period the contract covers only in part
+  // owes them for the days it covers (see docs/billing.md). The fixed fee is not prorated.
+  const share = window.partial ? periodShare(meta.period, window, contract.billingPeriod.timeZone) : null;
+  if (share) {
     flags.push({
       code: 'PARTIAL_PERIOD',
-      message: 'the contract starts or ends inside this period; fixed fee not prorated',
+      message: `the contract covers ${share.activeDays} of the period's ${share.periodDays} days: minimum commitments prorated to ${share.activeDays}/${share.periodDays}, fixed fee not prorated`,
     });
   }
+  const termsFor = (terms: PriceTerms): PriceTerms =>
+    share && terms.minimumCommitmentMinor !== null
+      ? { ...terms, minimumCommitmentMinor: prorateMinor(terms.minimumCommitmentMinor, share) }
+      : terms;
 
   const usageById = new Map<string, PrinterPeriodUsage>();
   usageByPrinter.forEach((entry, index) => {
@@ -177,6 +205,7 @@ export function priceStatement(
           readingIds: [],
           jobIds: [],
           flags: ['PRINTER_USAGE_MISSING'],
+          resets: [],
         };
       }
       const readingIds = [
@@ -190,9 +219,14 @@ export function priceStatement(
       };
       if (basis === 'JOBS') {
         const total = jobTotalFor(entry.jobs ?? [], key, window, `usageByPrinter[${printerId}].jobs`);
-        return { ...base, quantity: total.quantity, jobIds: total.jobIds };
+        return { ...base, quantity: total.quantity, jobIds: total.jobIds, resets: [] };
       }
-      return { ...base, quantity: quantityOf(entry.usage, key), jobIds: [] };
+      return {
+        ...base,
+        quantity: quantityOf(entry.usage, key),
+        jobIds: [],
+        resets: resetsOf(entry.usage, key),
+      };
     });
 
   const lines: StatementLine[] = [];
@@ -208,7 +242,7 @@ export function priceStatement(
         category: priceLine.category,
         basis: priceLine.basis,
         unit: priceLine.unit,
-        terms: priceLine.terms,
+        terms: termsFor(priceLine.terms),
         sources: sourcesFor(priceLine.key, priceLine.basis),
       }),
     );
@@ -324,13 +358,68 @@ function usageLine(spec: UsageLineSpec): StatementLine {
   return { ...common, ...priced };
 }
 
+/** Whether a line has an amount; an UNKNOWN line is not in the statement total. */
+export interface LineStatus {
+  status: 'PRICED' | 'UNKNOWN';
+  /** Why an UNKNOWN line has no amount: the printers whose usage is unknown and their flags. */
+  reason: string | null;
+}
+
+/** Works on a priced line and on its stored form (amounts as strings), hence the structural type. */
+export function lineStatus(line: {
+  totalMinor: bigint | string | null;
+  sources: readonly {
+    printerId: string;
+    serialNumber: string | null;
+    quantity: unknown;
+    flags: readonly string[];
+  }[];
+}): LineStatus {
+  if (line.totalMinor !== null) return { status: 'PRICED', reason: null };
+  const printers = line.sources
+    .filter((source) => source.quantity === null)
+    .map((source) => {
+      const why = source.flags.filter((flag) => flag !== 'COUNTER_RESET' && flag !== 'PRINTER_REPLACED');
+      return `${source.serialNumber ?? source.printerId} (${why.length > 0 ? why.join(', ') : 'counter not reported'})`;
+    });
+  return {
+    status: 'UNKNOWN',
+    reason: `usage unknown for printer ${printers.join(', ')}; not priced and not in the statement total`,
+  };
+}
+
+export function unknownLineCount(statement: Pick<Statement, 'lines'>): number {
+  return statement.lines.filter((line) => line.totalMinor === null).length;
+}
+
+function resetsOf(usage: MeterUsage, key: string): SourceReset[] {
+  return usage.segments.flatMap((segment): SourceReset[] => {
+    if (!segment.resetStart) return [];
+    const gap = usage.breaks.find((b) => b.beforeReadingId === segment.startReadingId);
+    // A key no reading mentions was zero on both boards.
+    const start = segment.resetStart[key] ?? { start: 'ZERO', count: ZERO, offsetId: null };
+    return [
+      {
+        afterReadingId: gap?.afterReadingId ?? segment.startReadingId,
+        beforeReadingId: segment.startReadingId,
+        start: start.start,
+        startingCount: start.count,
+        offsetId: start.offsetId,
+      },
+    ];
+  });
+}
+
 const USAGE_FLAG_MESSAGES: Record<UsageFlag, string> = {
   START_BOUNDARY_MISSING:
     'no reading near the start of the period; usage measured from the first reading inside it',
   END_BOUNDARY_MISSING:
     'no reading near the end of the period; usage measured up to the last reading inside it',
   NO_READINGS: 'not enough readings in the period to measure usage',
-  COUNTER_RESET: 'a counter went down (reset); usage across the reset is not counted',
+  COUNTER_RESET:
+    "a counter went down or a board swap was recorded (reset); the new board's counts are billed from its starting counts",
+  METER_OFFSET_INVALID:
+    'a recorded starting count (meter offset) is above what the new board counted since; usage unknown until it is corrected',
   PRINTER_REPLACED: 'the printer serial changed (replacement); usage across the swap is not counted',
 };
 

@@ -80,25 +80,17 @@ export function exportCsv(statements: readonly ExportedStatement[], options: { b
   return toCsv(rows, exportColumns, options);
 }
 
-export interface StatementExportJson extends StatementJson {
-  statementId: string;
-  version: number;
-  status: StatementStatus;
-  approvedAt: string | null;
-  exportedAt: string | null;
-  customerExternalRef: string | null;
-}
-
-export function exportJson(statements: readonly ExportedStatement[]): { statements: StatementExportJson[] } {
+export function exportJson(statements: readonly ExportedStatement[]): { statements: StatementJson[] } {
   return {
-    statements: statements.map((entry) => ({
-      statementId: entry.record.id,
-      version: entry.record.version,
-      status: entry.record.status,
-      approvedAt: entry.record.approvedAt?.toISOString() ?? null,
-      exportedAt: entry.record.exportedAt?.toISOString() ?? null,
-      customerExternalRef: entry.customerExternalRef,
-      ...statementToJson(entry.statement),
-    })),
+    statements: statements.map((entry) =>
+      statementToJson(entry.statement, {
+        statementId: entry.record.id,
+        version: entry.record.version,
+        status: entry.record.status,
+        approvedAt: entry.record.approvedAt?.toISOString() ?? null,
+        exportedAt: entry.record.exportedAt?.toISOString() ?? null,
+        customerExternalRef: entry.customerExternalRef,
+      }),
+    ),
   };
 }

@@ -5,6 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type Fixed,
+  type ResetStart,
   type Statement,
   type StatementFlag,
   type StatementLine,
@@ -67,6 +68,7 @@ export function createLineRecords(
         readingIds: source.readingIds,
         jobIds: source.jobIds,
         flags: source.flags,
+        resets: source.resets.map((reset) => ({ ...reset, startingCount: dec(reset.startingCount) })),
       })),
     }),
   );
@@ -124,6 +126,13 @@ export function statementFromRecords(
           readingIds: source.readingIds,
           jobIds: source.jobIds,
           flags: source.flags as StatementLine['sources'][number]['flags'],
+          resets: (source.resets ?? []).map((reset) => ({
+            afterReadingId: reset.afterReadingId,
+            beforeReadingId: reset.beforeReadingId,
+            start: reset.start as ResetStart,
+            startingCount: fixed(reset.startingCount, `${field}.sources.resets.startingCount`),
+            offsetId: reset.offsetId,
+          })),
         })),
       };
     }),
