@@ -16,6 +16,14 @@ export interface InkByCartridgeType {
   insertions: number;
 }
 
+/** Report v1 `usage.sources`: where one lifetime figure came from. */
+export interface CounterSource {
+  counter: string;
+  source: 'printer' | 'job-accounting';
+  protocol?: string | null;
+  since?: string | null;
+}
+
 @Entity({ tableName: 'usage_reading' })
 @Index({ properties: ['reseller', 'printer', 'collectedAt'] })
 @Index({ properties: ['rawReportId'] })
@@ -43,4 +51,6 @@ export class UsageReading {
     areaM2: number;
     lengthM: number;
   }> = [];
+  /** Where each figure came from, as the sender stated it; null = not stated (the printer's counters). */
+  @Property({ type: 'jsonb', nullable: true }) counterSources?: CounterSource[] | null;
 }

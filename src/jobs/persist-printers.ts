@@ -74,7 +74,7 @@ const REMOVAL_INPUT = positionalInput('unit int, present text[]');
 const MEDIA_TYPE_INPUT = positionalInput('id uuid, reseller_id uuid, code text, names jsonb');
 const MEDIA_LINK_INPUT = positionalInput('printer_id uuid, reseller_id uuid, code text');
 const READING_INPUT = positionalInput(
-  'unit int, id uuid, serial_number text, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb',
+  'unit int, id uuid, serial_number text, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb, counter_sources jsonb',
 );
 
 /** Upserts the printers' identity and status (an older report never overwrites newer state). */
@@ -488,15 +488,16 @@ function readingPart(units: readonly StoredUnit[]): Part {
       ink_by_cartridge_type: u.inkByCartridgeType ?? [],
       media_by_type: u.mediaByType ?? [],
       application_categories: u.applicationCategories ?? [],
+      counter_sources: u.sources ?? null,
     };
   });
   // A replay re-runs a report that already has its reading: stored once per (report, printer). The
   // reading's collected_at is the report's, so the lookup probes one monthly partition, not all.
   return {
     sql: `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml, total_media_area_m2,
-        scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
+        scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories, counter_sources)
      select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
-        x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories
+        x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories, x.counter_sources
      from (select u.seen_at as collected_at, u.reseller_id, u.printer_id, u.raw_report_id, r.*
            from ${READING_INPUT.sql} as r join batch_units u on u.unit = r.unit) as x
      where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id

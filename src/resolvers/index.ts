@@ -12,6 +12,7 @@ import { CustomerResolver, SiteResolver } from './customer.resolver';
 import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
+import { PrinterMeterReadingResolver } from './meter-reading.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { PrinterResolver } from './printer.resolver';
 import { StatementResolver } from './statement.resolver';
@@ -40,5 +41,6 @@ export const resolvers: NonEmptyArray<Function> = [
   StatementResolver,
   ChargebackResolver,
   PrinterUsageResolver,
+  PrinterMeterReadingResolver,
   UsageSummaryResolver,
 ];

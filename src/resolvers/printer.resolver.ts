@@ -213,6 +213,7 @@ export class PrinterResolver {
       inkMl: printer.lifetimeInkMl ?? null,
       mediaAreaM2: printer.lifetimeMediaAreaM2 ?? null,
       scanAreaM2: printer.lifetimeScanAreaM2 ?? null,
+      scannedAreaM2: printer.lifetimeScanAreaM2 ?? null,
       at: printer.countersAt ?? null,
     };
   }

@@ -2,7 +2,7 @@
 // (closeBillingPeriod, approveStatement, voidStatement with rebill, markStatementsExported).
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
-import { formatMinor, lineStatus } from '../domain/billing';
+import { type Meter, formatMinor, lineStatus } from '../domain/billing';
 import { BillingStatementLine } from '../entities/billing-statement-line.entity';
 import { BillingStatement } from '../entities/billing-statement.entity';
 import { Connection, ConnectionArgs, asConnection, pageRequest } from '../graphql/connection';
@@ -26,6 +26,7 @@ import {
 } from '../services/billing/statement-lifecycle';
 import { decimalText } from '../services/billing/decimal-text';
 import { statementTrace } from '../services/billing/statement-trace';
+import { quantitySources, usageFigureOf } from '../services/billing/counter-sources';
 
 export const StatementConnection = Connection(StatementType, 'Statement');
 
@@ -118,6 +119,13 @@ export class StatementResolver {
             ...reset,
             startingCount: decimalText(reset.startingCount),
           })),
+          quantitySources: line.meter
+            ? quantitySources(
+                line.basis ?? null,
+                usageFigureOf(line.meter as Meter, line),
+                source.readingIds.flatMap((id) => trace.readings.get(id) ?? []),
+              ).map((q) => ({ ...q, since: q.since === null ? null : new Date(q.since) }))
+            : [],
           readings: source.readingIds.flatMap((readingId) => {
             const reading = trace.readings.get(readingId);
             if (!reading) return [];
@@ -134,6 +142,12 @@ export class StatementResolver {
                 copyAreaM2: counter(c.copyAreaM2),
                 pages: counter(c.pages),
                 mediaLengthM: counter(c.mediaLengthM),
+                counterSources: (reading.counterSources ?? []).map((cs) => ({
+                  counter: cs.counter,
+                  source: cs.source,
+                  protocol: cs.protocol ?? null,
+                  since: cs.since ? new Date(cs.since) : null,
+                })),
               },
             ];
           }),

@@ -112,6 +112,42 @@ export class VoidStatementPayload {
   @Field(() => StatementType, { nullable: true }) replacement!: StatementType | null;
 }
 
+@ObjectType('CounterSource', {
+  description:
+    'Where one lifetime figure of a reading came from, as its sender stated (Report v1 usage.sources)',
+})
+export class CounterSourceType {
+  @Field({
+    description:
+      'The usage figure: inkByCartridgeType, mediaByType, scan, applicationCategories, jobs, pages, totalInkMl or totalMediaAreaM2',
+  })
+  counter!: string;
+  @Field({
+    description:
+      "printer (the printer's lifetime counter) or job-accounting (the sender's sum of reported jobs)",
+  })
+  source!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Protocol the figure was read with: piws, ledm, ipp, snmp',
+  })
+  protocol!: string | null;
+  @Field(() => Date, { nullable: true, description: 'job-accounting: when the sender started summing' })
+  since!: Date | null;
+}
+
+@ObjectType('QuantitySource', { description: "What one printer's quantity on a statement line rests on" })
+export class QuantitySourceType {
+  @Field({
+    description:
+      "PRINTER_COUNTER (the printer's lifetime counter), JOB_ACCOUNTING (a collector's sum of the printer's job accounting, kept across polls) or JOBS (the jobs of the window, JOBS-basis lines)",
+  })
+  kind!: string;
+  @Field(() => String, { nullable: true }) protocol!: string | null;
+  @Field(() => Date, { nullable: true, description: 'JOB_ACCOUNTING: the zero point of the sum' })
+  since!: Date | null;
+}
+
 @ObjectType('TraceReading')
 export class TraceReadingType {
   @Field(() => ID) id!: string;
@@ -120,10 +156,16 @@ export class TraceReadingType {
   @Field(() => String, { nullable: true }) mediaAreaM2!: string | null;
   @Field(() => String, { nullable: true }) inkOemMl!: string | null;
   @Field(() => String, { nullable: true }) inkNonOemMl!: string | null;
-  @Field(() => String, { nullable: true }) scanAreaM2!: string | null;
-  @Field(() => String, { nullable: true }) copyAreaM2!: string | null;
+  @Field(() => String, { nullable: true, description: 'Area scanned by scan jobs only' })
+  scanAreaM2!: string | null;
+  @Field(() => String, { nullable: true, description: 'Area scanned for copies only' })
+  copyAreaM2!: string | null;
   @Field(() => String, { nullable: true }) pages!: string | null;
   @Field(() => String, { nullable: true }) mediaLengthM!: string | null;
+  @Field(() => [CounterSourceType], {
+    description: "Where the reading's figures came from; empty: not stated (the printer's own counters)",
+  })
+  counterSources!: CounterSourceType[];
 }
 
 @ObjectType('TraceJob')
@@ -165,6 +207,10 @@ export class TraceSourceType {
   @Field(() => String, { nullable: true }) quantity!: string | null;
   @Field(() => [String]) flags!: string[];
   @Field(() => [TraceCounterResetType]) resets!: TraceCounterResetType[];
+  @Field(() => [QuantitySourceType], {
+    description: 'What the quantity rests on (more than one when the source changed in the window)',
+  })
+  quantitySources!: QuantitySourceType[];
   @Field(() => [TraceReadingType]) readings!: TraceReadingType[];
   @Field(() => [TraceJobType]) jobs!: TraceJobType[];
 }

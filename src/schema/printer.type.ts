@@ -70,7 +70,14 @@ export class LifetimeCountersType {
   @Field(() => Float, { nullable: true }) pages!: number | null;
   @Field(() => Float, { nullable: true }) inkMl!: number | null;
   @Field(() => Float, { nullable: true }) mediaAreaM2!: number | null;
-  @Field(() => Float, { nullable: true }) scanAreaM2!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    deprecationReason:
+      'Ambiguous: counts scans and copies, while scanAreaM2 elsewhere counts scans only. Use scannedAreaM2 (scans plus copies), or meterReading { scanAreaM2 copyAreaM2 } for the split.',
+  })
+  scanAreaM2!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Area scanned, scans plus copies' })
+  scannedAreaM2!: number | null;
   @Field(() => Date, { nullable: true }) at!: Date | null;
 }
 

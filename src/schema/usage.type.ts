@@ -29,8 +29,10 @@ export class UsageBucketType {
   @Field(() => Float, { nullable: true }) pages!: number | null;
   @Field(() => Float, { nullable: true }) inkMl!: number | null;
   @Field(() => Float, { nullable: true }) mediaAreaM2!: number | null;
-  @Field(() => Float, { nullable: true }) scanAreaM2!: number | null;
-  @Field(() => Float, { nullable: true }) copyAreaM2!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Area scanned by scan jobs only' })
+  scanAreaM2!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Area scanned for copies only' })
+  copyAreaM2!: number | null;
   @Field(() => Int, { description: 'Readings in the bucket where a counter dropped (board swap, reset)' })
   resets!: number;
 }

@@ -28,8 +28,9 @@ import { DomainError } from '../devices';
 import { asUserInput } from './billing-errors';
 import { loadContractForWindow } from './contracts';
 import { jobAreaTotals, loadJobs } from './job-usage';
-import { type PrinterWindow, measurePrinters } from './meter-readings';
+import { type MeasuredPrinter, type PrinterWindow, measurePrinters } from './meter-readings';
 import { reconcilePrinters, describeGap } from './reconciliation';
+import { unknownUsageReason, usageFigureOf } from './counter-sources';
 import { createLineRecords } from './statement-record';
 
 export const RECONCILIATION_ALERT_CODE = 'RECONCILIATION_GAP';
@@ -150,6 +151,26 @@ export async function closeBillingPeriod(
   });
 }
 
+/**
+ * A line is never silently unpriced: each USAGE_UNKNOWN flag says, per printer, why its quantity is
+ * unknown (no readings at all, or readings without the figure the meter needs).
+ */
+function explainUnknownUsage(statement: Statement, measured: Map<string, MeasuredPrinter>): void {
+  for (const flag of statement.flags) {
+    if (flag.code !== 'USAGE_UNKNOWN' || !flag.lineId) continue;
+    const line = statement.lines.find((l) => l.lineId === flag.lineId);
+    if (!line?.meter) continue;
+    const figure = usageFigureOf(line.meter, line);
+    const reasons = line.sources
+      .filter((s) => s.quantity === null)
+      .map(
+        (s) =>
+          `printer ${s.serialNumber ?? s.printerId}: ${unknownUsageReason(measured.get(s.printerId)?.usage, figure)}`,
+      );
+    flag.message = `${line.description}: usage unknown, line not priced — ${reasons.join('; ')}`;
+  }
+}
+
 interface PricedPeriod {
   statement: Statement;
   reconciliation: ReturnType<typeof reconcilePrinters>;
@@ -193,6 +214,7 @@ async function priceContractPeriod(
       }),
     'contract',
   );
+  explainUnknownUsage(statement, measured);
   const reconciliation = reconcilePrinters({
     windows,
     measured,

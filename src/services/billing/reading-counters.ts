@@ -10,6 +10,7 @@
 // media area is 0; otherwise it is unknown (the printer does not report the split), never zero.
 // Sums are exact: each measured float is rounded to six decimals first (fromMeasured), then added.
 import { type Counters, type Fixed, ZERO, add, formatDecimal, fromMeasured } from '../../domain/billing';
+import type { CounterSource } from '../../entities/usage-reading.entity';
 
 export interface ReadingRow {
   id: string;
@@ -24,6 +25,8 @@ export interface ReadingRow {
   ink_by_cartridge_type: Array<{ oemMl?: number | null; nonOemMl?: number | null }> | null;
   media_by_type: Array<{ mediaType: string; areaM2: number }> | null;
   application_categories: Array<{ category: string; areaM2: number; lengthM: number }> | null;
+  /** Report v1 usage.sources as stored; absent or null = the printer's own counters. */
+  counter_sources?: CounterSource[] | null;
 }
 
 type Measured = number | string;

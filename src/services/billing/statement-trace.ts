@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_BOUNDARY_TOLERANCE_MS, type Counters } from '../../domain/billing';
 import { BillingStatementLine } from '../../entities/billing-statement-line.entity';
 import { BillingStatement } from '../../entities/billing-statement.entity';
+import type { CounterSource } from '../../entities/usage-reading.entity';
 import { DomainError } from '../devices';
 import { type ReadingRow, countersOf } from './reading-counters';
 
@@ -15,6 +16,8 @@ export interface TraceReading {
   collectedAt: Date;
   serialNumber: string;
   counters: Counters;
+  /** Where each figure came from, as its sender stated (null: not stated, the printer's counters). */
+  counterSources: CounterSource[] | null;
 }
 
 export interface TraceJob {
@@ -55,7 +58,7 @@ export async function statementTrace(
   if (readingIds.length > 0) {
     const rows = await em.execute<ReadingRow[]>(
       `select id, printer_id, collected_at, serial_number, pages, total_media_area_m2, scan_area_m2, copy_area_m2, total_ink_ml,
-         ink_by_cartridge_type, media_by_type, application_categories
+         ink_by_cartridge_type, media_by_type, application_categories, counter_sources
        from usage_reading
        where reseller_id = ? and id = any(?::uuid[]) and collected_at >= ? and collected_at <= ?`,
       [
@@ -72,6 +75,7 @@ export async function statementTrace(
         collectedAt: new Date(row.collected_at),
         serialNumber: row.serial_number,
         counters: countersOf(row),
+        counterSources: row.counter_sources ?? null,
       });
     }
   }
