@@ -3,6 +3,7 @@
 import { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { SIMPLE_FIELDS } from './simple-fields';
+import { isUuid } from '../lib/ids';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -71,7 +72,7 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
   const backwards = args.last != null || (args.before != null && args.first == null);
   const limit = (backwards ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
   const raw = backwards ? args.before : args.after;
-  return { limit, backwards, cursor: raw ? decodeCursor(raw) : null };
+  return { limit, backwards, cursor: raw ? decodeCursor(raw, backwards ? 'before' : 'after') : null };
 }
 
 export function encodeCursor(sortValue: unknown, id: string): string {
@@ -79,20 +80,34 @@ export function encodeCursor(sortValue: unknown, id: string): string {
   return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): [unknown, string] {
+/** A sort value a cursor may carry: what encodeCursor writes, nothing else reaches SQL. */
+function cursorSortValue(raw: unknown): { ok: boolean; value: unknown } {
+  if (raw === null || typeof raw === 'string' || typeof raw === 'boolean') return { ok: true, value: raw };
+  if (typeof raw === 'number') return { ok: Number.isFinite(raw), value: raw };
+  if (raw && typeof raw === 'object' && 'd' in raw && typeof (raw as { d: unknown }).d === 'string') {
+    const date = new Date((raw as { d: string }).d);
+    return { ok: !Number.isNaN(date.getTime()), value: date };
+  }
+  return { ok: false, value: undefined };
+}
+
+/**
+ * The (sort value, row id) of a cursor. Anything but a cursor this API wrote is BAD_USER_INPUT naming
+ * the argument: the id must be a UUID and the sort value a string, number, boolean, null or date. (A
+ * cursor of another connection that passes these checks but does not fit this one's ordering is
+ * refused by the database as a data exception, which the error formatter reports the same way.)
+ */
+export function decodeCursor(cursor: string, argument = 'after'): [unknown, string] {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string') {
-      const value =
-        parsed[0] && typeof parsed[0] === 'object' && 'd' in parsed[0]
-          ? new Date((parsed[0] as { d: string }).d)
-          : parsed[0];
-      return [value, parsed[1]];
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === 'string' && isUuid(parsed[1])) {
+      const sort = cursorSortValue(parsed[0]);
+      if (sort.ok) return [sort.value, parsed[1]];
     }
   } catch {
     // fall through
   }
-  throw badInput('cursor is not valid (use a cursor returned by this connection)', 'after');
+  throw badInput(`${argument}: not a valid cursor (use a cursor returned by this connection)`, argument);
 }
 
 /**

@@ -1,22 +1,26 @@
-// GraphQL over HTTP (Apollo Server on Fastify) and over WebSocket (graphql-ws, same port and path).
-// Both authenticate the same way and get a fresh EntityManager fork per operation.
+// GraphQL over HTTP (Apollo Server on Fastify) and subscriptions over WebSocket (graphql-ws, same port
+// and path; websocket-server.ts). Both authenticate the same way, first: the caller is known before the
+// document is even parsed, so a stranger's request costs an authentication lookup and a length check.
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { authenticate, bearerCredential } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
-import { queryLimitsPlugin } from './limits';
-import { auditPlugin, formatDomainError } from './middlewares';
-import { subscribeSharingResults } from './shared-subscription-results';
+import { createErrorFormatter } from './format-error';
+import { invalidIdProblem } from './id-arguments';
+import { DOCUMENT_LIMITS, PARSE_OPTIONS, documentSizeProblem, queryLimitsPlugin } from './limits';
+import { auditPlugin } from './middlewares';
 import { tenantTransactionPlugin } from './tenant-transaction';
+import { serveGraphQLOverWebSocket } from './websocket-server';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -27,16 +31,45 @@ export interface GraphQLServer {
   closeWebSockets(): Promise<void>;
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The GraphQL caller, authenticated before Apollo parses anything (undefined: not yet known). */
+    graphqlPrincipal?: Principal | null;
+  }
+}
+
+/** The query text of a GraphQL-over-HTTP request (POST body or GET parameter), if any. */
+function querySource(request: FastifyRequest): string | null {
+  const from = request.method === 'GET' ? request.query : request.body;
+  const query = (from as { query?: unknown } | null | undefined)?.query;
+  return typeof query === 'string' ? query : null;
+}
+
+/** ID arguments are UUIDs: refused as BAD_USER_INPUT naming the argument before anything executes. */
+const idArgumentsPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ document, request, schema }) {
+        const problem = invalidIdProblem(schema, document, request.variables ?? {});
+        if (problem) throw problem;
+      },
+    };
+  },
+};
+
 export async function registerGraphQL(
   app: FastifyInstance,
   services: AppServices,
   schema: GraphQLSchema,
 ): Promise<GraphQLServer> {
   const production = services.config.NODE_ENV === 'production';
+  const formatError = createErrorFormatter({ production, log: services.log });
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection: services.config.introspection,
     includeStacktraceInErrorResponses: !production,
+    // Parsing stops in linear time once a document spends its token budget (see limits.ts).
+    parseOptions: PARSE_OPTIONS,
     // Apollo's defaults plus Authorization: it is not CORS-safelisted, so a browser only sends it after a
     // preflight, and a bearer header is our only credential (no cookies), so such a request is no CSRF.
     // This lets API-key clients use GET without Apollo's custom header (docs/graphql-http-audit.md).
@@ -48,34 +81,56 @@ export async function registerGraphQL(
     // Shutdown belongs to the CLI (waitForSignal stops every role in order). Apollo's own SIGINT/SIGTERM
     // handler would stop it alone and re-send the signal, which the CLI takes for "exit now".
     stopOnTerminationSignals: false,
-    formatError: formatDomainError,
+    formatError,
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cacheable by a CDN (per-caller data); computing per-field cache hints is waste.
       ApolloServerPluginCacheControlDisabled(),
       queryLimitsPlugin(),
+      idArgumentsPlugin,
       tenantTransactionPlugin,
       auditPlugin,
     ],
   });
   await apollo.start();
 
-  const contextFor = async (request: FastifyRequest): Promise<GraphQLContext> => {
-    const em = services.orm.em.fork();
-    const principal = await authenticate(
-      em,
-      services.secrets,
-      bearerCredential(request.headers.authorization),
-      { apiKeys: services.apiKeys },
-    );
-    return createContext(services, em, principal, String(request.id), request.ip);
+  const principalOf = async (request: FastifyRequest): Promise<Principal | null> => {
+    if (request.graphqlPrincipal === undefined)
+      request.graphqlPrincipal = await authenticate(
+        services.orm.em.fork(),
+        services.secrets,
+        bearerCredential(request.headers.authorization),
+        { apiKeys: services.apiKeys },
+      );
+    return request.graphqlPrincipal;
   };
+  // Before Apollo: who is calling, and is the document within the size allowed to that caller?
+  const checkCallerAndSize = async (request: FastifyRequest, reply: FastifyReply) => {
+    const source = querySource(request);
+    if (source === null) return;
+    const problem = documentSizeProblem(source, (await principalOf(request)) !== null);
+    if (!problem) return;
+    const { code, http } = problem.extensions as { code: string; http: { status: number } };
+    return reply
+      .code(http.status)
+      .type('application/json')
+      .send({ errors: [{ message: problem.message, extensions: { code } }] });
+  };
+  const contextFor = async (request: FastifyRequest): Promise<GraphQLContext> =>
+    createContext(services, services.orm.em.fork(), await principalOf(request), String(request.id), request.ip);
   const handler = fastifyApolloHandler(apollo, { context: contextFor });
-  app.route({ url: GRAPHQL_PATH, method: ['GET', 'POST', 'OPTIONS'], handler });
+  app.route({
+    url: GRAPHQL_PATH,
+    method: ['GET', 'POST', 'OPTIONS'],
+    // Variables may be larger than the query (lists of ids), but nothing legitimate comes close to this.
+    bodyLimit: DOCUMENT_LIMITS.maxLength * 32,
+    preHandler: checkCallerAndSize,
+    handler,
+  });
 
   // graphql-ws shares the HTTP server: upgrade requests on /graphql go to it, others are refused.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: DOCUMENT_LIMITS.maxLength * 4 });
   app.server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== GRAPHQL_PATH) {
@@ -84,31 +139,7 @@ export async function registerGraphQL(
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
-  const wsCleanup = useServer<Record<string, unknown> | undefined, { context?: GraphQLContext }>(
-    {
-      schema,
-      // One execution per event and distinct operation, shared by the subscribers that sent it.
-      subscribe: subscribeSharingResults,
-      onConnect: async (ctx) => {
-        const raw = ctx.connectionParams?.authorization;
-        const em = services.orm.em.fork();
-        const principal = await authenticate(
-          em,
-          services.secrets,
-          bearerCredential(typeof raw === 'string' ? raw : undefined),
-          { apiKeys: services.apiKeys },
-        );
-        if (!principal) {
-          // 4403 Forbidden: graphql-ws closes the socket with this code.
-          return false;
-        }
-        ctx.extra.context = createContext(services, em, principal, 'ws');
-        return true;
-      },
-      context: (ctx) => createContext(services, services.orm.em.fork(), ctx.extra.context!.principal, 'ws'),
-    },
-    wss,
-  );
+  const websocket = await serveGraphQLOverWebSocket(wss, services, schema, formatError);
 
   return {
     apollo,
@@ -116,7 +147,7 @@ export async function registerGraphQL(
     async closeWebSockets() {
       // 1001 Going Away tells clients to reconnect (to another instance behind the load balancer).
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
-      await wsCleanup.dispose();
+      await websocket.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

@@ -1,14 +1,11 @@
 // Operation-level cross-cutting concerns, done once per operation rather than once per field (a
 // type-graphql global middleware wraps every field of every object, which cost a quarter of the CPU of
-// a fleet page): domain errors become GraphQL errors with a code (formatDomainError, Apollo's
-// formatError hook), and every successful mutation and every platform-operator read is audited
-// (auditPlugin, after the response is known).
+// a fleet page): every successful mutation and every platform-operator read is audited (auditPlugin,
+// after the response is known). Error formatting is in format-error.ts.
 import type { ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
-import { Kind, valueFromASTUntyped, type GraphQLFormattedError } from 'graphql';
+import { Kind, valueFromASTUntyped } from 'graphql';
 import { AuditEvent } from '../entities/audit-event.entity';
 import { Reseller } from '../entities/reseller.entity';
-import { DomainError } from '../services/devices';
 import type { GraphQLContext } from './context';
 
 const SECRET_ARG = /password|secret|token|key$/i;
@@ -21,22 +18,6 @@ function sanitize(args: Record<string, unknown>): Record<string, unknown> {
       SECRET_ARG.test(key) && typeof value === 'string' ? '[redacted]' : value,
     ),
   ) as Record<string, unknown>;
-}
-
-export function formatDomainError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (original instanceof DomainError) {
-    return {
-      ...formatted,
-      message: original.message,
-      extensions: {
-        ...formatted.extensions,
-        code: original.code,
-        ...(original.field ? { field: original.field } : {}),
-      },
-    };
-  }
-  return formatted;
 }
 
 export const auditPlugin: ApolloServerPlugin<GraphQLContext> = {

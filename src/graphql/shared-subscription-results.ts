@@ -44,21 +44,25 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
-/** Drop-in for graphql's subscribe() in graphql-ws' useServer({ subscribe }). */
+/**
+ * Drop-in for graphql's subscribe() in graphql-ws' useServer({ subscribe }). `executeEvent` resolves
+ * one event (the WebSocket server wraps it in a tenant transaction).
+ */
 export async function subscribeSharingResults(
   args: ExecutionArgs,
+  executeEvent: (args: ExecutionArgs) => Execution = execute,
 ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source as ExecutionResult;
   const key = operationKey(args);
   const events = source[Symbol.asyncIterator]();
   const run = (payload: unknown): Execution => {
-    if (typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
+    if (typeof payload !== 'object' || payload === null) return executeEvent({ ...args, rootValue: payload });
     let byOperation = executions.get(payload);
     if (!byOperation) executions.set(payload, (byOperation = new Map()));
     let execution = byOperation.get(key);
     if (!execution) {
-      execution = execute({ ...args, rootValue: payload });
+      execution = executeEvent({ ...args, rootValue: payload });
       byOperation.set(key, execution);
     }
     return execution;

@@ -29,7 +29,13 @@ import {
 } from './evaluate-rules';
 import type { PersistReportJobData } from './job-data';
 import { resolveOfflineAlertsAt } from './offline-sweep.job';
-import { storePrinterData, upsertPrinters, type PrinterUnit, type StoredUnit } from './persist-printers';
+import {
+  storePrinterData,
+  upsertPrinters,
+  type PrinterUnit,
+  type RefusedUnit,
+  type StoredUnit,
+} from './persist-printers';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
 
@@ -42,6 +48,8 @@ export interface PersistReportResult {
   alertIds: string[];
   /** Why alert rules were skipped or ran on defaults (invalid thresholds, stale report, invalid state). */
   ruleNotes?: string[];
+  /** Serials a collector reported that belong to another customer or to a direct-connect printer. */
+  refusedPrinters?: string[];
 }
 
 export interface ReportToPersist {
@@ -132,13 +140,18 @@ export async function persistReports(
       }
     }
     const stored: StoredUnit[] = [];
+    const refused: RefusedUnit[] = [];
     for (const pass of passes(units)) {
-      stored.push(...(await persistPass(tx, pass, thresholds, results)));
+      const done = await persistPass(tx, pass, thresholds, results);
+      stored.push(...done.stored);
+      refused.push(...done.refused);
     }
+    const refusalErrors = await recordRefusals(tx, refused, items, results);
 
     await updateCollectors(
       tx,
       live.map((i) => items[i]!.data),
+      refusalErrors,
     );
     await resolveOffline(tx, items, live, stored, results);
     // A replayed report keeps its archive row; its note is brought up to date like a new one's.
@@ -255,12 +268,12 @@ async function persistPass(
   pass: readonly PrinterUnit[],
   thresholds: Map<string, ResellerThresholds>,
   results: PersistReportResult[],
-): Promise<StoredUnit[]> {
+): Promise<{ stored: StoredUnit[]; refused: RefusedUnit[] }> {
   const previous = await loadPrinterStates(
     tx,
     pass.map((u) => ({ resellerId: u.sender.resellerId, serialNumber: u.entry.device.serialNumber })),
   );
-  const units = await upsertPrinters(tx, pass);
+  const { stored: units, refused } = await upsertPrinters(tx, pass);
   const jobs = await storePrinterData(tx, units);
   const subject = (u: StoredUnit) => ({
     resellerId: u.sender.resellerId,
@@ -304,14 +317,75 @@ async function persistPass(
     result.alertIds.push(...(deviceAlerts.get(subjectKey) ?? []), ...(ruleAlerts.get(subjectKey) ?? []));
     result.printers += 1;
   }
-  return units;
+  return { stored: units, refused };
+}
+
+const REFUSED_CODE = 'collector.printer-refused';
+
+/**
+ * A collector reported a printer it may not write (another customer's, or a direct-connect one): nothing
+ * of that entry was stored. The reseller sees it twice: an alert on the collector (one per serial, its
+ * occurrences counting repeats) and an error in the collector's health. Returns the health errors per
+ * collector.
+ */
+async function recordRefusals(
+  tx: EntityManager,
+  refused: readonly RefusedUnit[],
+  items: readonly ReportToPersist[],
+  results: PersistReportResult[],
+): Promise<Map<string, { at: string; message: string }[]>> {
+  const errors = new Map<string, { at: string; message: string }[]>();
+  for (const { unit, existing } of refused) {
+    const collectorId = unit.sender.collectorId!;
+    const serial = unit.entry.device.serialNumber;
+    const why =
+      existing.connectionType === 'direct'
+        ? 'it is a direct-connect printer, which reports for itself'
+        : "it belongs to another customer's fleet";
+    const message = `Printer ${serial} was refused: ${why}. Nothing of it was stored; check the collector's IP ranges or move the printer.`;
+    const at = items[unit.item]!.data.receivedAt;
+    (results[unit.item]!.refusedPrinters ??= []).push(serial);
+    appendTo(errors, collectorId, { at, message });
+    const rows = await query<{ id: string }[]>(
+      tx,
+      `insert into alert (id, reseller_id, customer_id, printer_id, collector_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
+       values (?, ?, ?, null, ?, ?, ?, ?, 'error', 'OPEN', 'system', ?, ?::jsonb, ?, ?, 1)
+       on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
+         set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message
+         where alert.last_seen_at < excluded.last_seen_at
+       returning id`,
+      [
+        uuidv7(),
+        unit.sender.resellerId,
+        unit.collectorCustomerId,
+        collectorId,
+        `collector:${collectorId}`,
+        REFUSED_CODE,
+        `system:${REFUSED_CODE}:${serial}`,
+        message,
+        json({ serialNumber: serial, existingConnectionType: existing.connectionType }),
+        at,
+        at,
+      ],
+    );
+    results[unit.item]!.alertIds.push(...rows.map((r) => r.id));
+  }
+  return errors;
 }
 
 /** The collectors' last report, version, host name and health, in report order per collector. */
-async function updateCollectors(tx: EntityManager, reports: readonly PersistReportJobData[]): Promise<void> {
+async function updateCollectors(
+  tx: EntityManager,
+  reports: readonly PersistReportJobData[],
+  refusals: ReadonlyMap<string, { at: string; message: string }[]>,
+): Promise<void> {
   // Rounds, like the printer passes: an UPDATE applies one source row per target row.
   const rounds: Record<string, unknown>[][] = [];
   const seen = new Map<string, number>();
+  const lastRound = new Map<string, number>();
+  for (const data of reports)
+    if (data.sender.kind === 'collector' && data.sender.collectorId)
+      lastRound.set(data.sender.collectorId, (lastRound.get(data.sender.collectorId) ?? -1) + 1);
   for (const data of reports) {
     if (data.sender.kind !== 'collector' || !data.sender.collectorId) continue;
     const n = seen.get(data.sender.collectorId) ?? 0;
@@ -324,14 +398,23 @@ async function updateCollectors(tx: EntityManager, reports: readonly PersistRepo
       version: health?.version ?? data.report.source.softwareVersion ?? null,
       hostname: health?.hostname ?? data.report.source.hostname ?? null,
       health: health ? json(health) : null,
+      // Server-side errors (refused printers) join the errors the collector reported about itself.
+      // (In the collector's last round of this batch, whose health is the one that stays.)
+      refusals:
+        n === lastRound.get(data.sender.collectorId) && refusals.has(data.sender.collectorId)
+          ? json(refusals.get(data.sender.collectorId))
+          : null,
     });
   }
   for (const rows of rounds) {
     await query(
       tx,
       `update collector c set last_report_at = greatest(c.last_report_at, x.received_at), last_seen_at = greatest(c.last_seen_at, x.received_at),
-         version = coalesce(x.version, c.version), hostname = coalesce(x.hostname, c.hostname), health = coalesce(x.health::jsonb, c.health)
-       from jsonb_to_recordset(?::jsonb) as x(collector_id uuid, reseller_id uuid, received_at timestamptz, version text, hostname text, health text)
+         version = coalesce(x.version, c.version), hostname = coalesce(x.hostname, c.hostname),
+         health = case when x.refusals is null then coalesce(x.health::jsonb, c.health)
+                       else jsonb_set(coalesce(x.health::jsonb, c.health, '{}'::jsonb), '{errors}',
+                                      coalesce(coalesce(x.health::jsonb, c.health) -> 'errors', '[]'::jsonb) || x.refusals::jsonb) end
+       from jsonb_to_recordset(?::jsonb) as x(collector_id uuid, reseller_id uuid, received_at timestamptz, version text, hostname text, health text, refusals text)
        where c.id = x.collector_id and c.reseller_id = x.reseller_id`,
       [json(rows)],
     );

@@ -18,6 +18,7 @@ import {
   type PositionalInput,
 } from './sql';
 import { appendTo } from '../lib/group';
+import { pgTextArray, pgUuidArray } from './evaluate-rules';
 import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 
 /** One printer entry of one report of the batch. */
@@ -77,11 +78,24 @@ const READING_INPUT = positionalInput(
   'unit int, id uuid, serial_number text, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb, counter_sources jsonb',
 );
 
-/** Upserts the printers' identity and status (an older report never overwrites newer state). */
+/**
+ * A collector's printer entry that was not stored: the serial belongs to a printer of another customer
+ * of the reseller, or to a direct-connect printer (which reports for itself).
+ */
+export interface RefusedUnit {
+  unit: PrinterUnit;
+  existing: { customerId: string; connectionType: string };
+}
+
+/**
+ * Upserts the printers' identity and status (an older report never overwrites newer state). A collector
+ * creates and updates only LAN printers of its own customer: the update of any other existing row is
+ * skipped by the ON CONFLICT ... WHERE, and the entry comes back as refused, with nothing of it stored.
+ */
 export async function upsertPrinters(
   tx: EntityManager,
   units: readonly PrinterUnit[],
-): Promise<StoredUnit[]> {
+): Promise<{ stored: StoredUnit[]; refused: RefusedUnit[] }> {
   const newer = `("printer"."last_seen_at" is null or excluded."last_seen_at" >= "printer"."last_seen_at")`;
   // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
   // (Set here rather than by a second UPDATE after the reading: one row version less per printer.)
@@ -139,20 +153,51 @@ export async function upsertPrinters(
         collector_id = coalesce(excluded.collector_id, "printer"."collector_id"),
         last_seen_at = greatest("printer"."last_seen_at", excluded.last_seen_at),
         ${setIfNewer('printer', countersNewer, [...PRINTER_COUNTER_COLUMNS])}
+     where excluded.connection_type = 'direct'
+        or ("printer"."connection_type" = 'collector' and "printer"."customer_id" = excluded.customer_id)
      returning id, customer_id, reseller_id, serial_number,
         (select coalesce(array_agg(a.dedupe_key), '{}') from alert a
          where a.subject_key = 'printer:' || "printer"."id" and a.source = 'rule' and a.status <> 'RESOLVED') as open_rule_keys`,
     [PRINTER_INPUT.pack(rows)],
   );
   const byRef = new Map(stored.map((r) => [`${r.reseller_id}/${r.serial_number}`, r]));
-  return units.map((u) => {
+  const result: { stored: StoredUnit[]; refused: PrinterUnit[] } = { stored: [], refused: [] };
+  for (const u of units) {
     const row = byRef.get(`${u.sender.resellerId}/${u.entry.device.serialNumber}`);
-    if (!row) throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
-    return {
+    if (!row) {
+      // Only the WHERE above skips a row, and only for a collector's entry.
+      if (u.sender.kind !== 'collector') throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
+      result.refused.push(u);
+      continue;
+    }
+    result.stored.push({
       ...u,
       printerId: row.id,
       customerId: row.customer_id,
       openRuleKeys: new Set(row.open_rule_keys),
+    });
+  }
+  return { stored: result.stored, refused: await describeRefused(tx, result.refused) };
+}
+
+/** The existing printer rows that refused entries collided with (what the collector was not allowed). */
+async function describeRefused(tx: EntityManager, refused: readonly PrinterUnit[]): Promise<RefusedUnit[]> {
+  if (refused.length === 0) return [];
+  const rows = await query<{ reseller_id: string; serial_number: string; customer_id: string; connection_type: string }[]>(
+    tx,
+    `select reseller_id, serial_number, customer_id, connection_type from printer
+     where (reseller_id, serial_number) in (select * from unnest(?::uuid[], ?::text[]))`,
+    [
+      pgUuidArray(refused.map((u) => u.sender.resellerId)),
+      pgTextArray(refused.map((u) => u.entry.device.serialNumber)),
+    ],
+  );
+  const byRef = new Map(rows.map((r) => [`${r.reseller_id}/${r.serial_number}`, r]));
+  return refused.map((unit) => {
+    const row = byRef.get(`${unit.sender.resellerId}/${unit.entry.device.serialNumber}`);
+    return {
+      unit,
+      existing: { customerId: row?.customer_id ?? '', connectionType: row?.connection_type ?? 'unknown' },
     };
   });
 }

@@ -1,4 +1,5 @@
 // API keys for integrators: list, create (key shown once), revoke. Admins only.
+import { announceCredentialEnded } from '../graphql/credential-watch';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { ApiKey } from '../entities/api-key.entity';
 import type { GraphQLContext } from '../graphql/context';
@@ -43,9 +44,12 @@ export class ApiKeyResolver {
     if (!apiKey) throw notFound('API key');
     apiKey.revokedAt ??= new Date();
     await ctx.em.flush();
-    // Forgotten once committed (a request in between could re-cache the unrevoked row); other API
-    // processes honour the revocation within the cache's lifetime (src/auth/api-key-cache.ts).
-    await afterCommit(ctx, async () => ctx.services.apiKeys.forget(apiKey.id));
+    // Forgotten once committed (a request in between could re-cache the unrevoked row); every API
+    // process (this one included) also hears it over pub/sub, forgets the key and closes its sockets.
+    await afterCommit(ctx, async () => {
+      ctx.services.apiKeys.forget(apiKey.id);
+      await announceCredentialEnded(ctx, { actor: `apikey:${apiKey.id}`, reason: 'revoked' });
+    });
     return apiKey;
   }
 }

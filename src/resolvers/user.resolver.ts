@@ -1,4 +1,6 @@
 // A reseller's users, managed by its admins.
+import { afterCommit } from '../graphql/tenant-transaction';
+import { announceCredentialEnded } from '../graphql/credential-watch';
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { RefreshToken } from '../entities/refresh-token.entity';
 import { User } from '../entities/user.entity';
@@ -45,6 +47,7 @@ export class UserResolver {
       if (!name || name.length > 200) throw badUserInput('name must be 1-200 characters', 'name');
       user.name = name;
     }
+    const roleBefore = user.role;
     if (input.role != null) {
       if (input.role === RoleEnum.OPERATOR)
         throw badUserInput('operators are created with the admin CLI', 'role');
@@ -60,6 +63,11 @@ export class UserResolver {
           .nativeUpdate(RefreshToken, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
     }
     await ctx.em.flush();
+    // Open subscriptions were authorised with the old state: their sockets close (and reconnect with
+    // the new role, or not at all when disabled).
+    const reason = input.disabled ? 'disabled' : user.role !== roleBefore ? 'role-changed' : null;
+    if (reason)
+      await afterCommit(ctx, () => announceCredentialEnded(ctx, { actor: `user:${user.id}`, reason }));
     return user;
   }
 }

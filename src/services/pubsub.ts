@@ -17,6 +17,21 @@ export function alertTopic(prefix: string, resellerId: string, kind: AlertEventK
 }
 
 /**
+ * `<REDIS_PREFIX>:credentials:ended`: a credential stopped being valid (API key revoked, user disabled or
+ * their role changed). Every API process closes the WebSockets opened with it and drops it from its
+ * caches at once, instead of at the next periodic re-check.
+ */
+export function credentialEndedTopic(prefix: string): string {
+  return `${prefix}:credentials:ended`;
+}
+
+export interface CredentialEndedPayload {
+  /** The principal's actor: "apikey:<id>" or "user:<id>". */
+  actor: string;
+  reason: 'revoked' | 'disabled' | 'role-changed';
+}
+
+/**
  * What a subscriber needs to answer `Alert { ... printer { id serialNumber } }` without a database
  * round trip: the alert row and its printer row, as PostgreSQL returned them (snake_case columns).
  */
