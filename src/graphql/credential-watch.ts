@@ -62,9 +62,11 @@ export class CredentialWatch {
   private async listen(events: AsyncIterableIterator<CredentialEndedPayload>): Promise<void> {
     for await (const event of events) {
       if (typeof event?.actor !== 'string') continue;
-      if (event.actor.startsWith('apikey:')) this.services.apiKeys.forget(event.actor.slice('apikey:'.length));
+      if (event.actor.startsWith('apikey:'))
+        this.services.apiKeys.forget(event.actor.slice('apikey:'.length));
       for (const [socket, watched] of this.sockets)
-        if (watched.principal.actor === event.actor) this.end(socket, CLOSE_FORBIDDEN, `Credential ${event.reason}`);
+        if (watched.principal.actor === event.actor)
+          this.end(socket, CLOSE_FORBIDDEN, `Credential ${event.reason}`);
     }
   }
 
@@ -102,11 +104,19 @@ export class CredentialWatch {
   async recheckAll(): Promise<void> {
     for (const [socket, watched] of [...this.sockets]) {
       try {
-        const principal = await authenticate(this.services.orm.em.fork(), this.services.secrets, watched.credential, {
-          apiKeys: this.services.apiKeys,
-        });
+        const principal = await authenticate(
+          this.services.orm.em.fork(),
+          this.services.secrets,
+          watched.credential,
+          {
+            apiKeys: this.services.apiKeys,
+          },
+        );
         if (!principal) this.end(socket, CLOSE_UNAUTHORIZED, 'Credential no longer valid');
-        else if (principal.role !== watched.principal.role || principal.resellerId !== watched.principal.resellerId)
+        else if (
+          principal.role !== watched.principal.role ||
+          principal.resellerId !== watched.principal.resellerId
+        )
           this.end(socket, CLOSE_FORBIDDEN, 'Credential changed');
       } catch (err) {
         // The database being away is not the credential's fault: try again at the next re-check.

@@ -16,7 +16,7 @@ import type { Principal } from '../auth/principal';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
 import { createErrorFormatter } from './format-error';
-import { invalidIdProblem } from './id-arguments';
+import { invalidArgumentProblem } from './argument-checks';
 import { DOCUMENT_LIMITS, PARSE_OPTIONS, documentSizeProblem, queryLimitsPlugin } from './limits';
 import { auditPlugin } from './middlewares';
 import { tenantTransactionPlugin } from './tenant-transaction';
@@ -45,12 +45,12 @@ function querySource(request: FastifyRequest): string | null {
   return typeof query === 'string' ? query : null;
 }
 
-/** ID arguments are UUIDs: refused as BAD_USER_INPUT naming the argument before anything executes. */
+/** Malformed ids and NUL characters: BAD_USER_INPUT naming the argument before anything executes. */
 const idArgumentsPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ document, request, schema }) {
-        const problem = invalidIdProblem(schema, document, request.variables ?? {});
+        const problem = invalidArgumentProblem(schema, document, request.variables ?? {});
         if (problem) throw problem;
       },
     };
@@ -118,7 +118,13 @@ export async function registerGraphQL(
       .send({ errors: [{ message: problem.message, extensions: { code } }] });
   };
   const contextFor = async (request: FastifyRequest): Promise<GraphQLContext> =>
-    createContext(services, services.orm.em.fork(), await principalOf(request), String(request.id), request.ip);
+    createContext(
+      services,
+      services.orm.em.fork(),
+      await principalOf(request),
+      String(request.id),
+      request.ip,
+    );
   const handler = fastifyApolloHandler(apollo, { context: contextFor });
   app.route({
     url: GRAPHQL_PATH,

@@ -29,7 +29,7 @@ import type { Principal } from '../auth/principal';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
 import { CredentialWatch } from './credential-watch';
-import { invalidIdProblem } from './id-arguments';
+import { invalidArgumentProblem } from './argument-checks';
 import { PARSE_OPTIONS, documentSizeProblem, operationLimitsProblem } from './limits';
 import { subscribeSharingResults } from './shared-subscription-results';
 import { beginTenantTransaction, endTenantTransaction } from './tenant-transaction';
@@ -40,6 +40,17 @@ type SocketExtra = {
   request: IncomingMessage;
   principal?: Principal;
 };
+
+/** The error with the code Apollo gives the same failure over HTTP (clients switch on it). */
+function withCode(error: unknown, code: string): GraphQLError {
+  if (!(error instanceof GraphQLError)) return new GraphQLError(String(error), { extensions: { code } });
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
+}
 
 /** Parsed subscription documents, by source text: a thousand technicians send the same few documents. */
 const MAX_CACHED_DOCUMENTS = 500;
@@ -103,16 +114,20 @@ export async function serveGraphQLOverWebSocket(
           try {
             document = parse(payload.query, PARSE_OPTIONS);
           } catch (error) {
-            return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+            return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
           }
           const errors = validate(schema, document, validationRules);
-          if (errors.length > 0) return errors;
+          if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
           if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
           documents.set(payload.query, document);
         }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation)
-          return [new GraphQLError('Unable to identify the operation to run', { extensions: { code: 'BAD_REQUEST' } })];
+          return [
+            new GraphQLError('Unable to identify the operation to run', {
+              extensions: { code: 'BAD_REQUEST' },
+            }),
+          ];
         if (operation.operation !== 'subscription')
           return [
             new GraphQLError(
@@ -123,7 +138,7 @@ export async function serveGraphQLOverWebSocket(
         const variables = payload.variables ?? {};
         const problem =
           operationLimitsProblem(document, payload.operationName, variables) ??
-          invalidIdProblem(schema, document, variables);
+          invalidArgumentProblem(schema, document, variables);
         if (problem) return [problem];
         return {
           schema,

@@ -166,7 +166,8 @@ export async function upsertPrinters(
     const row = byRef.get(`${u.sender.resellerId}/${u.entry.device.serialNumber}`);
     if (!row) {
       // Only the WHERE above skips a row, and only for a collector's entry.
-      if (u.sender.kind !== 'collector') throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
+      if (u.sender.kind !== 'collector')
+        throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
       result.refused.push(u);
       continue;
     }
@@ -183,7 +184,9 @@ export async function upsertPrinters(
 /** The existing printer rows that refused entries collided with (what the collector was not allowed). */
 async function describeRefused(tx: EntityManager, refused: readonly PrinterUnit[]): Promise<RefusedUnit[]> {
   if (refused.length === 0) return [];
-  const rows = await query<{ reseller_id: string; serial_number: string; customer_id: string; connection_type: string }[]>(
+  const rows = await query<
+    { reseller_id: string; serial_number: string; customer_id: string; connection_type: string }[]
+  >(
     tx,
     `select reseller_id, serial_number, customer_id, connection_type from printer
      where (reseller_id, serial_number) in (select * from unnest(?::uuid[], ?::text[]))`,
