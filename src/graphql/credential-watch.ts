@@ -43,20 +43,38 @@ export class CredentialWatch {
   private readonly sockets = new Map<WebSocket, Watched>();
   private recheckTimer: NodeJS.Timeout | null = null;
   private events: AsyncIterableIterator<CredentialEndedPayload> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly services: AppServices,
     private readonly recheckMs = DEFAULT_RECHECK_MS,
   ) {}
 
-  /** Listens for ended credentials and starts the periodic re-check. */
-  async start(): Promise<void> {
-    this.events = await this.services.pubsub.subscribe<CredentialEndedPayload>(
-      credentialEndedTopic(this.services.config.REDIS_PREFIX),
-    );
-    void this.listen(this.events);
+  /**
+   * Starts the periodic re-check and listens for ended credentials. Does not wait for Redis: the API
+   * starts (and reports Redis in /readyz) while Redis is away, and the listener subscribes once it can.
+   */
+  start(): void {
     this.recheckTimer = setInterval(() => void this.recheckAll(), this.recheckMs);
     this.recheckTimer.unref();
+    void this.subscribe();
+  }
+
+  private async subscribe(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        this.events = await this.services.pubsub.subscribe<CredentialEndedPayload>(
+          credentialEndedTopic(this.services.config.REDIS_PREFIX),
+        );
+        if (this.stopped) await this.events.return?.();
+        else await this.listen(this.events);
+        return;
+      } catch (err) {
+        if (this.stopped) return;
+        this.services.log.warn({ err }, 'credential announcements unavailable; retrying in 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+      }
+    }
   }
 
   private async listen(events: AsyncIterableIterator<CredentialEndedPayload>): Promise<void> {
@@ -126,6 +144,7 @@ export class CredentialWatch {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.recheckTimer) clearInterval(this.recheckTimer);
     await this.events?.return?.();
     for (const watched of this.sockets.values()) if (watched.expiryTimer) clearTimeout(watched.expiryTimer);

@@ -70,7 +70,7 @@ export async function serveGraphQLOverWebSocket(
     : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const documents = new Map<string, DocumentNode>();
   const watch = new CredentialWatch(services);
-  await watch.start();
+  watch.start();
 
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 

@@ -133,9 +133,16 @@ describe('printers', () => {
       key,
     );
     expect(found.data!.printerBySerial).toEqual({ id: printers[3]!.id, customer: { name: 'Atelier Nord' } });
+    // Not found or not yours: null. Not an id at all: BAD_USER_INPUT naming the argument (docs/security.md).
     expect(
-      (await app.gql<{ printer: null }>(`{ printer(id: "not-a-uuid") { id } }`, {}, key)).data!.printer,
+      (await app.gql<{ printer: null }>(`{ printer(id: "${randomUUID()}") { id } }`, {}, key)).data!.printer,
     ).toBeNull();
+    expect(
+      (await app.gql(`{ printer(id: "not-a-uuid") { id } }`, {}, key)).errors?.[0]?.extensions,
+    ).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'id',
+    });
   });
 
   it('filters by customer, model, search and open alerts', async () => {
