@@ -1,5 +1,6 @@
-// The demo tenant: a reseller with an admin API key, three customers with sites, a pay-per-use
-// contract, and a collector enrollment token. Each demo run seeds a fresh tenant, because the simulated
+// The demo tenant: a reseller with an admin API key, three customers with sites, two pay-per-use
+// contracts (Contoso's direct-connect printers, and Northwind's LAN printers behind the collector,
+// joined as the collector first reports them), and a collector enrollment token. Each demo run seeds a fresh tenant, because the simulated
 // printers start their history anew every run: reusing the old tenant would show their lifetime
 // counters going backwards.
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -24,6 +25,8 @@ export interface DemoTenant {
   /** Customers of the direct-connect printers, with the site each printer goes to. */
   directSites: Array<{ customerId: string; siteId: string }>;
   contractId: string;
+  /** Northwind's contract: covers the LAN printers as the collector reports them. */
+  lanContractId: string;
   collectorToken: string;
 }
 
@@ -79,6 +82,45 @@ export async function seedDemoTenant(em: EntityManager, now = new Date()): Promi
   line(2, 'INK_OEM_ML', 'HP ink, per ml', '12');
   line(3, 'INK_NON_OEM_ML', 'Third-party ink, per ml (handling surcharge)', '20');
   line(4, 'SCAN_AREA_M2', 'Scans, per m²', '15');
+
+  // Northwind's LAN printers are billed on the default (counter) basis like any other: media area and
+  // ink from their lifetime counters, which the collector completes from its job accounting where the
+  // printer has none. The contract starts now, when the simulated printers start reporting, so its
+  // statements have a reading at their start.
+  const lanContract = em.create(Contract, {
+    reseller: ref,
+    customer: northwind,
+    name: 'Northwind pay-per-use 2026 (LAN printers)',
+    currency: 'EUR',
+    billingPeriod: 'MONTHLY',
+    anchorDay: 1,
+    timeZone: 'Europe/Berlin',
+    validFrom: now,
+  });
+  const lanLine = (
+    position: number,
+    meter: PriceLine['meter'],
+    description: string,
+    price: string,
+    extra = {},
+  ) =>
+    em.create(PriceLine, {
+      reseller: ref,
+      contract: lanContract,
+      position,
+      meter,
+      description,
+      unitPriceMinor: price,
+      ...extra,
+    });
+  lanLine(1, 'MEDIA_AREA_M2', 'Printed media, per m²', '85');
+  lanLine(2, 'MEDIA_AREA_M2', 'Photo and poster prints (image category), extra per m²', '40', {
+    category: 'image',
+  });
+  lanLine(3, 'INK_OEM_ML', 'HP ink, per ml', '11');
+  lanLine(4, 'INK_NON_OEM_ML', 'Third-party ink, per ml (handling surcharge)', '20');
+  lanLine(5, 'SCAN_AREA_M2', 'Scans, per m²', '15');
+  lanLine(6, 'COPY_AREA_M2', 'Copies (scanning part), per m²', '10');
   await em.flush();
 
   const { token } = await createCollectorEnrollment(em, DEMO_ACTOR, reseller.id, northwind.id, now);
@@ -92,6 +134,7 @@ export async function seedDemoTenant(em: EntityManager, now = new Date()): Promi
       { customerId: fabrikam.id, siteId: fabrikamStudio.id },
     ],
     contractId: contract.id,
+    lanContractId: lanContract.id,
     collectorToken: token,
   };
 }
@@ -123,4 +166,29 @@ export async function registerDemoPrinter(
   }
   await fork.flush();
   return credential;
+}
+
+/**
+ * Joins every LAN printer the collector has reported for Northwind to Northwind's contract, from the
+ * contract's start (the printers exist in the portal only once the collector has reported them).
+ * Returns how many printers were added.
+ */
+export async function coverLanPrinters(em: EntityManager, tenant: DemoTenant): Promise<number> {
+  const fork = em.fork();
+  const contract = await fork.findOneOrFail(Contract, { id: tenant.lanContractId });
+  const printers = await fork.find(Printer, {
+    reseller: tenant.resellerId,
+    customer: tenant.lanCustomerId,
+    id: { $nin: (await fork.find(ContractPrinter, { contract })).map((c) => c.printer.id) },
+  });
+  for (const printer of printers) {
+    fork.create(ContractPrinter, {
+      reseller: fork.getReference(Reseller, tenant.resellerId),
+      contract,
+      printer,
+      coveredFrom: contract.validFrom,
+    });
+  }
+  await fork.flush();
+  return printers.length;
 }

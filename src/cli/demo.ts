@@ -16,7 +16,7 @@ import { Collector } from '../entities/collector.entity';
 import { SecretBox } from '../services/secrets';
 import { runMigrate, UsageError, waitForSignal } from './commands';
 import { DemoCollector } from './demo-collector';
-import { registerDemoPrinter, seedDemoTenant } from './demo-seed';
+import { coverLanPrinters, registerDemoPrinter, seedDemoTenant } from './demo-seed';
 
 interface DemoState {
   secretKey: string;
@@ -204,6 +204,16 @@ export async function runDemo(args: string[]): Promise<void> {
       });
       await em.flush();
       collector.start();
+      // Northwind's contract covers each LAN printer as soon as the collector has reported it.
+      const cover = setInterval(() => {
+        coverLanPrinters(app.services.orm.em, tenant)
+          .then((added) => {
+            if (added > 0) console.log(`[billing] ${added} LAN printer(s) joined the Northwind contract`);
+          })
+          .catch((err: unknown) => console.error('demo: covering LAN printers failed:', err));
+      }, 5_000);
+      cover.unref();
+      stack.push(async () => clearInterval(cover));
       console.log(
         `[collector] enrolled; polling ${fleet.lanIpRange}; log in ${path.join(options.stateDir, 'collector.log')}`,
       );

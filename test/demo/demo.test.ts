@@ -202,6 +202,50 @@ describe('npm run demo', () => {
     expect(collectorJob?.userName).toBeTruthy();
   }, 90_000);
 
+  it("covers the LAN printers with Northwind's contract and prices every line of its statement", async () => {
+    type Contract = { id: string; name: string; printers: Array<{ serialNumber: string }> };
+    const lanSerials = (
+      await gql<{ printers: { edges: Array<Edge<{ serialNumber: string; connectionType: Kind }>> } }>(
+        `{ printers(first: 50) { edges { node { serialNumber connectionType } } } }`,
+      )
+    ).printers.edges
+      .map((e) => e.node)
+      .filter((p) => p.connectionType === 'COLLECTOR')
+      .map((p) => p.serialNumber)
+      .sort();
+    const lanContract = await eventually(
+      async () => {
+        const data = await gql<{ contracts: { edges: Array<Edge<Contract>> } }>(
+          `{ contracts(first: 10) { edges { node { id name printers { serialNumber } } } } }`,
+        );
+        const c = data.contracts.edges.map((e) => e.node).find((n) => /LAN printers/.test(n.name));
+        return c && c.printers.length === lanSerials.length ? c : null;
+      },
+      30_000,
+      1000,
+    );
+    expect(lanContract.printers.map((p) => p.serialNumber).sort()).toEqual(lanSerials);
+    const period = new Date().toISOString().slice(0, 7);
+    type Statement = {
+      lines: Array<{ description: string; totalMinor: string | null }>;
+      flags: Array<{ code: string; message: string }>;
+    };
+    // Each LAN printer needs two readings in the window before its usage is measured.
+    const statement = await eventually(
+      async () => {
+        const data = await gql<{ closeBillingPeriod: Statement }>(
+          `mutation { closeBillingPeriod(contractId: "${lanContract.id}", period: "${period}") { lines { description totalMinor } flags { code message } } }`,
+        );
+        const s = data.closeBillingPeriod;
+        return s.flags.some((f) => f.code === 'USAGE_UNKNOWN' || f.code === 'NO_READINGS') ? null : s;
+      },
+      60_000,
+      2000,
+    );
+    expect(statement.lines.length).toBeGreaterThanOrEqual(6);
+    for (const line of statement.lines) expect(line.totalMinor, line.description).not.toBeNull();
+  }, 120_000);
+
   it('stops the server, the fleet and the collector on Ctrl-C', async () => {
     expect(processesMentioning(stateDir).length).toBe(2); // the demo and its collector
     const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
