@@ -27,6 +27,7 @@ function findBaselinePackage(from: string): string {
 interface BaselineModules {
   postgraphile(pool: unknown, schema: string, options: Record<string, unknown>): RequestListener;
   ConnectionFilterPlugin: unknown;
+  makeJSONPgSmartTagsPlugin(json: Record<string, unknown>): unknown;
   Pool: new (options: { connectionString: string; max: number }) => { end(): Promise<void> };
 }
 
@@ -45,9 +46,34 @@ function loadBaseline(): BaselineModules {
   return {
     postgraphile: dependency('postgraphile').postgraphile as BaselineModules['postgraphile'],
     ConnectionFilterPlugin: filter.default ?? filter,
+    makeJSONPgSmartTagsPlugin: dependency('graphile-utils')
+      .makeJSONPgSmartTagsPlugin as BaselineModules['makeJSONPgSmartTagsPlugin'],
     Pool: pg.Pool,
   };
 }
+
+/**
+ * printer_job and printer_job_key have no foreign keys (dropped for persistence speed, see the
+ * LeanReportPersistence migration), so PostGraphile cannot infer their relations; smart tags declare
+ * them, exactly as the dropped constraints did, so `printerByPrinterId` and friends exist again.
+ */
+const JOB_RELATIONS = {
+  version: 1,
+  config: {
+    class: {
+      printer_job: {
+        tags: {
+          foreignKey: [
+            '(printer_id) references printer (id)',
+            '(customer_id) references customer (id)',
+            '(reseller_id) references reseller (id)',
+          ],
+        },
+      },
+      printer_job_key: { tags: { foreignKey: ['(printer_id) references printer (id)'] } },
+    },
+  },
+};
 
 /** Same pool ceiling as our server (src/db/orm.ts), so neither side wins by opening more connections. */
 const POOL_MAX = 20;
@@ -68,11 +94,11 @@ async function main(): Promise<void> {
   const databaseUrl = requiredEnv('DATABASE_URL');
   const resellerId = requiredEnv('BENCH_RESELLER_ID');
   const token = requiredEnv('BENCH_TOKEN');
-  const { postgraphile, ConnectionFilterPlugin, Pool } = loadBaseline();
+  const { postgraphile, ConnectionFilterPlugin, makeJSONPgSmartTagsPlugin, Pool } = loadBaseline();
   const pool = new Pool({ connectionString: databaseUrl, max: POOL_MAX });
 
   const middleware = postgraphile(pool, 'public', {
-    appendPlugins: [ConnectionFilterPlugin],
+    appendPlugins: [ConnectionFilterPlugin, makeJSONPgSmartTagsPlugin(JOB_RELATIONS)],
     // A bearer token compared in memory: cheaper than our per-request API-key lookup, which favours
     // the baseline (noted in docs/performance.md).
     pgSettings: async (req: IncomingMessage) => {
