@@ -7,6 +7,7 @@ import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
 import { registerExportRoutes } from './http/export.routes';
 import { registerExplorer } from './http/explorer.routes';
 import { registerHealthRoutes } from './http/health.routes';
+import { startMetricsServer } from './http/metrics.routes';
 import { createHttpServer } from './http/server';
 import { registerIngestRoutes, type IngestRole } from './ingest/ingest.routes';
 import { startWorkers, type WorkerRole } from './jobs/worker';
@@ -20,6 +21,8 @@ export interface RunningApp {
   http: FastifyInstance | null;
   /** The bound address, e.g. "http://127.0.0.1:4000". */
   url: string | null;
+  /** The separate metrics listener's address when METRICS_PORT is set (any role, workers too). */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -67,6 +70,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
   let graphql: GraphQLServer | null = null;
   let ingest: IngestRole | null = null;
   let worker: WorkerRole | null = null;
+  let metrics: Awaited<ReturnType<typeof startMetricsServer>> = null;
 
   try {
     if (roles.includes('api') || roles.includes('ingest')) {
@@ -81,8 +85,10 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
     }
     if (roles.includes('worker')) worker = await startWorkers(services);
     if (http) await http.listen({ port: config.PORT, host: config.HOST });
+    metrics = await startMetricsServer(services);
   } catch (error) {
     await http?.close().catch(() => undefined);
+    await metrics?.server.close().catch(() => undefined);
     await worker?.close().catch(() => undefined);
     await closeServices(services);
     throw error;
@@ -109,10 +115,11 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
       await http?.close();
       await ingest?.close();
       await worker?.close();
+      await metrics?.server.close();
       await closeServices(services);
       log.info('stopped');
     })();
     return stopping;
   };
-  return { services, http, url, stop };
+  return { services, http, url, metricsUrl: metrics?.url ?? null, stop };
 }

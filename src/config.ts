@@ -75,6 +75,16 @@ export const configSchema = z
       .min(1, 'must be 1-64')
       .max(64, 'must be 1-64')
       .default(1),
+    /** A separate plain-HTTP listener for /metrics only (src/http/metrics.routes.ts); 0 picks a free port. */
+    METRICS_PORT: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be 0-65535')
+      .max(65535, 'must be 0-65535')
+      .optional(),
+    METRICS_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+    /** Bearer token Prometheus must send for /metrics (then also served on the main port). */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
     /** Let webhook deliveries reach loopback and private networks (default: only outside production). */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),

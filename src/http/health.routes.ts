@@ -1,7 +1,8 @@
-// Operator endpoints: liveness, readiness (PostgreSQL and Redis answer) and Prometheus metrics.
+// Operator endpoints: liveness, readiness (PostgreSQL and Redis answer) and, where allowed, Prometheus
+// metrics (src/http/metrics.routes.ts decides where they are served).
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../services/app-services';
-import { registry } from './metrics';
+import { metricsOnMainPort, registerMetricsRoute } from './metrics.routes';
 import { withTimeout } from '../lib/timeout';
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -31,8 +32,5 @@ export function registerHealthRoutes(
     return { status: 'ready', checks };
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  if (metricsOnMainPort(services.config)) registerMetricsRoute(app, services.config);
 }
