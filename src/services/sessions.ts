@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AccessTokenPayload } from '../auth/authenticate';
 import { RefreshToken } from '../entities/refresh-token.entity';
 import { User } from '../entities/user.entity';
-import { randomToken } from '../lib/ids';
+import { isUuid, randomToken } from '../lib/ids';
 import { burnVerification, verifyPassword } from './passwords';
 import { type SecretBox, sha256Hex } from './secrets';
 
@@ -50,20 +50,45 @@ function issue(em: EntityManager, secrets: SecretBox, user: User, family: string
   };
 }
 
+/** Several accounts share this email and password: the caller has to say which reseller it means. */
+export class AmbiguousLogin extends Error {}
+
+/** An email may belong to this many accounts (one per reseller) before login stops trying more. */
+const MAX_ACCOUNTS_PER_EMAIL = 20;
+
 export async function login(
   em: EntityManager,
   secrets: SecretBox,
   email: string,
   password: string,
   now = new Date(),
+  resellerId?: string | null,
 ): Promise<Session> {
-  const user = await em.findOne(User, { email: email.trim().toLowerCase() });
-  if (!user || user.disabledAt) {
+  // Emails are unique per reseller, so one address may open accounts at several resellers: the password
+  // picks the account. Every candidate is checked (no early exit), so timing says no more than how many
+  // accounts an address has.
+  if (resellerId && !isUuid(resellerId)) {
     await burnVerification(password);
     throw new AuthenticationFailed('invalid email or password');
   }
-  if (!(await verifyPassword(password, user.passwordHash)))
+  const candidates = await em.find(
+    User,
+    { email: email.trim().toLowerCase(), disabledAt: null, ...(resellerId ? { reseller: resellerId } : {}) },
+    { orderBy: { createdAt: 'asc' }, limit: MAX_ACCOUNTS_PER_EMAIL },
+  );
+  if (candidates.length === 0) {
+    await burnVerification(password);
     throw new AuthenticationFailed('invalid email or password');
+  }
+  const matches: User[] = [];
+  for (const candidate of candidates)
+    if (await verifyPassword(password, candidate.passwordHash)) matches.push(candidate);
+  if (matches.length === 0) throw new AuthenticationFailed('invalid email or password');
+  if (matches.length > 1)
+    throw new AmbiguousLogin(
+      'this email and password open accounts at several organisations; pass resellerId to choose one',
+    );
+  const user = matches[0]!;
   user.lastLoginAt = now;
   const session = issue(em, secrets, user, randomUUID(), now);
   await em.flush();

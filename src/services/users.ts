@@ -19,13 +19,24 @@ export async function createUser(
     throw new DomainError('BAD_USER_INPUT', 'name must be 1-200 characters', 'name');
   const policy = checkPasswordPolicy(input.password);
   if (policy) throw new DomainError('BAD_USER_INPUT', policy, 'password');
-  if (
-    await em
-      .getConnection()
-      .execute<{ id: string }[]>(`select id from app_user where email = ?`, [email])
-      .then((rows) => rows.length > 0)
-  ) {
-    throw new DomainError('CONFLICT', 'a user with this email already exists', 'email');
+  // Only this reseller's users (or, for an operator, the operators) count: whether another tenant uses
+  // the address is none of the caller's business, and the answer must not tell.
+  const taken = await em
+    .getConnection()
+    .execute<{ id: string }[]>(
+      input.resellerId
+        ? `select id from app_user where email = ? and reseller_id = ?`
+        : `select id from app_user where email = ? and reseller_id is null`,
+      input.resellerId ? [email, input.resellerId] : [email],
+    );
+  if (taken.length > 0) {
+    throw new DomainError(
+      'CONFLICT',
+      input.resellerId
+        ? 'a user of your organisation already has this email'
+        : 'an operator with this email already exists',
+      'email',
+    );
   }
   const user = em.create(User, {
     reseller: input.resellerId ? em.getReference(Reseller, input.resellerId) : null,

@@ -142,6 +142,72 @@ describe('users', () => {
   });
 });
 
+describe('emails across resellers', () => {
+  const CREATE = `mutation($i: CreateUserInput!) { createUser(input: $i) { id email } }`;
+  const LOGIN_AT = `mutation($email: String!, $password: String!, $r: ID) { login(email: $email, password: $password, resellerId: $r) { user { id } } }`;
+
+  it('does not tell an admin that an address is used by another reseller', async () => {
+    const email = `shared-${Date.now()}@example.com`;
+    const other = await newReseller(app.services.orm.em, 'Elsewhere');
+    const theirs = await app.gql<{ createUser: { id: string } }>(
+      CREATE,
+      { i: { email, name: 'Theirs', role: 'VIEWER', password: 'their long password' } },
+      other.apiKey,
+    );
+    expect(theirs.errors).toBeUndefined();
+    // The same answer as for an address nobody uses: the user is created.
+    const ours = await app.gql<{ createUser: { id: string; email: string } }>(
+      CREATE,
+      { i: { email: email.toUpperCase(), name: 'Ours', role: 'VIEWER', password: 'our long password!' } },
+      adminKey,
+    );
+    expect(ours.errors).toBeUndefined();
+    expect(ours.data!.createUser.email).toBe(email);
+    // Within one reseller an address is still unique.
+    const twice = await app.gql(
+      CREATE,
+      { i: { email, name: 'Again', role: 'VIEWER', password: 'our long password!' } },
+      adminKey,
+    );
+    expect(twice.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'email' });
+
+    // Each password opens its own account.
+    const asOurs = await app.gql<{ login: { user: { id: string } } }>(LOGIN_AT, {
+      email,
+      password: 'our long password!',
+    });
+    expect(asOurs.data!.login.user.id).toBe(ours.data!.createUser.id);
+    const asTheirs = await app.gql<{ login: { user: { id: string } } }>(LOGIN_AT, {
+      email,
+      password: 'their long password',
+    });
+    expect(asTheirs.data!.login.user.id).toBe(theirs.data!.createUser.id);
+    // Limited to a reseller, the other account's password is just a wrong password.
+    const elsewhere = await app.gql(LOGIN_AT, { email, password: 'their long password', r: resellerId });
+    expect(elsewhere.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('asks which reseller when one email and password open accounts at two', async () => {
+    const email = `twice-${Date.now()}@example.com`;
+    const password = 'the same long password';
+    const other = await newReseller(app.services.orm.em, 'Second');
+    for (const key of [adminKey, other.apiKey])
+      expect(
+        (await app.gql(CREATE, { i: { email, name: 'T', role: 'VIEWER', password } }, key)).errors,
+      ).toBeUndefined();
+    const ambiguous = await app.gql(LOGIN_AT, { email, password });
+    expect(ambiguous.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'resellerId' });
+    const chosen = await app.gql<{ login: { user: { id: string } } }>(LOGIN_AT, {
+      email,
+      password,
+      r: other.reseller.id,
+    });
+    expect(chosen.errors).toBeUndefined();
+    const notAnId = await app.gql(LOGIN_AT, { email, password, r: 'not-a-uuid' });
+    expect(notAnId.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe('platform operator', () => {
   it('reads across resellers, cannot write, and every read is audited', async () => {
     const other = await newReseller(app.services.orm.em, 'Other');
