@@ -204,7 +204,8 @@ describe('emails across resellers', () => {
     });
     expect(chosen.errors).toBeUndefined();
     const notAnId = await app.gql(LOGIN_AT, { email, password, r: 'not-a-uuid' });
-    expect(notAnId.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // IDs are checked before any resolver runs (src/graphql: BAD_USER_INPUT naming the argument).
+    expect(notAnId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 
