@@ -248,7 +248,8 @@ async function run(args: string[], io: Io): Promise<number> {
     if (result.printersReported === 0 && result.drain.uploaded === 0 && result.drain.pending === 0) {
       const ranges = (await loadState(stateDir)).config.ipRanges;
       throw new OperatorError(
-        `no supported printer found in ${ranges.length > 0 ? ranges.join(', ') : '(no IP ranges configured in the portal)'}; nothing uploaded`,
+        `no supported printer found in ${ranges.length > 0 ? ranges.join(', ') : '(no IP ranges configured in the portal)'}; nothing uploaded` +
+          (result.healthSent ? '; the collector health (with its errors) was sent to the portal' : ''),
         EXIT.failure,
       );
     }

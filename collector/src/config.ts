@@ -43,6 +43,8 @@ export interface Credential {
   /** enroll --insecure-allow-http: the operator accepted a plain-http portal off this machine. */
   allowInsecureHttp?: boolean;
   enrolledAt: string;
+  /** When the portal last had this collector change its secret (credential-rotation.ts). */
+  rotatedAt?: string;
 }
 
 const credentialPath = (dir: string) => join(dir, 'credential.json');

@@ -1,14 +1,19 @@
 // One collector cycle: refresh the configuration from the portal, discover and poll the printers,
 // build batches, spool them durably, commit the adapter cursors, then try to upload everything in
-// the spool. `run --once` is exactly one cycle; the daemon (scheduler.ts) repeats it.
+// the spool. A cycle that spooled no report sends its health on its own (an empty scan is exactly
+// when the portal needs to see the collector's errors), and a credential rotation the portal asked
+// for happens last. `run --once` is exactly one cycle; the daemon (scheduler.ts) repeats it.
 import type { CollectorConfig } from '@plotmeter/protocol';
 import type { Adapter, AdapterContext } from './adapters/adapter';
 import { buildBatches } from './batcher';
 import { collectPrinters } from './collect';
 import { MAX_REMEMBERED_ERRORS, loadState, saveState, type CollectorState, type Credential } from './config';
 import { DEFAULT_DISCOVERY, discover, type DiscoveryOptions } from './discovery';
-import { HealthTracker } from './health';
-import { PortalError, type PortalClient } from './portal-client';
+import type { CollectorHealthV1 } from '@plotmeter/protocol';
+import { rotateIfDue, rotationUrgent, type RotationOutcome } from './credential-rotation';
+import { errorMessage } from './errors';
+import { HealthTracker, type CollectorHealth } from './health';
+import { PortalError, type PortalClient, type RotationRequest } from './portal-client';
 import type { PrinterTlsOptions } from './printer-http';
 import { SpoolFullError, type Spool } from './spool';
 import { drainSpool, type DrainResult } from './uploader';
@@ -39,6 +44,9 @@ export interface CycleResult {
   batchesSpooled: number;
   heldBack: string | null;
   drain: DrainResult;
+  /** Health sent on its own because no report of this cycle carried it (null: not needed). */
+  healthSent: boolean | null;
+  rotation: RotationOutcome | null;
 }
 
 export function adapterContext(
@@ -61,14 +69,42 @@ export async function refreshConfig(
   client: PortalClient,
   credential: Credential,
   state: CollectorState,
-): Promise<{ source: 'server' | 'cached'; error: PortalError | null }> {
+): Promise<{ source: 'server' | 'cached'; error: PortalError | null; rotation: RotationRequest | null }> {
   try {
-    state.config = await client.getConfig(credential);
-    return { source: 'server', error: null };
+    const { config, rotation } = await client.getConfigAndRotation(credential);
+    state.config = config;
+    return { source: 'server', error: null, rotation };
   } catch (err) {
     if (!(err instanceof PortalError)) throw err;
-    return { source: 'cached', error: err };
+    return { source: 'cached', error: err, rotation: null };
   }
+}
+
+function healthBody(health: CollectorHealth): CollectorHealthV1 {
+  const { lastPollAt, ...rest } = health;
+  return lastPollAt === null ? rest : { ...rest, lastPollAt };
+}
+
+/** Rotates the credential when the portal asked and it is due; failures go to the health errors. */
+async function rotateAsAsked(
+  deps: CycleDeps,
+  rotation: RotationRequest | null,
+  state: CollectorState,
+  now: () => Date,
+): Promise<RotationOutcome | null> {
+  if (rotation === null) return null;
+  const log = deps.log ?? (() => undefined);
+  const outcome = await rotateIfDue(deps, rotation, now());
+  if (outcome.kind === 'rotated')
+    log(`credential rotated as the portal asked; now signing with ${outcome.keyId}`);
+  else log(`credential rotation ${outcome.kind}: ${outcome.reason}`);
+  if (outcome.kind === 'failed') {
+    state.lastErrors = [...state.lastErrors, { at: now().toISOString(), message: outcome.reason }].slice(
+      -MAX_REMEMBERED_ERRORS,
+    );
+    await saveState(deps.stateDir, state);
+  }
+  return outcome;
 }
 
 export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
@@ -86,6 +122,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     health.error(`configuration not refreshed, using the last known one: ${cfg.error.message}`);
     log(`warning: ${cfg.error.message}; using the last known configuration`);
   }
+  // An old key about to stop working is exchanged before anything is uploaded with it.
+  let rotation =
+    cfg.rotation && rotationUrgent(cfg.rotation, now())
+      ? await rotateAsAsked(deps, cfg.rotation, state, now)
+      : null;
   const config = state.config;
   const probeCtx = adapterContext(config, state, deps.printerCa, deps.probeTimeoutMs ?? 3000, now);
   const { printers, addressesScanned } = await discover(config, probeCtx, {
@@ -153,6 +194,26 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const drain = await drainSpool(deps.spool, deps.client, deps.credential, state, drainHealth);
   state.lastErrors = [...state.lastErrors, ...drainHealth.recentErrors].slice(-MAX_REMEMBERED_ERRORS);
   await saveState(deps.stateDir, state);
+
+  let healthSent: boolean | null = null;
+  if (batchesSpooled === 0) {
+    const snapshot = health.snapshot(COLLECTOR_VERSION, deps.hostname, pollAt);
+    snapshot.errors = [...snapshot.errors, ...drainHealth.recentErrors].slice(-MAX_REMEMBERED_ERRORS);
+    try {
+      await deps.client.postHealth(deps.credential, healthBody(snapshot));
+      healthSent = true;
+    } catch (err) {
+      healthSent = false;
+      const message = `health not delivered: ${errorMessage(err)}`;
+      log(message);
+      state.lastErrors = [...state.lastErrors, { at: now().toISOString(), message }].slice(
+        -MAX_REMEMBERED_ERRORS,
+      );
+      await saveState(deps.stateDir, state);
+    }
+  }
+  if (rotation?.kind !== 'rotated')
+    rotation = (await rotateAsAsked(deps, cfg.rotation, state, now)) ?? rotation;
   log(
     `reported ${collected.length} printer(s) in ${batches.length} batch(es); uploaded ${drain.uploaded}, ` +
       `pending ${drain.pending}, dead-lettered ${drain.deadLettered}`,
@@ -166,6 +227,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     batchesSpooled,
     heldBack,
     drain,
+    healthSent,
+    rotation,
   };
 }
 
@@ -173,10 +236,13 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 export async function uploadPending(deps: CycleDeps): Promise<DrainResult> {
   const now = deps.now ?? (() => new Date());
   const state = await loadState(deps.stateDir);
-  await refreshConfig(deps.client, deps.credential, state);
+  const cfg = await refreshConfig(deps.client, deps.credential, state);
+  const urgent = cfg.rotation !== null && rotationUrgent(cfg.rotation, now());
+  if (urgent) await rotateAsAsked(deps, cfg.rotation, state, now);
   const health = new HealthTracker(now);
   const drain = await drainSpool(deps.spool, deps.client, deps.credential, state, health);
   state.lastErrors = [...state.lastErrors, ...health.recentErrors].slice(-MAX_REMEMBERED_ERRORS);
   await saveState(deps.stateDir, state);
+  if (!urgent) await rotateAsAsked(deps, cfg.rotation, state, now);
   return drain;
 }

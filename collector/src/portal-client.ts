@@ -7,14 +7,20 @@
 // package's signRequest.
 import { isIP } from 'node:net';
 import {
+  COLLECTOR_PATHS,
+  CREDENTIAL_EXPIRES_HEADER,
+  CREDENTIAL_ROTATE_HEADER,
   PROBLEM_CONTENT_TYPE,
   collectorConfigSchema,
+  rotateCredentialResponseSchema,
   enrollResponseSchema,
   signRequest,
   type CollectorConfig,
   type EnrollRequest,
+  type CollectorHealthV1,
   type EnrollResponse,
   type ProxyConfig,
+  type RotateCredentialResponse,
 } from '@plotmeter/protocol';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { resolveProxy } from './proxy';
@@ -23,7 +29,13 @@ export const PATHS = {
   enroll: '/ingest/v1/enroll',
   config: '/ingest/v1/config',
   reports: '/ingest/v1/reports',
+  ...COLLECTOR_PATHS,
 } as const;
+
+/** The portal asked for a new secret; the current one works until expiresAt (null: unknown). */
+export interface RotationRequest {
+  expiresAt: Date | null;
+}
 
 /** The enroll flag that permits a plain-http portal off this machine; named loudly on purpose. */
 export const INSECURE_HTTP_FLAG = '--insecure-allow-http';
@@ -235,6 +247,13 @@ export class PortalClient {
   }
 
   async getConfig(key: SigningKey): Promise<CollectorConfig> {
+    return (await this.getConfigAndRotation(key)).config;
+  }
+
+  /** The configuration, and whether the portal wants this collector to rotate its credential. */
+  async getConfigAndRotation(
+    key: SigningKey,
+  ): Promise<{ config: CollectorConfig; rotation: RotationRequest | null }> {
     const headers = signRequest({
       ...key,
       method: 'GET',
@@ -267,7 +286,52 @@ export class PortalClient {
         false,
       );
     }
+    const expires = Date.parse(String(res.headers[CREDENTIAL_EXPIRES_HEADER] ?? ''));
+    const rotation =
+      res.headers[CREDENTIAL_ROTATE_HEADER] === 'required'
+        ? { expiresAt: Number.isNaN(expires) ? null : new Date(expires) }
+        : null;
+    return { config: parsed.data, rotation };
+  }
+
+  /** Exchanges the signing key for a new credential (the portal asked for it at the config fetch). */
+  async rotateCredential(key: SigningKey): Promise<RotateCredentialResponse> {
+    const path = PATHS.rotateCredential;
+    const headers = signRequest({ ...key, method: 'POST', pathWithQuery: path, body: Buffer.alloc(0) });
+    const res = await this.send('POST', path, Buffer.alloc(0), { ...headers, accept: 'application/json' });
+    if (res.statusCode !== 200) {
+      const detail = await problemDetail(res.body, res.headers['content-type'] as string | undefined);
+      throw new PortalError(
+        `POST ${path}: HTTP ${res.statusCode} ${detail}`,
+        res.statusCode,
+        res.statusCode >= 500 || res.statusCode === 429 || res.statusCode === 408,
+      );
+    }
+    const parsed = rotateCredentialResponseSchema.safeParse(await res.body.json().catch(() => null));
+    if (!parsed.success)
+      throw new PortalError('credential rotation answer from the server is not valid', 200, false);
     return parsed.data;
+  }
+
+  /** Sends the collector's health on its own, for a cycle that uploaded no report to carry it. */
+  async postHealth(key: SigningKey, health: CollectorHealthV1): Promise<void> {
+    const path = PATHS.health;
+    const body = Buffer.from(JSON.stringify({ schemaVersion: 1, collector: health }), 'utf8');
+    const headers = signRequest({ ...key, method: 'POST', pathWithQuery: path, body });
+    const res = await this.send('POST', path, body, {
+      ...headers,
+      'content-type': 'application/json',
+      accept: `application/json, ${PROBLEM_CONTENT_TYPE}`,
+    });
+    if (res.statusCode !== 204 && res.statusCode !== 200) {
+      const detail = await problemDetail(res.body, res.headers['content-type'] as string | undefined);
+      throw new PortalError(
+        `POST ${path}: HTTP ${res.statusCode} ${detail}`,
+        res.statusCode,
+        res.statusCode >= 500 || res.statusCode === 429,
+      );
+    }
+    await res.body.dump();
   }
 
   async postReport(key: SigningKey, gzBody: Buffer): Promise<UploadOutcome> {

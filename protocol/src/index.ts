@@ -6,6 +6,7 @@ export * from './signing';
 export * from './problem';
 export * from './collector-config.schema';
 export * from './enroll.schema';
+export * from './collector-channel.schema';
 export * from './ip-range';
 export * from './models';
 export * from './examples';

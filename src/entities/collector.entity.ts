@@ -29,5 +29,8 @@ export class Collector {
   @Property(timestamptz()) enrolledAt: Opt<Date> = new Date();
   @Property(optionalTimestamptz()) lastSeenAt?: Date | null;
   @Property(optionalTimestamptz()) lastReportAt?: Date | null;
+  /** Set by revokeCollector: every credential was revoked; a re-enrollment clears it. */
+  @Property(optionalTimestamptz()) revokedAt?: Date | null;
+  /** Set by archiveCollector (which also revokes): the collector is retired and hidden from lists. */
   @Property(optionalTimestamptz()) archivedAt?: Date | null;
 }

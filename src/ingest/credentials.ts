@@ -16,6 +16,8 @@ export interface Sender {
 
 export interface ResolvedCredential extends Sender {
   secret: string;
+  /** End of a rotation's grace period: the sender should switch to a new credential before then. */
+  validUntil: Date | null;
 }
 
 export function newKeyId(kind: 'printer' | 'collector'): string {
@@ -73,7 +75,7 @@ export class CredentialStore {
       [keyId],
     );
     const row = rows[0];
-    let value: (ResolvedCredential & { validUntil: Date | null; revokedAt: Date | null }) | null = null;
+    let value: (ResolvedCredential & { revokedAt: Date | null }) | null = null;
     if (row) {
       value = {
         keyId,
@@ -97,7 +99,7 @@ export class CredentialStore {
   }
 
   private stillValid(
-    value: ResolvedCredential & { validUntil?: Date | null; revokedAt?: Date | null },
+    value: ResolvedCredential & { revokedAt?: Date | null },
     now: Date,
   ): ResolvedCredential | null {
     if (value.revokedAt && value.revokedAt <= now) return null;

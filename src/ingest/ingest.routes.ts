@@ -1,10 +1,14 @@
 // The ingest role's HTTP routes: signed reports and alerts from printers and collectors, collector
-// enrollment and configuration. Accepting means "durably queued in Redis" — a 202 is only sent after
+// enrollment, configuration, credential rotation and health. Accepting means "durably queued in Redis" — a 202 is only sent after
 // BullMQ has the job; persistence happens in the worker (src/jobs/persist-report.job.ts).
 import { randomUUID } from 'node:crypto';
 import {
+  COLLECTOR_PATHS,
+  CREDENTIAL_EXPIRES_HEADER,
+  CREDENTIAL_ROTATE_HEADER,
   LIMITS,
   alertBatchV1Schema,
+  collectorHealthBodySchema,
   enrollRequestSchema,
   reportV1Schema,
   validationProblem,
@@ -19,9 +23,10 @@ import { createQueues } from '../jobs/queues';
 import { createRedis, waitForRedis } from '../services/redis';
 import { encodeQueuedReport } from '../jobs/queued-report';
 import type { AppServices } from '../services/app-services';
+import { rotateCollectorKey } from '../services/collector-lifecycle';
 import { EnrollmentRejected, enrollCollector } from '../services/devices';
 import { BodyError, decodeBody, isGzip, parseJson } from './body';
-import { collectorHealthOf } from './collector-health';
+import { collectorHealthOf, saveCollectorHealth } from './collector-health';
 import type { ResolvedCredential } from './credentials';
 import { enqueueOnce } from './enqueue-once';
 import { compileAcceptor, type Acceptor } from './schema-acceptor';
@@ -318,7 +323,79 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
         );
       collector.lastSeenAt = new Date();
       await em.flush();
+      // The portal asked for a new secret (rotateCollectorCredential): this key ends at validUntil.
+      // The collector answers with POST /ingest/v1/credential/rotate (docs/wire-protocol.md).
+      const { validUntil } = auth.sender;
+      if (validUntil) {
+        reply.header(CREDENTIAL_ROTATE_HEADER, 'required');
+        reply.header(CREDENTIAL_EXPIRES_HEADER, validUntil.toISOString());
+      }
       return reply.send(collector.config);
+    });
+
+    scope.post(COLLECTOR_PATHS.rotateCredential, async (request, reply) => {
+      const auth = await authenticated(request, reply);
+      if (!auth) return reply;
+      const { sender } = auth;
+      if (sender.kind !== 'collector')
+        return reject(
+          reply,
+          403,
+          'Forbidden',
+          'only collectors rotate their own credential; printers get theirs from the portal',
+          'wrong_sender',
+        );
+      const rotated = await rotateCollectorKey(services.orm.em.fork(), services.secrets, {
+        keyId: sender.keyId,
+        resellerId: sender.resellerId,
+        collectorId: sender.collectorId!,
+      });
+      if (!rotated)
+        return reject(
+          reply,
+          403,
+          'Forbidden',
+          'this collector was revoked or removed from the portal',
+          'collector_archived',
+        );
+      for (const keyId of rotated.keyIds) credentials.forget(keyId);
+      request.log.info(
+        { collectorId: sender.collectorId, keyId: rotated.credential.keyId, previousKeyId: sender.keyId },
+        'collector credential rotated',
+      );
+      return reply.code(200).send({
+        keyId: rotated.credential.keyId,
+        secret: rotated.credential.secret,
+        previousValidUntil: rotated.previousValidUntil.toISOString(),
+      });
+    });
+
+    scope.post(COLLECTOR_PATHS.health, async (request, reply) => {
+      const auth = await authenticated(request, reply);
+      if (!auth) return reply;
+      const { sender, body } = auth;
+      if (sender.kind !== 'collector')
+        return reject(reply, 403, 'Forbidden', 'only collectors report collector health', 'wrong_sender');
+      const json = await decodeJson(request, reply, body);
+      if (json === FAILED) return reply;
+      const parsed = collectorHealthBodySchema.safeParse(json);
+      if (!parsed.success) {
+        ingestRejected.inc({ status: '400', reason: 'invalid_health' });
+        return reply
+          .code(400)
+          .type('application/problem+json')
+          .send(validationProblem(parsed.error, 'the body must be {schemaVersion: 1, collector: {...}}'));
+      }
+      const saved = await saveCollectorHealth(services.orm.em.fork(), sender, parsed.data.collector);
+      if (!saved)
+        return reject(
+          reply,
+          403,
+          'Forbidden',
+          'this collector was removed from the portal',
+          'collector_archived',
+        );
+      return reply.code(204).send();
     });
 
     // Unauthenticated, so the body is capped before anything is decompressed or parsed: an enrollment
@@ -352,7 +429,13 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
             .send(validationProblem(parsed.error, 'the body must be {token, hostname, version}'));
         }
         try {
-          const enrolled = await enrollCollector(services.orm.em.fork(), services.secrets, parsed.data);
+          const { revokedKeyIds, ...enrolled } = await enrollCollector(
+            services.orm.em.fork(),
+            services.secrets,
+            parsed.data,
+          );
+          // A re-enrollment revoked the collector's previous credentials: refused from now on here.
+          for (const keyId of revokedKeyIds) credentials.forget(keyId);
           request.log.info(
             { collectorId: enrolled.collectorId, keyId: enrolled.keyId },
             'collector enrolled',

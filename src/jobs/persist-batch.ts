@@ -322,6 +322,9 @@ async function persistPass(
 
 const REFUSED_CODE = 'collector.printer-refused';
 
+/** The report's health unless the stored one is from a newer poll (SQL over collector c and row x). */
+const NEWEST_HEALTH = `(case when x.health is null or c.health->>'lastPollAt' > x.health::jsonb->>'lastPollAt' then c.health else x.health::jsonb end)`;
+
 /**
  * A collector reported a printer it may not write (another customer's, or a direct-connect one): nothing
  * of that entry was stored. The reseller sees it twice: an alert on the collector (one per serial, its
@@ -373,7 +376,11 @@ async function recordRefusals(
   return errors;
 }
 
-/** The collectors' last report, version, host name and health, in report order per collector. */
+/**
+ * The collectors' last report, version, host name and health, in report order per collector. Health
+ * from an older poll than the stored one (a spooled report delivered after a newer health-only
+ * update, POST /ingest/v1/collector-health) does not replace it.
+ */
 async function updateCollectors(
   tx: EntityManager,
   reports: readonly PersistReportJobData[],
@@ -411,9 +418,9 @@ async function updateCollectors(
       tx,
       `update collector c set last_report_at = greatest(c.last_report_at, x.received_at), last_seen_at = greatest(c.last_seen_at, x.received_at),
          version = coalesce(x.version, c.version), hostname = coalesce(x.hostname, c.hostname),
-         health = case when x.refusals is null then coalesce(x.health::jsonb, c.health)
-                       else jsonb_set(coalesce(x.health::jsonb, c.health, '{}'::jsonb), '{errors}',
-                                      coalesce(coalesce(x.health::jsonb, c.health) -> 'errors', '[]'::jsonb) || x.refusals::jsonb) end
+         health = case when x.refusals is null then ${NEWEST_HEALTH}
+                       else jsonb_set(coalesce(${NEWEST_HEALTH}, '{}'::jsonb), '{errors}',
+                                      coalesce(${NEWEST_HEALTH} -> 'errors', '[]'::jsonb) || x.refusals::jsonb) end
        from jsonb_to_recordset(?::jsonb) as x(collector_id uuid, reseller_id uuid, received_at timestamptz, version text, hostname text, health text, refusals text)
        where c.id = x.collector_id and c.reseller_id = x.reseller_id`,
       [json(rows)],

@@ -1,7 +1,20 @@
-// Collectors: list with health, enrollment tokens, and the configuration the agent pulls.
+// Collectors: list with health, enrollment tokens, the configuration the agent pulls, and its
+// lifecycle (revoke, archive, re-enroll, rotate; src/services/collector-lifecycle.ts).
 import { collectorConfigSchema, formatZodIssues, type CollectorConfig } from '@plotmeter/protocol';
 import { GraphQLError } from 'graphql';
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Info } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Info,
+} from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { projectedKey } from '../graphql/loaders';
 import { selectedColumns } from '../graphql/projections';
@@ -13,9 +26,18 @@ import type { GraphQLContext } from '../graphql/context';
 import { notFound } from '../graphql/errors';
 import { findPage } from '../graphql/find-page';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
-import { createCollectorEnrollment } from '../services/devices';
+import {
+  archiveCollector,
+  createCollectorReenrollment,
+  requestCollectorRotation,
+  revokeCollector,
+  type CollectorChange,
+} from '../services/collector-lifecycle';
+import { DomainError, createCollectorEnrollment } from '../services/devices';
+import { afterCommit } from '../graphql/tenant-transaction';
 import {
   CollectorConfigType,
+  CollectorCredentialRotationType,
   CollectorEnrollmentType,
   CollectorFilter,
   CollectorHealthType,
@@ -26,6 +48,14 @@ import { CustomerType } from '../schema/customer.type';
 import { SortDirection } from '../schema/enums';
 
 export const CollectorConnection = Connection(CollectorType, 'Collector');
+
+/** Drops changed credentials from this process's cache once the change is committed. */
+async function forgetAfterCommit(ctx: GraphQLContext, change: CollectorChange): Promise<Collector> {
+  await afterCommit(ctx, async () => {
+    for (const keyId of change.keyIds) ctx.services.deviceCredentials.forget(keyId);
+  });
+  return change.collector;
+}
 
 @Resolver(() => CollectorType)
 export class CollectorResolver {
@@ -94,6 +124,62 @@ export class CollectorResolver {
     @Arg('customerId', () => ID) customerId: string,
   ) {
     return createCollectorEnrollment(ctx.em, ctx.principal!.actor, writeTenant(ctx), customerId);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => CollectorType, {
+    description:
+      'Revokes every credential of the collector: ingest refuses it at once (other server processes within 5 s). reenrollCollector brings it back',
+  })
+  async revokeCollector(@Ctx() ctx: GraphQLContext, @Arg('collectorId', () => ID) collectorId: string) {
+    const change = await revokeCollector(ctx.em, ctx.principal!.actor, writeTenant(ctx), collectorId);
+    return forgetAfterCommit(ctx, change);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => CollectorType, {
+    description:
+      'Retires the collector: its credentials are revoked and it leaves the collectors list; its printers stay',
+  })
+  async archiveCollector(@Ctx() ctx: GraphQLContext, @Arg('collectorId', () => ID) collectorId: string) {
+    const change = await archiveCollector(ctx.em, ctx.principal!.actor, writeTenant(ctx), collectorId);
+    return forgetAfterCommit(ctx, change);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => CollectorEnrollmentType, {
+    description:
+      'A one-time token (valid 7 days) that re-enrolls this collector (same id, customer, configuration and printers); using it revokes its previous credentials',
+  })
+  async reenrollCollector(@Ctx() ctx: GraphQLContext, @Arg('collectorId', () => ID) collectorId: string) {
+    return createCollectorReenrollment(ctx.em, ctx.principal!.actor, writeTenant(ctx), collectorId);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => CollectorCredentialRotationType, {
+    description:
+      'Gives the collector a new secret: it fetches one at its next configuration request; the current one keeps working for graceHours (1-720, default 24)',
+  })
+  async rotateCollectorCredential(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('collectorId', () => ID) collectorId: string,
+    @Arg('graceHours', () => Int, { nullable: true }) graceHours?: number | null,
+  ) {
+    const hours = graceHours ?? 24;
+    if (!Number.isInteger(hours) || hours < 1 || hours > 720)
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        'graceHours must be a whole number from 1 to 720',
+        'graceHours',
+      );
+    const change = await requestCollectorRotation(
+      ctx.em,
+      ctx.principal!.actor,
+      writeTenant(ctx),
+      collectorId,
+      hours * 3600_000,
+    );
+    return { collector: await forgetAfterCommit(ctx, change), previousValidUntil: change.validUntil };
   }
 
   @Authorized(ROLES.admin)

@@ -52,6 +52,24 @@ export class CollectorType {
   @Field(() => String, { nullable: true }) version?: string | null;
   @Field() enrolledAt!: Date;
   @Field(() => Date, { nullable: true }) lastSeenAt?: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When its credentials were revoked (revokeCollector, archiveCollector); null once re-enrolled',
+  })
+  revokedAt?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was archived (retired) in the portal' })
+  archivedAt?: Date | null;
+}
+
+@ObjectType('CollectorCredentialRotation')
+export class CollectorCredentialRotationType {
+  @Field(() => CollectorType) collector!: CollectorType;
+  @Field({
+    description:
+      'The current secret stops working then; the collector fetches a new one at its next configuration request',
+  })
+  previousValidUntil!: Date;
 }
 
 @ObjectType('CollectorEnrollment', {

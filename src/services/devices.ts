@@ -39,7 +39,7 @@ async function findCustomer(em: EntityManager, resellerId: string, customerId: s
   return customer;
 }
 
-function newCredential(
+export function newCredential(
   em: EntityManager,
   secrets: SecretBox,
   resellerId: string,
@@ -182,15 +182,7 @@ export async function createCollectorEnrollment(
 ): Promise<{ token: string; expiresAt: Date }> {
   return em.transactional(async (tx) => {
     const customer = await findCustomer(tx, resellerId, customerId);
-    const token = randomToken('pme', 32);
-    const expiresAt = new Date(now.getTime() + ENROLLMENT_TTL_MS);
-    const enrollment = tx.create(CollectorEnrollment, {
-      reseller: tx.getReference(Reseller, resellerId),
-      customer,
-      tokenHash: sha256Hex(token),
-      expiresAt,
-      createdAt: now,
-    });
+    const { token, expiresAt, enrollment } = issueEnrollment(tx, resellerId, customer, null, now);
     tx.create(AuditEvent, {
       reseller: tx.getReference(Reseller, resellerId),
       actor,
@@ -204,15 +196,50 @@ export async function createCollectorEnrollment(
   });
 }
 
+/**
+ * A one-time enrollment token (only its hash is stored). With `collector` set it re-enrolls that
+ * collector (reenrollCollector) instead of creating a new one.
+ */
+export function issueEnrollment(
+  tx: EntityManager,
+  resellerId: string,
+  customer: Customer,
+  collector: Collector | null,
+  now: Date,
+): { token: string; expiresAt: Date; enrollment: CollectorEnrollment } {
+  const token = randomToken('pme', 32);
+  const expiresAt = new Date(now.getTime() + ENROLLMENT_TTL_MS);
+  const enrollment = tx.create(CollectorEnrollment, {
+    reseller: tx.getReference(Reseller, resellerId),
+    customer,
+    tokenHash: sha256Hex(token),
+    expiresAt,
+    createdAt: now,
+    collector,
+  });
+  return { token, expiresAt, enrollment };
+}
+
 export class EnrollmentRejected extends Error {}
 
-/** Exchanges a one-time token for a collector and its credential. Throws EnrollmentRejected with the reason. */
+/**
+ * Exchanges a one-time token for a collector and its credential. A re-enrollment token (enrollment
+ * created with a collector) gives that collector a new credential and revokes its previous ones,
+ * listed in `revokedKeyIds` so the caller can drop them from its credential cache. Throws
+ * EnrollmentRejected with the reason.
+ */
 export async function enrollCollector(
   em: EntityManager,
   secrets: SecretBox,
   input: { token: string; hostname: string; version: string },
   now = new Date(),
-): Promise<{ collectorId: string; keyId: string; secret: string; config: CollectorConfig }> {
+): Promise<{
+  collectorId: string;
+  keyId: string;
+  secret: string;
+  config: CollectorConfig;
+  revokedKeyIds: string[];
+}> {
   return em.transactional(async (tx) => {
     // FOR UPDATE: two agents racing with the same token cannot both win.
     const enrollment = await tx.findOne(
@@ -224,6 +251,7 @@ export async function enrollCollector(
     if (enrollment.usedAt) throw new EnrollmentRejected('enrollment token was already used');
     if (enrollment.expiresAt <= now)
       throw new EnrollmentRejected(`enrollment token expired at ${enrollment.expiresAt.toISOString()}`);
+    if (enrollment.collector) return reenroll(tx, secrets, enrollment, enrollment.collector, input, now);
     const config: CollectorConfig = { ...DEFAULT_COLLECTOR_CONFIG };
     const collector = tx.create(Collector, {
       reseller: enrollment.reseller,
@@ -246,6 +274,61 @@ export async function enrollCollector(
       details: { hostname: input.hostname, version: input.version },
     });
     await tx.flush();
-    return { collectorId: collector.id, keyId: credential.keyId, secret: credential.secret, config };
+    return {
+      collectorId: collector.id,
+      keyId: credential.keyId,
+      secret: credential.secret,
+      config,
+      revokedKeyIds: [],
+    };
   });
+}
+
+/** Revokes every credential of the collector still in force; returns their key ids. */
+export async function revokeCollectorCredentials(
+  tx: EntityManager,
+  collector: Collector,
+  now: Date,
+): Promise<string[]> {
+  const credentials = await tx.find(DeviceCredential, { collector, revokedAt: null });
+  for (const c of credentials) c.revokedAt = now;
+  return credentials.map((c) => c.keyId);
+}
+
+async function reenroll(
+  tx: EntityManager,
+  secrets: SecretBox,
+  enrollment: CollectorEnrollment,
+  collectorRef: Collector,
+  input: { hostname: string; version: string },
+  now: Date,
+) {
+  const collector = await tx.findOneOrFail(Collector, collectorRef.id, {
+    lockMode: LockMode.PESSIMISTIC_WRITE,
+  });
+  if (collector.archivedAt)
+    throw new EnrollmentRejected('this collector was archived in the portal; ask for a new enrollment token');
+  const revokedKeyIds = await revokeCollectorCredentials(tx, collector, now);
+  const credential = newCredential(tx, secrets, enrollment.reseller.id, { collector });
+  collector.revokedAt = null;
+  collector.hostname = input.hostname;
+  collector.version = input.version;
+  collector.lastSeenAt = now;
+  enrollment.usedAt = now;
+  tx.create(AuditEvent, {
+    reseller: enrollment.reseller,
+    actor: `device:${credential.keyId}`,
+    action: 'collector.reenroll',
+    targetType: 'Collector',
+    targetId: collector.id,
+    details: { hostname: input.hostname, version: input.version, revokedKeyIds },
+  });
+  await tx.flush();
+  return {
+    collectorId: collector.id,
+    keyId: credential.keyId,
+    secret: credential.secret,
+    config: collector.config,
+    revokedKeyIds,
+  };
 }

@@ -4,7 +4,6 @@
 // from GraphQL, takes its configuration from the portal, polls read-only and uploads over HTTPS to
 // Plotmeter, where the data arrives in PostgreSQL. Then the server goes down during an upload: the
 // batch is spooled and, once the server is back, arrives exactly once.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,23 +18,12 @@ import { SimulatedPrinter } from '../../collector/test/support/simulated-printer
 import { TestSnmpAgent } from '../../collector/test/support/snmp-agent';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
 import { eventually, startTestApp, type TestApp } from '../support/app';
+import { collectorCli } from '../support/collector-cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newReseller } from '../support/factories';
 import { freePort } from '../support/net';
 
-/** Runs the built collector CLI as an operator would: its own process and event loop. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(__dirname, '../../collector/dist/cli.js'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
+const cli = (args: string[]) => collectorCli(args);
 
 const IPP_HOST = '127.0.0.7';
 const PIWS_HOST = '127.0.0.8';

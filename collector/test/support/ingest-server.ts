@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import {
   DEFAULT_COLLECTOR_CONFIG,
   collectorConfigSchema,
+  collectorHealthBodySchema,
   parseSignatureHeaders,
   reportV1Schema,
   verifySignature,
@@ -35,6 +36,8 @@ export class TestIngestServer {
   readonly reports = new Map<string, ReceivedReport>();
   readonly requests: Array<{ method: string; path: string; status: number }> = [];
   readonly tokens = new Set<string>();
+  /** Bodies of POST /ingest/v1/collector-health (cycles without a report), validated. */
+  readonly healthPosts: Array<Record<string, unknown>> = [];
   config: CollectorConfig;
   unavailable: { status: number; retryAfterSeconds: number } | null = null;
   /** Answer this many coming report uploads with 422, as for a batch the server can never accept. */
@@ -167,6 +170,18 @@ export class TestIngestServer {
     if (method === 'GET' && path === '/ingest/v1/config') {
       record(200);
       return this.send(res, 200, this.config);
+    }
+    if (method === 'POST' && path === '/ingest/v1/collector-health') {
+      const parsed = collectorHealthBodySchema.safeParse(JSON.parse(body.toString('utf8') || 'null'));
+      if (!parsed.success) {
+        record(400);
+        return this.problem(res, 400, 'Invalid health', parsed.error.message);
+      }
+      this.healthPosts.push(parsed.data.collector);
+      record(204);
+      res.writeHead(204);
+      res.end();
+      return;
     }
     if (method === 'POST' && path === '/ingest/v1/reports') {
       if (req.headers['content-encoding'] !== 'gzip') {
