@@ -15,6 +15,7 @@ import { DeviceCredential } from './device-credential.entity';
 import { FailedReport } from './failed-report.entity';
 import { MediaSource } from './media-source.entity';
 import { MediaType } from './media-type.entity';
+import { MeterOffset } from './meter-offset.entity';
 import { PriceLine } from './price-line.entity';
 import { PrinterJobKey } from './printer-job-key.entity';
 import { PrinterJob } from './printer-job.entity';
@@ -55,6 +56,7 @@ export const entities = [
   PriceLine,
   BillingStatement,
   BillingStatementLine,
+  MeterOffset,
   RawReport,
   FailedReport,
   AuditEvent,
@@ -80,6 +82,7 @@ export {
   FailedReport,
   MediaSource,
   MediaType,
+  MeterOffset,
   PriceLine,
   Printer,
   PrinterJob,

@@ -13,6 +13,7 @@ import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
 import { PrinterMeterReadingResolver } from './meter-reading.resolver';
+import { MeterOffsetResolver } from './meter-offset.resolver';
 import { OperatorResolver } from './operator.resolver';
 import { PrinterResolver } from './printer.resolver';
 import { StatementResolver } from './statement.resolver';
@@ -39,6 +40,7 @@ export const resolvers: NonEmptyArray<Function> = [
   OperatorResolver,
   ContractResolver,
   StatementResolver,
+  MeterOffsetResolver,
   ChargebackResolver,
   PrinterUsageResolver,
   PrinterMeterReadingResolver,

@@ -29,6 +29,7 @@ import { asUserInput } from './billing-errors';
 import { loadContractForWindow } from './contracts';
 import { jobAreaTotals, loadJobs } from './job-usage';
 import { type MeasuredPrinter, type PrinterWindow, measurePrinters } from './meter-readings';
+import { offsetsForWindows } from './meter-offsets';
 import { reconcilePrinters, describeGap } from './reconciliation';
 import { unknownUsageReason, usageFigureOf } from './counter-sources';
 import { createLineRecords } from './statement-record';
@@ -191,6 +192,8 @@ async function priceContractPeriod(
     start: new Date(Math.max(window.start.getTime(), printer.coveredFrom.getTime())),
     end: new Date(Math.min(window.end.getTime(), printer.coveredTo?.getTime() ?? Number.POSITIVE_INFINITY)),
   }));
+  const offsets = await offsetsForWindows(em, resellerId, windows);
+  for (const window of windows) window.offsets = offsets.get(window.printerId) ?? [];
   const measured = await measurePrinters(em, resellerId, windows);
   const jobLineKeys = normalized.priceLines
     .filter((line) => line.basis === 'JOBS')

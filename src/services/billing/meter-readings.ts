@@ -9,7 +9,8 @@
 //   LIMIT 1 index probes), plus each marked reading and the one before it; readings in between hold no
 //   break, so they cannot change any segment's start-to-end difference;
 // - every reading in range when a counter is present in some readings and missing in others, because
-//   a missing value hides a decrease from the adjacent comparison.
+//   a missing value hides a decrease from the adjacent comparison, or when the printer has a meter
+//   offset (a recorded board swap) near the window, which can split usage without any decrease.
 // The domain's `meterUsage` then makes every decision (boundary choice, segments, flags) on what is
 // loaded, with the same result as on every reading (a test compares the two on hourly data). Known
 // limit: a decrease confined to a per-media-type, per-category or per-cartridge split while every
@@ -19,6 +20,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type CounterReading,
   DEFAULT_BOUNDARY_TOLERANCE_MS,
+  type MeterOffset,
   type MeterUsage,
   meterUsage,
 } from '../../domain/billing';
@@ -29,6 +31,8 @@ export interface PrinterWindow {
   printerId: string;
   start: Date;
   end: Date;
+  /** Recorded starting counts of swapped boards (meter-offsets.ts); the rules pick those in a reading gap. */
+  offsets?: readonly MeterOffset[];
 }
 
 export interface MeasuredPrinter {
@@ -67,8 +71,8 @@ const SUSPECT = `coalesce(lag(r.serial_number) over w <> r.serial_number, false)
 
 const SQL = `
 with b as (
-  select p.printer_id, p.w_start, p.w_end, s.suspect, s.nulls_vary
-  from jsonb_to_recordset($2::jsonb) as p(printer_id uuid, w_start timestamptz, w_end timestamptz)
+  select p.printer_id, p.w_start, p.w_end, s.suspect, s.nulls_vary or p.load_all as load_all
+  from jsonb_to_recordset($2::jsonb) as p(printer_id uuid, w_start timestamptz, w_end timestamptz, load_all boolean)
   cross join lateral (
     select coalesce(bool_or(x.suspect), false) as suspect,
       false ${SCALAR_COUNTERS.map((c) => `or (count(x.${c}) <> 0 and count(x.${c}) <> count(*))`).join('\n      ')} as nulls_vary
@@ -88,7 +92,7 @@ select c.* from b cross join lateral (
   union all
   (select ${READING_COLUMNS} ${inRange('> b.w_end', HIGH)} order by r.collected_at, r.id limit 1)
 ) c
-where not b.nulls_vary
+where not b.load_all
 union all
 select y.id, y.printer_id, y.collected_at, y.serial_number, y.pages, y.total_media_area_m2, y.scan_area_m2, y.copy_area_m2,
   y.total_ink_ml, y.ink_by_cartridge_type, y.media_by_type, y.application_categories
@@ -99,11 +103,11 @@ from b cross join lateral (
     window w as (order by r.collected_at)
   ) z
 ) y
-where b.suspect and not b.nulls_vary and (y.suspect or y.next_suspect)
+where b.suspect and not b.load_all and (y.suspect or y.next_suspect)
 union all
 select ${READING_COLUMNS} from b join usage_reading r on r.reseller_id = $1 and r.printer_id = b.printer_id
   and r.collected_at ${LOW} and r.collected_at ${HIGH}
-where b.nulls_vary`;
+where b.load_all`;
 
 /** Usage of each printer over its own window; printers without any reading get `NO_READINGS`. */
 export async function measurePrinters(
@@ -121,6 +125,7 @@ export async function measurePrinters(
         printer_id: w.printerId,
         w_start: w.start.toISOString(),
         w_end: w.end.toISOString(),
+        load_all: (w.offsets?.length ?? 0) > 0,
       })),
     ),
     toleranceMs,
@@ -147,7 +152,11 @@ export async function measurePrinters(
     result.set(window.printerId, {
       printerId: window.printerId,
       serialNumber: printerRows.at(-1)?.serial_number ?? null,
-      usage: meterUsage(readings, { start: window.start, end: window.end }, { toleranceMs }),
+      usage: meterUsage(
+        readings,
+        { start: window.start, end: window.end },
+        { toleranceMs, offsets: window.offsets ?? [] },
+      ),
       readingsLoaded: printerRows.length,
     });
   }
