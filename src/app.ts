@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from './config';
 import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
+import { registerDataExportRoutes } from './http/data-export.routes';
 import { registerExportRoutes } from './http/export.routes';
 import { registerExplorer } from './http/explorer.routes';
 import { registerHealthRoutes } from './http/health.routes';
@@ -80,7 +81,10 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
         registerExplorer(http);
         graphql = await registerGraphQL(http, services, await buildGraphQLSchema());
       }
-      if (roles.includes('api')) registerExportRoutes(http, services);
+      if (roles.includes('api')) {
+        registerExportRoutes(http, services);
+        registerDataExportRoutes(http, services);
+      }
       if (roles.includes('ingest')) ingest = registerIngestRoutes(http, services);
     }
     if (roles.includes('worker')) worker = await startWorkers(services);

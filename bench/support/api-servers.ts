@@ -101,6 +101,8 @@ export interface RunningServer {
    * On a shared machine this says more than wall-clock latency: it is the work per request.
    */
   cpuMs(): number | null;
+  /** The server's process id, where it runs in a child process of ours (for /proc figures). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -213,6 +215,7 @@ export async function startPlotmeter(
     name: 'Plotmeter',
     graphqlUrl: `${base}/graphql`,
     cpuMs: () => processCpuMs(child.pid),
+    pid: child.pid,
     stop: () => stopChild(child),
   };
 }

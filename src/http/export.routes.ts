@@ -3,7 +3,8 @@
 // query runs in a tenant transaction so row-level security applies. Returns the period's approved and
 // exported statements as stored (CSV per RFC 4180 or JSON); the ERP acknowledges what it booked with
 // the markStatementsExported mutation.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal';
 import { authenticate, bearerCredential } from '../auth/authenticate';
 import { withTenantTransaction } from '../db/tenant';
 import type { StatementStatus } from '../entities/billing-statement.entity';
@@ -27,26 +28,38 @@ interface ExportQuery {
   bom?: string;
 }
 
+/**
+ * Authenticates an export request and allows the admin and billing roles of a reseller; otherwise sends
+ * the 401/403 problem and returns null. Every /export/v1 route authorises through this one function.
+ */
+export async function exportPrincipal(
+  services: AppServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  what: string,
+): Promise<(Principal & { resellerId: string }) | null> {
+  const principal = await authenticate(
+    services.orm.em.fork(),
+    services.secrets,
+    bearerCredential(request.headers.authorization),
+    { apiKeys: services.apiKeys },
+  );
+  if (!principal) {
+    reply.header('www-authenticate', 'Bearer');
+    sendProblem(reply, 401, 'Unauthorized', 'Send Authorization: Bearer <API key or access token>');
+    return null;
+  }
+  if (!EXPORT_ROLES.has(principal.role) || !principal.resellerId) {
+    sendProblem(reply, 403, 'Forbidden', `${what} needs a reseller key or user with role billing or admin`);
+    return null;
+  }
+  return principal as Principal & { resellerId: string };
+}
+
 export function registerExportRoutes(http: FastifyInstance, services: AppServices): void {
   http.get<{ Querystring: ExportQuery }>(EXPORT_STATEMENTS_PATH, async (request, reply) => {
-    const principal = await authenticate(
-      services.orm.em.fork(),
-      services.secrets,
-      bearerCredential(request.headers.authorization),
-      { apiKeys: services.apiKeys },
-    );
-    if (!principal) {
-      reply.header('www-authenticate', 'Bearer');
-      return sendProblem(reply, 401, 'Unauthorized', 'Send Authorization: Bearer <API key or access token>');
-    }
-    if (!EXPORT_ROLES.has(principal.role) || !principal.resellerId) {
-      return sendProblem(
-        reply,
-        403,
-        'Forbidden',
-        'Statement export needs a reseller key or user with role billing or admin',
-      );
-    }
+    const principal = await exportPrincipal(services, request, reply, 'Statement export');
+    if (!principal) return reply;
     const { period, format = 'csv', status, bom } = request.query;
     const errors: { path: string; message: string }[] = [];
     if (!period || !PERIOD_KEY.test(period)) {
