@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { ApiKeyCache } from '../auth/api-key-cache';
+import { LoginThrottle } from '../auth/login-throttle';
 import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
 import { CredentialStore } from '../ingest/credentials';
@@ -25,6 +26,8 @@ export interface AppServices {
   /** Recent device-credential lookups of the ingest role (src/ingest/credentials.ts); shared with the API
    * role so a revocation through this process forgets the credential at once. */
   deviceCredentials: CredentialStore;
+  /** Sign-in attempt limits shared by every API process (src/auth/login-throttle.ts). */
+  loginThrottle: LoginThrottle;
 }
 
 export function createLogger(config: Config, name = 'plotmeter'): Logger {
@@ -63,6 +66,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     pubsub: new RedisPubSub(config.REDIS_URL, redis),
     apiKeys: new ApiKeyCache(),
     deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets),
+    loginThrottle: new LoginThrottle(redis, config.REDIS_PREFIX),
   };
 }
 
