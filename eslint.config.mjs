@@ -2,7 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'src/http/explorer/*.js'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'collector/release/**',
+      'coverage/**',
+      'src/http/explorer/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,8 +21,8 @@ export default tseslint.config(
     },
   },
   {
-    // Plain CommonJS entry points that run before anything is compiled (collector/bin).
-    files: ['collector/bin/*.js'],
+    // Plain CommonJS entry points that run before anything is compiled (collector/bin, its build scripts).
+    files: ['collector/bin/*.js', 'collector/scripts/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' },

@@ -1,4 +1,5 @@
-// The collector's version, read from its package.json (one level above src/ and dist/ alike).
+// The collector's version: from its package.json (one level above src/ and dist/ alike), or, in the
+// standalone bundle, which has no package.json beside it, set at build time (scripts/bundle.js).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,4 +14,7 @@ function readVersion(): string {
   }
 }
 
-export const COLLECTOR_VERSION = readVersion();
+declare const __PLOTMETER_COLLECTOR_VERSION__: string | undefined;
+
+export const COLLECTOR_VERSION =
+  typeof __PLOTMETER_COLLECTOR_VERSION__ === 'string' ? __PLOTMETER_COLLECTOR_VERSION__ : readVersion();
