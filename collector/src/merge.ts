@@ -154,7 +154,9 @@ export function mergePartials(
     mediaSources: capList(firstDefined(src.map((p) => p.mediaSources)) ?? [], C, 'media sources', warnings),
     supportedMediaTypes:
       firstDefined(src.map((p) => p.supportedMediaTypes))?.slice(0, LIMITS.maxSupportedMediaTypes) ?? null,
-    accessories: firstDefined(src.map((p) => p.accessories)) ?? null,
+    accessories: firstDefined(src.map((p) => p.accessories))?.slice(0, C) ?? null,
+    jobCategoryThresholds: firstDefined(src.map((p) => p.jobCategoryThresholds)) ?? null,
+    printCategories: firstDefined(src.map((p) => p.printCategories)) ?? null,
     usage: usage.usage,
     jobs: firstDefined(src.map((p) => p.jobs)) ?? [],
     alerts: capList([...alertsByCode.values()], LIMITS.maxAlertsPerPrinter, 'alerts', warnings),

@@ -9,7 +9,13 @@ import {
   parseProductUsage,
   ledmUsagePartial,
 } from '../src/adapters/ledm/ledm.parse';
-import { parseInkSystem, parseJobSnapshot, parsePaperList } from '../src/adapters/piws/piws.parse';
+import {
+  parseAccessories,
+  parseInkSystem,
+  parseJobSnapshot,
+  parsePaperList,
+  xmlSettingsToJson,
+} from '../src/adapters/piws/piws.parse';
 import { classifySeverity } from '../src/severity';
 import { toIsoTimestamp } from '../src/timestamps';
 import { toMetres, toMillilitres, toMillimetres, toSquareMetres } from '../src/units';
@@ -100,6 +106,24 @@ describe('PIWS parsing', () => {
     expect(() => parseInkSystem(fixture('piws/PaperList.xml'))).toThrow(
       /expected a <InkSystem> document, found <PaperList>/,
     );
+  });
+});
+
+describe('PIWS accessories and settings', () => {
+  it('reads accessories and turns a settings document into plain JSON without namespaces', () => {
+    const ns = 'xmlns="http://www.hp.com/schemas/piws/v2_0"';
+    expect(
+      parseAccessories(
+        `<Accessories ${ns}><Accessory><Name>Take-up reel</Name><Status>Installed</Status></Accessory><Accessory><Status>x</Status></Accessory></Accessories>`,
+      ),
+    ).toEqual([{ name: 'Take-up reel', status: 'installed' }]); // an accessory without a name is skipped
+    expect(
+      xmlSettingsToJson(
+        `<p:PrintCategories xmlns:p="urn:x"><p:Category><p:Id>lines</p:Id><p:Enabled>true</p:Enabled></p:Category></p:PrintCategories>`,
+        'PrintCategories',
+      ),
+    ).toEqual({ category: { id: 'lines', enabled: 'true' } });
+    expect(() => xmlSettingsToJson('<Other/>', 'PrintCategories')).toThrow(/expected a <PrintCategories>/);
   });
 });
 

@@ -84,6 +84,19 @@ describe('LanPrinter polled by the collector adapters', () => {
       3,
     );
 
+    // Accessories and the printer-defined settings, passed through as JSON.
+    expect(partial.accessories).toEqual([{ name: 'Output basket', status: 'installed' }]);
+    expect(partial.jobCategoryThresholds).toEqual({
+      threshold: [
+        { category: 'lines', maxInkCoveragePercent: '15' },
+        { category: 'mixed', maxInkCoveragePercent: '60' },
+        { category: 'image', maxInkCoveragePercent: '100' },
+      ],
+    });
+    expect(partial.printCategories).toMatchObject({
+      category: expect.arrayContaining([{ id: 'lines', name: 'Line drawings', enabled: 'true' }]),
+    });
+
     // Per-job category usage and ink coverage category; scans and copies arrive as such.
     expect(printed.categories).toEqual(original.categories);
     expect(printed.inkCoverageCategory).toBe(original.inkCoverageCategory);

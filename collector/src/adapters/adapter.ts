@@ -74,6 +74,9 @@ export interface PrinterPartial {
   mediaSources?: MediaSourceV1[];
   supportedMediaTypes?: SupportedMediaTypeV1[];
   accessories?: AccessoryV1[];
+  /** Printer-defined settings, passed through as JSON (Report v1 opaque fields). */
+  jobCategoryThresholds?: Record<string, unknown>;
+  printCategories?: Record<string, unknown>;
   usage?: UsagePartial;
   jobs?: JobV1[];
   alerts?: DeviceAlertV1[];

@@ -19,7 +19,9 @@ import {
   parseJobSnapshot,
   parseMediaSystem,
   parsePaperList,
+  parseAccessories,
   parsePrintheads,
+  xmlSettingsToJson,
 } from './piws/piws.parse';
 
 const BASE = '/LFPWebServices/PI';
@@ -118,6 +120,23 @@ export const piwsAdapter: Adapter = {
     partial.printheads = await read('PrintheadsStatus', parsePrintheads);
     partial.mediaSources = await read('MediaSystem', parseMediaSystem);
     partial.supportedMediaTypes = await read('Paper/List', parsePaperList);
+    // Not every firmware serves these three: a missing document (404) is not a problem worth reporting.
+    const optional = async <T>(path: string, parse: (b: Buffer) => T): Promise<T | undefined> => {
+      try {
+        return parse(await getDocument(host, ctx, path));
+      } catch (err) {
+        if (!/HTTP 404$/.test((err as Error).message))
+          partial.warnings.push(`PIWS ${path}: ${(err as Error).message}`);
+        return undefined;
+      }
+    };
+    partial.accessories = await optional('Accessories', parseAccessories);
+    partial.jobCategoryThresholds = await optional('JobCategoryThresholds', (b) =>
+      xmlSettingsToJson(b, 'JobCategoryThresholds'),
+    );
+    partial.printCategories = await optional('PrintCategories', (b) =>
+      xmlSettingsToJson(b, 'PrintCategories'),
+    );
 
     const next: PiwsCursor = { ...previous };
     const queueUuid = await read('JQ/JobQueueCollection', parseJobQueueCollection);

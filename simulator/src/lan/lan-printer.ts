@@ -15,7 +15,10 @@ import {
   productUsageXml,
 } from './ledm.documents';
 import {
+  accessoriesXml,
   deviceStatusXml,
+  jobCategoryThresholdsXml,
+  printCategoriesXml,
   identificationXml,
   inkSystemXml,
   jobQueueCollectionXml,
@@ -153,6 +156,9 @@ export class LanPrinter {
       MediaSystem: () => mediaSystemXml(p),
       'Paper/List': () => paperListXml(),
       'JQ/JobQueueCollection': () => jobQueueCollectionXml(p),
+      Accessories: () => accessoriesXml(p),
+      JobCategoryThresholds: jobCategoryThresholdsXml,
+      PrintCategories: printCategoriesXml,
     };
     const render = documents[path];
     if (render) return send(200, render());

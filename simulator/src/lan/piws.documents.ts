@@ -124,3 +124,24 @@ ${entries.join('\n')}
   </Jobs>
 </JobQueueSnapshot>`;
 }
+
+/** Installed accessories: every model has its output basket; PageWide XL adds a top stacker. */
+export function accessoriesXml(p: SimPrinter): string {
+  const items = [['Output basket', 'Installed']];
+  if (p.model.family === 'pagewide-xl')
+    items.push(['Top stacker', 'Installed'], ['Online folder', 'NotInstalled']);
+  return `${XML_DECLARATION}\n<Accessories ${NS}>${items.map(([n, s]) => `<Accessory>${el('Name', n)}${el('Status', s)}</Accessory>`).join('')}</Accessories>`;
+}
+
+/** The coverage bounds the simulated printers classify jobs by (sim-printer.ts printJob). */
+export function jobCategoryThresholdsXml(): string {
+  const t = (category: string, max: number) =>
+    `<Threshold>${el('Category', category)}${el('MaxInkCoveragePercent', max)}</Threshold>`;
+  return `${XML_DECLARATION}\n<JobCategoryThresholds ${NS}>${t('lines', 15)}${t('mixed', 60)}${t('image', 100)}</JobCategoryThresholds>`;
+}
+
+export function printCategoriesXml(): string {
+  const c = (id: string, name: string) =>
+    `<Category>${el('Id', id)}${el('Name', name)}${el('Enabled', 'true')}</Category>`;
+  return `${XML_DECLARATION}\n<PrintCategories ${NS}>${c('lines', 'Line drawings')}${c('mixed', 'Mixed')}${c('image', 'Images and posters')}</PrintCategories>`;
+}

@@ -293,6 +293,41 @@ export function parsePaperList(xml: string | Buffer): SupportedMediaTypeV1[] {
   return out;
 }
 
+// ----- Accessories and printer-defined settings ---------------------------------------------------
+
+/** `Accessories/Accessory/{Name, Status}`: installed accessories (stacker, take-up reel, folder). */
+export function parseAccessories(xml: string | Buffer): Array<{ name: string; status: string }> {
+  const root = parseXmlRoot(xml, 'Accessories');
+  return children(root, 'Accessory').flatMap((a) => {
+    const name = textAt(a, 'Name') ?? textAt(a, 'Type');
+    return name === null
+      ? []
+      : [{ name: name.slice(0, 1024), status: token(textAt(a, 'Status'), 'unknown') }];
+  });
+}
+
+/**
+ * A printer-defined settings document as plain JSON, stored as sent (Report v1 `jobCategoryThresholds`
+ * and `printCategories` are opaque): element local names become keys with a lower-case first letter,
+ * repeated elements become arrays, text stays text (the portal does not interpret it), namespace
+ * declarations and other attributes are dropped.
+ */
+export function xmlSettingsToJson(xml: string | Buffer, rootName: string): Record<string, unknown> {
+  const toJson = (node: unknown): unknown => {
+    if (node === null || typeof node !== 'object') return String(node);
+    const entries = Object.entries(node as XmlNode).filter(([k]) => !k.startsWith('@') && k !== '#text');
+    if (entries.length === 0) return textAt(node);
+    return Object.fromEntries(
+      entries.map(([k, v]) => [
+        k.charAt(0).toLowerCase() + k.slice(1),
+        Array.isArray(v) ? v.map(toJson) : toJson(v),
+      ]),
+    );
+  };
+  const json = toJson(parseXmlRoot(xml, rootName));
+  return json !== null && typeof json === 'object' ? (json as Record<string, unknown>) : {};
+}
+
 // ----- Job queue --------------------------------------------------------------------------------
 
 export function parseJobQueueCollection(xml: string | Buffer): string | null {
