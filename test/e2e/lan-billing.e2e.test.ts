@@ -272,13 +272,17 @@ describe('LAN printer on the default pay-per-use contract, end to end', () => {
           counterSources: Array<{ counter: string; source: string }>;
         };
         lifetimeCounters: { scannedAreaM2: number | null };
+        accessories: Array<{ name: string; status: string }>;
+        jobCategoryThresholds: { threshold: Array<{ category: string }> } | null;
+        printCategories: { category: Array<{ id: string }> } | null;
       };
     }>(
       `query($id: ID!) { printer(id: $id) {
          meterReading(asOf: "2026-11-15T06:00:00Z") { collectedAt mediaAreaM2
            inkByCartridgeType { productNumber oemMl insertions } applicationCategories { category areaM2 }
            counterSources { counter source } }
-         lifetimeCounters { scannedAreaM2 } } }`,
+         lifetimeCounters { scannedAreaM2 }
+         accessories { name status } jobCategoryThresholds printCategories } }`,
       { id: printerId },
       apiKey,
     );
@@ -293,6 +297,13 @@ describe('LAN printer on the default pay-per-use contract, end to end', () => {
     expect(reading.counterSources).toContainEqual({ counter: 'totalMediaAreaM2', source: 'job-accounting' });
     expect(reading.counterSources).toContainEqual({ counter: 'inkByCartridgeType', source: 'printer' });
     expect(res.data!.printer.lifetimeCounters.scannedAreaM2).toBeGreaterThan(0);
+    expect(res.data!.printer.accessories).toEqual([{ name: 'Output basket', status: 'installed' }]);
+    expect(res.data!.printer.jobCategoryThresholds!.threshold.map((t) => t.category)).toEqual([
+      'lines',
+      'mixed',
+      'image',
+    ]);
+    expect(res.data!.printer.printCategories!.category.map((c) => c.id)).toEqual(['lines', 'mixed', 'image']);
   });
 
   it('stores scan and copy jobs from the LAN printer as such', async () => {
