@@ -22,10 +22,10 @@ export default tseslint.config(
   },
   {
     // Plain CommonJS entry points that run before anything is compiled (collector/bin, its build scripts).
-    files: ['collector/bin/*.js', 'collector/scripts/*.js'],
+    files: ['collector/bin/*.js', 'collector/scripts/*.js', 'collector/test/support/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', Buffer: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

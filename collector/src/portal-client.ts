@@ -84,9 +84,22 @@ const TLS_CODES = new Set([
   'CERT_NOT_YET_VALID',
 ]);
 
-function describeNetworkError(err: unknown, serverUrl: string): string {
+function describeNetworkError(err: unknown, serverUrl: string, proxyUri: string | null): string {
   const e = err as { code?: string; cause?: { code?: string; message?: string }; message?: string };
   const code = e.cause?.code ?? e.code;
+  const text = `${e.message ?? ''} ${e.cause?.message ?? ''}`;
+  // undici reports a proxy's refusal of the tunnel as "Proxy response (407) !== 200 ..."
+  const proxyStatus = /Proxy response \((\d{3})\)|Proxy Authentication Required \((\d{3})\)/.exec(text);
+  if (proxyUri !== null && proxyStatus) {
+    const status = proxyStatus[1] ?? proxyStatus[2];
+    if (status === '407') {
+      return `the proxy ${proxyUri} refused the collector's proxy credentials (HTTP 407 Proxy Authentication Required): check the user name and password in the portal's proxy setting or in HTTPS_PROXY (http://user:password@host:port); a proxy that only accepts NTLM or Kerberos needs a local relay such as cntlm or px (docs/collector.md, "Proxy")`;
+    }
+    return `the proxy ${proxyUri} would not connect to ${serverUrl} (HTTP ${status}); ask the customer's IT to allow HTTPS to the portal`;
+  }
+  if (proxyUri !== null && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+    return `proxy unreachable: ${proxyUri} (${code}); check the proxy address in the portal's proxy setting or HTTPS_PROXY`;
+  }
   if (code !== undefined && TLS_CODES.has(code)) {
     return `the TLS certificate of ${serverUrl} is not trusted (${code}); if the portal uses a private CA, pass --ca-file with that CA`;
   }
@@ -173,6 +186,8 @@ export class PortalClient {
   private readonly dispatcher: Dispatcher;
   private readonly base: URL;
   readonly proxyDescription: string;
+  /** The proxy towards the portal (without credentials), or null when connecting directly. */
+  readonly proxyUri: string | null;
 
   constructor(private readonly opts: PortalClientOptions) {
     this.base = checkPortalUrl(opts.serverUrl, opts.allowInsecureHttp);
@@ -191,6 +206,7 @@ export class PortalClient {
         bodyTimeout: timeout,
       });
       this.proxyDescription = `via ${proxy.source} proxy ${proxy.uri}`;
+      this.proxyUri = proxy.uri;
     } else {
       this.dispatcher = new Agent({
         connect: { ...tls, timeout },
@@ -198,6 +214,7 @@ export class PortalClient {
         bodyTimeout: timeout,
       });
       this.proxyDescription = 'direct';
+      this.proxyUri = null;
     }
   }
 
@@ -214,7 +231,7 @@ export class PortalClient {
         dispatcher: this.dispatcher,
       });
     } catch (err) {
-      throw new PortalError(describeNetworkError(err, this.opts.serverUrl), null, true);
+      throw new PortalError(describeNetworkError(err, this.opts.serverUrl, this.proxyUri), null, true);
     }
   }
 
