@@ -9,6 +9,8 @@ import { Connection, ConnectionArgs, asConnection, pageRequest } from '../graphq
 import type { GraphQLContext } from '../graphql/context';
 import { findPage } from '../graphql/find-page';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
+import { afterCommit } from '../graphql/tenant-transaction';
+import { isUuid } from '../lib/ids';
 import {
   StatementFilter,
   StatementLineType,
@@ -18,7 +20,9 @@ import {
   VoidStatementPayload,
 } from '../schema/billing-statement.type';
 import { SortDirection } from '../schema/enums';
+import { type StatementEventType, recordStatementEvents } from '../services/billing-events';
 import { closeBillingPeriod } from '../services/billing/close-period';
+import { queueDeliveries } from '../services/webhooks';
 import {
   approveStatement,
   markStatementsExported,
@@ -225,6 +229,7 @@ export class StatementResolver {
       contractId,
       periodKey: period,
     });
+    await announce(ctx, 'statement.drafted', [closed.statement.id]);
     return closed.statement;
   }
 
@@ -235,7 +240,11 @@ export class StatementResolver {
     @Arg('id', () => ID) id: string,
     @Arg('acceptIncomplete', () => Boolean, { defaultValue: false }) acceptIncomplete: boolean,
   ) {
-    return approveStatement(ctx.em, writeTenant(ctx), id, ctx.principal!.actor, { acceptIncomplete });
+    const statement = await approveStatement(ctx.em, writeTenant(ctx), id, ctx.principal!.actor, {
+      acceptIncomplete,
+    });
+    await announce(ctx, 'statement.approved', [statement.id]);
+    return statement;
   }
 
   @Authorized(ROLES.billing)
@@ -252,6 +261,8 @@ export class StatementResolver {
       reason,
       rebill,
     });
+    await announce(ctx, 'statement.voided', [result.voided.id]);
+    if (result.replacement) await announce(ctx, 'statement.drafted', [result.replacement.statement.id]);
     return { voided: result.voided, replacement: result.replacement?.statement ?? null };
   }
 
@@ -265,6 +276,33 @@ export class StatementResolver {
     @Arg('reference', () => String, { nullable: true, description: "The ERP's document number" })
     reference?: string | null,
   ) {
-    return markStatementsExported(ctx.em, writeTenant(ctx), ids, ctx.principal!.actor, { reference });
+    // Only statements this call moves to EXPORTED are announced: an ERP retrying its acknowledgement
+    // does not get the event again.
+    const before = await ctx.em.execute<{ id: string }[]>(
+      `select id from billing_statement where reseller_id = ? and status = 'APPROVED'
+       and id in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      [writeTenant(ctx), JSON.stringify(ids.filter(isUuid))],
+    );
+    const statements = await markStatementsExported(ctx.em, writeTenant(ctx), ids, ctx.principal!.actor, {
+      reference,
+    });
+    await announce(
+      ctx,
+      'statement.exported',
+      before.map((s) => s.id),
+    );
+    return statements;
   }
+}
+
+/** Logs the event's deliveries in the operation's transaction and queues them once it has committed. */
+async function announce(
+  ctx: GraphQLContext,
+  type: StatementEventType,
+  statementIds: string[],
+): Promise<void> {
+  const resellerId = writeTenant(ctx);
+  const deliveryIds = await recordStatementEvents(ctx.em, resellerId, type, statementIds);
+  if (deliveryIds.length > 0)
+    await afterCommit(ctx, () => queueDeliveries(ctx.services, resellerId, deliveryIds));
 }

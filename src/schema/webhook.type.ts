@@ -4,11 +4,17 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 export enum WebhookEventTypeEnum {
   ALERT_RAISED = 'alert.raised',
   ALERT_UPDATED = 'alert.updated',
+  STATEMENT_DRAFTED = 'statement.drafted',
+  STATEMENT_APPROVED = 'statement.approved',
+  STATEMENT_VOIDED = 'statement.voided',
+  STATEMENT_EXPORTED = 'statement.exported',
 }
 registerEnumType(WebhookEventTypeEnum, {
   name: 'WebhookEventType',
   description:
-    'ALERT_RAISED: a new open alert; ALERT_UPDATED: a repeat, acknowledgement, snooze, assignment or resolution',
+    'ALERT_RAISED: a new open alert; ALERT_UPDATED: a repeat, acknowledgement, snooze, assignment or resolution; ' +
+    'STATEMENT_DRAFTED: a billing statement drafted or its draft recomputed (also the new version of a rebill); ' +
+    'STATEMENT_APPROVED, STATEMENT_VOIDED, STATEMENT_EXPORTED: its status changed so',
 });
 
 @ObjectType('Webhook')

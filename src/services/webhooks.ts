@@ -1,5 +1,6 @@
 // Webhooks for integrators: registration (URL + event types + a per-webhook signing secret, encrypted at
-// rest), the signature scheme, and turning an alert event into logged deliveries queued on BullMQ.
+// rest), the signature scheme, and turning an alert event into logged deliveries queued on BullMQ
+// (billing events: src/services/billing-events.ts).
 // The delivery itself (HTTP, retries, disabling) is src/jobs/deliver-webhook.job.ts.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -14,7 +15,15 @@ import type { AppServices } from './app-services';
 import { DomainError } from './devices';
 import type { AlertEventPayload } from './pubsub';
 
-export const WEBHOOK_EVENT_TYPES = ['alert.raised', 'alert.updated'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'alert.raised',
+  'alert.updated',
+  // Billing events (src/services/billing-events.ts).
+  'statement.drafted',
+  'statement.approved',
+  'statement.voided',
+  'statement.exported',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export const WEBHOOK_QUEUE = 'webhooks';
