@@ -5,9 +5,11 @@
 //   the up-front checks, a NUL byte in a filter) is the caller's input: BAD_USER_INPUT, without SQL;
 // - in production anything unexpected is masked behind an error id that is logged with the original
 //   (no SQL text, no tenant ids, no stack), and graphql's "Did you mean ...?" hints are removed
-//   everywhere (validation and variable coercion alike), so the schema is not spelled out to strangers.
+//   everywhere (validation and variable coercion alike), so the schema is not spelled out to strangers;
+// - PostgreSQL being unreachable is SERVICE_UNAVAILABLE (HTTP 503 with Retry-After, set by
+//   unavailablePlugin in graphql-server.ts), never a 500: the client should simply retry.
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../services/devices';
@@ -33,6 +35,62 @@ const EXPECTED_CODES = new Set([
   'RATE_LIMITED',
   'SERVICE_UNAVAILABLE',
 ]);
+
+/** Seconds a client should wait before retrying when PostgreSQL is unreachable (Retry-After). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
+
+/**
+ * Whether the error means PostgreSQL cannot be reached or refuses connections right now (down,
+ * restarting, shutting down, out of connections, or the pool timed out waiting for one): the caller
+ * should retry, and nothing about the request was wrong.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (name === 'ConnectionException') return true;
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNOS.has(code)))
+      return true;
+    if (typeof message === 'string' && /Timeout acquiring a connection|Connection terminated/.test(message))
+      return true;
+    e =
+      (e as { previous?: unknown }).previous ??
+      (e as { cause?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
+/** What a client sees while the database is away, on every transport. */
+export function unavailableError(): GraphQLFormattedError {
+  return {
+    message: `The database is temporarily unavailable; retry in ${UNAVAILABLE_RETRY_AFTER_SECONDS} seconds`,
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS },
+  };
+}
+
+/**
+ * The same, as an error to throw from outside execution (an Apollo plugin hook): Apollo takes the
+ * status and headers from `extensions.http` and removes them from what the client sees.
+ */
+export function unavailableGraphQLError(): GraphQLError {
+  const { message, extensions } = unavailableError();
+  return new GraphQLError(message, {
+    extensions: {
+      ...extensions,
+      http: { status: 503, headers: new Map([['retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS)]]) },
+    },
+  });
+}
 
 /** A PostgreSQL SQLSTATE of class 22 (data exception) on the error or its cause, if any. */
 function dataExceptionOf(error: unknown): string | null {
@@ -60,6 +118,8 @@ export function createErrorFormatter(options: { production: boolean; log: Logger
         },
       };
     }
+    if (isDatabaseUnavailable(original))
+      return { ...unavailableError(), ...(formatted.path ? { path: formatted.path } : {}) };
     const dataException = dataExceptionOf(original);
     if (dataException) {
       return {

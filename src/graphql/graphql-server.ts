@@ -15,7 +15,12 @@ import { authenticate, bearerCredential } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
-import { createErrorFormatter } from './format-error';
+import {
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+  createErrorFormatter,
+  isDatabaseUnavailable,
+  unavailableError,
+} from './format-error';
 import { invalidArgumentProblem } from './argument-checks';
 import { DOCUMENT_LIMITS, PARSE_OPTIONS, documentSizeProblem, queryLimitsPlugin } from './limits';
 import { auditPlugin } from './middlewares';
@@ -57,6 +62,21 @@ const idArgumentsPlugin: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/** While PostgreSQL is away an operation answers 503 with Retry-After, so clients and proxies retry. */
+const unavailablePlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors ?? [];
+        if (!errors.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) return;
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};
+
 export async function registerGraphQL(
   app: FastifyInstance,
   services: AppServices,
@@ -91,6 +111,7 @@ export async function registerGraphQL(
       idArgumentsPlugin,
       tenantTransactionPlugin,
       auditPlugin,
+      unavailablePlugin,
     ],
   });
   await apollo.start();
@@ -109,7 +130,19 @@ export async function registerGraphQL(
   const checkCallerAndSize = async (request: FastifyRequest, reply: FastifyReply) => {
     const source = querySource(request);
     if (source === null) return;
-    const problem = documentSizeProblem(source, (await principalOf(request)) !== null);
+    let principal: Principal | null;
+    try {
+      principal = await principalOf(request);
+    } catch (error) {
+      // Authentication reads PostgreSQL (users; API keys past their cache): the same 503 as Apollo's.
+      if (!isDatabaseUnavailable(error)) throw error;
+      return reply
+        .code(503)
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS))
+        .type('application/json')
+        .send({ errors: [unavailableError()] });
+    }
+    const problem = documentSizeProblem(source, principal !== null);
     if (!problem) return;
     const { code, http } = problem.extensions as { code: string; http: { status: number } };
     return reply

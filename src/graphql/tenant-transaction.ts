@@ -3,6 +3,7 @@
 // itself hides other resellers' rows, so a resolver that forgets a filter still cannot leak them.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { setTenantRole } from '../db/tenant';
+import { isDatabaseUnavailable, unavailableGraphQLError } from './format-error';
 import type { GraphQLContext } from './context';
 
 export async function beginTenantTransaction(context: GraphQLContext): Promise<void> {
@@ -39,8 +40,16 @@ export async function afterCommit(context: GraphQLContext, callback: () => Promi
 export const tenantTransactionPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async executionDidStart({ contextValue }) {
-        await beginTenantTransaction(contextValue);
+      // Begun once the operation is known (not in executionDidStart): an error thrown here becomes the
+      // response with its own HTTP status, while Apollo turns one from executionDidStart into a 500.
+      async didResolveOperation({ contextValue }) {
+        try {
+          await beginTenantTransaction(contextValue);
+        } catch (error) {
+          // PostgreSQL is away: 503 with Retry-After (see format-error.ts), not a 500.
+          if (isDatabaseUnavailable(error)) throw unavailableGraphQLError();
+          throw error;
+        }
       },
       async willSendResponse({ contextValue, response, operation }) {
         // A failed mutation leaves nothing behind; a query's partial errors cost nothing to commit.

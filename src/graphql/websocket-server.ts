@@ -29,6 +29,7 @@ import type { Principal } from '../auth/principal';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
 import { CredentialWatch } from './credential-watch';
+import { isDatabaseUnavailable, unavailableError } from './format-error';
 import { invalidArgumentProblem } from './argument-checks';
 import { PARSE_OPTIONS, documentSizeProblem, operationLimitsProblem } from './limits';
 import { subscribeSharingResults } from './shared-subscription-results';
@@ -98,6 +99,10 @@ export async function serveGraphQLOverWebSocket(
         const credential = bearerCredential(typeof raw === 'string' ? raw : undefined);
         const principal = await authenticate(services.orm.em.fork(), services.secrets, credential, {
           apiKeys: services.apiKeys,
+        }).catch((error: unknown) => {
+          // graphql-ws closes with 4500 and this reason; the client's retry policy reconnects later.
+          if (isDatabaseUnavailable(error)) throw new Error(unavailableError().message);
+          throw error;
         });
         // false: graphql-ws closes the socket with 4403 Forbidden.
         if (!principal || !credential) return false;

@@ -1,0 +1,91 @@
+// PostgreSQL going away while the API serves: every GraphQL request answers 503 with Retry-After and a
+// SERVICE_UNAVAILABLE error that says to retry (never a 500, never SQL), whether authentication or the
+// operation needed the database, and the API serves again once PostgreSQL is back. Runs against a
+// PostgreSQL server of its own (test/support/private-postgres.ts), so stopping it disturbs nothing else.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app';
+import { newReseller } from '../support/factories';
+import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
+
+const MAIN = path.resolve(__dirname, '../../dist/main.js');
+
+let pg: PrivatePostgres;
+let app: TestApp;
+let apiKey: string;
+let accessToken: string;
+
+async function post(query: string, token: string) {
+  const response = await fetch(`${app.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  };
+}
+
+describe.skipIf(!postgresBinDir())('the API while PostgreSQL is down', () => {
+  beforeAll(async () => {
+    pg = await startPrivatePostgres();
+    const url = pg.url('plotmeter');
+    execFileSync(process.execPath, [MAIN, 'migrate'], {
+      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+      stdio: 'pipe',
+    });
+    app = await startTestApp({ roles: ['api'], db: { name: 'plotmeter', url, drop: async () => undefined } });
+    apiKey = (await newReseller(app.services.orm.em)).apiKey;
+    const email = `admin-${Date.now()}@example.com`;
+    const created = await app.gql(
+      `mutation($e: String!) { createUser(input: { email: $e, name: "Admin", role: ADMIN, password: "correct horse battery" }) { id } }`,
+      { e: email },
+      apiKey,
+    );
+    expect(created.errors).toBeUndefined();
+    const login = await app.gql<{ login: { accessToken: string } }>(
+      `mutation($e: String!) { login(email: $e, password: "correct horse battery") { accessToken } }`,
+      { e: email },
+    );
+    accessToken = login.data!.login.accessToken;
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    pg?.destroy();
+  });
+
+  it('answers 503 with Retry-After and SERVICE_UNAVAILABLE, then serves again when it is back', async () => {
+    expect((await post('{ printers { totalCount } }', apiKey)).status).toBe(200);
+    pg.stop();
+
+    // The API key is still cached: the operation's own transaction finds the database gone.
+    const operation = await post('{ printers { totalCount } }', apiKey);
+    expect(operation.status).toBe(503);
+    expect(operation.retryAfter).toBe('5');
+    expect(operation.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(operation.body.errors?.[0]?.message).toMatch(/temporarily unavailable; retry/);
+    // A user's token is checked against the database on every request: refused before Apollo, alike.
+    const authentication = await post('{ me { role } }', accessToken);
+    expect(authentication.status).toBe(503);
+    expect(authentication.retryAfter).toBe('5');
+    expect(authentication.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(JSON.stringify([operation.body, authentication.body])).not.toMatch(
+      /select|ECONNREFUSED|127\.0\.0\.1/i,
+    );
+
+    pg.start();
+    let back = await post('{ printers { totalCount } }', apiKey);
+    for (let i = 0; back.status !== 200 && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      back = await post('{ printers { totalCount } }', apiKey);
+    }
+    expect(back.status).toBe(200);
+    expect(back.body.errors).toBeUndefined();
+  }, 120_000);
+});
