@@ -9,6 +9,8 @@ export default tseslint.config(
       'collector/release/**',
       'coverage/**',
       'src/http/explorer/*.js',
+      // Generated from schema.graphql by the console's codegen.
+      'console/src/gql/**',
     ],
   },
   js.configs.recommended,

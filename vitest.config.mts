@@ -30,6 +30,7 @@ export default defineConfig({
       'src/**/*.test.ts',
       'protocol/test/**/*.test.ts',
       'collector/test/**/*.test.ts',
+      'console/test/**/*.test.ts',
     ],
     globalSetup: ['test/global-setup.ts'],
     // Decorator metadata (type-graphql, MikroORM) needs the polyfill loaded before any entity or type.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the collector's tests run against: a real IPP printer
 # (ippeveprinter + ipptool from cups-ipp-utils), avahi + dbus (ippeveprinter registers over DNS-SD
-# and refuses to start without them), and openssl (the tests mint a throw-away CA). Idempotent:
+# and refuses to start without them), openssl (the tests mint a throw-away CA), and chromium (the
+# console's end-to-end test drives it with playwright-core; no browser is downloaded). Idempotent:
 # packages already present are skipped, so CI can call it on every run.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ declare -A PROBE=(
   [avahi-daemon]=/usr/sbin/avahi-daemon
   [dbus]=/usr/bin/dbus-daemon
   [openssl]=/usr/bin/openssl
+  [chromium]=/usr/bin/chromium
 )
 
 missing=()
@@ -24,7 +26,7 @@ for pkg in "${!PROBE[@]}"; do
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
-  echo "install-test-deps: all collector test dependencies already installed"
+  echo "install-test-deps: all test dependencies already installed"
   exit 0
 fi
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from './config';
 import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
+import { registerConsole } from './http/console.routes';
 import { registerDataExportRoutes } from './http/data-export.routes';
 import { registerExportRoutes } from './http/export.routes';
 import { registerExplorer } from './http/explorer.routes';
@@ -79,6 +80,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
       registerHealthRoutes(http, services, () => shuttingDown);
       if (roles.includes('api')) {
         registerExplorer(http);
+        registerConsole(http);
         graphql = await registerGraphQL(http, services, await buildGraphQLSchema());
       }
       if (roles.includes('api')) {

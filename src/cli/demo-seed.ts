@@ -3,6 +3,7 @@
 // joined as the collector first reports them), and a collector enrollment token. Each demo run seeds a fresh tenant, because the simulated
 // printers start their history anew every run: reusing the old tenant would show their lifetime
 // counters going backwards.
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ContractPrinter } from '../entities/contract-printer.entity';
 import { Contract } from '../entities/contract.entity';
@@ -14,6 +15,7 @@ import { Site } from '../entities/site.entity';
 import { createCollectorEnrollment, registerPrinter, type IssuedCredential } from '../services/devices';
 import { createResellerWithAdminKey } from '../services/resellers';
 import type { SecretBox } from '../services/secrets';
+import { createUser } from '../services/users';
 
 export const DEMO_ACTOR = 'system:demo';
 
@@ -28,6 +30,8 @@ export interface DemoTenant {
   /** Northwind's contract: covers the LAN printers as the collector reports them. */
   lanContractId: string;
   collectorToken: string;
+  /** Console sign-ins (emails are unique per run; one generated password for both). */
+  consoleUsers: { adminEmail: string; technicianEmail: string; password: string };
 }
 
 export async function seedDemoTenant(em: EntityManager, now = new Date()): Promise<DemoTenant> {
@@ -124,6 +128,25 @@ export async function seedDemoTenant(em: EntityManager, now = new Date()): Promi
   await em.flush();
 
   const { token } = await createCollectorEnrollment(em, DEMO_ACTOR, reseller.id, northwind.id, now);
+  // Emails are unique across resellers and every run seeds a new reseller, so they carry its id.
+  const tag = reseller.id.slice(-8);
+  const password = randomBytes(12).toString('base64url');
+  const adminEmail = `admin-${tag}@demo.plotmeter.test`;
+  const technicianEmail = `tech-${tag}@demo.plotmeter.test`;
+  await createUser(em, {
+    resellerId: reseller.id,
+    email: adminEmail,
+    name: 'Dana Admin',
+    role: 'admin',
+    password,
+  });
+  await createUser(em, {
+    resellerId: reseller.id,
+    email: technicianEmail,
+    name: 'Theo Technician',
+    role: 'technician',
+    password,
+  });
   return {
     resellerId: reseller.id,
     apiKey,
@@ -136,6 +159,7 @@ export async function seedDemoTenant(em: EntityManager, now = new Date()): Promi
     contractId: contract.id,
     lanContractId: lanContract.id,
     collectorToken: token,
+    consoleUsers: { adminEmail, technicianEmail, password },
   };
 }
 

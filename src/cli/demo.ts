@@ -16,7 +16,7 @@ import { Collector } from '../entities/collector.entity';
 import { SecretBox } from '../services/secrets';
 import { runMigrate, UsageError, waitForSignal } from './commands';
 import { DemoCollector } from './demo-collector';
-import { coverLanPrinters, registerDemoPrinter, seedDemoTenant } from './demo-seed';
+import { coverLanPrinters, registerDemoPrinter, seedDemoTenant, type DemoTenant } from './demo-seed';
 
 interface DemoState {
   secretKey: string;
@@ -95,12 +95,20 @@ async function loadState(file: string): Promise<DemoState> {
   return { secretKey: randomBytes(48).toString('base64url') };
 }
 
-function banner(url: string, apiKey: string, o: DemoOptions, collectorIntervalSeconds: number): string {
+function banner(
+  url: string,
+  apiKey: string,
+  o: DemoOptions,
+  collectorIntervalSeconds: number,
+  users: DemoTenant['consoleUsers'],
+): string {
   const query = `{ printers(first: 5) { totalCount edges { node { serialNumber productName connectionType engineState cartridges { color levelPercent } } } } jobs(first: 5) { totalCount edges { node { name userName mediaAreaM2 inkTotalMl printer { serialNumber } } } } }`;
   const subscription = `subscription { alertRaised(filter: {minSeverity: ERROR}) { id code severity message raisedAt printer { serialNumber } } }`;
   return [
     '',
     'Plotmeter demo is running.',
+    `Console:          ${url}/   (sign in as ${users.adminEmail}, password ${users.password};`,
+    `                  technician: ${users.technicianEmail}, same password)`,
     `GraphQL explorer: ${url}/graphql   (open it in a browser)`,
     `Readiness:        ${url}/readyz`,
     `API key: ${apiKey}`,
@@ -220,7 +228,7 @@ export async function runDemo(args: string[]): Promise<void> {
     }
     await orm.close(true);
 
-    console.log(banner(url, tenant.apiKey, options, collectorIntervalSeconds));
+    console.log(banner(url, tenant.apiKey, options, collectorIntervalSeconds, tenant.consoleUsers));
     const status = setInterval(() => {
       const s = fleet.stats();
       console.log(

@@ -1,0 +1,524 @@
+// Administration: users and roles, API keys (shown once), webhooks with their delivery history.
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { useMutation, useQuery } from 'urql';
+import { Badge, Empty, ErrorState, errorMessage, Loading, SecretOnce } from '../components/states';
+import { graphql } from '../gql';
+import type { Role, WebhookEventType } from '../gql/graphql';
+import { formatDateTime, formatRelative } from '../lib/format';
+import { ROLE_LABEL } from '../lib/roles';
+import { locale } from '../lib/use-session';
+
+const UsersQuery = graphql(`
+  query Users {
+    users {
+      id
+      email
+      name
+      role
+      createdAt
+      lastLoginAt
+      disabledAt
+    }
+  }
+`);
+const CreateUserMutation = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      id
+    }
+  }
+`);
+const UpdateUserMutation = graphql(`
+  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
+    updateUser(id: $id, input: $input) {
+      id
+      role
+      disabledAt
+    }
+  }
+`);
+const ApiKeysQuery = graphql(`
+  query ApiKeys {
+    apiKeys {
+      id
+      name
+      prefix
+      role
+      createdAt
+      expiresAt
+      revokedAt
+      lastUsedAt
+    }
+  }
+`);
+const CreateApiKeyMutation = graphql(`
+  mutation CreateApiKey($input: CreateApiKeyInput!) {
+    createApiKey(input: $input) {
+      key
+      apiKey {
+        id
+        name
+      }
+    }
+  }
+`);
+const RevokeApiKeyMutation = graphql(`
+  mutation RevokeApiKey($id: ID!) {
+    revokeApiKey(id: $id) {
+      id
+      revokedAt
+    }
+  }
+`);
+const WebhooksQuery = graphql(`
+  query Webhooks {
+    webhooks {
+      id
+      url
+      eventTypes
+      enabled
+      consecutiveFailures
+      lastError
+      lastDeliveryAt
+      disabledAt
+      createdAt
+    }
+  }
+`);
+const WebhookDeliveriesQuery = graphql(`
+  query WebhookDeliveries($webhookId: ID!) {
+    webhookDeliveries(webhookId: $webhookId, first: 20) {
+      id
+      eventType
+      status
+      attempts
+      responseStatus
+      error
+      createdAt
+      deliveredAt
+    }
+  }
+`);
+const CreateWebhookMutation = graphql(`
+  mutation CreateWebhook($input: CreateWebhookInput!) {
+    createWebhook(input: $input) {
+      secret
+      webhook {
+        id
+      }
+    }
+  }
+`);
+const UpdateWebhookMutation = graphql(`
+  mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {
+    updateWebhook(id: $id, input: $input) {
+      id
+      enabled
+      disabledAt
+    }
+  }
+`);
+const DeleteWebhookMutation = graphql(`
+  mutation DeleteWebhook($id: ID!) {
+    deleteWebhook(id: $id)
+  }
+`);
+
+const ROLES: Role[] = ['ADMIN', 'BILLING', 'TECHNICIAN', 'VIEWER'];
+const TABS = { users: 'Users', keys: 'API keys', webhooks: 'Webhooks' } as const;
+type Tab = keyof typeof TABS;
+
+export default function AdminPage() {
+  const [params, setParams] = useSearchParams();
+  const tab: Tab =
+    params.get('tab') === 'keys' || params.get('tab') === 'webhooks' ? (params.get('tab') as Tab) : 'users';
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Administration</h1>
+      </div>
+      <nav className="tabs" aria-label="Administration sections">
+        {(Object.keys(TABS) as Tab[]).map((t) => (
+          <button
+            key={t}
+            type="button"
+            className={t === tab ? 'tab active' : 'tab'}
+            aria-current={t === tab ? 'page' : undefined}
+            onClick={() => setParams({ tab: t })}
+          >
+            {TABS[t]}
+          </button>
+        ))}
+      </nav>
+      {tab === 'users' && <Users />}
+      {tab === 'keys' && <ApiKeys />}
+      {tab === 'webhooks' && <Webhooks />}
+    </div>
+  );
+}
+
+function RoleSelect({
+  value,
+  onChange,
+  label,
+}: {
+  value: Role;
+  onChange: (role: Role) => void;
+  label?: string;
+}) {
+  return (
+    <select value={value} aria-label={label} onChange={(e) => onChange(e.target.value as Role)}>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {ROLE_LABEL[r]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Users() {
+  const [users, refetch] = useQuery({ query: UsersQuery });
+  const [updating, update] = useMutation(UpdateUserMutation);
+  const [creating, create] = useMutation(CreateUserMutation);
+  const [draft, setDraft] = useState({ email: '', name: '', role: 'TECHNICIAN' as Role, password: '' });
+  return (
+    <>
+      <form
+        className="card inline-form"
+        aria-label="New user"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create({ input: { ...draft, email: draft.email.trim(), name: draft.name.trim() } }).then(
+            (r) => {
+              if (!r.error) setDraft({ email: '', name: '', role: 'TECHNICIAN', password: '' });
+            },
+          );
+        }}
+      >
+        <label>
+          Email
+          <input
+            type="email"
+            required
+            value={draft.email}
+            onChange={(e) => setDraft({ ...draft, email: e.target.value })}
+          />
+        </label>
+        <label>
+          Name
+          <input required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        </label>
+        <label>
+          Role
+          <RoleSelect value={draft.role} onChange={(role) => setDraft({ ...draft, role })} />
+        </label>
+        <label>
+          Initial password (12+ characters)
+          <input
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={12}
+            value={draft.password}
+            onChange={(e) => setDraft({ ...draft, password: e.target.value })}
+          />
+        </label>
+        <button type="submit" disabled={creating.fetching}>
+          Add user
+        </button>
+        {creating.error && (
+          <p role="alert" className="form-error">
+            {errorMessage(creating.error)}
+          </p>
+        )}
+      </form>
+      {updating.error && (
+        <p role="alert" className="form-error">
+          {errorMessage(updating.error)}
+        </p>
+      )}
+      {users.error && !users.data ? (
+        <ErrorState error={users.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : !users.data ? (
+        <Loading label="Loading users" />
+      ) : users.data.users.length === 0 ? (
+        <Empty>No users yet.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">Access</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.users.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    <RoleSelect
+                      label={`Role of ${u.name}`}
+                      value={u.role}
+                      onChange={(role) => void update({ id: u.id, input: { role } })}
+                    />
+                  </td>
+                  <td>{formatRelative(locale, u.lastLoginAt)}</td>
+                  <td>
+                    {u.disabledAt ? <Badge tone="muted">disabled</Badge> : <Badge tone="ok">active</Badge>}{' '}
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => void update({ id: u.id, input: { disabled: !u.disabledAt } })}
+                    >
+                      {u.disabledAt ? 'Enable' : 'Disable'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function ApiKeys() {
+  const [keys, refetch] = useQuery({ query: ApiKeysQuery });
+  const [created, create] = useMutation(CreateApiKeyMutation);
+  const [revoking, revoke] = useMutation(RevokeApiKeyMutation);
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('VIEWER');
+  return (
+    <>
+      <form
+        className="card inline-form"
+        aria-label="New API key"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create({ input: { name: name.trim(), role } });
+        }}
+      >
+        <label>
+          Key name
+          <input
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. ERP integration"
+          />
+        </label>
+        <label>
+          Role
+          <RoleSelect value={role} onChange={setRole} />
+        </label>
+        <button type="submit" disabled={created.fetching}>
+          Create key
+        </button>
+        {created.error && (
+          <p role="alert" className="form-error">
+            {errorMessage(created.error)}
+          </p>
+        )}
+        {created.data && (
+          <SecretOnce
+            label={`API key "${created.data.createApiKey.apiKey.name}"`}
+            value={created.data.createApiKey.key}
+          />
+        )}
+      </form>
+      {revoking.error && (
+        <p role="alert" className="form-error">
+          {errorMessage(revoking.error)}
+        </p>
+      )}
+      {keys.error && !keys.data ? (
+        <ErrorState error={keys.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : !keys.data ? (
+        <Loading label="Loading API keys" />
+      ) : keys.data.apiKeys.length === 0 ? (
+        <Empty>No API keys.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Key</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {keys.data.apiKeys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{ROLE_LABEL[k.role]}</td>
+                  <td>{formatDateTime(locale, k.createdAt)}</td>
+                  <td>{formatRelative(locale, k.lastUsedAt)}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <Badge tone="muted">revoked</Badge>
+                    ) : (
+                      <button type="button" className="danger" onClick={() => void revoke({ id: k.id })}>
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+const EVENT_TYPES: WebhookEventType[] = ['ALERT_RAISED', 'ALERT_UPDATED'];
+
+function Webhooks() {
+  const [hooks, refetch] = useQuery({ query: WebhooksQuery });
+  const [created, create] = useMutation(CreateWebhookMutation);
+  const [updating, update] = useMutation(UpdateWebhookMutation);
+  const [deleting, remove] = useMutation(DeleteWebhookMutation);
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<WebhookEventType[]>(['ALERT_RAISED']);
+  const [open, setOpen] = useState<string | null>(null);
+  const error = created.error ?? updating.error ?? deleting.error;
+  return (
+    <>
+      <form
+        className="card inline-form"
+        aria-label="New webhook"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create({ input: { url: url.trim(), eventTypes: events } });
+        }}
+      >
+        <label>
+          Endpoint URL
+          <input
+            type="url"
+            required
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://"
+          />
+        </label>
+        <fieldset className="checks">
+          <legend>Events</legend>
+          {EVENT_TYPES.map((t) => (
+            <label key={t} className="check">
+              <input
+                type="checkbox"
+                checked={events.includes(t)}
+                onChange={(e) => setEvents(e.target.checked ? [...events, t] : events.filter((x) => x !== t))}
+              />
+              {t === 'ALERT_RAISED' ? 'Alert raised' : 'Alert updated'}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" disabled={created.fetching || events.length === 0}>
+          Add webhook
+        </button>
+        {created.data && <SecretOnce label="Signing secret" value={created.data.createWebhook.secret} />}
+      </form>
+      {error && (
+        <p role="alert" className="form-error">
+          {errorMessage(error)}
+        </p>
+      )}
+      {hooks.error && !hooks.data ? (
+        <ErrorState error={hooks.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : !hooks.data ? (
+        <Loading label="Loading webhooks" />
+      ) : hooks.data.webhooks.length === 0 ? (
+        <Empty>No webhooks.</Empty>
+      ) : (
+        hooks.data.webhooks.map((w) => (
+          <section key={w.id} className="card" aria-label={`Webhook ${w.url}`}>
+            <div className="section-head">
+              <h2 className="wrap">{w.url}</h2>
+              <div className="row">
+                {w.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="bad">disabled</Badge>}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => void update({ id: w.id, input: { enabled: !w.enabled } })}
+                >
+                  {w.enabled ? 'Disable' : 'Enable'}
+                </button>
+                <button type="button" className="danger" onClick={() => void remove({ id: w.id })}>
+                  Delete
+                </button>
+              </div>
+            </div>
+            <p className="muted">
+              {w.eventTypes.join(', ').toLowerCase()} · last delivery{' '}
+              {formatRelative(locale, w.lastDeliveryAt)}
+              {w.consecutiveFailures > 0 && ` · ${w.consecutiveFailures} failures in a row`}
+              {w.lastError && ` · last error: ${w.lastError}`}
+            </p>
+            <button
+              type="button"
+              className="secondary"
+              aria-expanded={open === w.id}
+              onClick={() => setOpen(open === w.id ? null : w.id)}
+            >
+              {open === w.id ? 'Hide deliveries' : 'Delivery history'}
+            </button>
+            {open === w.id && <Deliveries webhookId={w.id} />}
+          </section>
+        ))
+      )}
+    </>
+  );
+}
+
+function Deliveries({ webhookId }: { webhookId: string }) {
+  const [result] = useQuery({ query: WebhookDeliveriesQuery, variables: { webhookId } });
+  if (result.error) return <ErrorState error={result.error} />;
+  if (!result.data) return <Loading label="Loading deliveries" />;
+  if (result.data.webhookDeliveries.length === 0) return <Empty>No deliveries yet.</Empty>;
+  return (
+    <table className="data compact">
+      <thead>
+        <tr>
+          <th scope="col">Created</th>
+          <th scope="col">Event</th>
+          <th scope="col">Status</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Response</th>
+        </tr>
+      </thead>
+      <tbody>
+        {result.data.webhookDeliveries.map((d) => (
+          <tr key={d.id}>
+            <td>{formatDateTime(locale, d.createdAt)}</td>
+            <td>{d.eventType.toLowerCase()}</td>
+            <td>
+              <Badge tone={d.status === 'DELIVERED' ? 'ok' : d.status === 'FAILED' ? 'bad' : 'muted'}>
+                {d.status.toLowerCase()}
+              </Badge>
+            </td>
+            <td>{d.attempts}</td>
+            <td>{d.responseStatus ?? d.error ?? '—'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,368 @@
+// The fleet: counts by state at a glance, filters kept in the URL, and the printer list.
+import { useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { useQuery } from 'urql';
+import { Pager, usePager } from '../components/pager';
+import { Badge, Empty, EngineState, ErrorState, Loading } from '../components/states';
+import { graphql } from '../gql';
+import {
+  activeFilterCount,
+  EMPTY_FILTERS,
+  filtersFromParams,
+  filtersToParams,
+  LOW_SUPPLY_PERCENT,
+  lowestLevel,
+  SILENT_CHOICES,
+  toPrinterFilter,
+  type FleetFilters,
+} from '../lib/fleet-filters';
+import { formatQuantity, formatRelative } from '../lib/format';
+import { locale } from '../lib/use-session';
+
+const PAGE_SIZE = 50;
+export const ENGINE_STATES = [
+  'idle',
+  'printing',
+  'processing',
+  'warning',
+  'error',
+  'offline',
+  'sleep',
+  'unknown',
+];
+
+const FleetQuery = graphql(`
+  query Fleet($filter: PrinterFilter, $first: Int, $after: String) {
+    printers(filter: $filter, first: $first, after: $after, orderBy: { field: SERIAL_NUMBER }) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          serialNumber
+          displayName
+          productName
+          productNumber
+          connectionType
+          engineState
+          lastSeenAt
+          customer {
+            id
+            name
+          }
+          site {
+            id
+            name
+          }
+          cartridges {
+            id
+            color
+            levelPercent
+          }
+          openAlerts(first: 1) {
+            totalCount
+          }
+        }
+      }
+    }
+  }
+`);
+
+const FleetCountsQuery = graphql(`
+  query FleetCounts($silentSince: DateTimeISO!) {
+    all: printers(first: 1) {
+      totalCount
+    }
+    printing: printers(first: 1, filter: { engineState: "printing" }) {
+      totalCount
+    }
+    warning: printers(first: 1, filter: { engineState: "warning" }) {
+      totalCount
+    }
+    error: printers(first: 1, filter: { engineState: "error" }) {
+      totalCount
+    }
+    withAlerts: printers(first: 1, filter: { hasOpenAlerts: true }) {
+      totalCount
+    }
+    silent: printers(first: 1, filter: { lastSeenBefore: $silentSince }) {
+      totalCount
+    }
+  }
+`);
+
+export const FilterOptionsQuery = graphql(`
+  query FilterOptions($customerId: ID, $withSites: Boolean!) {
+    customers(first: 500) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+    sites(first: 500, filter: { customerId: $customerId }) @include(if: $withSites) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+export default function FleetPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = filtersFromParams(params);
+  const update = (patch: Partial<FleetFilters>) =>
+    setParams(filtersToParams({ ...filters, ...patch }), { replace: true });
+  const filterKey = params.toString();
+  // "Silent for N hours" is fixed when the filter changes, not on every render.
+  const apiFilter = useMemo(() => toPrinterFilter(filters, new Date()), [filterKey]);
+  const silentSince = useMemo(() => new Date(Date.now() - 24 * 3_600_000).toISOString(), []);
+  const pager = usePager(filterKey);
+  const [fleet, refetch] = useQuery({
+    query: FleetQuery,
+    variables: { filter: apiFilter, first: PAGE_SIZE, after: pager.after },
+  });
+  const [counts] = useQuery({ query: FleetCountsQuery, variables: { silentSince } });
+  const [options] = useQuery({
+    query: FilterOptionsQuery,
+    variables: { customerId: filters.customerId || null, withSites: !!filters.customerId },
+  });
+
+  const c = counts.data;
+  const tiles: Array<{ label: string; value?: number; patch: FleetFilters; tone: string }> = [
+    { label: 'Printers', value: c?.all.totalCount, patch: EMPTY_FILTERS, tone: 'neutral' },
+    {
+      label: 'Printing',
+      value: c?.printing.totalCount,
+      patch: { ...EMPTY_FILTERS, engineState: 'printing' },
+      tone: 'info',
+    },
+    {
+      label: 'Warning',
+      value: c?.warning.totalCount,
+      patch: { ...EMPTY_FILTERS, engineState: 'warning' },
+      tone: 'warn',
+    },
+    {
+      label: 'Error',
+      value: c?.error.totalCount,
+      patch: { ...EMPTY_FILTERS, engineState: 'error' },
+      tone: 'bad',
+    },
+    {
+      label: 'Open alerts',
+      value: c?.withAlerts.totalCount,
+      patch: { ...EMPTY_FILTERS, hasOpenAlerts: true },
+      tone: 'bad',
+    },
+    {
+      label: 'Silent > 24 h',
+      value: c?.silent.totalCount,
+      patch: { ...EMPTY_FILTERS, silentHours: '24' },
+      tone: 'muted',
+    },
+  ];
+
+  const rows = fleet.data?.printers.edges ?? [];
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Fleet</h1>
+      </div>
+      <ul className="tiles" aria-label="Printers by state">
+        {tiles.map((t) => (
+          <li key={t.label}>
+            <button
+              type="button"
+              className={`tile ${t.tone}`}
+              onClick={() => setParams(filtersToParams(t.patch))}
+            >
+              <span className="tile-value">{t.value ?? '…'}</span>
+              <span className="tile-label">{t.label}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter printers"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <label>
+          Search
+          <input
+            type="search"
+            placeholder="Serial number or name"
+            value={filters.search}
+            onChange={(e) => update({ search: e.target.value })}
+          />
+        </label>
+        <label>
+          Customer
+          <select
+            value={filters.customerId}
+            onChange={(e) => update({ customerId: e.target.value, siteId: '' })}
+          >
+            <option value="">All customers</option>
+            {options.data?.customers.edges.map(({ node }) => (
+              <option key={node.id} value={node.id}>
+                {node.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Site
+          <select
+            value={filters.siteId}
+            disabled={!filters.customerId}
+            onChange={(e) => update({ siteId: e.target.value })}
+          >
+            <option value="">All sites</option>
+            {options.data?.sites?.edges.map(({ node }) => (
+              <option key={node.id} value={node.id}>
+                {node.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Model
+          <input
+            value={filters.model}
+            placeholder="e.g. T1700"
+            onChange={(e) => update({ model: e.target.value })}
+          />
+        </label>
+        <label>
+          Status
+          <select value={filters.engineState} onChange={(e) => update({ engineState: e.target.value })}>
+            <option value="">Any status</option>
+            {ENGINE_STATES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Connection
+          <select
+            value={filters.connectionType}
+            onChange={(e) => update({ connectionType: e.target.value as FleetFilters['connectionType'] })}
+          >
+            <option value="">Any</option>
+            <option value="DIRECT">Direct-connect</option>
+            <option value="COLLECTOR">Data Collector</option>
+          </select>
+        </label>
+        <label>
+          Silent for
+          <select value={filters.silentHours} onChange={(e) => update({ silentHours: e.target.value })}>
+            <option value="">Any time</option>
+            {SILENT_CHOICES.map((h) => (
+              <option key={h} value={h}>
+                {Number(h) >= 24 ? `over ${Number(h) / 24} day(s)` : `over ${h} hour(s)`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.hasOpenAlerts}
+            onChange={(e) => update({ hasOpenAlerts: e.target.checked })}
+          />
+          With open alerts
+        </label>
+        {activeFilterCount(filters) > 0 && (
+          <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams())}>
+            Clear filters ({activeFilterCount(filters)})
+          </button>
+        )}
+      </form>
+      {fleet.error && !fleet.data ? (
+        <ErrorState error={fleet.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : !fleet.data ? (
+        <Loading label="Loading printers" />
+      ) : rows.length === 0 ? (
+        <Empty>
+          {activeFilterCount(filters)
+            ? 'No printer matches these filters.'
+            : 'No printers yet. Register one under Customers.'}
+        </Empty>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="data">
+              <caption className="sr-only">Printers</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Serial number</th>
+                  <th scope="col">Model</th>
+                  <th scope="col">Customer / site</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Connection</th>
+                  <th scope="col">Lowest ink</th>
+                  <th scope="col">Open alerts</th>
+                  <th scope="col">Last report</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map(({ node: p }) => {
+                  const lowest = lowestLevel(p.cartridges);
+                  return (
+                    <tr key={p.id}>
+                      <td>
+                        <Link to={`/fleet/${p.id}`}>{p.serialNumber}</Link>
+                        {p.displayName && <div className="sub">{p.displayName}</div>}
+                      </td>
+                      <td>{p.productName ?? p.productNumber ?? '—'}</td>
+                      <td>
+                        {p.customer.name}
+                        {p.site && <div className="sub">{p.site.name}</div>}
+                      </td>
+                      <td>
+                        <EngineState state={p.engineState} />
+                      </td>
+                      <td>{p.connectionType === 'DIRECT' ? 'Direct' : 'Collector'}</td>
+                      <td>
+                        {lowest === null ? (
+                          '—'
+                        ) : lowest <= LOW_SUPPLY_PERCENT ? (
+                          <Badge tone="bad">{formatQuantity(locale, lowest, 'percent')} low</Badge>
+                        ) : (
+                          formatQuantity(locale, lowest, 'percent')
+                        )}
+                      </td>
+                      <td>
+                        {p.openAlerts.totalCount ? <Badge tone="warn">{p.openAlerts.totalCount}</Badge> : '—'}
+                      </td>
+                      <td>{formatRelative(locale, p.lastSeenAt)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <Pager
+            page={pager.page}
+            total={fleet.data.printers.totalCount}
+            noun="printers"
+            hasNext={fleet.data.printers.pageInfo.hasNextPage}
+            onNext={() => pager.next(fleet.data?.printers.pageInfo.endCursor)}
+            onPrevious={pager.previous}
+          />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,291 @@
+// The reseller console end to end in a real browser (Debian's chromium driven by playwright-core)
+// against the real server (all roles) and simulated direct-connect printers: sign in, the fleet shows
+// the printers, a high-severity alert raised by a printer reaches the board over the subscription and
+// is acknowledged, a period is closed, the statement approved and its CSV downloaded, a technician
+// cannot reach billing, and axe-core finds no serious accessibility violation on any main page. The
+// screenshots it takes are the ones in the README (docs/console/).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Fleet, SimClock } from '@plotmeter/simulator';
+import { registerDemoPrinter, seedDemoTenant, type DemoTenant } from '../../src/cli/demo-seed';
+import { eventually, startTestApp, type TestApp } from '../support/app';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CONSOLE = path.join(ROOT, 'console');
+const SHOTS = path.join(ROOT, 'docs/console');
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+if (!CHROMIUM) {
+  console.warn(
+    'console e2e test SKIPPED: no chromium found (set CHROMIUM_PATH or run scripts/install-test-deps.sh)',
+  );
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'gql' || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the console when dist/ is missing or older than its sources (a fresh clone in CI). */
+function ensureConsoleBuilt(): void {
+  const index = path.join(CONSOLE, 'dist/index.html');
+  const sources = Math.max(
+    newestMtime(path.join(CONSOLE, 'src')),
+    statSync(path.join(CONSOLE, 'index.html')).mtimeMs,
+    statSync(path.join(ROOT, 'schema.graphql')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync('npm', ['run', 'build', '--silent', '-w', 'console'], { cwd: ROOT, stdio: 'pipe' });
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
+  let app: TestApp;
+  let tenant: DemoTenant;
+  let fleet: Fleet;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let serials: string[] = [];
+
+  /** Runs axe-core in the page (evaluated through the debugging protocol, so the CSP stays strict). */
+  async function expectAccessible(name: string): Promise<void> {
+    await page.evaluate(AXE_SOURCE);
+    // A string, because this file is compiled without the DOM library; it runs in the page.
+    const violations = await page.evaluate<AxeViolation[]>(`axe
+      .run(document, { resultTypes: ['violations'] })
+      .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
+  }
+
+  /** The top of the page, at most 1600 px tall (the README shows them; long lists add nothing). */
+  async function screenshot(name: string): Promise<void> {
+    const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+    await page.screenshot({
+      path: path.join(SHOTS, `${name}.png`),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1366, height: Math.min(height, 1600) },
+    });
+  }
+
+  async function signIn(email: string, password: string): Promise<void> {
+    await page.goto(`${app.url}/`);
+    await page.waitForURL('**/login**');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    app = await startTestApp();
+    tenant = await seedDemoTenant(app.services.orm.em.fork());
+    let registered = 0;
+    fleet = new Fleet({
+      clock: new SimClock({ scale: 60 }),
+      seed: 11,
+      direct: {
+        count: 6,
+        serverUrl: app.url,
+        credentialFor: (p) =>
+          registerDemoPrinter(app.services.orm.em.fork(), app.services.secrets, tenant, registered++, {
+            serialNumber: p.serialNumber,
+            productNumber: p.model.productNumber,
+            productName: p.model.productName,
+          }),
+      },
+      historyHours: 6,
+      faultEveryHours: 0,
+      boardSwapAfterHours: null,
+      log: () => undefined,
+    });
+    await fleet.start();
+    serials = fleet.allPrinters().map((p) => p.serialNumber);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    context = await browser.newContext({
+      viewport: { width: 1366, height: 860 },
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A CSP violation shows up as a console error; the console must need nothing the policy forbids.
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+        pageErrors.push(message.text());
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+    await app?.close();
+  });
+
+  it('signs an admin in and shows the simulated fleet', async () => {
+    await signIn(tenant.consoleUsers.adminEmail, tenant.consoleUsers.password);
+    await page.waitForURL('**/fleet');
+    // Every simulated printer is listed once its boot report is in.
+    for (const serial of serials) {
+      await page.getByRole('link', { name: serial, exact: true }).waitFor({ timeout: 30_000 });
+    }
+    expect(await page.locator('table.data tbody tr').count()).toBe(serials.length);
+    await expect.poll(() => page.locator('.tile-value').first().textContent()).toBe(String(serials.length));
+    await expectAccessible('fleet');
+    await screenshot('fleet');
+
+    // Search narrows the list to one serial.
+    await page.getByLabel('Search').fill(serials[0]!);
+    await expect.poll(() => page.locator('table.data tbody tr').count()).toBe(1);
+    expect(page.url()).toContain(`q=${serials[0]}`);
+  });
+
+  it('shows a printer with consumables and jobs', async () => {
+    await page.getByRole('link', { name: serials[0]!, exact: true }).click();
+    await page.getByRole('heading', { name: 'Cartridges' }).waitFor();
+    await page
+      .locator('#cartridges ~ .table-wrap meter, section[aria-labelledby="cartridges"] meter')
+      .first()
+      .waitFor();
+    await page.locator('section[aria-labelledby="jobs"] table tbody tr').first().waitFor({ timeout: 20_000 });
+    await page
+      .locator('section[aria-labelledby="usage"] .recharts-surface, section[aria-labelledby="usage"] .state')
+      .first()
+      .waitFor();
+    await expectAccessible('printer');
+    await screenshot('printer');
+  });
+
+  it('shows a high-severity alert from a printer live on the board and acknowledges it', async () => {
+    const subscribed = new Promise<void>((resolve) => {
+      page.on('websocket', (ws) => {
+        ws.on('framesent', (frame) => {
+          if (String(frame.payload).includes('"subscribe"') && String(frame.payload).includes('AlertRaised'))
+            resolve();
+        });
+      });
+    });
+    await page.getByRole('link', { name: 'Alerts', exact: true }).click();
+    await page.waitForURL('**/alerts');
+    await subscribed;
+    // Give the server a moment to register the subscription before the printer raises the alert.
+    await page.getByText('Live', { exact: true }).waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+
+    const victim = serials[1]!;
+    const { code } = fleet.injectFault('printhead', victim);
+    const item = page.getByRole('listitem', { name: `${code} on ${victim}` });
+    await item.waitFor({ timeout: 15_000 });
+    // The banner comes from the subscription event itself, not from a refetch.
+    await expect.poll(() => page.locator('.banner').textContent(), { timeout: 15_000 }).toContain(victim);
+    expect(await item.locator('.badge').first().textContent()).toMatch(/error|critical/);
+
+    await item.getByRole('button', { name: 'Acknowledge' }).click();
+    await item.getByText('acknowledged', { exact: true }).waitFor();
+    const stored = await eventually(async () => {
+      const res = await app.gql<{ alerts: { edges: Array<{ node: { status: string; code: string } }> } }>(
+        `query ($code: String) { alerts(filter: { code: $code }, first: 5) { edges { node { status code } } } }`,
+        { code },
+        tenant.apiKey,
+      );
+      return res.data?.alerts.edges.find((e) => e.node.status === 'ACKNOWLEDGED');
+    });
+    expect(stored.node.code).toBe(code);
+    await expectAccessible('alerts');
+    await screenshot('alerts');
+  });
+
+  it('closes a period, approves the statement and downloads its CSV', async () => {
+    await page.getByRole('link', { name: 'Billing', exact: true }).click();
+    await page.getByRole('heading', { name: 'Close a period' }).waitFor();
+    await page.getByRole('button', { name: 'Close period' }).click();
+    const review = page.getByRole('link', { name: 'Review the statement' });
+    await review.waitFor({ timeout: 30_000 });
+    await expectAccessible('billing');
+    await review.click();
+    await page.waitForURL('**/billing/statements/**');
+    const statementId = page.url().split('/').pop()!;
+    await page.getByRole('heading', { name: 'Lines' }).waitFor();
+    const acceptIncomplete = page.getByLabel(/Approve although/);
+    if (await acceptIncomplete.count()) await acceptIncomplete.check();
+    await page.getByRole('button', { name: 'Approve statement' }).click();
+    await page.locator('.page-head .badge', { hasText: 'approved' }).waitFor();
+    await page.getByRole('button', { name: 'Show readings and jobs' }).click();
+    await page.locator('.trace details').first().waitFor();
+    await expectAccessible('statement');
+    await screenshot('statement');
+
+    const period = (await page.getByRole('heading', { level: 1 }).textContent())!.match(
+      /\d{4}-(\d{2}|Q\d)/,
+    )![0];
+    await page.goto(`${app.url}/billing?tab=export`);
+    await page.getByLabel('Period').fill(period);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`statements-${period}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const rows = parse(csv, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+    const ours = rows.filter((r) => r.statement_id === statementId);
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((r) => r.statement_status === 'APPROVED')).toBe(true);
+    expect(ours[0]!.customer_external_ref).toBe('ERP-10057');
+    await page.goto(`${app.url}/billing`);
+    await page.locator('table.data tbody tr').first().waitFor();
+    await screenshot('billing');
+  });
+
+  it('passes the accessibility check on customers and administration', async () => {
+    await page.goto(`${app.url}/customers`);
+    await page.getByRole('link', { name: 'Contoso Engineering' }).waitFor();
+    await expectAccessible('customers');
+    await screenshot('customers');
+    await page.getByRole('link', { name: 'Contoso Engineering' }).click();
+    await page.getByRole('heading', { name: /^Printers/ }).waitFor();
+    await expectAccessible('customer');
+    await page.goto(`${app.url}/admin`);
+    await page.getByRole('cell', { name: tenant.consoleUsers.technicianEmail }).waitFor();
+    await expectAccessible('admin');
+    await screenshot('admin');
+  });
+
+  it('keeps a technician out of billing', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/login**');
+    await signIn(tenant.consoleUsers.technicianEmail, tenant.consoleUsers.password);
+    await page.waitForURL('**/alerts');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Alerts' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Billing' }).count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    await page.goto(`${app.url}/billing`);
+    await page.getByRole('heading', { name: 'Not available' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Close period' }).count()).toBe(0);
+    await page.goto(`${app.url}/login`);
+    // Signed in already: the login page sends the technician home.
+    await page.waitForURL('**/alerts');
+    expect(pageErrors).toEqual([]);
+  });
+});
