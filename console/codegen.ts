@@ -6,7 +6,7 @@ const config: CodegenConfig = {
   schema: '../schema.graphql',
   documents: ['src/**/*.{ts,tsx}', '!src/gql/**'],
   ignoreNoDocuments: false,
-  silent: true,
+  errorsOnly: true,
   generates: {
     'src/gql/': {
       preset: 'client',
@@ -15,7 +15,7 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,
-        scalars: { DateTimeISO: 'string' },
+        scalars: { DateTimeISO: 'string', JSON: 'unknown' },
       },
     },
   },

@@ -88,7 +88,7 @@ const PrinterQuery = graphql(`
         pages
         inkMl
         mediaAreaM2
-        scanAreaM2
+        scannedAreaM2
         at
       }
       openAlerts(first: 10) {
@@ -272,8 +272,8 @@ export default function PrinterPage() {
             <dd>{formatQuantity(locale, lc.pages, 'page')}</dd>
             <dt>Jobs</dt>
             <dd>{formatQuantity(locale, lc.jobs, 'job')}</dd>
-            <dt>Scanned</dt>
-            <dd>{formatQuantity(locale, lc.scanAreaM2, 'm2')}</dd>
+            <dt>Scanned and copied</dt>
+            <dd>{formatQuantity(locale, lc.scannedAreaM2, 'm2')}</dd>
             <dt>As of</dt>
             <dd>{formatDateTime(locale, lc.at)}</dd>
           </dl>
