@@ -256,7 +256,18 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     const ours = rows.filter((r) => r.statement_id === statementId);
     expect(ours.length).toBeGreaterThan(0);
     expect(ours.every((r) => r.statement_status === 'APPROVED')).toBe(true);
-    expect(ours[0]!.customer_external_ref).toBe('ERP-10057');
+    const billed = await app.gql<{ statement: { customerId: string } }>(
+      'query ($id: ID!) { statement(id: $id) { customerId } }',
+      { id: statementId },
+      tenant.apiKey,
+    );
+    const customer = await app.gql<{ customer: { externalRef: string } }>(
+      'query ($id: ID!) { customer(id: $id) { externalRef } }',
+      { id: billed.data!.statement.customerId },
+      tenant.apiKey,
+    );
+    expect(ours[0]!.customer_external_ref).toBe(customer.data!.customer.externalRef);
+    expect(ours[0]!.customer_external_ref).toMatch(/^ERP-\d+$/);
     await page.goto(`${app.url}/billing`);
     await page.locator('table.data tbody tr').first().waitFor();
     await screenshot('billing');
