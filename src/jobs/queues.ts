@@ -7,8 +7,8 @@ export const QUEUES = {
   reports: ['persist-report'],
   /** Immediate device alerts: a separate queue, so a report backlog never delays an alert. */
   alerts: ['persist-alerts'],
-  /** Periodic housekeeping: partitions ahead, offline sweep, statement drafting. */
-  maintenance: ['ensure-partitions', 'draft-statements', 'offline-sweep'],
+  /** Periodic housekeeping: partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries. */
+  maintenance: ['ensure-partitions', 'draft-statements', 'offline-sweep', 'requeue-webhooks'],
   /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
   webhooks: ['deliver-webhook'],
 } as const;

@@ -8,6 +8,7 @@ import { ensurePartitionsJob } from './ensure-partitions.job';
 import { OFFLINE_SWEEP_EVERY_MS, offlineSweepJob } from './offline-sweep.job';
 import { persistAlertsJob } from './persist-alerts.job';
 import { persistReportJob } from './persist-report.job';
+import { REQUEUE_WEBHOOKS_EVERY_MS, requeueWebhooksJob } from './requeue-webhooks.job';
 import { QUEUES, type QueueName } from './queues';
 
 export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
@@ -19,6 +20,7 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
     'draft-statements': draftStatementsJob,
     'ensure-partitions': ensurePartitionsJob,
     'offline-sweep': offlineSweepJob,
+    'requeue-webhooks': requeueWebhooksJob,
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
 };
@@ -28,6 +30,7 @@ export const SCHEDULES: Array<{ queue: QueueName; name: string; everyMs: number 
   { queue: 'maintenance', name: 'ensure-partitions', everyMs: 6 * 3600_000 },
   { queue: 'maintenance', name: 'draft-statements', everyMs: DRAFT_STATEMENTS_EVERY_MS },
   { queue: 'maintenance', name: 'offline-sweep', everyMs: OFFLINE_SWEEP_EVERY_MS },
+  { queue: 'maintenance', name: 'requeue-webhooks', everyMs: REQUEUE_WEBHOOKS_EVERY_MS },
 ];
 
 export function assertRegistryComplete(): void {

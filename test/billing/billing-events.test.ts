@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftStatementsJob } from '../../src/jobs/draft-statements.job';
+import { requeueWebhooksJob } from '../../src/jobs/requeue-webhooks.job';
+import { recordStatementEvents } from '../../src/services/billing-events';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { insertReading, monthlyContract, newApiKey, utc } from './billing-fixtures';
@@ -237,6 +239,37 @@ describe('statement events', () => {
       type: 'statement.drafted',
       data: { statement: { status: 'DRAFT', totalMinor: '30' } },
     });
+  });
+
+  it('queues a delivery that was logged but never queued (Redis away after the commit), and only such', async () => {
+    const [statement] = await app.services.orm.em
+      .fork()
+      .execute<{ id: string }[]>(
+        `select id from billing_statement where reseller_id = ? and status = 'VOID'`,
+        [resellerId],
+      );
+    const em = app.services.orm.em.fork();
+    const [stale] = await recordStatementEvents(em, resellerId, 'statement.voided', [statement!.id]);
+    const [fresh] = await recordStatementEvents(em, resellerId, 'statement.voided', [statement!.id]);
+    await em.execute(`update webhook_delivery set created_at = now() - interval '1 hour' where id = ?`, [
+      stale,
+    ]);
+
+    const result = await requeueWebhooksJob({} as Job, app.services);
+    expect(result.requeued).toBe(1);
+    const statuses = await eventually(async () => {
+      const rows = await em.execute<{ id: string; status: string }[]>(
+        `select id, status from webhook_delivery where id in (?, ?)`,
+        [stale, fresh],
+      );
+      const byId = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+      return byId[stale!] === 'DELIVERED' ? byId : null;
+    });
+    expect(statuses).toEqual({ [stale!]: 'DELIVERED', [fresh!]: 'PENDING' });
+    expect(received.some((r) => r.body.includes(stale!))).toBe(true);
+    expect(received.some((r) => r.body.includes(fresh!))).toBe(false);
+    // The fresh one may still be on its way to the queue; this test's stands in for a lost one.
+    await em.execute(`delete from webhook_delivery where id = ?`, [fresh]);
   });
 
   it('sends webhooks that asked only for alerts no billing event', async () => {
