@@ -24,6 +24,16 @@ export function errorMessage(error: CombinedError | Error | null | undefined): s
   return error.message;
 }
 
+/** A failed mutation's message under its form; nothing when there is no error. */
+export function FormError({ error }: { error: CombinedError | Error | null | undefined }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="form-error">
+      {errorMessage(error)}
+    </p>
+  );
+}
+
 export function ErrorState({ error, retry }: { error: CombinedError | Error; retry?: () => void }) {
   return (
     <div className="state error" role="alert">

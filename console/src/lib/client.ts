@@ -156,6 +156,7 @@ export function createApiClient(): Client {
           Mutation: {
             createCustomer: refetch('customers'),
             archiveCustomer: refetch('customers'),
+            archiveCollector: refetch('collectors'),
             createSite: refetch('sites'),
             archiveSite: refetch('sites'),
             registerPrinter: refetch('printers'),

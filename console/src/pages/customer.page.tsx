@@ -3,15 +3,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import {
-  Badge,
-  Empty,
-  EngineState,
-  ErrorState,
-  errorMessage,
-  Loading,
-  SecretOnce,
-} from '../components/states';
+import { Badge, Empty, EngineState, ErrorState, FormError, Loading, SecretOnce } from '../components/states';
 import { graphql } from '../gql';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { can } from '../lib/roles';
@@ -62,6 +54,7 @@ const CustomerQuery = graphql(`
           version
           enrolledAt
           lastSeenAt
+          revokedAt
           health {
             lastReportAt
             lastPollAt
@@ -126,6 +119,30 @@ const RegisterPrinterMutation = graphql(`
 const EnrollmentMutation = graphql(`
   mutation CreateEnrollment($customerId: ID!) {
     createCollectorEnrollment(customerId: $customerId) {
+      token
+      expiresAt
+    }
+  }
+`);
+const RevokeCollectorMutation = graphql(`
+  mutation RevokeCollector($collectorId: ID!) {
+    revokeCollector(collectorId: $collectorId) {
+      id
+      revokedAt
+    }
+  }
+`);
+const ArchiveCollectorMutation = graphql(`
+  mutation ArchiveCollector($collectorId: ID!) {
+    archiveCollector(collectorId: $collectorId) {
+      id
+      archivedAt
+    }
+  }
+`);
+const ReenrollCollectorMutation = graphql(`
+  mutation ReenrollCollector($collectorId: ID!) {
+    reenrollCollector(collectorId: $collectorId) {
       token
       expiresAt
     }
@@ -248,7 +265,8 @@ export default function CustomerPage() {
           result.data.collectors.edges.map(({ node: col }) => (
             <article key={col.id} className="collector" aria-label={`Collector ${col.hostname ?? col.id}`}>
               <h3>
-                {col.hostname ?? 'Collector'} <small>{col.version}</small>
+                {col.hostname ?? 'Collector'} <small>{col.version}</small>{' '}
+                {col.revokedAt && <Badge tone="bad">revoked {formatDateTime(locale, col.revokedAt)}</Badge>}
               </h3>
               <p className="muted">
                 Enrolled {formatDateTime(locale, col.enrolledAt)} · last seen{' '}
@@ -269,11 +287,14 @@ export default function CustomerPage() {
                 </details>
               )}
               {can(session?.user.role, 'collectors.manage') ? (
-                <CollectorConfig
-                  id={col.id}
-                  ipRanges={col.config.ipRanges}
-                  interval={col.config.pollIntervalMinutes}
-                />
+                <>
+                  <CollectorConfig
+                    id={col.id}
+                    ipRanges={col.config.ipRanges}
+                    interval={col.config.pollIntervalMinutes}
+                  />
+                  <CollectorLifecycle id={col.id} revoked={!!col.revokedAt} />
+                </>
               ) : (
                 <p>
                   Ranges: {col.config.ipRanges.join(', ') || 'none'} · every {col.config.pollIntervalMinutes}{' '}
@@ -344,11 +365,7 @@ function EditCustomer({
           Archive customer
         </button>
       </div>
-      {(result.error ?? archiving.error) && (
-        <p role="alert" className="form-error">
-          {errorMessage(result.error ?? archiving.error)}
-        </p>
-      )}
+      <FormError error={result.error ?? archiving.error} />
       {result.data && !result.error && (
         <p role="status" className="success">
           Saved.
@@ -392,11 +409,7 @@ function NewSite({ customerId }: { customerId: string }) {
       <button type="submit" className="secondary" disabled={result.fetching}>
         Add site
       </button>
-      {result.error && (
-        <p role="alert" className="form-error">
-          {errorMessage(result.error)}
-        </p>
-      )}
+      <FormError error={result.error} />
     </form>
   );
 }
@@ -438,11 +451,7 @@ function RegisterPrinter({ customerId }: { customerId: string }) {
       <button type="submit" disabled={result.fetching}>
         Register printer
       </button>
-      {result.error && (
-        <p role="alert" className="form-error">
-          {errorMessage(result.error)}
-        </p>
-      )}
+      <FormError error={result.error} />
       {issued && (
         <SecretOnce
           label={`Credential for ${issued.printer.serialNumber} (key ${issued.credential.keyId})`}
@@ -466,11 +475,7 @@ function Enroll({ customerId }: { customerId: string }) {
       >
         New enrollment token
       </button>
-      {result.error && (
-        <p role="alert" className="form-error">
-          {errorMessage(result.error)}
-        </p>
-      )}
+      <FormError error={result.error} />
       {issued && (
         <SecretOnce
           label={`Enrollment token (valid until ${formatDateTime(locale, issued.expiresAt)})`}
@@ -516,16 +521,60 @@ function CollectorConfig({ id, ipRanges, interval }: { id: string; ipRanges: str
       <button type="submit" className="secondary" disabled={result.fetching}>
         Save configuration
       </button>
-      {result.error && (
-        <p role="alert" className="form-error">
-          {errorMessage(result.error)}
-        </p>
-      )}
+      <FormError error={result.error} />
       {result.data && !result.error && (
         <p role="status" className="success">
           Saved; the collector picks it up before its next upload.
         </p>
       )}
     </form>
+  );
+}
+
+/** Revoke (ingest refuses it at once), re-enroll with a one-time token, or retire a collector. */
+function CollectorLifecycle({ id, revoked }: { id: string; revoked: boolean }) {
+  const [revoking, revoke] = useMutation(RevokeCollectorMutation);
+  const [archiving, archive] = useMutation(ArchiveCollectorMutation);
+  const [reenrolling, reenroll] = useMutation(ReenrollCollectorMutation);
+  const busy = revoking.fetching || archiving.fetching || reenrolling.fetching;
+  const issued = reenrolling.data?.reenrollCollector;
+  return (
+    <div className="stack">
+      <div className="row">
+        {!revoked && (
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => void revoke({ collectorId: id })}
+          >
+            Revoke credentials
+          </button>
+        )}
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy}
+          onClick={() => void reenroll({ collectorId: id })}
+        >
+          Re-enrollment token
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          onClick={() => void archive({ collectorId: id })}
+        >
+          Retire collector
+        </button>
+      </div>
+      <FormError error={revoking.error ?? archiving.error ?? reenrolling.error} />
+      {issued && (
+        <SecretOnce
+          label={`Re-enrollment token (valid until ${formatDateTime(locale, issued.expiresAt)})`}
+          value={issued.token}
+        />
+      )}
+    </div>
   );
 }
