@@ -4,7 +4,7 @@
 import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { optionalText } from './base';
+import { optionalText, optionalTimestamptz } from './base';
 import { Contract } from './contract.entity';
 import { Reseller } from './reseller.entity';
 
@@ -45,4 +45,8 @@ export class PriceLine {
   @Enum({ items: ['GRADUATED', 'VOLUME'] }) tierMode: Opt<'GRADUATED' | 'VOLUME'> = 'GRADUATED';
   /** Minimum charge per period in minor units; the shortfall is billed as a true-up. */
   @Property({ type: new BigIntType('string'), nullable: true }) minimumCommitmentMinor?: string | null;
+  /** The line prices usage from here (null: from the contract's start); see changeContractPrices. */
+  @Property(optionalTimestamptz()) effectiveFrom?: Date | null;
+  /** Exclusive end; null while these are the contract's current prices. */
+  @Property(optionalTimestamptz()) effectiveTo?: Date | null;
 }

@@ -1,5 +1,6 @@
 // Contracts: list, read, create (validated by the billing rules before anything is stored), archive.
 // Billing data is for the admin and billing roles only.
+import { QueryOrder } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
 import { ContractPrinter } from '../entities/contract-printer.entity';
@@ -11,10 +12,12 @@ import { notFound } from '../graphql/errors';
 import { findPage } from '../graphql/find-page';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
 import {
+  ChangeContractPricesInput,
   ContractFilter,
   ContractPrinterType,
   ContractType,
   CreateContractInput,
+  PriceLineInput,
   PriceLineType,
 } from '../schema/billing-contract.type';
 import {
@@ -25,10 +28,27 @@ import {
 } from '../schema/billing-enums.type';
 import { SortDirection } from '../schema/enums';
 import { addContractPrinter, endContractPrinter } from '../services/billing/contract-printers';
-import { createContract } from '../services/billing/contracts';
+import { changeContractPrices } from '../services/billing/contract-prices';
+import { type PriceLineData, createContract } from '../services/billing/contracts';
 import { decimalText } from '../services/billing/decimal-text';
 
 export const ContractConnection = Connection(ContractType, 'Contract');
+
+function priceLineData(line: PriceLineInput): PriceLineData {
+  return {
+    description: line.description ?? null,
+    meter: line.meter,
+    mediaType: line.mediaType ?? null,
+    category: line.category ?? null,
+    basis: line.basis ?? null,
+    unitPriceMinor: line.unitPriceMinor ?? null,
+    allowance: line.allowance ?? null,
+    tiers:
+      line.tiers?.map((tier) => ({ upTo: tier.upTo ?? null, unitPriceMinor: tier.unitPriceMinor })) ?? null,
+    tierMode: line.tierMode ?? null,
+    minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
+  };
+}
 
 @Resolver(() => ContractType)
 export class ContractResolver {
@@ -78,7 +98,7 @@ export class ContractResolver {
     const lines = await ctx.em.find(
       PriceLine,
       { contract: contract.id, ...tenantScope(ctx) },
-      { orderBy: { position: 'asc' } },
+      { orderBy: { effectiveFrom: QueryOrder.ASC_NULLS_FIRST, position: QueryOrder.ASC } },
     );
     return lines.map((line) => ({
       id: line.id,
@@ -93,6 +113,8 @@ export class ContractResolver {
       tiers: line.tiers.map((tier) => ({ upTo: tier.upTo, unitPriceMinor: tier.unitPriceMinor })),
       tierMode: line.tierMode as TierModeEnum,
       minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
+      effectiveFrom: line.effectiveFrom ?? null,
+      effectiveTo: line.effectiveTo ?? null,
     }));
   }
 
@@ -135,20 +157,23 @@ export class ContractResolver {
       nonOemSurchargeMinorPerMl: input.nonOemSurchargeMinorPerMl ?? null,
       graceDays: input.graceDays ?? null,
       reconcileThresholdPercent: input.reconcileThresholdPercent ?? null,
-      priceLines: input.priceLines.map((line) => ({
-        description: line.description ?? null,
-        meter: line.meter,
-        mediaType: line.mediaType ?? null,
-        category: line.category ?? null,
-        basis: line.basis ?? null,
-        unitPriceMinor: line.unitPriceMinor ?? null,
-        allowance: line.allowance ?? null,
-        tiers:
-          line.tiers?.map((tier) => ({ upTo: tier.upTo ?? null, unitPriceMinor: tier.unitPriceMinor })) ??
-          null,
-        tierMode: line.tierMode ?? null,
-        minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
-      })),
+      priceLines: input.priceLines.map(priceLineData),
+    });
+  }
+
+  @Authorized(ROLES.billing)
+  @Mutation(() => ContractType, {
+    description:
+      'New prices from a date: periods before it keep their prices (also when re-closed or rebilled), a period across it is priced per part; audited',
+  })
+  async changeContractPrices(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('input', () => ChangeContractPricesInput) input: ChangeContractPricesInput,
+  ) {
+    return changeContractPrices(ctx.em, ctx.principal!.actor, writeTenant(ctx), {
+      contractId: input.contractId,
+      effectiveFrom: input.effectiveFrom,
+      priceLines: input.priceLines.map(priceLineData),
     });
   }
 

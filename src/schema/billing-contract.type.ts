@@ -29,6 +29,13 @@ export class PriceLineType {
   @Field(() => TierModeEnum) tierMode!: TierModeEnum;
   @Field(() => String, { nullable: true, description: 'Minimum charge per period, minor units' })
   minimumCommitmentMinor!: string | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: "Prices usage from here; null: from the contract's start",
+  })
+  effectiveFrom!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Exclusive end; null: current prices' })
+  effectiveTo!: Date | null;
 }
 
 @ObjectType('ContractPrinter')
@@ -125,4 +132,16 @@ export class CreateContractInput {
 export class ContractFilter {
   @Field(() => ID, { nullable: true }) customerId?: string | null;
   @Field(() => Boolean, { nullable: true }) includeArchived?: boolean | null;
+}
+
+@InputType()
+export class ChangeContractPricesInput {
+  @Field(() => ID) contractId!: string;
+  @Field({
+    description:
+      'The new prices apply from this instant; the current ones end there. A period across it is priced per part',
+  })
+  effectiveFrom!: Date;
+  @Field(() => [PriceLineInput], { description: 'The complete new set of price lines' })
+  priceLines!: PriceLineInput[];
 }

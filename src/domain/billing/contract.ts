@@ -224,6 +224,12 @@ export function prorateMinor(amountMinor: bigint, share: PeriodShare): bigint {
   return divideRounded(amountMinor * BigInt(share.activeDays), BigInt(share.periodDays));
 }
 
+/** A per-period quantity (an allowance) for the share of the period covered, rounded HALF_UP to six decimals. */
+export function prorateQuantity(quantity: Fixed, share: PeriodShare): Fixed {
+  if (share.activeDays >= share.periodDays) return quantity;
+  return divideRounded(quantity * BigInt(share.activeDays), BigInt(share.periodDays)) as Fixed;
+}
+
 function requireText(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new BillingInputError(field, 'is required');
 }

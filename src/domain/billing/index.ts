@@ -78,12 +78,15 @@ export {
   normalizeContract,
   periodShare,
   prorateMinor,
+  prorateQuantity,
 } from './contract';
 export {
   type LineSource,
   type LineStatus,
   type PrinterPeriodUsage,
   type SourceReset,
+  type StatementPart,
+  combineStatementParts,
   type Statement,
   type StatementFlag,
   type StatementFlagCode,

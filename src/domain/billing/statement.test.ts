@@ -221,6 +221,13 @@ describe('priceStatement', () => {
       totalMinor: 710n,
     });
     expect(statement.lines.find((l) => l.lineId === 'FIXED_FEE')!.totalMinor).toBe(2500n);
+    // The media allowance likewise: 100 × 22 / 31 = 70.967742 m² (six decimals, HALF_UP); 505.5 m² leaves
+    // 434.532258 billable: 200 × 50 + 234.532258 × 40 = 10000 + 9381.29032 -> 19381.
+    expect(statement.lines.find((l) => l.lineId === 'media')).toMatchObject({
+      allowanceUsed: d('70.967742'),
+      billableQuantity: d('434.532258'),
+      amountMinor: 19381n,
+    });
     const ended = { ...contract, validTo: new Date('2026-09-01T00:00:00Z') };
     expect(() => priceStatement(ended, usage(), { period: october, now })).toThrow(
       /not valid during period 2026-10/,

@@ -16,6 +16,7 @@ import {
   normalizeContract,
   periodShare,
   prorateMinor,
+  prorateQuantity,
 } from './contract';
 import { type JobUsage, jobTotalFor } from './job-totals';
 import { type MeterUsage, type ResetStart, type UsageFlag, quantityOf } from './meter-usage';
@@ -90,7 +91,12 @@ export interface StatementLine {
 }
 
 export type StatementFlagCode =
-  UsageFlag | 'PRINTER_USAGE_MISSING' | 'PRINTER_NOT_IN_CONTRACT' | 'USAGE_UNKNOWN' | 'PARTIAL_PERIOD';
+  | UsageFlag
+  | 'PRINTER_USAGE_MISSING'
+  | 'PRINTER_NOT_IN_CONTRACT'
+  | 'USAGE_UNKNOWN'
+  | 'PARTIAL_PERIOD'
+  | 'PRICE_CHANGE';
 
 export interface StatementFlag {
   code: StatementFlagCode;
@@ -145,18 +151,24 @@ export function priceStatement(
   assertArray(usageByPrinter, 'usageByPrinter');
 
   const flags: StatementFlag[] = [];
-  // Minimum commitments are per full period: a first or last period the contract covers only in part
-  // owes them for the days it covers (see docs/billing.md). The fixed fee is not prorated.
+  // Allowances and minimum commitments are per full period: a first or last period the contract covers
+  // only in part (or a part priced under other prices) gets them for the days it covers (see
+  // docs/billing.md). Tier bounds and the fixed fee are not prorated.
   const share = window.partial ? periodShare(meta.period, window, contract.billingPeriod.timeZone) : null;
   if (share) {
     flags.push({
       code: 'PARTIAL_PERIOD',
-      message: `the contract covers ${share.activeDays} of the period's ${share.periodDays} days: minimum commitments prorated to ${share.activeDays}/${share.periodDays}, fixed fee not prorated`,
+      message: `the contract covers ${share.activeDays} of the period's ${share.periodDays} days: allowances and minimum commitments prorated to ${share.activeDays}/${share.periodDays}, fixed fee not prorated`,
     });
   }
   const termsFor = (terms: PriceTerms): PriceTerms =>
-    share && terms.minimumCommitmentMinor !== null
-      ? { ...terms, minimumCommitmentMinor: prorateMinor(terms.minimumCommitmentMinor, share) }
+    share
+      ? {
+          ...terms,
+          allowance: prorateQuantity(terms.allowance, share),
+          minimumCommitmentMinor:
+            terms.minimumCommitmentMinor === null ? null : prorateMinor(terms.minimumCommitmentMinor, share),
+        }
       : terms;
 
   const usageById = new Map<string, PrinterPeriodUsage>();
@@ -356,6 +368,50 @@ function usageLine(spec: UsageLineSpec): StatementLine {
   }
   const priced = applyPriceTerms(terms, quantity);
   return { ...common, ...priced };
+}
+
+/** One part of a period priced under one set of prices (`priceStatement` over the part's window). */
+export interface StatementPart {
+  from: Date;
+  statement: Statement;
+}
+
+/**
+ * One statement from the parts of a period whose prices changed inside it: the usage lines of every
+ * part in time order, then the contract-level lines (non-OEM surcharge, fixed fee) priced once over the
+ * whole window by `whole`. The parts' PARTIAL_PERIOD flags become one PRICE_CHANGE flag per change;
+ * every other flag is kept once.
+ */
+export function combineStatementParts(parts: readonly StatementPart[], whole: Statement): Statement {
+  const flags: StatementFlag[] = [];
+  const seen = new Set<string>();
+  const keep = (flag: StatementFlag) => {
+    const key = JSON.stringify([flag.code, flag.printerId ?? null, flag.lineId ?? null, flag.message]);
+    if (!seen.has(key)) {
+      seen.add(key);
+      flags.push(flag);
+    }
+  };
+  whole.flags.forEach(keep);
+  for (const [index, part] of parts.entries()) {
+    const share = part.statement.flags.find((f) => f.code === 'PARTIAL_PERIOD');
+    if (index > 0) {
+      keep({
+        code: 'PRICE_CHANGE',
+        message: `prices changed at ${part.from.toISOString()}: usage before and after is priced separately, each part's allowances and minimum commitments prorated by its days`,
+      });
+    }
+    part.statement.flags.filter((f) => f !== share).forEach(keep);
+  }
+  const usageLines = parts.flatMap((part) => part.statement.lines);
+  const lines = [...usageLines, ...whole.lines.filter((line) => line.kind !== 'USAGE')];
+  return {
+    ...whole,
+    lines,
+    subtotalMinor: lines.reduce((total, line) => total + (line.totalMinor ?? 0n), 0n),
+    complete: whole.complete && parts.every((part) => part.statement.complete),
+    flags,
+  };
 }
 
 /** Whether a line has an amount; an UNKNOWN line is not in the statement total. */

@@ -13,8 +13,10 @@ import {
   type JobUsage,
   type PrinterPeriodUsage,
   type Statement,
+  type ContractInput,
   billingPeriods,
   billingWindow,
+  combineStatementParts,
   meterKey,
   normalizeContract,
   priceStatement,
@@ -203,18 +205,57 @@ async function priceContractPeriod(
   if (jobLineKeys.length > 0) jobs = await loadJobs(em, resellerId, windows);
   else areaTotals = await jobAreaTotals(em, resellerId, windows);
 
-  const usage: PrinterPeriodUsage[] = loaded.coverage.map((printer) => ({
-    printerId: printer.printerId,
-    serialNumber: measured.get(printer.printerId)?.serialNumber ?? printer.serialNumber,
-    usage: measured.get(printer.printerId)!.usage,
-    jobs: jobs?.get(printer.printerId) ?? null,
-  }));
+  const usageOf = (measuredNow: Map<string, MeasuredPrinter>): PrinterPeriodUsage[] =>
+    loaded.coverage
+      .filter((printer) => measuredNow.has(printer.printerId))
+      .map((printer) => ({
+        printerId: printer.printerId,
+        serialNumber: measuredNow.get(printer.printerId)?.serialNumber ?? printer.serialNumber,
+        usage: measuredNow.get(printer.printerId)!.usage,
+        jobs: jobs?.get(printer.printerId) ?? null,
+      }));
+  const usage = usageOf(measured);
+  // Prices changed inside the window: each set of prices is applied to the usage of its own part,
+  // measured between the readings at the part's boundaries.
+  const priceParts: Array<{ from: Date; input: ContractInput; usage: PrinterPeriodUsage[] }> = [];
+  if (loaded.priceVersions.length > 1) {
+    for (const version of loaded.priceVersions) {
+      const partWindows = windows
+        .map((w) => ({
+          ...w,
+          start: new Date(Math.max(w.start.getTime(), version.from.getTime())),
+          end: new Date(Math.min(w.end.getTime(), version.to.getTime())),
+        }))
+        .filter((w) => w.end > w.start);
+      const partUsage = usageOf(await measurePrinters(em, resellerId, partWindows));
+      priceParts.push({
+        from: version.from,
+        usage: partUsage,
+        input: {
+          ...loaded.input,
+          validFrom: version.from,
+          validTo: version.to,
+          printerIds: partUsage.map((u) => u.printerId),
+          priceLines: version.priceLines,
+          fixedFeeMinor: null,
+          nonOemSurchargeMinorPerMl: null,
+        },
+      });
+    }
+  }
+  const meta = { period: { key: period.key, start: period.start, end: period.end }, now };
   const statement = asUserInput(
     () =>
-      priceStatement(loaded.input, usage, {
-        period: { key: period.key, start: period.start, end: period.end },
-        now,
-      }),
+      loaded.priceVersions.length <= 1
+        ? priceStatement(loaded.input, usage, meta)
+        : combineStatementParts(
+            // The parts are measured and priced first; the contract-level lines over the whole window.
+            priceParts.map((part) => ({
+              from: part.from,
+              statement: priceStatement(part.input, part.usage, meta),
+            })),
+            priceStatement({ ...loaded.input, priceLines: [] }, usage, meta),
+          ),
     'contract',
   );
   explainUnknownUsage(statement, measured);

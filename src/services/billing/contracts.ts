@@ -149,26 +149,7 @@ export async function createContract(
       graceDays,
       reconcileThresholdPercent: (data.reconcileThresholdPercent ?? '5').trim(),
     });
-    data.priceLines.forEach((line, position) => {
-      tx.create(PriceLine, {
-        reseller,
-        contract,
-        position,
-        description: line.description?.trim() || null,
-        meter: line.meter,
-        mediaType: line.mediaType ?? null,
-        applicationCategory: line.category ?? null,
-        basis: line.basis ?? 'COUNTERS',
-        unitPriceMinor: line.unitPriceMinor?.trim() || null,
-        allowance: line.allowance?.trim() || '0',
-        tiers: (line.tiers ?? []).map((tier) => ({
-          upTo: tier.upTo?.trim() ?? null,
-          unitPriceMinor: tier.unitPriceMinor.trim(),
-        })),
-        tierMode: line.tierMode ?? 'GRADUATED',
-        minimumCommitmentMinor: line.minimumCommitmentMinor?.trim() || null,
-      });
-    });
+    createPriceLines(tx, reseller, contract, data.priceLines, null);
     for (const printerId of normalized.printerIds) {
       tx.create(ContractPrinter, {
         reseller,
@@ -181,6 +162,38 @@ export async function createContract(
     await tx.flush();
     return contract;
   });
+}
+
+/** Stores price lines in the given order; `effectiveFrom` null means from the contract's start. */
+export function createPriceLines(
+  em: EntityManager,
+  reseller: Reseller,
+  contract: Contract,
+  lines: readonly PriceLineData[],
+  effectiveFrom: Date | null,
+): PriceLine[] {
+  return lines.map((line, position) =>
+    em.create(PriceLine, {
+      reseller,
+      contract,
+      position,
+      description: line.description?.trim() || null,
+      meter: line.meter,
+      mediaType: line.mediaType ?? null,
+      applicationCategory: line.category ?? null,
+      basis: line.basis ?? 'COUNTERS',
+      unitPriceMinor: line.unitPriceMinor?.trim() || null,
+      allowance: line.allowance?.trim() || '0',
+      tiers: (line.tiers ?? []).map((tier) => ({
+        upTo: tier.upTo?.trim() ?? null,
+        unitPriceMinor: tier.unitPriceMinor.trim(),
+      })),
+      tierMode: line.tierMode ?? 'GRADUATED',
+      minimumCommitmentMinor: line.minimumCommitmentMinor?.trim() || null,
+      effectiveFrom,
+      effectiveTo: null,
+    }),
+  );
 }
 
 /** A printer billed under two contracts at once would be billed twice. */
@@ -216,7 +229,7 @@ export async function assertNotCoveredElsewhere(
   }
 }
 
-function priceLineInput(line: PriceLineData, index: number): Omit<ContractPriceLineInput, 'id'> {
+export function priceLineInput(line: PriceLineData, index: number): Omit<ContractPriceLineInput, 'id'> {
   const minimum =
     line.minimumCommitmentMinor == null || line.minimumCommitmentMinor.trim() === ''
       ? null
@@ -242,9 +255,19 @@ export interface CoveredPrinter {
   coveredTo: Date | null;
 }
 
+/** One set of prices and the part of the loaded window it applies to. */
+export interface PriceVersion {
+  from: Date;
+  to: Date;
+  priceLines: ContractPriceLineInput[];
+}
+
 export interface LoadedContract {
   entity: Contract;
+  /** The contract with every price line that applies somewhere in the window. */
   input: ContractInput;
+  /** The window split where the prices change (one entry when they do not), in time order. */
+  priceVersions: PriceVersion[];
   /** Printers whose coverage overlaps the requested window; several coverage rows of one printer are merged. */
   coverage: CoveredPrinter[];
   reconcileThresholdPercent: string;
@@ -259,7 +282,14 @@ export async function loadContractForWindow(
   const [lines, rows] = await Promise.all([
     em.find(
       PriceLine,
-      { contract: contract.id, reseller: contract.reseller.id },
+      {
+        contract: contract.id,
+        reseller: contract.reseller.id,
+        $and: [
+          { $or: [{ effectiveFrom: null }, { effectiveFrom: { $lt: window.end } }] },
+          { $or: [{ effectiveTo: null }, { effectiveTo: { $gt: window.start } }] },
+        ],
+      },
       { orderBy: { position: 'asc' } },
     ),
     em.find(
@@ -291,8 +321,22 @@ export async function loadContractForWindow(
       existing.coveredTo === null || to === null ? null : existing.coveredTo > to ? existing.coveredTo : to;
   }
   const printers = [...coverage.values()].sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
+  // Lines of one version share their start; a version ends where the next begins.
+  const starts = [...new Set(lines.map((line) => (line.effectiveFrom ?? contract.validFrom).getTime()))].sort(
+    (a, b) => a - b,
+  );
+  const priceVersions = starts.map((startMs, index): PriceVersion => {
+    const versionLines = lines.filter((l) => (l.effectiveFrom ?? contract.validFrom).getTime() === startMs);
+    const endMs = Math.min(window.end.getTime(), starts[index + 1] ?? Number.POSITIVE_INFINITY);
+    return {
+      from: new Date(Math.max(startMs, window.start.getTime())),
+      to: new Date(endMs),
+      priceLines: versionLines.map(priceLineRule),
+    };
+  });
   return {
     entity: contract,
+    priceVersions,
     coverage: printers,
     reconcileThresholdPercent: contract.reconcileThresholdPercent,
     input: {
@@ -309,22 +353,26 @@ export async function loadContractForWindow(
       },
       fixedFeeMinor: contract.fixedFeeMinor ?? null,
       nonOemSurchargeMinorPerMl: contract.nonOemSurchargeMinorPerMl ?? null,
-      priceLines: lines.map((line) => ({
-        id: line.id,
-        description: line.description ?? null,
-        meter: line.meter,
-        mediaType: line.mediaType ?? null,
-        category: line.applicationCategory ?? null,
-        basis: line.basis,
-        unitPriceMinor: line.tiers.length > 0 ? null : (line.unitPriceMinor ?? null),
-        allowance: line.allowance,
-        tiers:
-          line.tiers.length > 0
-            ? line.tiers.map((t) => ({ upTo: t.upTo, unitPriceMinor: t.unitPriceMinor }))
-            : null,
-        tierMode: line.tierMode,
-        minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
-      })),
+      priceLines: lines.map(priceLineRule),
     },
+  };
+}
+
+function priceLineRule(line: PriceLine): ContractPriceLineInput {
+  return {
+    id: line.id,
+    description: line.description ?? null,
+    meter: line.meter,
+    mediaType: line.mediaType ?? null,
+    category: line.applicationCategory ?? null,
+    basis: line.basis,
+    unitPriceMinor: line.tiers.length > 0 ? null : (line.unitPriceMinor ?? null),
+    allowance: line.allowance,
+    tiers:
+      line.tiers.length > 0
+        ? line.tiers.map((t) => ({ upTo: t.upTo, unitPriceMinor: t.unitPriceMinor }))
+        : null,
+    tierMode: line.tierMode,
+    minimumCommitmentMinor: line.minimumCommitmentMinor ?? null,
   };
 }
