@@ -22,9 +22,9 @@ import {
   unavailableError,
 } from './format-error';
 import { invalidArgumentProblem } from './argument-checks';
-import { DOCUMENT_LIMITS, PARSE_OPTIONS, documentSizeProblem, queryLimitsPlugin } from './limits';
+import { DOCUMENT_LIMITS, PARSE_OPTIONS, documentSizeProblem, operationLimitsProblem } from './limits';
 import { auditPlugin } from './middlewares';
-import { tenantTransactionPlugin } from './tenant-transaction';
+import { openOperationTransaction, tenantTransactionPlugin } from './tenant-transaction';
 import { serveGraphQLOverWebSocket } from './websocket-server';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -50,13 +50,22 @@ function querySource(request: FastifyRequest): string | null {
   return typeof query === 'string' ? query : null;
 }
 
-/** Malformed ids and NUL characters: BAD_USER_INPUT naming the argument before anything executes. */
-const idArgumentsPlugin: ApolloServerPlugin<GraphQLContext> = {
+/**
+ * What every operation passes once it is known, IN THIS ORDER and in one hook (Apollo runs the same hook
+ * of different plugins concurrently, so a transaction opened by one could outlive a refusal thrown by
+ * another): the query limits, the argument checks (malformed ids, NUL characters), then the tenant
+ * transaction. Errors thrown here become the response with their own HTTP status.
+ */
+const operationGatePlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ document, request, schema }) {
-        const problem = invalidArgumentProblem(schema, document, request.variables ?? {});
+      async didResolveOperation({ document, request, schema, contextValue }) {
+        const variables = request.variables ?? {};
+        const problem =
+          operationLimitsProblem(document, request.operationName, variables) ??
+          invalidArgumentProblem(schema, document, variables);
         if (problem) throw problem;
+        await openOperationTransaction(contextValue);
       },
     };
   },
@@ -107,8 +116,7 @@ export async function registerGraphQL(
       ApolloServerPluginLandingPageDisabled(),
       // Nothing here is cacheable by a CDN (per-caller data); computing per-field cache hints is waste.
       ApolloServerPluginCacheControlDisabled(),
-      queryLimitsPlugin(),
-      idArgumentsPlugin,
+      operationGatePlugin,
       tenantTransactionPlugin,
       auditPlugin,
       unavailablePlugin,

@@ -8,7 +8,6 @@
 //
 // The cost walk measures each fragment once per operation (memoised), however often it is spread: a
 // chain of fragments that each spread the next twice costs 2^n to expand but n to measure.
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
@@ -179,24 +178,4 @@ export function operationLimitsProblem(
   return problem
     ? new GraphQLError(problem, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } })
     : null;
-}
-
-/** Refuses over-budget operations before execution (page sizes often come from variables, so this runs
- * once the operation and its variables are known rather than as a static validation rule). */
-export function queryLimitsPlugin(limits = QUERY_LIMITS): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request }) {
-          const problem = operationLimitsProblem(
-            document,
-            request.operationName,
-            request.variables ?? {},
-            limits,
-          );
-          if (problem) throw problem;
-        },
-      };
-    },
-  };
 }

@@ -37,20 +37,24 @@ export async function afterCommit(context: GraphQLContext, callback: () => Promi
   (context.afterCommit ??= []).push(callback);
 }
 
+/**
+ * Opens the operation's tenant transaction (called by the operation gate in graphql-server.ts, after
+ * the operation passed its checks). PostgreSQL being away becomes a 503 with Retry-After (see
+ * format-error.ts) instead of the 500 an unexpected error would be.
+ */
+export async function openOperationTransaction(context: GraphQLContext): Promise<void> {
+  try {
+    await beginTenantTransaction(context);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw unavailableGraphQLError();
+    throw error;
+  }
+}
+
+/** Ends the operation's transaction once the response is known (opened by openOperationTransaction). */
 export const tenantTransactionPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      // Begun once the operation is known (not in executionDidStart): an error thrown here becomes the
-      // response with its own HTTP status, while Apollo turns one from executionDidStart into a 500.
-      async didResolveOperation({ contextValue }) {
-        try {
-          await beginTenantTransaction(contextValue);
-        } catch (error) {
-          // PostgreSQL is away: 503 with Retry-After (see format-error.ts), not a 500.
-          if (isDatabaseUnavailable(error)) throw unavailableGraphQLError();
-          throw error;
-        }
-      },
       async willSendResponse({ contextValue, response, operation }) {
         // A failed mutation leaves nothing behind; a query's partial errors cost nothing to commit.
         const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
