@@ -214,7 +214,8 @@ export async function runLoad(
   log(options.json ? JSON.stringify(summary) : `done: ${JSON.stringify(summary)}`);
 }
 
-if (require.main === module) {
+/** The command line: `npm run load` runs this file, the `plotmeter-load` bin calls main() (bin/). */
+export function main(): void {
   let options: LoadOptions;
   try {
     options = parseLoadArgs(process.argv.slice(2), process.env);
@@ -231,3 +232,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

@@ -1,4 +1,7 @@
 // `npm run load` options: defaults, and bad input refused with a message naming the option.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLoadArgs } from '../../simulator/src/load';
 
@@ -28,5 +31,33 @@ describe('load generator options', () => {
     );
     expect(() => parseLoadArgs(['--time-scale', 'fast'], { PLOTMETER_API_KEY: 'k' })).toThrow(/--time-scale/);
     expect(() => parseLoadArgs(['--server', 'not a url'], { PLOTMETER_API_KEY: 'k' })).toThrow(/--server/);
+  });
+});
+
+describe('plotmeter-load bin', () => {
+  const repo = join(__dirname, '..', '..');
+
+  it('is a committed launcher, so npm ci links the command in a fresh clone before any build', () => {
+    const pkg = JSON.parse(readFileSync(join(repo, 'simulator', 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    const bin = pkg.bin['plotmeter-load']!;
+    execFileSync('git', ['ls-files', '--error-unmatch', join('simulator', bin)], {
+      cwd: repo,
+      stdio: 'pipe',
+    });
+    expect(realpathSync(join(repo, 'node_modules', '.bin', 'plotmeter-load'))).toBe(
+      realpathSync(join(repo, 'simulator', bin)),
+    );
+  });
+
+  it('runs through npx and refuses a bad option with its usage', () => {
+    const r = spawnSync('npx', ['--no-install', 'plotmeter-load', '--printers', 'many'], {
+      cwd: repo,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--printers/);
   });
 });
