@@ -24,7 +24,12 @@ export default tseslint.config(
   },
   {
     // Plain CommonJS entry points that run before anything is compiled (collector/bin, simulator/bin, build scripts).
-    files: ['collector/bin/*.js', 'simulator/bin/*.js', 'collector/scripts/*.js', 'collector/test/support/*.cjs'],
+    files: [
+      'collector/bin/*.js',
+      'simulator/bin/*.js',
+      'collector/scripts/*.js',
+      'collector/test/support/*.cjs',
+    ],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', Buffer: 'readonly' },
