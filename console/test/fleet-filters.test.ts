@@ -19,20 +19,21 @@ describe('fleet filters', () => {
       engineState: 'error',
       connectionType: 'DIRECT' as const,
       hasOpenAlerts: true,
+      suppliesLow: true,
       silentHours: '24',
     };
     const params = filtersToParams(filters);
     expect(params.toString()).toBe(
-      'q=CN12&customer=c1&site=s1&state=error&connection=DIRECT&alerts=1&silent=24',
+      'q=CN12&customer=c1&site=s1&state=error&connection=DIRECT&alerts=1&low=1&silent=24',
     );
     expect(filtersFromParams(params)).toEqual(filters);
-    expect(activeFilterCount(filters)).toBe(7);
+    expect(activeFilterCount(filters)).toBe(8);
     expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
   });
 
   it('drops a site without its customer and ignores values the API would refuse', () => {
     expect(filtersToParams({ ...EMPTY_FILTERS, siteId: 's1' }).toString()).toBe('');
-    const parsed = filtersFromParams(new URLSearchParams('connection=WIFI&silent=5&alerts=yes'));
+    const parsed = filtersFromParams(new URLSearchParams('connection=WIFI&silent=5&alerts=yes&low=true'));
     expect(parsed).toEqual(EMPTY_FILTERS);
   });
 
@@ -45,6 +46,7 @@ describe('fleet filters', () => {
         now,
       ),
     ).toEqual({ search: 'ab', model: 'T1700', customerId: 'c', lastSeenBefore: '2026-03-05T06:00:00.000Z' });
+    expect(toPrinterFilter({ ...EMPTY_FILTERS, suppliesLow: true }, now)).toEqual({ suppliesLow: true });
   });
 
   it('finds the lowest known cartridge level', () => {

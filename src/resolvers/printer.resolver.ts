@@ -50,6 +50,7 @@ import { escapeLike } from './customer.resolver';
 import { prefetchParts, type PrinterWithParts } from './printer-prefetch';
 import type { Alert } from '../entities/alert.entity';
 import { isUuid } from '../lib/ids';
+import { suppliesLowCondition } from '../graphql/supplies-low';
 
 export const PrinterConnection = Connection(PrinterType, 'Printer');
 export const AlertConnection = Connection(AlertType, 'Alert');
@@ -93,6 +94,10 @@ export class PrinterResolver {
       conditions.push(
         `${filter.hasOpenAlerts ? '' : 'not '}exists (select 1 from alert a where a.printer_id = printer.id and a.reseller_id = printer.reseller_id and a.status <> 'RESOLVED')`,
       );
+    }
+    if (filter?.suppliesLow != null) {
+      const low = await suppliesLowCondition(ctx.em, scope.reseller, filter.suppliesLow);
+      add(low.sql, ...low.params);
     }
     const where = conditions.join(' and ');
     const columns = selectList(info ? selectedColumns(ctx, info, 'printer', ['edges', 'node']) : ALL_COLUMNS);

@@ -112,6 +112,12 @@ export class PrinterFilter {
   @Field(() => String, { nullable: true }) engineState?: string | null;
   @Field(() => ConnectionTypeEnum, { nullable: true }) connectionType?: ConnectionTypeEnum | null;
   @Field(() => Boolean, { nullable: true }) hasOpenAlerts?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: an installed cartridge at or below the low level (or reporting low / empty), or a printhead below the minimum health, by the alert thresholds; false: none',
+  })
+  suppliesLow?: boolean | null;
   @Field(() => Date, { nullable: true }) lastSeenBefore?: Date | null;
   @Field(() => Date, { nullable: true }) lastSeenAfter?: Date | null;
   @Field(() => String, {

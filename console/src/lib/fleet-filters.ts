@@ -10,6 +10,8 @@ export interface FleetFilters {
   engineState: string;
   connectionType: '' | 'DIRECT' | 'COLLECTOR';
   hasOpenAlerts: boolean;
+  /** A cartridge or printhead below its low threshold (the server applies the reseller's thresholds). */
+  suppliesLow: boolean;
   /** Hours without a report: "" (any), or a number of hours. */
   silentHours: string;
 }
@@ -22,6 +24,7 @@ export const EMPTY_FILTERS: FleetFilters = {
   engineState: '',
   connectionType: '',
   hasOpenAlerts: false,
+  suppliesLow: false,
   silentHours: '',
 };
 
@@ -38,6 +41,7 @@ export function filtersFromParams(params: URLSearchParams): FleetFilters {
     engineState: params.get('state') ?? '',
     connectionType: connection === 'DIRECT' || connection === 'COLLECTOR' ? connection : '',
     hasOpenAlerts: params.get('alerts') === '1',
+    suppliesLow: params.get('low') === '1',
     silentHours: (SILENT_CHOICES as readonly string[]).includes(silent) ? silent : '',
   };
 }
@@ -55,6 +59,7 @@ export function filtersToParams(filters: FleetFilters): URLSearchParams {
   set('state', filters.engineState);
   set('connection', filters.connectionType);
   if (filters.hasOpenAlerts) params.set('alerts', '1');
+  if (filters.suppliesLow) params.set('low', '1');
   set('silent', filters.silentHours);
   return params;
 }
@@ -69,6 +74,7 @@ export function toPrinterFilter(filters: FleetFilters, now: Date): PrinterFilter
   if (filters.engineState) filter.engineState = filters.engineState;
   if (filters.connectionType) filter.connectionType = filters.connectionType;
   if (filters.hasOpenAlerts) filter.hasOpenAlerts = true;
+  if (filters.suppliesLow) filter.suppliesLow = true;
   if (filters.silentHours) {
     filter.lastSeenBefore = new Date(now.getTime() - Number(filters.silentHours) * 3_600_000).toISOString();
   }
@@ -79,7 +85,10 @@ export function activeFilterCount(filters: FleetFilters): number {
   return [...filtersToParams(filters).keys()].length;
 }
 
-/** Cartridges at or below this level count as "supplies low" in the list and on the detail page. */
+/**
+ * The default low level, for marking a row's lowest cartridge; the "supplies low" filter itself is
+ * the server's, with the reseller's own thresholds and printheads included.
+ */
 export const LOW_SUPPLY_PERCENT = 10;
 
 export function lowestLevel(cartridges: ReadonlyArray<{ levelPercent?: number | null }>): number | null {

@@ -91,6 +91,9 @@ const FleetCountsQuery = graphql(`
     silent: printers(first: 1, filter: { lastSeenBefore: $silentSince }) {
       totalCount
     }
+    suppliesLow: printers(first: 1, filter: { suppliesLow: true }) {
+      totalCount
+    }
   }
 `);
 
@@ -161,6 +164,12 @@ export default function FleetPage() {
       value: c?.withAlerts.totalCount,
       patch: { ...EMPTY_FILTERS, hasOpenAlerts: true },
       tone: 'bad',
+    },
+    {
+      label: 'Supplies low',
+      value: c?.suppliesLow.totalCount,
+      patch: { ...EMPTY_FILTERS, suppliesLow: true },
+      tone: 'warn',
     },
     {
       label: 'Silent > 24 h',
@@ -282,6 +291,14 @@ export default function FleetPage() {
             onChange={(e) => update({ hasOpenAlerts: e.target.checked })}
           />
           With open alerts
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.suppliesLow}
+            onChange={(e) => update({ suppliesLow: e.target.checked })}
+          />
+          Supplies low
         </label>
         {activeFilterCount(filters) > 0 && (
           <button type="button" className="secondary" onClick={() => setParams(new URLSearchParams())}>
