@@ -8,6 +8,7 @@ import { projectedKey } from '../graphql/loaders';
 import { Parent } from '../graphql/parent';
 import { calendarBuckets, usageSeries } from '../domain/usage-series';
 import { Printer } from '../entities/printer.entity';
+import type { InkByCartridgeType } from '../entities/usage-reading.entity';
 import type { GraphQLContext } from '../graphql/context';
 import { badUserInput } from '../graphql/errors';
 import { tenantScope } from '../graphql/scope';
@@ -22,8 +23,35 @@ const FIELDS = {
   scanAreaM2: 'scan_area_m2',
   copyAreaM2: 'copy_area_m2',
 } as const;
+const COLUMNS = [...Object.values(FIELDS), 'ink_by_cartridge_type'].join(', ');
 
 const MAX_SUMMARY_DAYS = 400;
+
+/**
+ * The HP / non-HP ink counters of a reading, one pair per cartridge type (lifetime counters each, from
+ * `inkByCartridgeType`): a type counted on its own keeps a type that appears later (a new colour) or a
+ * reading that omits one from showing as a reset of the sum.
+ */
+function inkCounters(entries: unknown): Record<string, number> {
+  const counters: Record<string, number> = {};
+  if (!Array.isArray(entries)) return counters;
+  for (const entry of entries as Array<Partial<InkByCartridgeType>>) {
+    if (!entry?.productNumber) continue;
+    if (typeof entry.oemMl === 'number') counters[`${OEM}${entry.productNumber}`] = entry.oemMl;
+    if (typeof entry.nonOemMl === 'number') counters[`${NON_OEM}${entry.productNumber}`] = entry.nonOemMl;
+  }
+  return counters;
+}
+const OEM = 'oem:';
+const NON_OEM = 'nonOem:';
+
+/** The sum of the bucket's deltas of the counters named with `prefix`; null when none is known. */
+function sumOf(deltas: Record<string, number | null>, prefix: string): number | null {
+  let total: number | null = null;
+  for (const [field, delta] of Object.entries(deltas))
+    if (field.startsWith(prefix) && delta !== null) total = (total ?? 0) + delta;
+  return total;
+}
 
 function checkRange(from: Date, to: Date): void {
   if (!(from < to)) throw badUserInput('from must be before to', 'from');
@@ -62,26 +90,40 @@ export class PrinterUsageResolver {
     const start = buckets[0]!.start;
     const end = buckets.at(-1)!.end;
     // The last reading before the first bucket opens its first delta; then every reading inside.
-    const rows = await ctx.em.execute<Record<string, string | number | null>[]>(
-      `(select collected_at, ${Object.values(FIELDS).join(', ')} from usage_reading where printer_id = ? and collected_at < ? order by collected_at desc limit 1)
+    const rows = await ctx.em.execute<Record<string, unknown>[]>(
+      `(select collected_at, ${COLUMNS} from usage_reading where printer_id = ? and collected_at < ? order by collected_at desc limit 1)
        union all
-       (select collected_at, ${Object.values(FIELDS).join(', ')} from usage_reading where printer_id = ? and collected_at >= ? and collected_at < ? order by collected_at)
+       (select collected_at, ${COLUMNS} from usage_reading where printer_id = ? and collected_at >= ? and collected_at < ? order by collected_at)
        order by collected_at`,
       [printer.id, start, printer.id, start, end],
     );
-    const readings = rows.map((r) => ({
-      at: new Date(r.collected_at as string),
-      counters: Object.fromEntries(
-        Object.entries(FIELDS).map(([name, column]) => [name, r[column] == null ? null : Number(r[column])]),
-      ),
-    }));
-    const series = usageSeries(readings, { from, to, granularity, timeZone, fields: Object.keys(FIELDS) });
+    const inkFields = new Set<string>();
+    const readings = rows.map((r) => {
+      const ink = inkCounters(r.ink_by_cartridge_type);
+      for (const field of Object.keys(ink)) inkFields.add(field);
+      return {
+        at: new Date(r.collected_at as string),
+        counters: {
+          ...Object.fromEntries(
+            Object.entries(FIELDS).map(([name, column]) => [
+              name,
+              r[column] == null ? null : Number(r[column]),
+            ]),
+          ),
+          ...ink,
+        },
+      };
+    });
+    const fields = [...Object.keys(FIELDS), ...inkFields];
+    const series = usageSeries(readings, { from, to, granularity, timeZone, fields });
     return series.map((b) => ({
       start: b.bucketStart,
       end: b.bucketEnd,
       jobs: b.deltas.jobs ?? null,
       pages: b.deltas.pages ?? null,
       inkMl: b.deltas.inkMl ?? null,
+      inkOemMl: sumOf(b.deltas, OEM),
+      inkNonOemMl: sumOf(b.deltas, NON_OEM),
       mediaAreaM2: b.deltas.mediaAreaM2 ?? null,
       scanAreaM2: b.deltas.scanAreaM2 ?? null,
       copyAreaM2: b.deltas.copyAreaM2 ?? null,

@@ -28,6 +28,17 @@ export class UsageBucketType {
   @Field(() => Float, { nullable: true }) jobs!: number | null;
   @Field(() => Float, { nullable: true }) pages!: number | null;
   @Field(() => Float, { nullable: true }) inkMl!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'HP (OEM) ink, from the per-cartridge-type counters (inkByCartridgeType oemMl)',
+  })
+  inkOemMl!: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Non-HP (third-party or refilled) ink, from the per-cartridge-type counters (inkByCartridgeType nonOemMl)',
+  })
+  inkNonOemMl!: number | null;
   @Field(() => Float, { nullable: true }) mediaAreaM2!: number | null;
   @Field(() => Float, { nullable: true, description: 'Area scanned by scan jobs only' })
   scanAreaM2!: number | null;

@@ -53,6 +53,53 @@ describe('printer usage series', () => {
     ]);
   });
 
+  it('splits ink into HP and non-HP per cartridge type, by day and by month', async () => {
+    const em = app.services.orm.em;
+    const inkPrinter = await newDirectPrinter(em, resellerId, customerId);
+    const type = (productNumber: string, oemMl: number, nonOemMl: number) => ({
+      productNumber,
+      totalMl: oemMl + nonOemMl,
+      oemMl,
+      nonOemMl,
+      insertions: 1,
+    });
+    const readings: Array<[string, ReturnType<typeof type>[]]> = [
+      ['2026-11-01T10:00:00Z', [type('A', 100, 0), type('B', 50, 5)]],
+      ['2026-11-02T10:00:00Z', [type('A', 130, 0), type('B', 60, 9)]],
+      // A new cartridge type starts counting from its first reading, not from zero.
+      ['2026-11-03T10:00:00Z', [type('A', 130, 2), type('B', 60, 9), type('C', 20, 0)]],
+      // A reading without a type leaves that type's counter alone (no reset of a sum).
+      ['2026-11-04T10:00:00Z', [type('A', 150, 2)]],
+      ['2026-11-05T10:00:00Z', [type('A', 151, 2), type('B', 61, 9), type('C', 24, 1)]],
+    ];
+    for (const [at, ink] of readings) {
+      await em.fork().execute(
+        `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, ink_by_cartridge_type, media_by_type, application_categories)
+         values (gen_random_uuid(), ?, ?, ?, ?, gen_random_uuid(), now(), ?::jsonb, '[]', '[]')`,
+        [at, resellerId, inkPrinter.printerId, inkPrinter.serialNumber, JSON.stringify(ink)],
+      );
+    }
+    const usage = async (granularity: string) => {
+      const result = await app.gql<{
+        printer: { usage: Array<{ inkOemMl: number | null; inkNonOemMl: number | null }> };
+      }>(
+        `query($id: ID!) { printer(id: $id) { usage(from: "2026-11-01T00:00:00Z", to: "2026-11-06T00:00:00Z", granularity: ${granularity}) { inkOemMl inkNonOemMl } } }`,
+        { id: inkPrinter.printerId },
+        apiKey,
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data!.printer.usage;
+    };
+    expect(await usage('DAY')).toEqual([
+      { inkOemMl: null, inkNonOemMl: null },
+      { inkOemMl: 40, inkNonOemMl: 4 },
+      { inkOemMl: 0, inkNonOemMl: 2 },
+      { inkOemMl: 20, inkNonOemMl: 0 },
+      { inkOemMl: 6, inkNonOemMl: 1 },
+    ]);
+    expect(await usage('MONTH')).toEqual([{ inkOemMl: 66, inkNonOemMl: 7 }]);
+  });
+
   it('uses local days of the requested time zone', async () => {
     const result = await app.gql<{ printer: { usage: Array<{ start: string }> } }>(
       `query($id: ID!) { printer(id: $id) { usage(from: "2026-11-02T00:00:00+01:00", to: "2026-11-03T00:00:00+01:00", granularity: DAY, timeZone: "Europe/Berlin") { start } } }`,

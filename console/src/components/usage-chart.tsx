@@ -1,21 +1,27 @@
-// Usage over time as a bar chart (recharts). The table beside it carries the same numbers for screen
-// readers and for people who would rather read.
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// Usage over time as a bar chart (recharts), one bar per series (stacked when there are several, e.g.
+// HP and non-HP ink). The table beside it carries the same numbers for screen readers and for people
+// who would rather read.
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDate, formatQuantity, type Unit } from '../lib/format';
 
-export interface UsagePoint {
-  start: string;
-  value: number | null;
+export interface UsageSeries {
+  key: string;
+  label: string;
+  color: string;
 }
+
+export type UsagePoint = { start: string } & Record<string, number | string | null>;
 
 export function UsageChart({
   points,
+  series,
   unit,
   label,
   locale,
   monthly,
 }: {
   points: UsagePoint[];
+  series: UsageSeries[];
   unit: Unit;
   label: string;
   locale: string;
@@ -25,6 +31,11 @@ export function UsageChart({
     monthly
       ? new Intl.DateTimeFormat(locale, { month: 'short', year: '2-digit' }).format(new Date(iso))
       : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(new Date(iso));
+  const labels = new Map(series.map((s) => [s.key, s.label]));
+  const value = (p: UsagePoint, key: string) => {
+    const v = p[key];
+    return typeof v === 'number' ? v : null;
+  };
   return (
     <figure className="chart" aria-label={`${label} per ${monthly ? 'month' : 'day'}`}>
       <div className="chart-box" aria-hidden="true">
@@ -39,9 +50,15 @@ export function UsageChart({
             />
             <Tooltip
               labelFormatter={(iso: string) => formatDate(locale, iso)}
-              formatter={(v: number) => [formatQuantity(locale, v, unit), label]}
+              formatter={(v: number, key: string) => [
+                formatQuantity(locale, v, unit),
+                labels.get(key) ?? key,
+              ]}
             />
-            <Bar dataKey="value" fill="#1f6fb2" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+            {series.length > 1 && <Legend formatter={(key: string) => labels.get(key) ?? key} />}
+            {series.map((s) => (
+              <Bar key={s.key} dataKey={s.key} stackId="usage" fill={s.color} isAnimationActive={false} />
+            ))}
           </BarChart>
         </ResponsiveContainer>
       </div>
@@ -51,14 +68,20 @@ export function UsageChart({
           <thead>
             <tr>
               <th scope="col">{monthly ? 'Month' : 'Day'}</th>
-              <th scope="col">{label}</th>
+              {series.map((s) => (
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {points.map((p) => (
               <tr key={p.start}>
                 <td>{formatDate(locale, p.start)}</td>
-                <td>{formatQuantity(locale, p.value, unit)}</td>
+                {series.map((s) => (
+                  <td key={s.key}>{formatQuantity(locale, value(p, s.key), unit)}</td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -118,6 +118,8 @@ const UsageQuery = graphql(`
         jobs
         pages
         inkMl
+        inkOemMl
+        inkNonOemMl
         mediaAreaM2
         scanAreaM2
         copyAreaM2
@@ -164,14 +166,32 @@ const RenamePrinterMutation = graphql(`
   }
 `);
 
-type Metric = 'mediaAreaM2' | 'inkMl' | 'pages' | 'jobs' | 'scanAreaM2' | 'copyAreaM2';
-const METRICS: Record<Metric, { label: string; unit: Unit }> = {
-  mediaAreaM2: { label: 'Media', unit: 'm2' },
-  inkMl: { label: 'Ink', unit: 'ml' },
-  pages: { label: 'Pages', unit: 'page' },
-  jobs: { label: 'Jobs', unit: 'job' },
-  scanAreaM2: { label: 'Scanned', unit: 'm2' },
-  copyAreaM2: { label: 'Copied', unit: 'm2' },
+type Metric = 'mediaAreaM2' | 'inkMl' | 'inkSplit' | 'pages' | 'jobs' | 'scanAreaM2' | 'copyAreaM2';
+type BucketField =
+  'mediaAreaM2' | 'inkMl' | 'inkOemMl' | 'inkNonOemMl' | 'pages' | 'jobs' | 'scanAreaM2' | 'copyAreaM2';
+const BLUE = '#1f6fb2';
+const METRICS: Record<
+  Metric,
+  { label: string; unit: Unit; series: { key: BucketField; label: string; color: string }[] }
+> = {
+  mediaAreaM2: { label: 'Media', unit: 'm2', series: [{ key: 'mediaAreaM2', label: 'Media', color: BLUE }] },
+  inkMl: { label: 'Ink', unit: 'ml', series: [{ key: 'inkMl', label: 'Ink', color: BLUE }] },
+  inkSplit: {
+    label: 'Ink, HP / non-HP',
+    unit: 'ml',
+    series: [
+      { key: 'inkOemMl', label: 'HP ink', color: BLUE },
+      { key: 'inkNonOemMl', label: 'Non-HP ink', color: '#b4460a' },
+    ],
+  },
+  pages: { label: 'Pages', unit: 'page', series: [{ key: 'pages', label: 'Pages', color: BLUE }] },
+  jobs: { label: 'Jobs', unit: 'job', series: [{ key: 'jobs', label: 'Jobs', color: BLUE }] },
+  scanAreaM2: {
+    label: 'Scanned',
+    unit: 'm2',
+    series: [{ key: 'scanAreaM2', label: 'Scanned', color: BLUE }],
+  },
+  copyAreaM2: { label: 'Copied', unit: 'm2', series: [{ key: 'copyAreaM2', label: 'Copied', color: BLUE }] },
 };
 
 function Level({ percent, label }: { percent: number | null | undefined; label: string }) {
@@ -454,7 +474,11 @@ function Usage({ id, timeZone }: { id: string; timeZone?: string }) {
   }, [granularity]);
   const [usage] = useQuery({ query: UsageQuery, variables: { id, granularity, ...range } });
   const buckets = usage.data?.printer?.usage ?? [];
-  const points = buckets.map((b) => ({ start: b.start, value: b[metric] ?? null }));
+  const { series } = METRICS[metric];
+  const points = buckets.map((b) => ({
+    start: b.start,
+    ...Object.fromEntries(series.map((s) => [s.key, b[s.key] ?? null])),
+  }));
   const resets = buckets.reduce((n, b) => n + b.resets, 0);
   return (
     <section className="card" aria-labelledby="usage">
@@ -486,12 +510,13 @@ function Usage({ id, timeZone }: { id: string; timeZone?: string }) {
         <ErrorState error={usage.error} />
       ) : !usage.data ? (
         <Loading label="Loading usage" />
-      ) : points.every((p) => !p.value) ? (
+      ) : buckets.every((b) => series.every((s) => !b[s.key])) ? (
         <Empty>No usage in this range yet.</Empty>
       ) : (
         <Suspense fallback={<Loading label="Loading the chart" />}>
           <UsageChart
             points={points}
+            series={series}
             unit={METRICS[metric].unit}
             label={METRICS[metric].label}
             locale={locale}
