@@ -5,7 +5,7 @@ import { Customer } from '../../src/entities/customer.entity';
 import { Reseller } from '../../src/entities/reseller.entity';
 import { registerPrinter } from '../../src/services/devices';
 import { createResellerWithAdminKey } from '../../src/services/resellers';
-import type { SecretBox } from '../../src/services/secrets';
+import type { SecretBox } from '../../src/auth/secrets';
 import type { BenchCredential } from './load-messages';
 
 export interface BenchPrinter extends BenchCredential {

@@ -8,8 +8,8 @@ import { gzipSync } from 'node:zlib';
 import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { reportJobId } from '../../src/jobs/job-data';
-import { encodeQueuedReport } from '../../src/jobs/queued-report';
+import { reportJobId } from '../../src/reports/job-data';
+import { encodeQueuedReport } from '../../src/reports/queued-report';
 import { benchDirectReport } from './bench-report';
 import type { BenchFleet } from './fleet';
 

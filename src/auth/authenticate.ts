@@ -1,7 +1,7 @@
 // Turns "Authorization: Bearer <credential>" into a Principal. API keys start with "pmk_"; anything else
 // is treated as a signed access token (issued by login).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type SecretBox, sha256Hex } from '../services/secrets';
+import { type SecretBox, sha256Hex } from './secrets';
 import type { ApiKeyCache, CachedApiKey } from './api-key-cache';
 import type { Principal } from './principal';
 

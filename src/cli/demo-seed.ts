@@ -14,7 +14,7 @@ import { Reseller } from '../entities/reseller.entity';
 import { Site } from '../entities/site.entity';
 import { createCollectorEnrollment, registerPrinter, type IssuedCredential } from '../services/devices';
 import { createResellerWithAdminKey } from '../services/resellers';
-import type { SecretBox } from '../services/secrets';
+import type { SecretBox } from '../auth/secrets';
 import { createUser } from '../services/users';
 
 export const DEMO_ACTOR = 'system:demo';

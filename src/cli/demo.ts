@@ -13,7 +13,7 @@ import { startApp } from '../app';
 import { loadConfig } from '../config';
 import { initOrm } from '../db/orm';
 import { Collector } from '../entities/collector.entity';
-import { SecretBox } from '../services/secrets';
+import { SecretBox } from '../auth/secrets';
 import { runMigrate, UsageError, waitForSignal } from './commands';
 import { DemoCollector } from './demo-collector';
 import { coverLanPrinters, registerDemoPrinter, seedDemoTenant, type DemoTenant } from './demo-seed';

@@ -26,7 +26,7 @@ export const receiptOfJobId = (jobId: string): string => jobId.slice(jobId.lastI
 export interface EnqueueOnceInput<T extends { receiptId: string }> {
   queue: Queue;
   name: string;
-  /** e.g. "r.<keyId>.<reportId>" (src/jobs/job-data.ts), unique per sender and report. */
+  /** e.g. "r.<keyId>.<reportId>" (src/reports/job-data.ts), unique per sender and report. */
   idempotencyKey: string;
   data: T;
   priority?: number;

@@ -2,7 +2,7 @@
 // the per-sender rate limit. Returns the sender or a rejection the route turns into problem+json.
 import { parseSignatureHeaders, verifySignature } from '@plotmeter/protocol';
 import type { Redis } from 'ioredis';
-import type { CredentialStore, ResolvedCredential } from './credentials';
+import type { CredentialStore, ResolvedCredential } from '../auth/device-credentials';
 import { redisKeys } from './redis-keys';
 
 export interface Rejection {

@@ -3,8 +3,8 @@
 import type { Job } from 'bullmq';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
-import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from './job-data';
-import { queuedReportId } from './queued-report';
+import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
+import { queuedReportId } from '../reports/queued-report';
 
 export async function recordFailedReport(services: AppServices, job: Job, error: Error): Promise<void> {
   const data = job.data as QueuedReportJobData | PersistReportJobData | PersistAlertsJobData;

@@ -7,7 +7,7 @@ import type { AppServices } from '../services/app-services';
 import { notifyAlertChanges } from '../services/alerts';
 import { upsertDeviceAlerts, upsertSystemAlert } from './device-alerts';
 import { resolveOfflineAlerts } from './offline-sweep.job';
-import type { PersistAlertsJobData } from './job-data';
+import type { PersistAlertsJobData } from '../reports/job-data';
 import { json } from './sql';
 
 export async function persistAlertsJob(

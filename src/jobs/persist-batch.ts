@@ -27,7 +27,7 @@ import {
   type ResellerThresholds,
   type RuleAlertsInput,
 } from './evaluate-rules';
-import type { PersistReportJobData } from './job-data';
+import type { PersistReportJobData } from '../reports/job-data';
 import { resolveOfflineAlertsAt } from './offline-sweep.job';
 import {
   storePrinterData,

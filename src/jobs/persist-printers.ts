@@ -7,7 +7,7 @@
 import type { PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
-import type { Sender } from '../ingest/credentials';
+import type { Sender } from '../reports/sender';
 import {
   json,
   lastByKey,

@@ -6,9 +6,9 @@ import type { Job } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppServices } from '../services/app-services';
 import { notifyAlertChanges } from '../services/alerts';
-import type { PersistReportJobData, QueuedReportJobData } from './job-data';
+import type { PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
 import { persistReports, type PersistReportResult, type ReportToPersist } from './persist-batch';
-import { decodeQueuedReport } from './queued-report';
+import { decodeQueuedReport } from '../reports/queued-report';
 import { Batcher } from './report-batch';
 
 export type { PersistReportResult } from './persist-batch';

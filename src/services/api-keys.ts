@@ -5,7 +5,7 @@ import type { PrincipalRole } from '../auth/principal';
 import { ApiKey } from '../entities/api-key.entity';
 import { Reseller } from '../entities/reseller.entity';
 import { randomToken } from '../lib/ids';
-import { sha256Hex } from './secrets';
+import { sha256Hex } from '../auth/secrets';
 
 export interface IssuedApiKey {
   apiKey: ApiKey;

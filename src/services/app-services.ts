@@ -7,10 +7,10 @@ import { ApiKeyCache } from '../auth/api-key-cache';
 import { LoginThrottle } from '../auth/login-throttle';
 import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
-import { CredentialStore } from '../ingest/credentials';
+import { CredentialStore } from '../auth/device-credentials';
 import { RedisPubSub } from './pubsub';
 import { createRedis } from './redis';
-import { SecretBox } from './secrets';
+import { SecretBox } from '../auth/secrets';
 
 export interface AppServices {
   config: Config;
@@ -23,7 +23,7 @@ export interface AppServices {
   pubsub: RedisPubSub;
   /** Recent API-key lookups (src/auth/api-key-cache.ts). */
   apiKeys: ApiKeyCache;
-  /** Recent device-credential lookups of the ingest role (src/ingest/credentials.ts); shared with the API
+  /** Recent device-credential lookups of the ingest role (src/auth/device-credentials.ts); shared with the API
    * role so a revocation through this process forgets the credential at once. */
   deviceCredentials: CredentialStore;
   /** Sign-in attempt limits shared by every API process (src/auth/login-throttle.ts). */

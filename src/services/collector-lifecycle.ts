@@ -22,7 +22,7 @@ import {
   revokeCollectorCredentials,
   type IssuedCredential,
 } from './devices';
-import type { SecretBox } from './secrets';
+import type { SecretBox } from '../auth/secrets';
 
 export interface CollectorChange {
   collector: Collector;

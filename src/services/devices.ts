@@ -10,9 +10,9 @@ import { Customer } from '../entities/customer.entity';
 import { DeviceCredential } from '../entities/device-credential.entity';
 import { Printer } from '../entities/printer.entity';
 import { Reseller } from '../entities/reseller.entity';
-import { newDeviceSecret, newKeyId, sealDeviceSecret } from '../ingest/credentials';
+import { newDeviceSecret, newKeyId, sealDeviceSecret } from '../auth/device-credentials';
 import { randomToken } from '../lib/ids';
-import { type SecretBox, sha256Hex } from './secrets';
+import { type SecretBox, sha256Hex } from '../auth/secrets';
 
 export class DomainError extends Error {
   constructor(

@@ -4,8 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ReportV1 } from '@plotmeter/protocol';
 import { FailedReport } from '../entities/failed-report.entity';
 import { RawReport } from '../entities/raw-report.entity';
-import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../jobs/job-data';
-import { decodeArchivedReport, decodeQueuedReport } from '../jobs/queued-report';
+import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
+import { decodeArchivedReport, decodeQueuedReport } from '../reports/queued-report';
 import { persistAlerts } from '../jobs/persist-alerts.job';
 import { persistReport } from '../jobs/persist-report.job';
 

@@ -8,7 +8,7 @@ import { RefreshToken } from '../entities/refresh-token.entity';
 import { User } from '../entities/user.entity';
 import { isUuid, randomToken } from '../lib/ids';
 import { burnVerification, verifyPassword } from './passwords';
-import { type SecretBox, sha256Hex } from './secrets';
+import { type SecretBox, sha256Hex } from '../auth/secrets';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600_000;

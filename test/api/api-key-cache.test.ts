@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyCache } from '../../src/auth/api-key-cache';
 import { authenticate } from '../../src/auth/authenticate';
-import type { SecretBox } from '../../src/services/secrets';
+import type { SecretBox } from '../../src/auth/secrets';
 
 function fakeDatabase(row: Record<string, unknown> | null) {
   const state = { lookups: 0, row };

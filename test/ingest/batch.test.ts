@@ -7,7 +7,7 @@ import { exampleCollectorReport, exampleDirectReport, type ReportV1 } from '@plo
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm } from '../../src/db/orm';
-import type { PersistReportJobData } from '../../src/jobs/job-data';
+import type { PersistReportJobData } from '../../src/reports/job-data';
 import { persistReports, type PersistReportResult } from '../../src/jobs/persist-batch';
 import { batchKeys, persistReport } from '../../src/jobs/persist-report.job';
 import { Batcher } from '../../src/jobs/report-batch';

@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { LIMITS } from '@plotmeter/protocol';
 import { describe, expect, it } from 'vitest';
-import { BodyError, decodeBody, parseJson } from '../../src/ingest/body';
+import { BodyError, decodeBody, parseJson } from '../../src/reports/body';
 
 describe('ingest body decoding', () => {
   it('parses ASCII and non-ASCII JSON to the same values as JSON.parse of the UTF-8 text', () => {

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOnce, RECEIPT_TTL_MS } from '../../src/ingest/enqueue-once';
 import { redisKeys } from '../../src/ingest/redis-keys';
-import { reportJobId } from '../../src/jobs/job-data';
+import { reportJobId } from '../../src/reports/job-data';
 import { clearRedisPrefix, testRedisPrefix } from '../support/app';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

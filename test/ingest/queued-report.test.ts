@@ -7,7 +7,7 @@ import {
   decodeQueuedReport,
   encodeQueuedReport,
   queuedReportId,
-} from '../../src/jobs/queued-report';
+} from '../../src/reports/queued-report';
 
 const sender = {
   keyId: 'pk_x',

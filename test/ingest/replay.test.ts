@@ -11,7 +11,7 @@ import { exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordFailedReport } from '../../src/jobs/failed-reports';
 import { persistReport } from '../../src/jobs/persist-report.job';
-import { encodeQueuedReport } from '../../src/jobs/queued-report';
+import { encodeQueuedReport } from '../../src/reports/queued-report';
 import { listFailedReports, replayReports } from '../../src/services/replay';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';

@@ -11,7 +11,7 @@ import {
 } from '@plotmeter/protocol';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { UnsupportedSchema, compileAcceptor } from '../../src/ingest/schema-acceptor';
+import { UnsupportedSchema, compileAcceptor } from '../../src/reports/schema-acceptor';
 
 const acceptReport = compileAcceptor(reportV1Schema);
 

@@ -4,7 +4,7 @@ import { Customer } from '../../src/entities/customer.entity';
 import { Reseller } from '../../src/entities/reseller.entity';
 import { createCollectorEnrollment, enrollCollector, registerPrinter } from '../../src/services/devices';
 import { createResellerWithAdminKey } from '../../src/services/resellers';
-import { SecretBox } from '../../src/services/secrets';
+import { SecretBox } from '../../src/auth/secrets';
 import { TEST_SECRET_KEY } from './app';
 
 export const testSecrets = new SecretBox(TEST_SECRET_KEY);

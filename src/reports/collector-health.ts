@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CollectorHealthV1 } from '@plotmeter/protocol';
 import { z } from 'zod';
-import type { PersistReportJobData } from '../jobs/job-data';
+import type { PersistReportJobData } from './job-data';
 
 const collectorHealthSchema = z
   .object({

@@ -1,7 +1,7 @@
 // The data carried by ingest jobs. Everything a handler needs travels with the job (including the
 // tenant), so a worker never re-authenticates and a replay from the archive builds the same data.
 import type { AlertBatchV1, ReportV1 } from '@plotmeter/protocol';
-import type { Sender } from '../ingest/credentials';
+import type { Sender } from './sender';
 import type { CollectorHealth } from '../entities/collector.entity';
 import type { PayloadEncoding } from '../entities/raw-report.entity';
 
@@ -26,7 +26,7 @@ export interface PersistReportJobData {
  * gzip bytes, or the JSON text when it came uncompressed), not the parsed object. The queue is where
  * reports wait out a PostgreSQL outage, and a gzipped report is about a seventh of its JSON; writing
  * it also costs the ingest route far less CPU than serialising the object again. The worker decodes
- * and validates it with the same schema (src/jobs/queued-report.ts).
+ * and validates it with the same schema (src/reports/queued-report.ts).
  */
 export interface QueuedReportJobData extends Omit<PersistReportJobData, 'report' | 'wire'> {
   reportId: string;

@@ -3,9 +3,9 @@
 // they are (raw_report.payload).
 import { gunzipSync } from 'node:zlib';
 import { LIMITS, reportV1Schema, type ReportV1 } from '@plotmeter/protocol';
-import { parseJson } from '../ingest/body';
-import { collectorHealthOf } from '../ingest/collector-health';
-import { compileAcceptor, type Acceptor } from '../ingest/schema-acceptor';
+import { parseJson } from './body';
+import { collectorHealthOf } from './collector-health';
+import { compileAcceptor, type Acceptor } from './schema-acceptor';
 import type { PayloadEncoding } from '../entities/raw-report.entity';
 import type { PersistReportJobData, QueuedReportJobData } from './job-data';
 

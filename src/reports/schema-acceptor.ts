@@ -14,7 +14,7 @@
 // - schema kinds it does not know (transforms, defaults, pipes, strict objects, ...) fail compilation,
 //   and the caller then uses zod alone.
 // With `exactKeys` it also refuses any undeclared key: what it then accepts is zod's output as it is,
-// which lets the worker skip zod's copy (src/jobs/queued-report.ts).
+// which lets the worker skip zod's copy (src/reports/queued-report.ts).
 // Refinements see the input value rather than zod's stripped output; the wire schemas' refinements read
 // only declared fields, which are the same in both (test/ingest/schema-acceptor.test.ts checks this).
 import type { z } from 'zod';

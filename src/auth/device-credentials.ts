@@ -2,17 +2,8 @@
 // them up for signature verification. Secrets are encrypted at rest and bound to their key id.
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SecretBox } from '../services/secrets';
-
-export interface Sender {
-  keyId: string;
-  kind: 'printer' | 'collector';
-  resellerId: string;
-  printerId: string | null;
-  /** The serial the printer was registered with: a direct report must carry exactly this serial. */
-  printerSerial: string | null;
-  collectorId: string | null;
-}
+import type { Sender } from '../reports/sender';
+import type { SecretBox } from './secrets';
 
 export interface ResolvedCredential extends Sender {
   secret: string;
