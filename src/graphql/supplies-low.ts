@@ -11,7 +11,7 @@ import {
   MISSING_STATUSES,
   type RuleThresholds,
 } from '../domain/alert-rules';
-import { loadThresholds } from '../jobs/evaluate-rules';
+import { loadThresholds } from '../repositories/alert-rules.repository';
 
 export interface SqlCondition {
   sql: string;

@@ -1,17 +1,16 @@
 // The `reports` queue's job: decode the queued report and hand it to the process's report batcher
 // (src/jobs/report-batch.ts), which persists it together with the reports other jobs handed in, in
-// one transaction with set-based SQL (src/jobs/persist-batch.ts). The job completes with its own
+// one transaction with set-based SQL (src/repositories/reports.repository.ts). The job completes with its own
 // report's result once that transaction committed; alert changes are announced after the commit.
 import type { Job } from 'bullmq';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppServices } from '../services/app-services';
 import { notifyAlertChanges } from '../services/alerts';
 import type { PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
-import { persistReports, type PersistReportResult, type ReportToPersist } from './persist-batch';
+import { persistReports, type PersistReportResult } from '../repositories/reports.repository';
 import { decodeQueuedReport } from '../reports/queued-report';
 import { Batcher } from './report-batch';
 
-export type { PersistReportResult } from './persist-batch';
+export type { PersistReportResult } from '../repositories/reports.repository';
 
 /** How long a report waits for others to share its transaction when the queue is quiet. */
 export const BATCH_LINGER_MS = 5;
@@ -70,16 +69,4 @@ export async function persistReportJob(
       'alert rules did not run normally',
     );
   return result;
-}
-
-/** Persists one report on its own: a batch of one through the same code (replays, tests). */
-export async function persistReport(
-  em: EntityManager,
-  data: PersistReportJobData,
-  supportedModels: string[],
-  options: { replayOf?: string } = {},
-): Promise<PersistReportResult> {
-  const item: ReportToPersist = { data, ...(options.replayOf ? { replayOf: options.replayOf } : {}) };
-  const [result] = await persistReports(em, [item], supportedModels);
-  return result!;
 }

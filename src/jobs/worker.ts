@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
 import { createRedis } from '../services/redis';
 import { jobsProcessed } from '../http/metrics';
-import { recordFailedReport } from './failed-reports';
+import { recordFailedReport } from '../repositories/failed-reports.repository';
 import { QUEUES, createQueues, type QueueName } from './queues';
 import { JOB_HANDLERS, SCHEDULES, assertRegistryComplete, type JobHandler } from './registry';
 
@@ -54,7 +54,7 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
         final ? 'job failed for good' : 'job failed, will retry',
       );
       if (final && job && (queue === 'reports' || queue === 'alerts')) {
-        recordFailedReport(services, job, error).catch((err) =>
+        recordFailedReport(services.orm.em.fork(), job, error).catch((err) =>
           log.error({ err }, 'could not park failed report'),
         );
       }

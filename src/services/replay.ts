@@ -6,8 +6,8 @@ import { FailedReport } from '../entities/failed-report.entity';
 import { RawReport } from '../entities/raw-report.entity';
 import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
 import { decodeArchivedReport, decodeQueuedReport } from '../reports/queued-report';
-import { persistAlerts } from '../jobs/persist-alerts.job';
-import { persistReport } from '../jobs/persist-report.job';
+import { persistAlerts } from '../repositories/alerts.repository';
+import { persistReport } from '../repositories/reports.repository';
 
 export async function listFailedReports(em: EntityManager, limit = 200): Promise<FailedReport[]> {
   return em.find(FailedReport, { replayedAt: null }, { orderBy: { failedAt: 'desc' }, limit });

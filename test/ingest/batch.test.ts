@@ -1,4 +1,4 @@
-// Report batching (src/jobs/report-batch.ts, src/jobs/persist-batch.ts): several reports persisted in
+// Report batching (src/jobs/report-batch.ts, src/repositories/reports.repository.ts): several reports persisted in
 // one transaction leave exactly the rows of persisting them one by one — two reports of one printer,
 // a duplicate, a collector report with several printers (one unsupported) — and a poison report in a
 // batch fails only its own job while the others commit.
@@ -8,8 +8,9 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm } from '../../src/db/orm';
 import type { PersistReportJobData } from '../../src/reports/job-data';
-import { persistReports, type PersistReportResult } from '../../src/jobs/persist-batch';
-import { batchKeys, persistReport } from '../../src/jobs/persist-report.job';
+import { persistReports, type PersistReportResult } from '../../src/repositories/reports.repository';
+import { batchKeys } from '../../src/jobs/persist-report.job';
+import { persistReport } from '../../src/repositories/reports.repository';
 import { Batcher } from '../../src/jobs/report-batch';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newCollector, newCustomer, newDirectPrinter, newReseller } from '../support/factories';

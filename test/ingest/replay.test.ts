@@ -9,8 +9,8 @@ import { gzipSync } from 'node:zlib';
 import type { Job } from 'bullmq';
 import { exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordFailedReport } from '../../src/jobs/failed-reports';
-import { persistReport } from '../../src/jobs/persist-report.job';
+import { recordFailedReport } from '../../src/repositories/failed-reports.repository';
+import { persistReport } from '../../src/repositories/reports.repository';
 import { encodeQueuedReport } from '../../src/reports/queued-report';
 import { listFailedReports, replayReports } from '../../src/services/replay';
 import { eventually, startTestApp, type TestApp } from '../support/app';
@@ -182,7 +182,7 @@ describe('the report archive', () => {
     );
     // What the worker does when a job's last attempt failed (src/jobs/worker.ts).
     const job = { data, name: 'persist-report', attemptsMade: 8 } as unknown as Job;
-    await recordFailedReport(app.services, job, new Error('database was read-only'));
+    await recordFailedReport(app.services.orm.em.fork(), job, new Error('database was read-only'));
 
     // Operators see it: in the library call, on the command line and through GraphQL.
     const parked = await listFailedReports(app.services.orm.em.fork());

@@ -7,7 +7,7 @@ import { exampleCollectorReport, type ReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initOrm } from '../../src/db/orm';
-import { persistReport } from '../../src/jobs/persist-report.job';
+import { persistReport } from '../../src/repositories/reports.repository';
 import { eventually, startTestApp, TEST_SECRET_KEY, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newCollector, newCustomer, newReseller } from '../support/factories';

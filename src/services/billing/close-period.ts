@@ -25,7 +25,7 @@ import { BillingStatementLine } from '../../entities/billing-statement-line.enti
 import { BillingStatement } from '../../entities/billing-statement.entity';
 import { Contract } from '../../entities/contract.entity';
 import { Reseller } from '../../entities/reseller.entity';
-import { upsertSystemAlert } from '../../jobs/device-alerts';
+import { upsertSystemAlert } from '../../repositories/alerts.repository';
 import { DomainError } from '../devices';
 import { asUserInput } from './billing-errors';
 import { loadContractForWindow } from './contracts';

@@ -17,7 +17,7 @@ import {
 } from '../domain/alert-rules';
 import { countersFromUsage, type ReportUsageCounters } from '../domain/counters';
 import { uuidv7 } from '../lib/ids';
-import type { AlertSubject } from './device-alerts';
+import type { AlertSubject } from './alerts.repository';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
 

@@ -18,7 +18,7 @@ import {
   type PositionalInput,
 } from './sql';
 import { appendTo } from '../lib/group';
-import { pgTextArray, pgUuidArray } from './evaluate-rules';
+import { pgTextArray, pgUuidArray } from './alert-rules.repository';
 import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 
 /** One printer entry of one report of the batch. */

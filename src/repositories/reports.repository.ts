@@ -16,7 +16,7 @@
 import { isSupportedModel, type PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
-import { upsertDeviceAlertsBatch } from './device-alerts';
+import { upsertDeviceAlertsBatch } from './alerts.repository';
 import {
   loadPrinterStates,
   loadThresholds,
@@ -26,16 +26,16 @@ import {
   storeRuleAlerts,
   type ResellerThresholds,
   type RuleAlertsInput,
-} from './evaluate-rules';
+} from './alert-rules.repository';
 import type { PersistReportJobData } from '../reports/job-data';
-import { resolveOfflineAlertsAt } from './offline-sweep.job';
+import { resolveOfflineAlertsAt } from './offline-alerts.repository';
 import {
   storePrinterData,
   upsertPrinters,
   type PrinterUnit,
   type RefusedUnit,
   type StoredUnit,
-} from './persist-printers';
+} from './printers.repository';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
 
@@ -457,4 +457,16 @@ async function resolveOffline(
   }
   for (const row of await resolveOfflineAlertsAt(tx, subjects))
     results[owner.get(row.subject_key)!]!.alertIds.push(row.id);
+}
+
+/** Persists one report on its own: a batch of one through the same code (replays, tests). */
+export async function persistReport(
+  em: EntityManager,
+  data: PersistReportJobData,
+  supportedModels: string[],
+  options: { replayOf?: string } = {},
+): Promise<PersistReportResult> {
+  const item: ReportToPersist = { data, ...(options.replayOf ? { replayOf: options.replayOf } : {}) };
+  const [result] = await persistReports(em, [item], supportedModels);
+  return result!;
 }
