@@ -6,6 +6,7 @@ import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
 import { registerConsole } from './http/console.routes';
 import { registerDataExportRoutes } from './http/data-export.routes';
+import { registerUnsubscribeRoutes } from './http/unsubscribe.routes';
 import { registerExportRoutes } from './http/export.routes';
 import { registerExplorer } from './http/explorer.routes';
 import { registerHealthRoutes } from './http/health.routes';
@@ -86,6 +87,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
       if (roles.includes('api')) {
         registerExportRoutes(http, services);
         registerDataExportRoutes(http, services);
+        registerUnsubscribeRoutes(http, services);
       }
       if (roles.includes('ingest')) ingest = registerIngestRoutes(http, services);
     }

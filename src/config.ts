@@ -88,6 +88,30 @@ export const configSchema = z
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
     /** Let webhook deliveries reach loopback and private networks (default: only outside production). */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
+    /** Outgoing mail server (docs/notifications.md#e-mail): smtp://user:pass@host:587 (STARTTLS when
+     * offered) or smtps://host:465 (TLS from the start). Unset: e-mail is off; mails are recorded and fail. */
+    SMTP_URL: urlWithProtocol(['smtp:', 'smtps:']).optional(),
+    /** The From of every mail, an address or "Name <address>". */
+    SMTP_FROM: z
+      .string()
+      .regex(
+        /^([^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/,
+        'must be an address or "Name <address>"',
+      )
+      .default('Plotmeter <plotmeter@localhost>'),
+    /** false accepts a mail server's self-signed or otherwise unverifiable certificate (not in production). */
+    SMTP_TLS_REJECT_UNAUTHORIZED: booleanFlag.default(true),
+    /** true refuses to send over smtp:// unless the server upgrades the connection with STARTTLS. */
+    SMTP_REQUIRE_TLS: booleanFlag.default(false),
+    /** Seconds to wait for the mail server to connect, greet and answer each command. */
+    SMTP_TIMEOUT_SECONDS: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be 1-600')
+      .max(600, 'must be 1-600')
+      .default(30),
+    /** The address people reach this portal at, for links in mails (unsubscribe, alerts). */
+    PUBLIC_URL: urlWithProtocol(['http:', 'https:']).optional(),
   })
   .superRefine((cfg, ctx) => {
     if (Boolean(cfg.TLS_CERT_FILE) !== Boolean(cfg.TLS_KEY_FILE)) {
@@ -105,6 +129,8 @@ export type Config = Readonly<
     supportedModels: string[];
     introspection: boolean;
     webhookAllowPrivateNetworks: boolean;
+    /** PUBLIC_URL without a trailing slash, or http://HOST:PORT. */
+    publicUrl: string;
   }
 >;
 
@@ -136,6 +162,7 @@ export function loadConfig(
       .filter(Boolean),
     introspection: cfg.GRAPHQL_INTROSPECTION ?? cfg.NODE_ENV !== 'production',
     webhookAllowPrivateNetworks: cfg.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? cfg.NODE_ENV !== 'production',
+    publicUrl: (cfg.PUBLIC_URL ?? `http://${cfg.HOST}:${cfg.PORT}`).replace(/\/+$/, ''),
   });
 }
 

@@ -12,6 +12,8 @@ import { ContractPrinter } from './contract-printer.entity';
 import { Contract } from './contract.entity';
 import { Customer } from './customer.entity';
 import { DeviceCredential } from './device-credential.entity';
+import { EmailMessage } from './email-message.entity';
+import { EmailSuppression } from './email-suppression.entity';
 import { FailedReport } from './failed-report.entity';
 import { MediaSource } from './media-source.entity';
 import { MediaType } from './media-type.entity';
@@ -63,6 +65,8 @@ export const entities = [
   Webhook,
   WebhookDelivery,
   RefreshToken,
+  EmailMessage,
+  EmailSuppression,
 ];
 
 export {
@@ -79,6 +83,8 @@ export {
   ContractPrinter,
   Customer,
   DeviceCredential,
+  EmailMessage,
+  EmailSuppression,
   FailedReport,
   MediaSource,
   MediaType,

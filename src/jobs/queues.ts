@@ -11,6 +11,8 @@ export const QUEUES = {
   maintenance: ['ensure-partitions', 'draft-statements', 'offline-sweep', 'requeue-webhooks'],
   /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
   webhooks: ['deliver-webhook'],
+  /** Outgoing e-mail, one job per recorded mail, retried with backoff (src/jobs/send-email.job.ts). */
+  mail: ['send-email'],
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
@@ -37,5 +39,6 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Rec
     alerts: new Queue('alerts', options),
     maintenance: new Queue('maintenance', options),
     webhooks: new Queue('webhooks', options),
+    mail: new Queue('mail', options),
   };
 }

@@ -9,6 +9,7 @@ import { OFFLINE_SWEEP_EVERY_MS, offlineSweepJob } from './offline-sweep.job';
 import { persistAlertsJob } from './persist-alerts.job';
 import { persistReportJob } from './persist-report.job';
 import { REQUEUE_WEBHOOKS_EVERY_MS, requeueWebhooksJob } from './requeue-webhooks.job';
+import { sendEmailJob } from './send-email.job';
 import { QUEUES, type QueueName } from './queues';
 
 export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
@@ -23,6 +24,7 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
     'requeue-webhooks': requeueWebhooksJob,
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
+  mail: { 'send-email': sendEmailJob },
 };
 
 /** Repeatable jobs the worker role schedules (idempotent upserts of BullMQ job schedulers). */

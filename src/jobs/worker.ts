@@ -21,6 +21,8 @@ const CONCURRENCY: Record<QueueName, (configured: number, batchSize: number) => 
   maintenance: () => 1,
   // Deliveries mostly wait on receivers' networks, not on this process.
   webhooks: (n) => Math.max(4, n * 2),
+  // Mails wait on the mail server; the transport pools 3 connections per process.
+  mail: () => 3,
 };
 
 export async function startWorkers(services: AppServices): Promise<WorkerRole> {

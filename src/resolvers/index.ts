@@ -9,6 +9,7 @@ import { ChargebackResolver } from './chargeback.resolver';
 import { CollectorResolver } from './collector.resolver';
 import { ContractResolver } from './contract.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
+import { EmailResolver } from './email.resolver';
 import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
@@ -45,4 +46,5 @@ export const resolvers: NonEmptyArray<Function> = [
   PrinterUsageResolver,
   PrinterMeterReadingResolver,
   UsageSummaryResolver,
+  EmailResolver,
 ];

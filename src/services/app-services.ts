@@ -8,6 +8,7 @@ import { LoginThrottle } from '../auth/login-throttle';
 import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
 import { CredentialStore } from '../auth/device-credentials';
+import { Mailer } from './mailer';
 import { RedisPubSub } from './pubsub';
 import { createRedis } from './redis';
 import { SecretBox } from '../auth/secrets';
@@ -28,6 +29,8 @@ export interface AppServices {
   deviceCredentials: CredentialStore;
   /** Sign-in attempt limits shared by every API process (src/auth/login-throttle.ts). */
   loginThrottle: LoginThrottle;
+  /** The SMTP transport (src/services/mailer.ts); connects on the first mail the send-email job sends. */
+  mailer: Mailer;
 }
 
 export function createLogger(config: Config, name = 'plotmeter'): Logger {
@@ -67,6 +70,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     apiKeys: new ApiKeyCache(),
     deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets),
     loginThrottle: new LoginThrottle(redis, config.REDIS_PREFIX),
+    mailer: new Mailer(config),
   };
 }
 
@@ -77,6 +81,7 @@ function requireSecretKey(config: Config): string {
 }
 
 export async function closeServices(services: AppServices): Promise<void> {
+  services.mailer.close();
   await Promise.allSettled([
     services.pubsub.close(),
     services.orm.close(true),
