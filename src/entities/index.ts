@@ -1,5 +1,6 @@
 // The explicit entity registry: MikroORM is given exactly this list (no folder globbing).
 import { Accessory } from './accessory.entity';
+import { AlertEvent } from './alert-event.entity';
 import { Alert } from './alert.entity';
 import { ApiKey } from './api-key.entity';
 import { AuditEvent } from './audit-event.entity';
@@ -53,6 +54,7 @@ export const entities = [
   PrinterJob,
   PrinterJobKey,
   Alert,
+  AlertEvent,
   Contract,
   ContractPrinter,
   PriceLine,

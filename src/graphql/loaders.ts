@@ -21,6 +21,7 @@ import { tenantScope } from './scope';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import type { CartridgeType, PrintheadType } from '../schema/printer.type';
 import { appendTo } from '../lib/group';
+import type { AlertHistoryStep } from '../domain/alert-history';
 
 type EntityClass<T> = { new (...args: never[]): T };
 
@@ -203,6 +204,9 @@ const ALERT_COLUMNS: ColumnReaders = {
   snoozed_until: ['snoozedUntil', rowDate],
   printer_id: ['printer', rowRef],
   customer_id: ['customer', rowRef],
+  assigned_to_id: ['assignedTo', rowRef],
+  acknowledged_by_id: ['acknowledgedBy', rowRef],
+  resolved_by_id: ['resolvedBy', rowRef],
 };
 
 /** An alert row shaped like the Alert entity where resolvers read it (printer/customer as references). */
@@ -278,6 +282,34 @@ export function createLoaders(context: () => GraphQLContext) {
         appendTo(byPrinterId, row.printer_id as string, alertFromRow(row));
       }
       return parsed.map(({ printerId, limit }) => (byPrinterId.get(printerId) ?? []).slice(0, limit));
+    }),
+    /** The recorded history steps of each alert, oldest first (alert-history.ts adds the rest). */
+    alertEvents: new DataLoader<string, AlertHistoryStep[]>(async (alertIds) => {
+      const tenant = alertTenant();
+      const rows = await batch.rows<{
+        alert_id: string;
+        kind: AlertHistoryStep['kind'];
+        at: Date | string;
+        actor: string;
+        user_id: string | null;
+        assignee_id: string | null;
+        snoozed_until: Date | string | null;
+      }>(
+        `select alert_id, kind, at, actor, user_id, assignee_id, snoozed_until from alert_event
+         where alert_id = any(${uuidArrayLiteral(alertIds)})${tenant.sql} order by at, id`,
+        tenant.params,
+      );
+      const byAlert = new Map<string, AlertHistoryStep[]>();
+      for (const r of rows)
+        appendTo(byAlert, r.alert_id, {
+          kind: r.kind,
+          at: new Date(r.at),
+          actor: r.actor,
+          userId: r.user_id,
+          assigneeId: r.assignee_id,
+          snoozedUntil: r.snoozed_until === null ? null : new Date(r.snoozed_until),
+        });
+      return alertIds.map((id) => byAlert.get(id) ?? []);
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
       const tenant = alertTenant();

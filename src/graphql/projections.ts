@@ -31,7 +31,19 @@ export const projectionSpecs = specCache((meta) => ({
   alert: {
     meta: meta('Alert'),
     always: ['id', 'printer_id', 'customer_id'],
-    fields: { printer: ['printer_id'], customer: ['customer_id'] },
+    fields: {
+      printer: ['printer_id'],
+      customer: ['customer_id'],
+      assignedTo: ['assigned_to_id'],
+      history: [
+        'source',
+        'raised_at',
+        'acknowledged_at',
+        'acknowledged_by_id',
+        'resolved_at',
+        'resolved_by_id',
+      ],
+    },
   },
   customer: { meta: meta('Customer'), always: ['id'], fields: { sites: [] } },
   site: { meta: meta('Site'), always: ['id'], fields: { customer: ['customer_id'] } },

@@ -1,5 +1,6 @@
 // The explicit resolver registry handed to type-graphql's buildSchema.
 import type { NonEmptyArray } from 'type-graphql';
+import { AlertHistoryResolver } from './alert-history.resolver';
 import { AlertLifecycleResolver } from './alert-lifecycle.resolver';
 import { AlertSubscriptionResolver } from './alert-subscription.resolver';
 import { AlertResolver } from './alert.resolver';
@@ -32,6 +33,7 @@ export const resolvers: NonEmptyArray<Function> = [
   JobResolver,
   AlertResolver,
   AlertLifecycleResolver,
+  AlertHistoryResolver,
   AlertSubscriptionResolver,
   WebhookResolver,
   CollectorResolver,

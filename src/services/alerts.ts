@@ -2,6 +2,7 @@
 // a transaction commits, changed alerts are published to the reseller's pub/sub topics and handed to
 // its webhooks. Nothing is published before commit, so no subscriber ever sees an alert that rolled back.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AlertEvent, type AlertHistoryKind } from '../entities/alert-event.entity';
 import { Alert } from '../entities/alert.entity';
 import { User } from '../entities/user.entity';
 import type { AppServices } from './app-services';
@@ -31,6 +32,26 @@ function actingUser(em: EntityManager, actor: string): User | null {
   return actor.startsWith('user:') ? em.getReference(User, actor.slice('user:'.length)) : null;
 }
 
+/** Adds a step to the alert's history (flushed with the change it records). */
+function recordEvent(
+  em: EntityManager,
+  who: LifecycleActor,
+  alert: Alert,
+  kind: AlertHistoryKind,
+  at: Date,
+  details: { assignee?: User | null; snoozedUntil?: Date | null } = {},
+): void {
+  em.create(AlertEvent, {
+    reseller: alert.reseller,
+    alert,
+    kind,
+    actor: who.actor,
+    user: actingUser(em, who.actor),
+    at,
+    ...details,
+  });
+}
+
 /** OPEN -> ACKNOWLEDGED. Acknowledging an acknowledged alert is a no-op; a resolved one is history. */
 export async function acknowledgeAlert(
   em: EntityManager,
@@ -49,6 +70,7 @@ export async function acknowledgeAlert(
     alert.status = 'ACKNOWLEDGED';
     alert.acknowledgedAt = now;
     alert.acknowledgedBy = actingUser(em, who.actor);
+    recordEvent(em, who, alert, 'ACKNOWLEDGED', now);
   }
   await em.flush();
   return alert;
@@ -67,6 +89,7 @@ export async function resolveAlert(
   alert.resolvedAt = now;
   alert.resolvedBy = actingUser(em, who.actor);
   alert.snoozedUntil = null;
+  recordEvent(em, who, alert, 'RESOLVED', now);
   await em.flush();
   return alert;
 }
@@ -98,6 +121,7 @@ export async function snoozeAlert(
   if (alert.status === 'RESOLVED')
     throw new DomainError('CONFLICT', 'alert is already resolved; there is nothing to snooze', 'id');
   alert.snoozedUntil = until;
+  recordEvent(em, who, alert, 'SNOOZED', now, { snoozedUntil: until });
   await em.flush();
   return alert;
 }
@@ -108,6 +132,7 @@ export async function assignAlert(
   who: LifecycleActor,
   alertId: string,
   userId: string | null,
+  now = new Date(),
 ): Promise<Alert> {
   const alert = await findAlert(em, who.resellerId, alertId);
   if (alert.status === 'RESOLVED')
@@ -123,6 +148,7 @@ export async function assignAlert(
     if (user.disabledAt) throw new DomainError('BAD_USER_INPUT', 'userId: this user is disabled', 'userId');
     alert.assignedTo = user;
   }
+  recordEvent(em, who, alert, 'ASSIGNED', now, { assignee: alert.assignedTo ?? null });
   await em.flush();
   return alert;
 }

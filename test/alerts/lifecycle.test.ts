@@ -7,8 +7,8 @@ import { User } from '../../src/entities/user.entity';
 import type { PrincipalRole } from '../../src/auth/principal';
 import { issueApiKey } from '../../src/services/api-keys';
 import { startTestApp, type TestApp } from '../support/app';
-import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
-import { alertsOf, healthyReport, sendAndPersist } from './support';
+import { newReseller } from '../support/factories';
+import { raiseCartridgeAlert } from './support';
 
 let app: TestApp;
 let resellerId: string;
@@ -53,12 +53,7 @@ beforeAll(async () => {
   otherResellerId = other.reseller.id;
   otherAdminKey = other.apiKey;
 
-  const customer = await newCustomer(app.services.orm.em, resellerId);
-  const printer = await newDirectPrinter(app.services.orm.em, resellerId, customer.id);
-  const report = healthyReport(printer.serialNumber, '2026-11-20T10:00:00Z');
-  report.printers[0]!.cartridges[0]!.levelPercent = 2;
-  await sendAndPersist(app, printer, report);
-  alertId = (await alertsOf(app, `printer:${printer.printerId}`))[0]!.id;
+  alertId = await raiseCartridgeAlert(app, resellerId);
 });
 afterAll(async () => app?.close());
 

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
 import { eventually, type TestApp } from '../support/app';
+import { newCustomer, newDirectPrinter } from '../support/factories';
 import { sendSigned, type Credential } from '../support/signed';
 
 /** A report in which no rule fires: cartridges full and OEM, printheads healthy, no device alerts. */
@@ -78,4 +79,14 @@ export interface AlertRow {
 
 export async function alertsOf(app: TestApp, subjectKey: string): Promise<AlertRow[]> {
   return sql<AlertRow>(app, `select * from alert where subject_key = ? order by raised_at, id`, [subjectKey]);
+}
+
+/** A new printer (of a new customer) whose report raises one alert, a cartridge at 2 %; its id. */
+export async function raiseCartridgeAlert(app: TestApp, resellerId: string): Promise<string> {
+  const customer = await newCustomer(app.services.orm.em, resellerId);
+  const printer = await newDirectPrinter(app.services.orm.em, resellerId, customer.id);
+  const report = healthyReport(printer.serialNumber, '2026-11-20T10:00:00Z');
+  report.printers[0]!.cartridges[0]!.levelPercent = 2;
+  await sendAndPersist(app, printer, report);
+  return (await alertsOf(app, `printer:${printer.printerId}`))[0]!.id;
 }
