@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startApp, type RunningApp } from '../src/app';
 import { loadConfig, type Config } from '../src/config';
-import { queueOptions } from '../src/jobs/queues';
+import { queueOptions } from '../src/queue/queues';
 import { closeServices, initServices } from '../src/services/app-services';
 import { startBareServer, type BareServer } from './support/bare-server';
 import { BENCH_JOBS_PER_REPORT } from './support/bench-report';

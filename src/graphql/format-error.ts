@@ -12,7 +12,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../services/devices';
+import { DomainError } from '../errors/domain-error';
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 

@@ -6,7 +6,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import type { AppServices } from '../services/app-services';
-import { registry } from './metrics';
+import { registry } from '../observability/metrics';
 import { sendProblem } from './problem';
 
 /** Whether the main port serves /metrics (otherwise it answers 404 there, like any unknown route). */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AppServices } from '../services/app-services';
-import { httpDuration } from './metrics';
+import { httpDuration } from '../observability/metrics';
 import { sendProblem } from './problem';
 
 /** Modern TLS only: 1.2 with forward-secret AEAD suites, and 1.3 (whose suites Node always offers). */

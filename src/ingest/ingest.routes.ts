@@ -16,10 +16,10 @@ import {
 } from '@plotmeter/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Collector } from '../entities/collector.entity';
-import { ingestAccepted, ingestRejected } from '../http/metrics';
+import { ingestAccepted, ingestRejected } from '../observability/metrics';
 import { sendProblem } from '../http/problem';
 import { type PersistAlertsJobData, alertJobId, reportJobId } from '../reports/job-data';
-import { createQueues } from '../jobs/queues';
+import { createQueues } from '../queue/queues';
 import { createRedis, waitForRedis } from '../services/redis';
 import { encodeQueuedReport } from '../reports/queued-report';
 import type { AppServices } from '../services/app-services';

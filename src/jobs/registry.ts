@@ -10,7 +10,7 @@ import { persistAlertsJob } from './persist-alerts.job';
 import { persistReportJob } from './persist-report.job';
 import { REQUEUE_WEBHOOKS_EVERY_MS, requeueWebhooksJob } from './requeue-webhooks.job';
 import { sendEmailJob } from './send-email.job';
-import { QUEUES, type QueueName } from './queues';
+import { QUEUES, type QueueName } from '../queue/queues';
 
 export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
 

@@ -2,9 +2,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
 import { createRedis } from '../services/redis';
-import { jobsProcessed } from '../http/metrics';
+import { jobsProcessed } from '../observability/metrics';
 import { recordFailedReport } from '../repositories/failed-reports.repository';
-import { QUEUES, createQueues, type QueueName } from './queues';
+import { QUEUES, createQueues, type QueueName } from '../queue/queues';
 import { JOB_HANDLERS, SCHEDULES, assertRegistryComplete, type JobHandler } from './registry';
 
 export interface WorkerRole {

@@ -17,6 +17,7 @@ import {
 } from '../domain/alert-rules';
 import { countersFromUsage, type ReportUsageCounters } from '../domain/counters';
 import { uuidv7 } from '../lib/ids';
+import { pgTextArray, pgUuidArray } from '../lib/pg-arrays';
 import type { AlertSubject } from './alerts.repository';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
@@ -327,16 +328,6 @@ export async function storeRuleAlerts(
     for (const row of resolved) add(row.subject_key, row.id);
   }
   return touched;
-}
-
-/** A PostgreSQL text[] literal (the driver's `?` placeholders take a string). */
-export function pgTextArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
-
-/** A PostgreSQL uuid[] literal. */
-export function pgUuidArray(values: readonly string[]): string {
-  return `{${values.join(',')}}`;
 }
 
 function numberOrNull(value: unknown): number | null {

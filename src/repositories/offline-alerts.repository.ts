@@ -2,7 +2,7 @@
 // `printer.offline` / `collector.offline` alerts (src/jobs/offline-sweep.job.ts decides which), and
 // resolving them when a report or an alert batch proves the subject alive (the persist transactions).
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { pgTextArray } from './alert-rules.repository';
+import { pgTextArray } from '../lib/pg-arrays';
 import { json, query } from './sql';
 
 export const PRINTER_OFFLINE = { code: 'printer.offline', dedupeKey: 'system:printer.offline' } as const;

@@ -18,7 +18,8 @@ import {
   type PositionalInput,
 } from './sql';
 import { appendTo } from '../lib/group';
-import { pgTextArray, pgUuidArray } from './alert-rules.repository';
+import { pgUuidArray } from '../lib/pg-arrays';
+import { pgTextArray } from '../lib/pg-arrays';
 import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 
 /** One printer entry of one report of the batch. */

@@ -20,13 +20,13 @@ import { upsertDeviceAlertsBatch } from './alerts.repository';
 import {
   loadPrinterStates,
   loadThresholds,
-  pgUuidArray,
   printerRefKey,
   ruleOutcome,
   storeRuleAlerts,
   type ResellerThresholds,
   type RuleAlertsInput,
 } from './alert-rules.repository';
+import { pgUuidArray } from '../lib/pg-arrays';
 import type { PersistReportJobData } from '../reports/job-data';
 import { resolveOfflineAlertsAt } from './offline-alerts.repository';
 import {

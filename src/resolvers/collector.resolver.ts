@@ -33,7 +33,8 @@ import {
   revokeCollector,
   type CollectorChange,
 } from '../services/collector-lifecycle';
-import { DomainError, createCollectorEnrollment } from '../services/devices';
+import { createCollectorEnrollment } from '../services/devices';
+import { DomainError } from '../errors/domain-error';
 import { afterCommit } from '../graphql/tenant-transaction';
 import {
   CollectorConfigType,

@@ -23,6 +23,7 @@ import {
   UpdateSiteInput,
 } from '../schema/customer.type';
 import { CustomerOrderField, SortDirection } from '../schema/enums';
+import { escapeLike } from '../lib/like-pattern';
 
 export const CustomerConnection = Connection(CustomerType, 'Customer');
 export const SiteConnection = Connection(SiteType, 'Site');
@@ -206,8 +207,4 @@ export class SiteResolver {
     await ctx.em.flush();
     return site;
   }
-}
-
-export function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -46,7 +46,7 @@ import {
   RegisterPrinterPayload,
   UpdatePrinterInput,
 } from '../schema/printer.type';
-import { escapeLike } from './customer.resolver';
+import { escapeLike } from '../lib/like-pattern';
 import { prefetchParts, type PrinterWithParts } from './printer-prefetch';
 import type { Alert } from '../entities/alert.entity';
 import { isUuid } from '../lib/ids';

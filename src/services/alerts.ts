@@ -6,7 +6,7 @@ import { AlertEvent, type AlertHistoryKind } from '../entities/alert-event.entit
 import { Alert } from '../entities/alert.entity';
 import { User } from '../entities/user.entity';
 import type { AppServices } from './app-services';
-import { DomainError } from './devices';
+import { DomainError } from '../errors/domain-error';
 import { alertTopic, type AlertEventKind, type AlertEventPayload } from './pubsub';
 import { enqueueWebhookEvent, webhookSubscribers, type WebhookSubscribers } from './webhooks';
 import { isUuid } from '../lib/ids';

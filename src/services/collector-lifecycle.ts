@@ -15,13 +15,13 @@ import { Collector } from '../entities/collector.entity';
 import { DeviceCredential } from '../entities/device-credential.entity';
 import { Reseller } from '../entities/reseller.entity';
 import {
-  DomainError,
   ROTATION_GRACE_MS,
   issueEnrollment,
   newCredential,
   revokeCollectorCredentials,
   type IssuedCredential,
 } from './devices';
+import { DomainError } from '../errors/domain-error';
 import type { SecretBox } from '../auth/secrets';
 
 export interface CollectorChange {

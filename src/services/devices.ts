@@ -11,18 +11,9 @@ import { DeviceCredential } from '../entities/device-credential.entity';
 import { Printer } from '../entities/printer.entity';
 import { Reseller } from '../entities/reseller.entity';
 import { newDeviceSecret, newKeyId, sealDeviceSecret } from '../auth/device-credentials';
+import { DomainError } from '../errors/domain-error';
 import { randomToken } from '../lib/ids';
 import { type SecretBox, sha256Hex } from '../auth/secrets';
-
-export class DomainError extends Error {
-  constructor(
-    readonly code: 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'FORBIDDEN',
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
 
 export const ROTATION_GRACE_MS = 24 * 3600_000;
 export const ENROLLMENT_TTL_MS = 7 * 24 * 3600_000;

@@ -9,7 +9,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { EmailKind, StoredAttachment } from '../entities/email-message.entity';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from './app-services';
-import { DomainError } from './devices';
+import { DomainError } from '../errors/domain-error';
 
 export const MAIL_QUEUE = 'mail';
 export const SEND_EMAIL_JOB = 'send-email';

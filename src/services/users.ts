@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PrincipalRole } from '../auth/principal';
 import { Reseller } from '../entities/reseller.entity';
 import { User } from '../entities/user.entity';
-import { DomainError } from './devices';
+import { DomainError } from '../errors/domain-error';
 import { checkPasswordPolicy, hashPassword } from './passwords';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;

@@ -12,7 +12,7 @@ import { Webhook } from '../entities/webhook.entity';
 import { WebhookDelivery } from '../entities/webhook-delivery.entity';
 import { uuidv7 } from '../lib/ids';
 import type { AppServices } from './app-services';
-import { DomainError } from './devices';
+import { DomainError } from '../errors/domain-error';
 import type { AlertEventPayload } from './pubsub';
 
 export const WEBHOOK_EVENT_TYPES = [

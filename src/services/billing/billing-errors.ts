@@ -1,7 +1,7 @@
 // Turns the billing rules' BillingInputError (which names the offending field) into the service
 // layer's DomainError, so GraphQL answers BAD_USER_INPUT with the field instead of a 500.
 import { BillingInputError } from '../../domain/billing';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 
 /** Runs `fn`; a BillingInputError becomes BAD_USER_INPUT with its field, `contract.` renamed to `prefix`. */
 export function asUserInput<T>(fn: () => T, prefix = 'input'): T {

@@ -26,7 +26,7 @@ import { BillingStatement } from '../../entities/billing-statement.entity';
 import { Contract } from '../../entities/contract.entity';
 import { Reseller } from '../../entities/reseller.entity';
 import { upsertSystemAlert } from '../../repositories/alerts.repository';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { asUserInput } from './billing-errors';
 import { loadContractForWindow } from './contracts';
 import { jobAreaTotals, loadJobs } from './job-usage';

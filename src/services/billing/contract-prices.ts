@@ -10,7 +10,7 @@ import { AuditEvent } from '../../entities/audit-event.entity';
 import { BillingStatement } from '../../entities/billing-statement.entity';
 import { Contract } from '../../entities/contract.entity';
 import { PriceLine } from '../../entities/price-line.entity';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { asUserInput } from './billing-errors';
 import { type PriceLineData, createPriceLines, priceLineInput } from './contracts';
 

@@ -6,7 +6,7 @@ import { AuditEvent } from '../../entities/audit-event.entity';
 import { ContractPrinter } from '../../entities/contract-printer.entity';
 import { Contract } from '../../entities/contract.entity';
 import { Printer } from '../../entities/printer.entity';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { assertNotCoveredElsewhere } from './contracts';
 
 async function contractAndPrinter(

@@ -19,7 +19,7 @@ import { Customer } from '../../entities/customer.entity';
 import { PriceLine } from '../../entities/price-line.entity';
 import { Printer } from '../../entities/printer.entity';
 import { Reseller } from '../../entities/reseller.entity';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { asUserInput } from './billing-errors';
 
 export interface PriceLineData {

@@ -16,7 +16,7 @@ import { AuditEvent } from '../../entities/audit-event.entity';
 import { MeterOffset } from '../../entities/meter-offset.entity';
 import { Printer } from '../../entities/printer.entity';
 import { appendTo } from '../../lib/group';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { asUserInput } from './billing-errors';
 import type { PrinterWindow } from './meter-readings';
 

@@ -3,7 +3,7 @@
 // statement's lines are never touched again.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BillingStatement } from '../../entities/billing-statement.entity';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { type ClosedPeriod, closeBillingPeriod } from './close-period';
 
 export const MAX_EXPORT_BATCH = 500;

@@ -7,7 +7,7 @@ import { DEFAULT_BOUNDARY_TOLERANCE_MS, type Counters } from '../../domain/billi
 import { BillingStatementLine } from '../../entities/billing-statement-line.entity';
 import { BillingStatement } from '../../entities/billing-statement.entity';
 import type { CounterSource } from '../../entities/usage-reading.entity';
-import { DomainError } from '../devices';
+import { DomainError } from '../../errors/domain-error';
 import { type ReadingRow, countersOf } from './reading-counters';
 
 export interface TraceReading {
