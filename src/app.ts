@@ -48,6 +48,23 @@ async function refuseOutdatedSchema(services: AppServices): Promise<void> {
   }
 }
 
+/**
+ * A superuser login still works (every pooled connection switches to plotmeter_system), but such a
+ * session could switch back; production logs in as plotmeter_server (docs/security.md).
+ */
+async function warnPrivilegedLogin(services: AppServices): Promise<void> {
+  const rows = await services.orm.em
+    .fork()
+    .execute<{ rolsuper: boolean; rolbypassrls: boolean }[]>(
+      `select rolsuper, rolbypassrls from pg_roles where rolname = session_user`,
+    )
+    .catch(() => []);
+  if (rows[0]?.rolsuper || rows[0]?.rolbypassrls)
+    services.log.warn(
+      'DATABASE_URL logs in as a superuser; connections run as plotmeter_system, but in production log in as plotmeter_server (docs/security.md, "Database roles")',
+    );
+}
+
 export function parseRoles(value: string | undefined): ServerRole[] {
   if (!value) return [...ROLES];
   const roles = value
@@ -68,6 +85,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
     await closeServices(services);
     throw error;
   });
+  await warnPrivilegedLogin(services);
   let shuttingDown = false;
   let http: FastifyInstance | null = null;
   let graphql: GraphQLServer | null = null;

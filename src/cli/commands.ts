@@ -5,8 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { printSchema } from 'graphql';
 import { ROLES, parseRoles, startApp } from '../app';
 import type { Config } from '../config';
-import { ensureMonthlyPartitions } from '../db/partitions';
-import { initOrm, migrate } from '../db/orm';
+import { initOrm } from '../db/orm';
+import { migrateDatabase } from '../db/migrate-database';
 import { buildGraphQLSchema } from '../graphql/build-schema';
 import { listFailedReports, replayReports } from '../services/replay';
 import { createResellerWithAdminKey } from '../services/resellers';
@@ -39,15 +39,9 @@ Configuration comes from the environment; see README.md.`;
 export class UsageError extends Error {}
 
 export async function runMigrate(config: Config, log: (line: string) => void = console.log): Promise<void> {
-  const orm = await initOrm(config.DATABASE_URL);
-  try {
-    const applied = await migrate(orm);
-    const partitions = await ensureMonthlyPartitions(orm.em.fork());
-    log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-    if (partitions.length) log(`created partitions: ${partitions.join(', ')}`);
-  } finally {
-    await orm.close(true);
-  }
+  const { applied, partitions } = await migrateDatabase(config.DATABASE_URL);
+  log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  if (partitions.length) log(`created partitions: ${partitions.join(', ')}`);
 }
 
 /** Resolves with the exit code once the server has stopped (after SIGTERM/SIGINT). */

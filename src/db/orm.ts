@@ -3,11 +3,22 @@ import path from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
 import { entities } from '../entities';
+import { RUNTIME_ROLE, switchRoleOnConnect } from './roles';
 
 /** Compiled migrations live beside the compiled server: dist/migrations. */
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 
-export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
+export interface OrmRoleOptions {
+  /** The role every pooled connection switches to when it opens (src/db/roles.ts); null keeps the login
+   * role (only `migrate`, which switches to plotmeter_owner itself after creating the roles). */
+  connectionRole?: string | null;
+}
+
+export function ormOptions(
+  databaseUrl: string,
+  overrides: Partial<Options> = {},
+  { connectionRole = RUNTIME_ROLE }: OrmRoleOptions = {},
+): Options {
   return defineConfig({
     clientUrl: databaseUrl,
     entities,
@@ -24,13 +35,23 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       allOrNothing: true,
       snapshot: false,
     },
-    pool: { min: 0, max: 20, idleTimeoutMillis: 10_000 },
     ...overrides,
+    pool: {
+      min: 0,
+      max: 20,
+      idleTimeoutMillis: 10_000,
+      ...(connectionRole ? { afterCreate: switchRoleOnConnect(connectionRole) } : {}),
+      ...overrides.pool,
+    },
   });
 }
 
-export async function initOrm(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(databaseUrl, overrides));
+export async function initOrm(
+  databaseUrl: string,
+  overrides: Partial<Options> = {},
+  roleOptions: OrmRoleOptions = {},
+): Promise<MikroORM> {
+  return MikroORM.init(ormOptions(databaseUrl, overrides, roleOptions));
 }
 
 /** Applies pending migrations; returns the names applied. Safe to run repeatedly. */

@@ -24,32 +24,25 @@ export async function ensureMonthlyPartitions(
   monthsAhead = 3,
 ): Promise<string[]> {
   const created: string[] = [];
-  for (const { table, column } of PARTITIONED_TABLES) {
+  for (const { table } of PARTITIONED_TABLES) {
     for (let offset = -monthsBack; offset <= monthsAhead; offset++) {
       const from = monthStartUtc(now.getUTCFullYear(), now.getUTCMonth() + offset);
-      const to = monthStartUtc(from.getUTCFullYear(), from.getUTCMonth() + 1);
       const name = partitionName(table, from);
       const [exists] = await em.execute<{ present: boolean }[]>(
         `select to_regclass(?) is not null as present`,
         [name],
       );
       if (exists?.present) continue;
-      await em.transactional(async (tx) => {
-        // Block inserts into the default partition while its rows for this month move out, so the
-        // ATTACH below cannot find a straggler there.
-        await tx.execute(`lock table "${table}_default" in share row exclusive mode`);
-        await tx.execute(
-          `create table if not exists "${name}" (like "${table}" including defaults including constraints)`,
-        );
-        await tx.execute(
-          `with moved as (delete from "${table}_default" where "${column}" >= ? and "${column}" < ? returning *)
-           insert into "${name}" select * from moved`,
-          [from, to],
-        );
-        await tx.execute(
-          `alter table "${table}" attach partition "${name}" for values from ('${from.toISOString()}') to ('${to.toISOString()}')`,
-        );
-      });
+      // Only the tables' owner may attach partitions; the server runs as plotmeter_system and goes
+      // through the owner's function (migration MonthPartitionFunction), which moves the month's rows
+      // out of the DEFAULT partition and attaches the new one in this transaction.
+      const made = await em.transactional((tx) =>
+        tx.execute<{ name: string | null }[]>(`select plotmeter_create_month_partition(?, ?) as name`, [
+          table,
+          from,
+        ]),
+      );
+      if (!made[0]?.name) continue;
       created.push(name);
     }
   }

@@ -5,23 +5,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { initOrm } from '../../src/db/orm';
 import { ensureMonthlyPartitions, partitionName } from '../../src/db/partitions';
+import { DB_ROLES } from '../../src/db/roles';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 let db: TestDatabase;
+/** As the server runs: plotmeter_system (src/db/roles.ts). */
 let orm: MikroORM;
+/** As the migrations run: the schema's owner, who alone sees every constraint and the partitions. */
+let ownerOrm: MikroORM;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   orm = await initOrm(db.url);
+  ownerOrm = await initOrm(db.url, {}, { connectionRole: DB_ROLES.owner });
 });
 afterAll(async () => {
   await orm?.close(true);
+  await ownerOrm?.close(true);
   await db?.drop();
 });
 
 describe('migrations', () => {
   it('leave no difference between the entities and the migrated schema', async () => {
-    const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+    const diff = await ownerOrm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
     expect(diff.trim()).toBe('');
   });
 
@@ -60,15 +66,22 @@ describe('monthly partitions', () => {
        values (gen_random_uuid(), ?, '00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000003', 'S1', gen_random_uuid(), now(), '[]', '[]', '[]')`,
       [far],
     );
-    const [before] = await em.execute<{ n: string }[]>(`select count(*) as n from usage_reading_default`);
+    const [before] = await ownerOrm.em
+      .fork()
+      .execute<{ n: string }[]>(`select count(*) as n from usage_reading_default`);
     expect(Number(before!.n)).toBe(1);
 
-    // ...and moves into its month when that month's partition is created.
+    // ...and moves into its month when that month's partition is created — by the server's role, which
+    // does not own the table and goes through plotmeter_create_month_partition.
     const created = await ensureMonthlyPartitions(em, far, 0, 0);
     expect(created).toContain(partitionName('usage_reading', new Date(Date.UTC(2031, 4, 1))));
-    const [after] = await em.execute<{ n: string }[]>(`select count(*) as n from usage_reading_default`);
+    const [after] = await ownerOrm.em
+      .fork()
+      .execute<{ n: string }[]>(`select count(*) as n from usage_reading_default`);
     expect(Number(after!.n)).toBe(0);
-    const [moved] = await em.execute<{ n: string }[]>(`select count(*) as n from usage_reading_2031_05`);
+    const [moved] = await ownerOrm.em
+      .fork()
+      .execute<{ n: string }[]>(`select count(*) as n from usage_reading_2031_05`);
     expect(Number(moved!.n)).toBe(1);
     // Idempotent.
     expect(await ensureMonthlyPartitions(em, far, 0, 0)).toEqual([]);

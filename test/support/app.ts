@@ -32,7 +32,7 @@ export function testRedisPrefix(): string {
 export function testConfig(db: TestDatabase, env: Record<string, string> = {}): Config {
   return loadConfig(
     {
-      DATABASE_URL: db.url,
+      DATABASE_URL: db.serverUrl,
       REDIS_PREFIX: testRedisPrefix(),
       PORT: '0',
       LOG_LEVEL: 'silent',

@@ -17,6 +17,14 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
+/** The same database, logged in as plotmeter_server (trust authentication on a test machine). */
+export function serverDatabaseUrl(name: string): string {
+  const url = new URL(databaseUrl(name));
+  url.username = 'plotmeter_server';
+  url.password = '';
+  return url.toString();
+}
+
 export async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl('postgres') });
   await client.connect();
@@ -29,7 +37,11 @@ export async function adminQuery(sql: string): Promise<void> {
 
 export interface TestDatabase {
   name: string;
+  /** As the administrator (postgres): for fixtures and direct checks. */
   url: string;
+  /** As plotmeter_server, the production login of a running server (src/db/roles.ts): started apps use
+   * this, so a missing grant or role membership fails the tests as it would fail a production install. */
+  serverUrl: string;
   drop(): Promise<void>;
 }
 
@@ -39,6 +51,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: databaseUrl(name),
+    serverUrl: serverDatabaseUrl(name),
     drop: () => adminQuery(`drop database if exists "${name}" with (force)`),
   };
 }
