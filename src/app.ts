@@ -2,6 +2,7 @@
 // WebSockets, let workers finish their active jobs, close pools.
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from './config';
+import { listMigrationNames } from './db/orm';
 import { buildGraphQLSchema } from './graphql/build-schema';
 import { registerGraphQL, type GraphQLServer } from './graphql/graphql-server';
 import { registerConsole } from './http/console.routes';
@@ -36,7 +37,7 @@ export interface RunningApp {
 async function refuseOutdatedSchema(services: AppServices): Promise<void> {
   let pending: string[];
   try {
-    pending = (await services.orm.getMigrator().getPendingMigrations()).map((m) => m.name);
+    pending = await pendingMigrations(services);
   } catch (error) {
     services.log.warn({ err: error }, 'could not check database migrations (is PostgreSQL up?); continuing');
     return;
@@ -46,6 +47,16 @@ async function refuseOutdatedSchema(services: AppServices): Promise<void> {
       `Database schema is behind: ${pending.length} pending migration(s) (${pending.join(', ')}); run: node dist/main.js migrate`,
     );
   }
+}
+
+/** The server's role may not create the migration history table, which the migrator would do when it is
+ * missing (a database never migrated): then every migration is pending. */
+async function pendingMigrations(services: AppServices): Promise<string[]> {
+  const [history] = await services.orm.em
+    .fork()
+    .execute<{ present: boolean }[]>(`select to_regclass('mikro_orm_migrations') is not null as present`);
+  if (!history?.present) return listMigrationNames();
+  return (await services.orm.getMigrator().getPendingMigrations()).map((m) => m.name);
 }
 
 /**

@@ -1,4 +1,5 @@
 // MikroORM setup: one place that knows the entity list, the migrations folder and pool settings.
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, defineConfig, type Options } from '@mikro-orm/postgresql';
@@ -58,4 +59,12 @@ export async function initOrm(
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
+}
+
+/** The migrations shipped with this build, by name (as the migration history records them). */
+export function listMigrationNames(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((file) => /^Migration\w+\.js$/.test(file))
+    .map((file) => file.replace(/\.js$/, ''))
+    .sort();
 }

@@ -40,7 +40,10 @@ describe.skipIf(!postgresBinDir())('the API while PostgreSQL is down', () => {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
       stdio: 'pipe',
     });
-    app = await startTestApp({ roles: ['api'], db: { name: 'plotmeter', url, drop: async () => undefined } });
+    app = await startTestApp({
+      roles: ['api'],
+      db: { name: 'plotmeter', url, serverUrl: pg.serverUrl('plotmeter'), drop: async () => undefined },
+    });
     apiKey = (await newReseller(app.services.orm.em)).apiKey;
     const email = `admin-${Date.now()}@example.com`;
     const created = await app.gql(

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { exampleCollectorReport, type ReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { initOrm } from '../../src/db/orm';
 import { persistReport } from '../../src/repositories/reports.repository';
 import { eventually, startTestApp, TEST_SECRET_KEY, type TestApp } from '../support/app';
@@ -86,9 +86,12 @@ describe('worker killed mid-report', () => {
     // Queue the report, then catch the worker inside its transaction and kill it.
     expect((await sendSigned(ingest.url, collector, '/ingest/v1/reports', report)).status).toBe(202);
     const dbName = new URL(ingest.config.DATABASE_URL).pathname.slice(1);
+    // Other sessions' queries are visible to an administrator only (pg_stat_activity).
+    const admin = await initOrm(ingest.db.url, {}, { connectionRole: null });
+    onTestFinished(() => admin.close(true));
     await eventually(
       async () => {
-        const rows = await em.fork().execute<{ n: string }[]>(
+        const rows = await admin.em.fork().execute<{ n: string }[]>(
           `select count(*) as n from pg_stat_activity where datname = ? and backend_type = 'client backend' and xact_start is not null
            and pid <> pg_backend_pid() and query ilike '%insert into%'`,
           [dbName],
@@ -102,7 +105,7 @@ describe('worker killed mid-report', () => {
     await new Promise((resolve) => first.once('exit', resolve));
     // Whatever the worker had written is gone with its connection: nothing half-done is visible.
     await eventually(async () => {
-      const rows = await em
+      const rows = await admin.em
         .fork()
         .execute<{ n: string }[]>(
           `select count(*) as n from pg_stat_activity where datname = ? and pid <> pg_backend_pid() and backend_type = 'client backend' and application_name = ''`,

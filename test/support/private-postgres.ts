@@ -22,6 +22,8 @@ export interface PrivatePostgres {
   port: number;
   /** A URL for `database` on this server (user postgres, trust authentication). */
   url(database: string): string;
+  /** The same database as plotmeter_server, the login a production server uses (src/db/roles.ts). */
+  serverUrl(database: string): string;
   start(): void;
   /** Fast shutdown: open connections are terminated, new ones refused. */
   stop(): void;
@@ -47,6 +49,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const pg: PrivatePostgres = {
     port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    serverUrl: (database) => `postgres://plotmeter_server@127.0.0.1:${port}/${database}`,
     start: () =>
       run('pg_ctl', ['-D', data, '-o', options, '-w', '-t', '60', '-l', path.join(dir, 'log'), 'start']),
     stop: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
