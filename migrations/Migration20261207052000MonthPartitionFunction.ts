@@ -6,7 +6,7 @@
 // transaction; SECURITY DEFINER with a fixed search_path, as PostgreSQL's manual advises.
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261207050000MonthPartitionFunction extends Migration {
+export class Migration20261207052000MonthPartitionFunction extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create or replace function plotmeter_create_month_partition(parent text, month timestamptz)
       returns text language plpgsql security definer set search_path = public, pg_temp as $$
