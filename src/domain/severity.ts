@@ -4,6 +4,13 @@ export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * The scale as a PostgreSQL expression: `array_position(<scale>, column)` is the column's rank, so SQL
+ * that keeps the higher of two severities (src/repositories/alerts.repository.ts) orders them by this
+ * same list.
+ */
+export const SEVERITY_SCALE_SQL = `array[${SEVERITIES.map((s) => `'${s}'`).join(',')}]`;
+
 export function isSeverity(value: unknown): value is Severity {
   return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
 }

@@ -11,5 +11,5 @@ export const optionalText = () => ({ type: 'text', nullable: true }) as const;
 
 export const ROLES = ['admin', 'billing', 'technician', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
-export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
-export type SeverityValue = (typeof SEVERITIES)[number];
+// The severity scale is the domain's (src/domain/severity.ts): one list for TypeScript, SQL and the column check.
+export { SEVERITIES, type Severity as SeverityValue } from '../domain/severity';

@@ -12,8 +12,8 @@ import {
   publicOnlyLookup,
 } from '../services/network-guard';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { uuidv7 } from '../lib/ids';
 import type { AppServices } from '../services/app-services';
+import { upsertSystemAlert } from '../repositories/alerts.repository';
 import { notifyAlertChanges } from '../services/alerts';
 import {
   DISABLE_AFTER_CONSECUTIVE_FAILURES,
@@ -165,19 +165,17 @@ async function recordFailure(
       [delivery.webhook_id],
     );
     if (flipped.length === 0) return { disabled: true, alertIds: [] };
-    const alert = await tx.execute<{ id: string }[]>(
-      `insert into alert (id, reseller_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
-       values (?, ?, ?, 'webhook.disabled', 'system:webhook.disabled', 'error', 'OPEN', 'system', ?, ?::jsonb, now(), now(), 1)
-       on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message
-       returning id`,
-      [
-        uuidv7(),
-        resellerId,
-        `webhook:${delivery.webhook_id}`,
-        `Webhook ${hook.url} was disabled after ${hook.consecutive_failures} failed delivery attempts in a row (last: ${error}). Fix the receiver, then enable it again.`,
-        JSON.stringify({ webhookId: delivery.webhook_id, url: hook.url, lastError: error }),
-      ],
+    const alertId = await upsertSystemAlert(
+      tx,
+      { kind: 'webhook', resellerId, webhookId: delivery.webhook_id },
+      {
+        code: 'webhook.disabled',
+        severity: 'error',
+        message: `Webhook ${hook.url} was disabled after ${hook.consecutive_failures} failed delivery attempts in a row (last: ${error}). Fix the receiver, then enable it again.`,
+        at: new Date().toISOString(),
+        details: { webhookId: delivery.webhook_id, url: hook.url, lastError: error },
+      },
     );
-    return { disabled: true, alertIds: alert.map((a) => a.id) };
+    return { disabled: true, alertIds: alertId ? [alertId] : [] };
   });
 }

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
+import { SEVERITY_SCALE_SQL, type Severity } from '../domain/severity';
 import type { PersistAlertsJobData } from '../reports/job-data';
 import { resolveOfflineAlerts } from './offline-alerts.repository';
 
@@ -95,7 +96,7 @@ export async function upsertDeviceAlertsBatch(
          order by x.subject_key, x.dedupe_key
          on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
            set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message,
-               severity = case when array_position(array['info','warning','error','critical'], excluded.severity) > array_position(array['info','warning','error','critical'], alert.severity)
+               severity = case when array_position(${SEVERITY_SCALE_SQL}, excluded.severity) > array_position(${SEVERITY_SCALE_SQL}, alert.severity)
                                then excluded.severity else alert.severity end
            where alert.last_seen_at < excluded.last_seen_at
          returning id, subject_key`,
@@ -107,21 +108,42 @@ export async function upsertDeviceAlertsBatch(
   return touched;
 }
 
-/** A system alert (identity mismatch, offline, webhook failing) on a printer, same dedupe rule. */
+/** What a system alert is about: a printer, a collector, or (no customer) one of the reseller's webhooks. */
+export type SystemAlertSubject =
+  | { kind: 'printer'; resellerId: string; customerId: string | null; printerId: string }
+  | { kind: 'collector'; resellerId: string; customerId: string | null; collectorId: string }
+  | { kind: 'webhook'; resellerId: string; webhookId: string };
+
+export interface SystemAlert {
+  code: string;
+  severity: Severity;
+  message: string;
+  at: string;
+  details?: Record<string, unknown>;
+  /** Distinguishes alerts of one code on one subject (a collector's refusal per serial); default none. */
+  dedupeSuffix?: string;
+}
+
+/**
+ * A system alert (identity mismatch, reconciliation gap, refused printer, disabled webhook) with the one-open-alert rule:
+ * an open alert of the same subject and dedupe key gets occurrences + 1, the newer message and details.
+ * Null when a newer occurrence is already stored (a retry or a replay).
+ */
 export async function upsertSystemAlert(
   tx: EntityManager,
-  subject: AlertSubject,
-  alert: {
-    code: string;
-    severity: 'info' | 'warning' | 'error' | 'critical';
-    message: string;
-    at: string;
-    details?: Record<string, unknown>;
-  },
+  subject: SystemAlertSubject,
+  alert: SystemAlert,
 ): Promise<string | null> {
-  const rows = await tx.execute<{ id: string }[]>(
-    `insert into alert (id, reseller_id, customer_id, printer_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
-     values (?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', 'system', ?, ?::jsonb, ?, ?, 1)
+  const subjectId =
+    subject.kind === 'printer'
+      ? subject.printerId
+      : subject.kind === 'collector'
+        ? subject.collectorId
+        : subject.webhookId;
+  const rows = await query<{ id: string }[]>(
+    tx,
+    `insert into alert (id, reseller_id, customer_id, printer_id, collector_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', 'system', ?, ?::jsonb, ?, ?, 1)
      on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
        set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message, details = excluded.details
        where alert.last_seen_at < excluded.last_seen_at
@@ -129,14 +151,15 @@ export async function upsertSystemAlert(
     [
       uuidv7(),
       subject.resellerId,
-      subject.customerId,
-      subject.printerId,
-      `printer:${subject.printerId}`,
+      subject.kind === 'webhook' ? null : subject.customerId,
+      subject.kind === 'printer' ? subject.printerId : null,
+      subject.kind === 'collector' ? subject.collectorId : null,
+      `${subject.kind}:${subjectId}`,
       alert.code,
-      `system:${alert.code}`,
+      `system:${alert.code}${alert.dedupeSuffix ? `:${alert.dedupeSuffix}` : ''}`,
       alert.severity,
       alert.message,
-      JSON.stringify(alert.details ?? null),
+      json(alert.details ?? null),
       alert.at,
       alert.at,
     ],
@@ -161,9 +184,10 @@ export async function persistAlerts(
     const printer = printers[0];
     if (!printer) throw new Error(`printer ${sender.printerId} no longer exists`);
     const subject = { resellerId: sender.resellerId, printerId: printer.id, customerId: printer.customer_id };
+    const systemSubject = { kind: 'printer' as const, ...subject };
 
     if (data.type === 'identity-mismatch') {
-      const id = await upsertSystemAlert(tx, subject, {
+      const id = await upsertSystemAlert(tx, systemSubject, {
         code: 'identity.mismatch',
         severity: 'critical',
         message: `A report signed with this printer's credential carried serial ${data.reportedSerial}, not ${data.expectedSerial}; it was rejected`,

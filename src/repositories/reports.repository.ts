@@ -16,7 +16,7 @@
 import { isSupportedModel, type PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
-import { upsertDeviceAlertsBatch } from './alerts.repository';
+import { upsertDeviceAlertsBatch, upsertSystemAlert } from './alerts.repository';
 import {
   loadPrinterStates,
   loadThresholds,
@@ -349,29 +349,24 @@ async function recordRefusals(
     const at = items[unit.item]!.data.receivedAt;
     (results[unit.item]!.refusedPrinters ??= []).push(serial);
     appendTo(errors, collectorId, { at, message });
-    const rows = await query<{ id: string }[]>(
+    const id = await upsertSystemAlert(
       tx,
-      `insert into alert (id, reseller_id, customer_id, printer_id, collector_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
-       values (?, ?, ?, null, ?, ?, ?, ?, 'error', 'OPEN', 'system', ?, ?::jsonb, ?, ?, 1)
-       on conflict (subject_key, dedupe_key) where status <> 'RESOLVED' do update
-         set occurrences = alert.occurrences + 1, last_seen_at = excluded.last_seen_at, message = excluded.message
-         where alert.last_seen_at < excluded.last_seen_at
-       returning id`,
-      [
-        uuidv7(),
-        unit.sender.resellerId,
-        unit.collectorCustomerId,
+      {
+        kind: 'collector',
+        resellerId: unit.sender.resellerId,
+        customerId: unit.collectorCustomerId,
         collectorId,
-        `collector:${collectorId}`,
-        REFUSED_CODE,
-        `system:${REFUSED_CODE}:${serial}`,
+      },
+      {
+        code: REFUSED_CODE,
+        severity: 'error',
         message,
-        json({ serialNumber: serial, existingConnectionType: existing.connectionType }),
         at,
-        at,
-      ],
+        details: { serialNumber: serial, existingConnectionType: existing.connectionType },
+        dedupeSuffix: serial,
+      },
     );
-    results[unit.item]!.alertIds.push(...rows.map((r) => r.id));
+    if (id) results[unit.item]!.alertIds.push(id);
   }
   return errors;
 }

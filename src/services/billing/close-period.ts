@@ -135,7 +135,12 @@ export async function closeBillingPeriod(
     for (const gap of priced.reconciliation.gaps) {
       await upsertSystemAlert(
         tx,
-        { resellerId: request.resellerId, printerId: gap.printerId, customerId: contract.customer.id },
+        {
+          kind: 'printer',
+          resellerId: request.resellerId,
+          printerId: gap.printerId,
+          customerId: contract.customer.id,
+        },
         {
           code: RECONCILIATION_ALERT_CODE,
           severity: 'warning',
