@@ -29,10 +29,17 @@ export default tseslint.config(
       'simulator/bin/*.js',
       'collector/scripts/*.js',
       'collector/test/support/*.cjs',
+      '.dependency-cruiser.cjs',
     ],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', Buffer: 'readonly' },
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        module: 'writable',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
