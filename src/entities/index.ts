@@ -7,6 +7,7 @@ import { AuditEvent } from './audit-event.entity';
 import { BillingStatementLine } from './billing-statement-line.entity';
 import { BillingStatement } from './billing-statement.entity';
 import { Cartridge } from './cartridge.entity';
+import { ClosePeriodRun } from './close-period-run.entity';
 import { CollectorEnrollment } from './collector-enrollment.entity';
 import { Collector } from './collector.entity';
 import { ContractPrinter } from './contract-printer.entity';
@@ -60,6 +61,7 @@ export const entities = [
   PriceLine,
   BillingStatement,
   BillingStatementLine,
+  ClosePeriodRun,
   MeterOffset,
   RawReport,
   FailedReport,

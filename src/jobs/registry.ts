@@ -2,6 +2,7 @@
 // declared job has no handler (checked by assertRegistryComplete).
 import type { Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
+import { closePeriodRunJob } from './close-period-run.job';
 import { deliverWebhookJob } from './deliver-webhook.job';
 import { DRAFT_STATEMENTS_EVERY_MS, draftStatementsJob } from './draft-statements.job';
 import { ensurePartitionsJob } from './ensure-partitions.job';
@@ -22,6 +23,7 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
     'ensure-partitions': ensurePartitionsJob,
     'offline-sweep': offlineSweepJob,
     'requeue-webhooks': requeueWebhooksJob,
+    'close-period-run': closePeriodRunJob as JobHandler,
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
   mail: { 'send-email': sendEmailJob },

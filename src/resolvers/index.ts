@@ -7,6 +7,7 @@ import { AlertResolver } from './alert.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
 import { AuthResolver } from './auth.resolver';
 import { ChargebackResolver } from './chargeback.resolver';
+import { ClosePeriodRunResolver } from './close-period-run.resolver';
 import { CollectorResolver } from './collector.resolver';
 import { ContractResolver } from './contract.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
@@ -43,6 +44,7 @@ export const resolvers: NonEmptyArray<Function> = [
   OperatorResolver,
   ContractResolver,
   StatementResolver,
+  ClosePeriodRunResolver,
   MeterOffsetResolver,
   ChargebackResolver,
   PrinterUsageResolver,

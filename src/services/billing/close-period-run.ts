@@ -1,0 +1,149 @@
+// Closing a period over many contracts in the background: startClosePeriodRun records the run (which
+// contracts, in order) and the worker's close-period-run job closes them one by one with
+// closeBillingPeriod, committing its progress after each, so closePeriodRun(id) shows processed of
+// total while it works. A contract that cannot be closed (an approved statement, not valid in the
+// period) is a failure of the run, not of the job; a database error makes the job retry, resuming
+// after the last contract done.
+import { Queue } from 'bullmq';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { billingWindow } from '../../domain/billing';
+import { ClosePeriodRun } from '../../entities/close-period-run.entity';
+import { Contract } from '../../entities/contract.entity';
+import { Reseller } from '../../entities/reseller.entity';
+import { isUuid } from '../../lib/ids';
+import type { AppServices } from '../app-services';
+import { announceStatementEvents } from '../billing-events';
+import { DomainError } from '../../errors/domain-error';
+import { closeBillingPeriod, periodOf } from './close-period';
+
+export const CLOSE_PERIOD_RUN_JOB = 'close-period-run';
+const PERIOD_KEY = /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/;
+/** More contracts than this in one run is a mistake (or a reason for several runs). */
+export const MAX_RUN_CONTRACTS = 10_000;
+
+export interface ClosePeriodRunJobData {
+  resellerId: string;
+  runId: string;
+}
+
+/**
+ * Records a run over the given contracts, or over every contract of the reseller that is not archived,
+ * bills by the period's kind (monthly for YYYY-MM, quarterly for YYYY-Qn) and is valid in it. Queue the
+ * job after the transaction commits (enqueueClosePeriodRun).
+ */
+export async function startClosePeriodRun(
+  em: EntityManager,
+  request: { resellerId: string; actor: string; periodKey: string; contractIds?: readonly string[] | null },
+): Promise<ClosePeriodRun> {
+  const periodKey = request.periodKey.trim();
+  if (!PERIOD_KEY.test(periodKey))
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `period: expected YYYY-MM or YYYY-Qn, got "${periodKey}"`,
+      'period',
+    );
+  let contractIds: string[];
+  if (request.contractIds) {
+    const bad = request.contractIds.find((id) => !isUuid(id));
+    if (bad !== undefined)
+      throw new DomainError(
+        'BAD_USER_INPUT',
+        `contractIds: expected contract ids (uuid), got "${bad}"`,
+        'contractIds',
+      );
+    contractIds = [...new Set(request.contractIds)];
+    const found = await em.count(Contract, { id: { $in: contractIds }, reseller: request.resellerId });
+    if (found !== contractIds.length)
+      throw new DomainError('NOT_FOUND', 'contractIds: a contract was not found', 'contractIds');
+  } else {
+    const kind = periodKey.includes('Q') ? 'QUARTERLY' : 'MONTHLY';
+    const contracts = await em.find(
+      Contract,
+      { reseller: request.resellerId, archivedAt: null, billingPeriod: kind },
+      { orderBy: { name: 'asc', id: 'asc' } },
+    );
+    contractIds = contracts
+      .filter((c) => {
+        try {
+          return (
+            billingWindow({ validFrom: c.validFrom, validTo: c.validTo ?? null }, periodOf(c, periodKey)) !==
+            null
+          );
+        } catch {
+          return false;
+        }
+      })
+      .map((c) => c.id);
+  }
+  if (contractIds.length === 0)
+    throw new DomainError('BAD_USER_INPUT', `period: no contract to close for ${periodKey}`, 'period');
+  if (contractIds.length > MAX_RUN_CONTRACTS)
+    throw new DomainError(
+      'BAD_USER_INPUT',
+      `contractIds: at most ${MAX_RUN_CONTRACTS} per run`,
+      'contractIds',
+    );
+  const run = em.create(ClosePeriodRun, {
+    reseller: em.getReference(Reseller, request.resellerId),
+    periodKey,
+    contractIds,
+    requestedBy: request.actor,
+  });
+  await em.flush();
+  return run;
+}
+
+const queues = new WeakMap<AppServices, Queue>();
+
+export async function enqueueClosePeriodRun(
+  services: AppServices,
+  data: ClosePeriodRunJobData,
+): Promise<void> {
+  let queue = queues.get(services);
+  if (!queue) {
+    queue = new Queue('maintenance', { connection: services.redis, prefix: services.config.REDIS_PREFIX });
+    queues.set(services, queue);
+  }
+  // BullMQ job ids may not contain ":"; one job per run.
+  await queue.add(CLOSE_PERIOD_RUN_JOB, data, {
+    jobId: `close-run.${data.runId}`,
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+}
+
+/** The worker's part: closes the remaining contracts of the run, committing progress after each. */
+export async function workClosePeriodRun(services: AppServices, data: ClosePeriodRunJobData): Promise<void> {
+  const em = services.orm.em.fork();
+  const run = await em.findOne(ClosePeriodRun, { id: data.runId, reseller: data.resellerId });
+  if (!run || run.state === 'DONE') return;
+  run.state = 'RUNNING';
+  run.startedAt ??= new Date();
+  await em.flush();
+  for (const contractId of run.contractIds.slice(run.processed)) {
+    try {
+      const closed = await closeBillingPeriod(em.fork(), {
+        resellerId: data.resellerId,
+        contractId,
+        periodKey: run.periodKey,
+      });
+      run.statementIds = [...run.statementIds, closed.statement.id];
+      await announceStatementEvents(services, data.resellerId, 'statement.drafted', [
+        closed.statement.id,
+      ]).catch((err: unknown) =>
+        services.log.error({ err, runId: run.id }, 'could not announce a drafted statement'),
+      );
+    } catch (error) {
+      // A refusal is the contract's answer; anything else (the database gone) retries the job.
+      if (!(error instanceof DomainError)) throw error;
+      run.failures = [...run.failures, { contractId, message: error.message }];
+    }
+    run.processed += 1;
+    await em.flush();
+  }
+  run.state = 'DONE';
+  run.finishedAt = new Date();
+  await em.flush();
+}
