@@ -79,6 +79,7 @@ const EMBEDDED = [
   'UsageSummaryRow',
   'PlatformStatistics',
   'Reseller',
+  'AlertHistoryEntry',
 ];
 const keys: Record<string, () => null> = Object.fromEntries(EMBEDDED.map((t) => [t, () => null]));
 for (const t of [

@@ -7,6 +7,7 @@ import { Pager, usePager } from '../components/pager';
 import { Badge, Empty, ErrorState, errorMessage, Loading, SeverityBadge } from '../components/states';
 import { graphql } from '../gql';
 import type { AlertStatus, Severity } from '../gql/graphql';
+import { assigneeChoices, describeStep } from '../lib/alert-history';
 import { enableNotifications, notify, playAlertTone } from '../lib/alert-signals';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { can } from '../lib/roles';
@@ -28,6 +29,24 @@ export const AlertFields = graphql(`
     acknowledgedAt
     resolvedAt
     snoozedUntil
+    assignedTo {
+      id
+      name
+    }
+    history {
+      kind
+      at
+      actor
+      by {
+        id
+        name
+      }
+      assignee {
+        id
+        name
+      }
+      snoozedUntil
+    }
     printer {
       id
       serialNumber
@@ -102,6 +121,17 @@ const AssignMutation = graphql(`
   }
 `);
 
+const AssigneesQuery = graphql(`
+  query AlertAssignees {
+    alertAssignees {
+      id
+      name
+    }
+  }
+`);
+
+type Person = { id: string; name: string };
+
 const SEVERITIES: Severity[] = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'];
 const STATUS_VIEWS: Record<string, AlertStatus[]> = {
   active: ['OPEN', 'ACKNOWLEDGED'],
@@ -172,6 +202,7 @@ export default function AlertsPage() {
   );
   useSubscription({ query: AlertUpdatedSubscription });
   const canWork = can(session?.user.role, 'alerts.work');
+  const [assignees] = useQuery({ query: AssigneesQuery, pause: !canWork });
 
   return (
     <div className="page">
@@ -255,7 +286,13 @@ export default function AlertsPage() {
         <>
           <ul className="alert-list" aria-label="Alerts">
             {rows.map((alert) => (
-              <AlertItem key={alert.id} alert={alert} canWork={canWork} userId={session?.user.id ?? ''} />
+              <AlertItem
+                key={alert.id}
+                alert={alert}
+                canWork={canWork}
+                userId={session?.user.id ?? ''}
+                people={assignees.data?.alertAssignees ?? []}
+              />
             ))}
           </ul>
           <Pager
@@ -272,12 +309,21 @@ export default function AlertsPage() {
   );
 }
 
-function AlertItem({ alert, canWork, userId }: { alert: AlertRow; canWork: boolean; userId: string }) {
+function AlertItem({
+  alert,
+  canWork,
+  userId,
+  people,
+}: {
+  alert: AlertRow;
+  canWork: boolean;
+  userId: string;
+  people: readonly Person[];
+}) {
   const [ack, acknowledge] = useMutation(AcknowledgeMutation);
   const [res, resolve] = useMutation(ResolveMutation);
   const [snz, snooze] = useMutation(SnoozeMutation);
   const [asg, assign] = useMutation(AssignMutation);
-  const [assigned, setAssigned] = useState(false);
   const error = ack.error ?? res.error ?? snz.error ?? asg.error;
   const busy = ack.fetching || res.fetching || snz.fetching || asg.fetching;
   const snoozed = alert.snoozedUntil && Date.parse(alert.snoozedUntil) > Date.now();
@@ -291,6 +337,11 @@ function AlertItem({ alert, canWork, userId }: { alert: AlertRow; canWork: boole
             {alert.status.toLowerCase()}
           </Badge>
           {snoozed && <Badge tone="muted">snoozed until {formatDateTime(locale, alert.snoozedUntil)}</Badge>}
+          {alert.assignedTo && (
+            <Badge tone="info">
+              assigned to {alert.assignedTo.id === userId ? 'you' : alert.assignedTo.name}
+            </Badge>
+          )}
         </div>
         <strong className="alert-message">{alert.message}</strong>
         <div className="sub">
@@ -305,19 +356,19 @@ function AlertItem({ alert, canWork, userId }: { alert: AlertRow; canWork: boole
           {alert.occurrences > 1 && ` · ${alert.occurrences} occurrences`}
         </div>
         <details className="history">
-          <summary>History</summary>
+          <summary>History ({alert.history.length})</summary>
           <ol>
-            <li>
-              Raised {formatDateTime(locale, alert.raisedAt)} ({alert.source})
-            </li>
+            {alert.history.map((step, i) => (
+              <li key={i}>
+                <time dateTime={step.at}>{formatDateTime(locale, step.at)}</time>{' '}
+                {describeStep(step, userId, (iso) => formatDateTime(locale, iso))}
+              </li>
+            ))}
             {alert.occurrences > 1 && (
               <li>
                 Seen {alert.occurrences} times, last {formatDateTime(locale, alert.lastSeenAt)}
               </li>
             )}
-            {alert.acknowledgedAt && <li>Acknowledged {formatDateTime(locale, alert.acknowledgedAt)}</li>}
-            {alert.snoozedUntil && <li>Snoozed until {formatDateTime(locale, alert.snoozedUntil)}</li>}
-            {alert.resolvedAt && <li>Resolved {formatDateTime(locale, alert.resolvedAt)}</li>}
           </ol>
         </details>
       </div>
@@ -349,14 +400,22 @@ function AlertItem({ alert, canWork, userId }: { alert: AlertRow; canWork: boole
             <option value="24">1 day</option>
             {snoozed && <option value="0">End snooze</option>}
           </select>
-          <button
-            type="button"
-            className="secondary"
+          <label className="sr-only" htmlFor={`assign-${alert.id}`}>
+            Assign {title}
+          </label>
+          <select
+            id={`assign-${alert.id}`}
             disabled={busy}
-            onClick={() => void assign({ id: alert.id, userId }).then((r) => setAssigned(!r.error))}
+            value={alert.assignedTo?.id ?? ''}
+            onChange={(e) => void assign({ id: alert.id, userId: e.target.value || null })}
           >
-            {assigned ? 'Assigned to you' : 'Assign to me'}
-          </button>
+            <option value="">Unassigned</option>
+            {assigneeChoices(people, alert.assignedTo, userId).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.id === userId ? `Me (${p.name})` : p.name}
+              </option>
+            ))}
+          </select>
           <button
             type="button"
             className="secondary"
