@@ -55,19 +55,31 @@ const UNAVAILABLE_ERRNOS = new Set([
  * should retry, and nothing about the request was wrong.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+  return causeChain(error, 5).some((e) => {
     const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
     if (name === 'ConnectionException') return true;
     if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNOS.has(code)))
       return true;
-    if (typeof message === 'string' && /Timeout acquiring a connection|Connection terminated/.test(message))
-      return true;
+    return (
+      typeof message === 'string' && /Timeout acquiring a connection|Connection terminated/.test(message)
+    );
+  });
+}
+
+/**
+ * An error and what it wraps, outermost first, at most `depth` of them: MikroORM's `previous`, the
+ * standard `cause`, GraphQL's `originalError`.
+ */
+function causeChain(error: unknown, depth: number): object[] {
+  const chain: object[] = [];
+  for (let e = error; e && typeof e === 'object' && chain.length < depth;) {
+    chain.push(e);
     e =
       (e as { previous?: unknown }).previous ??
       (e as { cause?: unknown }).cause ??
       (e as { originalError?: unknown }).originalError;
   }
-  return false;
+  return chain;
 }
 
 /** What a client sees while the database is away, on every transport. */
@@ -94,10 +106,9 @@ export function unavailableGraphQLError(): GraphQLError {
 
 /** A PostgreSQL SQLSTATE of class 22 (data exception) on the error or its cause, if any. */
 function dataExceptionOf(error: unknown): string | null {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+  for (const e of causeChain(error, 4)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return code;
-    e = (e as { cause?: unknown; previous?: unknown }).previous ?? (e as { cause?: unknown }).cause;
   }
   return null;
 }

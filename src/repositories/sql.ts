@@ -1,4 +1,4 @@
-// Small helpers for the hand-written bulk SQL of the persistence jobs.
+// Small helpers for the hand-written set-based SQL of the repositories.
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
@@ -47,8 +47,14 @@ export async function query<T extends object[] = Record<string, unknown>[]>(
   params: readonly unknown[] = [],
 ): Promise<T> {
   const trx = em.getTransactionContext<Knex.Transaction>();
-  if (trx && !trx.isCompleted()) {
-    const connection = await (trx.client as unknown as TransactionClient).acquireConnection();
+  if (trx) {
+    // A finished transaction's context can linger on a forked entity manager; running the statement
+    // anyway would commit it on its own, outside the all-or-nothing batch it was written for.
+    if (trx.isCompleted())
+      throw new Error(
+        'query(): the transaction of this entity manager has already finished; refusing to run outside it',
+      );
+    const connection = await transactionConnection(trx);
     const result = await connection.query<T[number]>({ ...preparedStatement(sql), values: [...params] });
     return result.rows as T;
   }
@@ -60,9 +66,15 @@ export async function query<T extends object[] = Record<string, unknown>[]>(
   return result.rows;
 }
 
-/** A knex transaction's client hands out the one pg connection the transaction runs on. */
-interface TransactionClient {
-  acquireConnection(): Promise<pg.ClientBase>;
+/**
+ * The pg connection a knex transaction runs on. This is the one place that relies on knex internals
+ * (knex 3 as bundled by MikroORM 6.6.16): a transaction's `client` is a per-transaction client whose
+ * `acquireConnection()` resolves to the transaction's own connection. test/ingest/sql.test.ts checks
+ * that statements run through it see the transaction's uncommitted rows, so a knex upgrade that
+ * changes this fails there.
+ */
+async function transactionConnection(trx: Knex.Transaction): Promise<pg.ClientBase> {
+  return (trx.client as unknown as { acquireConnection(): Promise<pg.ClientBase> }).acquireConnection();
 }
 
 /**
