@@ -3,7 +3,7 @@
 // storePrinterData one more for everything else, whose rows point into `batch_units` (one row per
 // printer entry: its printer, reseller, customer, report and collection time). The rows are the ones
 // persisting the reports one by one would write; only the statement count changes. Called by
-// persist-batch.ts inside its transaction.
+// reports.repository.ts inside its transaction.
 import type { PrinterReportV1 } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';

@@ -1,6 +1,6 @@
 // Persists a batch of accepted reports in ONE transaction with set-based SQL: one statement per table
-// for the whole batch (jsonb_to_recordset rows carrying their printer, reseller and report) instead of
-// ~25 statements and a commit per report. The stored rows are exactly those of persisting the reports
+// for the whole batch (its input rows sent as one positional JSON array, see positionalInput in
+// sql.ts, each row pointing at its printer entry) instead of ~25 statements and a commit per report. The stored rows are exactly those of persisting the reports
 // one by one in batch order; a batch of one is how a single report is persisted (replays, tests).
 //
 // Idempotent: each report's raw_report row (unique by keyId + reportId) is inserted first, so a report
