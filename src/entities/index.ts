@@ -2,6 +2,7 @@
 import { Accessory } from './accessory.entity';
 import { AlertEvent } from './alert-event.entity';
 import { Alert } from './alert.entity';
+import { AlertNotificationGroup } from './alert-notification-group.entity';
 import { ApiKey } from './api-key.entity';
 import { AuditEvent } from './audit-event.entity';
 import { BillingStatementLine } from './billing-statement-line.entity';
@@ -20,6 +21,7 @@ import { FailedReport } from './failed-report.entity';
 import { MediaSource } from './media-source.entity';
 import { MediaType } from './media-type.entity';
 import { MeterOffset } from './meter-offset.entity';
+import { NotificationRule } from './notification-rule.entity';
 import { PriceLine } from './price-line.entity';
 import { PrinterJobKey } from './printer-job-key.entity';
 import { PrinterJob } from './printer-job.entity';
@@ -71,11 +73,14 @@ export const entities = [
   RefreshToken,
   EmailMessage,
   EmailSuppression,
+  NotificationRule,
+  AlertNotificationGroup,
 ];
 
 export {
   Accessory,
   Alert,
+  AlertNotificationGroup,
   ApiKey,
   AuditEvent,
   BillingStatement,
@@ -93,6 +98,7 @@ export {
   MediaSource,
   MediaType,
   MeterOffset,
+  NotificationRule,
   PriceLine,
   Printer,
   PrinterJob,

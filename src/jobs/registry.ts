@@ -11,6 +11,9 @@ import { persistAlertsJob } from './persist-alerts.job';
 import { persistReportJob } from './persist-report.job';
 import { REQUEUE_WEBHOOKS_EVERY_MS, requeueWebhooksJob } from './requeue-webhooks.job';
 import { sendEmailJob } from './send-email.job';
+import { escalateAlertJob } from './escalate-alert.job';
+import { flushAlertGroupJob } from './flush-alert-group.job';
+import { routeAlertJob } from './route-alert.job';
 import { QUEUES, type QueueName } from '../queue/queues';
 
 export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
@@ -27,6 +30,11 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
   mail: { 'send-email': sendEmailJob },
+  notifications: {
+    'route-alert': routeAlertJob,
+    'flush-alert-group': flushAlertGroupJob,
+    'escalate-alert': escalateAlertJob,
+  },
 };
 
 /** Repeatable jobs the worker role schedules (idempotent upserts of BullMQ job schedulers). */

@@ -23,6 +23,7 @@ const CONCURRENCY: Record<QueueName, (configured: number, batchSize: number) => 
   webhooks: (n) => Math.max(4, n * 2),
   // Mails wait on the mail server; the transport pools 3 connections per process.
   mail: () => 3,
+  notifications: (n) => Math.max(2, n),
 };
 
 export async function startWorkers(services: AppServices): Promise<WorkerRole> {

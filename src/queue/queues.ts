@@ -19,6 +19,8 @@ export const QUEUES = {
   webhooks: ['deliver-webhook'],
   /** Outgoing e-mail, one job per recorded mail, retried with backoff (src/jobs/send-email.job.ts). */
   mail: ['send-email'],
+  /** Alert notification rules: routing, digests of held repeats, escalations (src/services/alert-notifications.ts). */
+  notifications: ['route-alert', 'flush-alert-group', 'escalate-alert'],
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
@@ -46,5 +48,6 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Rec
     maintenance: new Queue('maintenance', options),
     webhooks: new Queue('webhooks', options),
     mail: new Queue('mail', options),
+    notifications: new Queue('notifications', options),
   };
 }

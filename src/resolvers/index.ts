@@ -12,6 +12,7 @@ import { CollectorResolver } from './collector.resolver';
 import { ContractResolver } from './contract.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
 import { EmailResolver } from './email.resolver';
+import { NotificationRuleResolver } from './notification-rule.resolver';
 import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
@@ -51,4 +52,5 @@ export const resolvers: NonEmptyArray<Function> = [
   PrinterMeterReadingResolver,
   UsageSummaryResolver,
   EmailResolver,
+  NotificationRuleResolver,
 ];

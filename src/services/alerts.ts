@@ -10,6 +10,7 @@ import { DomainError } from '../errors/domain-error';
 import { alertTopic, type AlertEventKind, type AlertEventPayload } from './pubsub';
 import { enqueueWebhookEvent, webhookSubscribers, type WebhookSubscribers } from './webhooks';
 import { isUuid } from '../lib/ids';
+import { enqueueAlertNotifications } from './alert-notifications';
 
 /** A snooze longer than this is a resolution in disguise; resolve the alert instead. */
 export const MAX_SNOOZE_MS = 90 * 24 * 3600_000;
@@ -215,6 +216,11 @@ export async function notifyAlertChanges(
         if (!eventKind) return;
         await publishAlertEvent(services, { ...p, kind: eventKind, publishedAt: Date.now() }, subscribers);
       }),
+    );
+    // Mail by notification rule: only queued here; the notifications jobs decide (never throws).
+    await enqueueAlertNotifications(
+      services,
+      payloads.map((p) => ({ resellerId: p.resellerId, alertId: p.alert.id as string })),
     );
   } catch (error) {
     services.log.error({ err: error, alertIds }, 'could not notify alert changes');

@@ -44,7 +44,7 @@ export function assertTimeZone(timeZone: string, field = 'timeZone'): void {
 }
 
 /** Local wall-clock time of `epochMs` in `timeZone`, expressed as milliseconds as if that wall time were UTC. */
-function wallClockMs(epochMs: number, timeZone: string): number {
+export function wallClockMs(epochMs: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
