@@ -7,7 +7,7 @@ import type { SeverityValue } from '../entities/base';
 import { NotificationRule } from '../entities/notification-rule.entity';
 import { Reseller } from '../entities/reseller.entity';
 import { isUuid } from '../lib/ids';
-import { DomainError } from './devices';
+import { DomainError } from '../errors/domain-error';
 import { normaliseAddresses } from './email';
 import { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, canonicalLocale, validTimeZone } from './email-templates';
 

@@ -7,7 +7,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 const TABLES = ['notification_rule', 'alert_notification_group'];
 
-export class Migration20261207060000NotificationRules extends Migration {
+export class Migration20261207061000NotificationRules extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table "notification_rule" ("id" uuid not null, "reseller_id" uuid not null, "name" text not null, "enabled" boolean not null default true, "min_severity" text check ("min_severity" in ('info', 'warning', 'error', 'critical')) not null, "customer_ids" jsonb not null, "site_ids" jsonb not null, "printer_ids" jsonb not null, "user_ids" jsonb not null, "emails" jsonb not null, "locale" text not null, "time_zone" text not null, "quiet_start" text null, "quiet_end" text null, "quiet_override_min_severity" text null, "group_window_minutes" int not null, "escalate_after_minutes" int null, "escalation_user_ids" jsonb not null, "escalation_emails" jsonb not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "notification_rule_pkey" primary key ("id"));`,
