@@ -1,6 +1,6 @@
 // The per-printer writes of a report batch, set-based: each function takes all printers of one pass
 // (each printer at most once, sorted by reseller and serial). upsertPrinters runs one statement;
-// storePrinterData one more for everything else, whose rows point into `batch_units` (one row per
+// storePrinterData one more for everything else, whose rows point into `batch_entries` (one row per
 // printer entry: its printer, reseller, customer, report and collection time). The rows are the ones
 // persisting the reports one by one would write; only the statement count changes. Called by
 // reports.repository.ts inside its transaction.
@@ -18,16 +18,16 @@ import {
   type PositionalInput,
 } from './sql';
 import { appendTo } from '../lib/group';
-import { pgUuidArray } from '../lib/pg-arrays';
-import { pgTextArray } from '../lib/pg-arrays';
+import { pgTextArray, pgUuidArray } from '../lib/pg-arrays';
 import { PRINTER_COUNTER_COLUMNS } from '../entities/printer.entity';
 
-/** One printer entry of one report of the batch. */
-export interface PrinterUnit {
+/** One printer entry of one report of the batch (a report lists one printer, a collector's many). */
+export interface PrinterEntry {
   /** Index of the report in the batch. */
   item: number;
   sender: Sender;
-  entry: PrinterReportV1;
+  /** The report's section about this printer. */
+  printer: PrinterReportV1;
   rawReportId: string;
   /** The collector's customer, for printers a collector reports (new printers are attached to it). */
   collectorCustomerId: string | null;
@@ -37,7 +37,7 @@ export interface PrinterUnit {
   openRuleKeys?: ReadonlySet<string>;
 }
 
-export type StoredUnit = PrinterUnit & {
+export type StoredPrinterEntry = PrinterEntry & {
   printerId: string;
   customerId: string;
   /**
@@ -63,28 +63,28 @@ const PRINTER_INPUT = positionalInput(
   'ord int, id uuid, reseller_id uuid, customer_id uuid, sender_printer_id uuid, collector_id uuid, connection_type text, serial_number text, product_number text, product_name text, firmware_version text, engine_state text, status_message text, status_reasons text, job_category_thresholds text, print_categories text, last_seen_at timestamptz, lifetime_jobs bigint, lifetime_pages bigint, lifetime_ink_ml float8, lifetime_media_area_m2 float8, lifetime_scan_area_m2 float8',
 );
 const PRINTHEAD_INPUT = positionalInput(
-  'unit int, id uuid, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz',
+  'entry_no int, id uuid, slot text, colors jsonb, status text, health_percent float8, product_number text, product_name text, serial_number text, component_key text, non_oem_ink_used boolean, expires_at timestamptz',
 );
 const CARTRIDGE_INPUT = positionalInput(
-  'unit int, id uuid, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz',
+  'entry_no int, id uuid, slot text, color text, status text, product_number text, product_name text, serial_number text, component_key text, manufacturer text, capacity_ml float8, level_percent float8, ink_consumed_ml float8, non_oem_ink_consumed_ml float8, expires_at timestamptz',
 );
 const MEDIA_SOURCE_INPUT = positionalInput(
-  'unit int, id uuid, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8',
+  'entry_no int, id uuid, source_id text, kind text, status text, media_type text, width_mm float8, height_mm float8',
 );
-const ACCESSORY_INPUT = positionalInput('unit int, id uuid, name text, status text');
-const REMOVAL_INPUT = positionalInput('unit int, present text[]');
+const ACCESSORY_INPUT = positionalInput('entry_no int, id uuid, name text, status text');
+const REMOVAL_INPUT = positionalInput('entry_no int, present text[]');
 const MEDIA_TYPE_INPUT = positionalInput('id uuid, reseller_id uuid, code text, names jsonb');
 const MEDIA_LINK_INPUT = positionalInput('printer_id uuid, reseller_id uuid, code text');
 const READING_INPUT = positionalInput(
-  'unit int, id uuid, serial_number text, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb, counter_sources jsonb',
+  'entry_no int, id uuid, serial_number text, jobs bigint, pages bigint, total_ink_ml float8, total_media_area_m2 float8, scan_total_area_m2 float8, scan_area_m2 float8, copy_area_m2 float8, ink_by_cartridge_type jsonb, media_by_type jsonb, application_categories jsonb, counter_sources jsonb',
 );
 
 /**
  * A collector's printer entry that was not stored: the serial belongs to a printer of another customer
  * of the reseller, or to a direct-connect printer (which reports for itself).
  */
-export interface RefusedUnit {
-  unit: PrinterUnit;
+export interface RefusedPrinterEntry {
+  entry: PrinterEntry;
   existing: { customerId: string; connectionType: string };
 }
 
@@ -95,14 +95,14 @@ export interface RefusedUnit {
  */
 export async function upsertPrinters(
   tx: EntityManager,
-  units: readonly PrinterUnit[],
-): Promise<{ stored: StoredUnit[]; refused: RefusedUnit[] }> {
+  entries: readonly PrinterEntry[],
+): Promise<{ stored: StoredPrinterEntry[]; refused: RefusedPrinterEntry[] }> {
   const newer = `("printer"."last_seen_at" is null or excluded."last_seen_at" >= "printer"."last_seen_at")`;
   // The printer row keeps the newest counters for fleet lists; an older reading never overwrites them.
   // (Set here rather than by a second UPDATE after the reading: one row version less per printer.)
   const countersNewer = `("printer"."counters_at" is null or "printer"."counters_at" <= excluded."counters_at")`;
-  const rows = units.map((u, ord) => {
-    const d = u.entry.device;
+  const rows = entries.map((u, ord) => {
+    const d = u.printer.device;
     return {
       ord,
       id: u.sender.printerId ?? uuidv7(),
@@ -115,18 +115,18 @@ export async function upsertPrinters(
       product_number: d.productNumber,
       product_name: d.productName ?? null,
       firmware_version: d.firmwareVersion ?? null,
-      engine_state: u.entry.status.engineState,
-      status_message: u.entry.status.message ?? null,
+      engine_state: u.printer.status.engineState,
+      status_message: u.printer.status.message ?? null,
       // JSON text, cast in SQL: an absent value is stored as JSON null, as it always was.
-      status_reasons: json(u.entry.status.reasons ?? null),
-      job_category_thresholds: json(u.entry.jobCategoryThresholds ?? null),
-      print_categories: json(u.entry.printCategories ?? null),
-      last_seen_at: u.entry.collectedAt,
-      lifetime_jobs: u.entry.usage.jobs ?? null,
-      lifetime_pages: u.entry.usage.pages ?? null,
-      lifetime_ink_ml: u.entry.usage.totalInkMl ?? null,
-      lifetime_media_area_m2: u.entry.usage.totalMediaAreaM2 ?? null,
-      lifetime_scan_area_m2: u.entry.usage.scan?.totalAreaM2 ?? null,
+      status_reasons: json(u.printer.status.reasons ?? null),
+      job_category_thresholds: json(u.printer.jobCategoryThresholds ?? null),
+      print_categories: json(u.printer.printCategories ?? null),
+      last_seen_at: u.printer.collectedAt,
+      lifetime_jobs: u.printer.usage.jobs ?? null,
+      lifetime_pages: u.printer.usage.pages ?? null,
+      lifetime_ink_ml: u.printer.usage.totalInkMl ?? null,
+      lifetime_media_area_m2: u.printer.usage.totalMediaAreaM2 ?? null,
+      lifetime_scan_area_m2: u.printer.usage.scan?.totalAreaM2 ?? null,
     };
   });
   const stored = await query<
@@ -162,13 +162,13 @@ export async function upsertPrinters(
     [PRINTER_INPUT.pack(rows)],
   );
   const byRef = new Map(stored.map((r) => [`${r.reseller_id}/${r.serial_number}`, r]));
-  const result: { stored: StoredUnit[]; refused: PrinterUnit[] } = { stored: [], refused: [] };
-  for (const u of units) {
-    const row = byRef.get(`${u.sender.resellerId}/${u.entry.device.serialNumber}`);
+  const result: { stored: StoredPrinterEntry[]; refused: PrinterEntry[] } = { stored: [], refused: [] };
+  for (const u of entries) {
+    const row = byRef.get(`${u.sender.resellerId}/${u.printer.device.serialNumber}`);
     if (!row) {
       // Only the WHERE above skips a row, and only for a collector's entry.
       if (u.sender.kind !== 'collector')
-        throw new Error(`printer ${u.entry.device.serialNumber} was not stored`);
+        throw new Error(`printer ${u.printer.device.serialNumber} was not stored`);
       result.refused.push(u);
       continue;
     }
@@ -183,7 +183,10 @@ export async function upsertPrinters(
 }
 
 /** The existing printer rows that refused entries collided with (what the collector was not allowed). */
-async function describeRefused(tx: EntityManager, refused: readonly PrinterUnit[]): Promise<RefusedUnit[]> {
+async function describeRefused(
+  tx: EntityManager,
+  refused: readonly PrinterEntry[],
+): Promise<RefusedPrinterEntry[]> {
   if (refused.length === 0) return [];
   const rows = await query<
     { reseller_id: string; serial_number: string; customer_id: string; connection_type: string }[]
@@ -193,14 +196,14 @@ async function describeRefused(tx: EntityManager, refused: readonly PrinterUnit[
      where (reseller_id, serial_number) in (select * from unnest(?::uuid[], ?::text[]))`,
     [
       pgUuidArray(refused.map((u) => u.sender.resellerId)),
-      pgTextArray(refused.map((u) => u.entry.device.serialNumber)),
+      pgTextArray(refused.map((u) => u.printer.device.serialNumber)),
     ],
   );
   const byRef = new Map(rows.map((r) => [`${r.reseller_id}/${r.serial_number}`, r]));
-  return refused.map((unit) => {
-    const row = byRef.get(`${unit.sender.resellerId}/${unit.entry.device.serialNumber}`);
+  return refused.map((entry) => {
+    const row = byRef.get(`${entry.sender.resellerId}/${entry.printer.device.serialNumber}`);
     return {
-      unit,
+      entry,
       existing: { customerId: row?.customer_id ?? '', connectionType: row?.connection_type ?? 'unknown' },
     };
   });
@@ -222,7 +225,7 @@ const cartridgeKey = (c: PrinterReportV1['cartridges'][number]) =>
   componentKey(c.serialNumber, c.slot, c.color);
 
 /** A printhead or cartridge row: the fields markRemoved reads, and the table's columns. */
-type ComponentRow = Record<string, unknown> & { unit: number; component_key: string };
+type ComponentRow = Record<string, unknown> & { entry_no: number; component_key: string };
 
 /**
  * Everything per printer that needs only its id: components, media, the usage reading and the jobs, as
@@ -232,24 +235,24 @@ type ComponentRow = Record<string, unknown> & { unit: number; component_key: str
  */
 export async function storePrinterData(
   tx: EntityManager,
-  units: readonly StoredUnit[],
+  entries: readonly StoredPrinterEntry[],
 ): Promise<Map<string, number>> {
-  const jobs = jobParts(units);
-  const parts = [batchUnitsPart(units), ...componentParts(units), readingPart(units), ...jobs.parts];
+  const jobs = jobParts(entries);
+  const parts = [batchEntriesPart(entries), ...componentParts(entries), readingPart(entries), ...jobs.parts];
   const rows = await runTogether<{ printer_id: string; n: number }>(tx, parts, jobs.counts);
   return new Map(rows.map((row) => [row.printer_id, Number(row.n)]));
 }
 
 /** Printheads, cartridges (and which were taken out), media sources, accessories, media catalogue. */
-function componentParts(units: readonly StoredUnit[]): Part[] {
+function componentParts(entries: readonly StoredPrinterEntry[]): Part[] {
   const parts: Part[] = [];
   // Rows are built field by field: spreading each parsed component (and an owner object) into a new
   // one was the worker's single most expensive line (~13 µs per cartridge).
   const printheads: ComponentRow[] = [];
-  for (const [unit, u] of units.entries()) {
-    for (const [key, p] of lastByKeyEntries(u.entry.printheads, printheadKey)) {
+  for (const [entryNo, u] of entries.entries()) {
+    for (const [key, p] of lastByKeyEntries(u.printer.printheads, printheadKey)) {
       printheads.push({
-        unit,
+        entry_no: entryNo,
         id: uuidv7(),
         component_key: key,
         slot: p.slot ?? null,
@@ -280,13 +283,13 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
       }),
     );
   }
-  parts.push(markRemoved('printhead', units, printheads));
+  parts.push(markRemoved('printhead', entries, printheads));
 
   const cartridges: ComponentRow[] = [];
-  for (const [unit, u] of units.entries()) {
-    for (const [key, c] of lastByKeyEntries(u.entry.cartridges, cartridgeKey)) {
+  for (const [entryNo, u] of entries.entries()) {
+    for (const [key, c] of lastByKeyEntries(u.printer.cartridges, cartridgeKey)) {
       cartridges.push({
-        unit,
+        entry_no: entryNo,
         id: uuidv7(),
         component_key: key,
         slot: c.slot ?? null,
@@ -321,11 +324,11 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
       }),
     );
   }
-  parts.push(markRemoved('cartridge', units, cartridges));
+  parts.push(markRemoved('cartridge', entries, cartridges));
 
-  const sources = units.flatMap((u, unit) =>
-    lastByKey(u.entry.mediaSources, (m) => m.id).map((m) => ({
-      unit,
+  const sources = entries.flatMap((u, entryNo) =>
+    lastByKey(u.printer.mediaSources, (m) => m.id).map((m) => ({
+      entry_no: entryNo,
       id: uuidv7(),
       source_id: m.id,
       kind: m.kind,
@@ -350,9 +353,9 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
     );
   }
 
-  const accessories = units.flatMap((u, unit) =>
-    lastByKey(u.entry.accessories ?? [], (a) => a.name).map((a) => ({
-      unit,
+  const accessories = entries.flatMap((u, entryNo) =>
+    lastByKey(u.printer.accessories ?? [], (a) => a.name).map((a) => ({
+      entry_no: entryNo,
       id: uuidv7(),
       name: a.name,
       status: a.status,
@@ -373,7 +376,7 @@ function componentParts(units: readonly StoredUnit[]): Part[] {
     );
   }
 
-  parts.push(...mediaTypeParts(units));
+  parts.push(...mediaTypeParts(entries));
   return parts;
 }
 
@@ -401,7 +404,7 @@ function updateOrInsert(spec: {
   return [
     {
       name: `${spec.name}_input`,
-      sql: `select u.reseller_id, u.printer_id, u.seen_at, x.* from ${spec.input.sql} as x join batch_units u on u.unit = x.unit`,
+      sql: `select u.reseller_id, u.printer_id, u.seen_at, x.* from ${spec.input.sql} as x join batch_entries u on u.entry_no = x.entry_no`,
       params: [spec.input.pack(spec.rows)],
     },
     {
@@ -422,17 +425,17 @@ function updateOrInsert(spec: {
 /** Components no longer listed by the newest report were taken out of the printer. */
 function markRemoved(
   table: 'printhead' | 'cartridge',
-  units: readonly StoredUnit[],
-  present: readonly { unit: number; component_key: string }[],
+  entries: readonly StoredPrinterEntry[],
+  present: readonly { entry_no: number; component_key: string }[],
 ): Part {
   const keysOf = new Map<number, string[]>();
   for (const row of present) {
-    appendTo(keysOf, row.unit, row.component_key);
+    appendTo(keysOf, row.entry_no, row.component_key);
   }
-  const rows = units.map((_, unit) => ({ unit, present: keysOf.get(unit) ?? [] }));
+  const rows = entries.map((_, entryNo) => ({ entry_no: entryNo, present: keysOf.get(entryNo) ?? [] }));
   return {
     sql: `update "${table}" t set removed_at = x.seen_at
-     from (select u.printer_id, u.seen_at, r.present from ${REMOVAL_INPUT.sql} as r join batch_units u on u.unit = r.unit) as x
+     from (select u.printer_id, u.seen_at, r.present from ${REMOVAL_INPUT.sql} as r join batch_entries u on u.entry_no = r.entry_no) as x
      where t.printer_id = x.printer_id and t.removed_at is null and t.last_seen_at < x.seen_at and not (t.component_key = any(x.present))`,
     params: [REMOVAL_INPUT.pack(rows)],
   };
@@ -446,11 +449,11 @@ function markRemoved(
  * the same type are merged first (one row per reseller and code; merging in batch order gives the names
  * the one-by-one path would store, since jsonb `||` is associative).
  */
-function mediaTypeParts(units: readonly StoredUnit[]): Part[] {
+function mediaTypeParts(entries: readonly StoredPrinterEntry[]): Part[] {
   const catalogue = new Map<string, { id: string; reseller_id: string; code: string; names: object }>();
   const links: { printer_id: string; reseller_id: string; code: string }[] = [];
-  for (const u of units) {
-    for (const m of lastByKey(u.entry.supportedMediaTypes ?? [], (t) => t.id)) {
+  for (const u of entries) {
+    for (const m of lastByKey(u.printer.supportedMediaTypes ?? [], (t) => t.id)) {
       const key = `${u.sender.resellerId}/${m.id}`;
       const known = catalogue.get(key);
       if (known) known.names = { ...known.names, ...m.names };
@@ -520,13 +523,13 @@ async function runTogether<T extends object>(
 }
 
 /** One usage reading per printer and report (the printer row's counters are set by upsertPrinters). */
-function readingPart(units: readonly StoredUnit[]): Part {
-  const rows = units.map((stored, unit) => {
-    const u = stored.entry.usage;
+function readingPart(entries: readonly StoredPrinterEntry[]): Part {
+  const rows = entries.map((stored, entryNo) => {
+    const u = stored.printer.usage;
     return {
-      unit,
+      entry_no: entryNo,
       id: uuidv7(),
-      serial_number: stored.entry.device.serialNumber,
+      serial_number: stored.printer.device.serialNumber,
       jobs: u.jobs ?? null,
       pages: u.pages ?? null,
       total_ink_ml: u.totalInkMl ?? null,
@@ -548,7 +551,7 @@ function readingPart(units: readonly StoredUnit[]): Part {
      select x.id, x.collected_at, x.reseller_id, x.printer_id, x.serial_number, x.raw_report_id, now(), x.jobs, x.pages, x.total_ink_ml, x.total_media_area_m2,
         x.scan_total_area_m2, x.scan_area_m2, x.copy_area_m2, x.ink_by_cartridge_type, x.media_by_type, x.application_categories, x.counter_sources
      from (select u.seen_at as collected_at, u.reseller_id, u.printer_id, u.raw_report_id, r.*
-           from ${READING_INPUT.sql} as r join batch_units u on u.unit = r.unit) as x
+           from ${READING_INPUT.sql} as r join batch_entries u on u.entry_no = r.entry_no) as x
      where not exists (select 1 from usage_reading r where r.raw_report_id = x.raw_report_id and r.printer_id = x.printer_id
        and r.collected_at = x.collected_at)`,
     params: [READING_INPUT.pack(rows)],
@@ -557,11 +560,11 @@ function readingPart(units: readonly StoredUnit[]): Part {
 
 /**
  * A job row's columns. Jobs are most of a report's rows, so jobRow builds each row directly as the
- * array positionalInput reads (no intermediate object), in this order. `unit` points into the batch's
+ * array positionalInput reads (no intermediate object), in this order. `entry_no` points into the batch's
  * printer entries, whose printer, reseller, customer and report the SQL joins in.
  */
 const JOB_INPUT = positionalInput(
-  `unit int, id uuid, uuid text, completed_at timestamptz,
+  `entry_no int, id uuid, uuid text, completed_at timestamptz,
    sequence_number bigint, kind text, name text, project_id text, application_id text, user_defined text, account_id text,
    user_name text, submitted_at timestamptz, status text, source text, ink_coverage_category text, print_quality text, pages int,
    copies int, duration_seconds float8, ink_by_color jsonb, ink_total_ml float8, media_area_m2 float8, printed_area_m2 float8,
@@ -571,23 +574,23 @@ const JOB_INPUT = positionalInput(
 
 /**
  * What the rows of one printer entry share (its printer, reseller, customer, report and collection
- * time), sent once per entry as `batch_units` instead of once per job or component row.
+ * time), sent once per entry as `batch_entries` instead of once per job or component row.
  */
 const BATCH_UNIT_INPUT = positionalInput(
-  'unit int, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid, seen_at timestamptz',
+  'entry_no int, printer_id uuid, reseller_id uuid, customer_id uuid, raw_report_id uuid, seen_at timestamptz',
 );
 
-function batchUnitsPart(units: readonly StoredUnit[]): Part {
-  const rows = units.map((u, unit) => ({
-    unit,
+function batchEntriesPart(entries: readonly StoredPrinterEntry[]): Part {
+  const rows = entries.map((u, entryNo) => ({
+    entry_no: entryNo,
     printer_id: u.printerId,
     reseller_id: u.sender.resellerId,
     customer_id: u.customerId,
     raw_report_id: u.rawReportId,
-    seen_at: u.entry.collectedAt,
+    seen_at: u.printer.collectedAt,
   }));
   return {
-    name: 'batch_units',
+    name: 'batch_entries',
     sql: `select * from ${BATCH_UNIT_INPUT.sql} as u`,
     params: [BATCH_UNIT_INPUT.pack(rows)],
   };
@@ -600,10 +603,10 @@ const JOB_COLUMNS = [
   ...JOB_INPUT.columns.slice(1),
 ];
 
-function jobRow(unit: number, j: PrinterReportV1['jobs'][number]): unknown[] {
+function jobRow(entryNo: number, j: PrinterReportV1['jobs'][number]): unknown[] {
   // In JOB_INPUT's column order.
   return [
-    unit,
+    entryNo,
     uuidv7(),
     j.uuid,
     j.completedAt,
@@ -642,15 +645,15 @@ function jobRow(unit: number, j: PrinterReportV1['jobs'][number]): unknown[] {
  * rows (see the 20261202 migration): every printer id here was returned by upsertPrinters in this
  * transaction, and that row stays locked until the commit.
  */
-function jobParts(units: readonly StoredUnit[]): { parts: Part[]; counts: string } {
-  const rows = units.flatMap((unit, i) => unit.entry.jobs.map((j) => jobRow(i, j)));
+function jobParts(entries: readonly StoredPrinterEntry[]): { parts: Part[]; counts: string } {
+  const rows = entries.flatMap((entry, i) => entry.printer.jobs.map((j) => jobRow(i, j)));
   if (rows.length === 0) return { parts: [], counts: 'select null::uuid as printer_id, 0 as n where false' };
   return {
     parts: [
       {
         name: 'job_input',
         sql: `select u.printer_id, u.reseller_id, u.customer_id, u.raw_report_id, j.*
-          from ${JOB_INPUT.sql} as j join batch_units u on u.unit = j.unit`,
+          from ${JOB_INPUT.sql} as j join batch_entries u on u.entry_no = j.entry_no`,
         params: [json(rows)],
       },
       {

@@ -1,7 +1,8 @@
 // Persists a batch of accepted reports in ONE transaction with set-based SQL: one statement per table
 // for the whole batch (its input rows sent as one positional JSON array, see positionalInput in
-// sql.ts, each row pointing at its printer entry) instead of ~25 statements and a commit per report. The stored rows are exactly those of persisting the reports
-// one by one in batch order; a batch of one is how a single report is persisted (replays, tests).
+// sql.ts, each row pointing at its printer entry) instead of ~25 statements and a commit per report.
+// The stored rows are exactly those of persisting the reports one by one in batch order; a batch of
+// one is how a single report is persisted (replays, tests).
 //
 // Idempotent: each report's raw_report row (unique by keyId + reportId) is inserted first, so a report
 // already persisted is a duplicate and is skipped, and a failed or killed transaction leaves nothing
@@ -32,9 +33,9 @@ import { resolveOfflineAlertsAt } from './offline-alerts.repository';
 import {
   storePrinterData,
   upsertPrinters,
-  type PrinterUnit,
-  type RefusedUnit,
-  type StoredUnit,
+  type PrinterEntry,
+  type RefusedPrinterEntry,
+  type StoredPrinterEntry,
 } from './printers.repository';
 import { json, query } from './sql';
 import { appendTo } from '../lib/group';
@@ -123,15 +124,15 @@ export async function persistReports(
       if (rules.invalid) results[i]!.ruleNotes!.push(`reseller alert thresholds ignored: ${rules.invalid}`);
     }
 
-    const units: PrinterUnit[] = [];
+    const entries: PrinterEntry[] = [];
     for (const i of live) {
       const { data } = items[i]!;
       for (const entry of data.report.printers) {
         if (isSkipped(data, entry, supportedModels)) continue;
-        units.push({
+        entries.push({
           item: i,
           sender: data.sender,
-          entry,
+          printer: entry,
           rawReportId: rawIds[i]!,
           collectorCustomerId: data.sender.collectorId
             ? (collectorCustomers.get(data.sender.collectorId) ?? null)
@@ -139,9 +140,9 @@ export async function persistReports(
         });
       }
     }
-    const stored: StoredUnit[] = [];
-    const refused: RefusedUnit[] = [];
-    for (const pass of passes(units)) {
+    const stored: StoredPrinterEntry[] = [];
+    const refused: RefusedPrinterEntry[] = [];
+    for (const pass of passes(entries)) {
       const done = await persistPass(tx, pass, thresholds, results);
       stored.push(...done.stored);
       refused.push(...done.refused);
@@ -237,24 +238,24 @@ async function loadCollectorCustomers(
   return new Map(rows.map((r) => [r.id, r.customer_id]));
 }
 
-/** Splits the printer units into passes: the n-th occurrence of a printer in the batch goes in pass n. */
-function passes(units: readonly PrinterUnit[]): PrinterUnit[][] {
+/** Splits the printer entries into passes: the n-th occurrence of a printer in the batch goes in pass n. */
+function passes(entries: readonly PrinterEntry[]): PrinterEntry[][] {
   const seen = new Map<string, number>();
-  const result: PrinterUnit[][] = [];
-  for (const unit of units) {
+  const result: PrinterEntry[][] = [];
+  for (const entry of entries) {
     const key = printerRefKey({
-      resellerId: unit.sender.resellerId,
-      serialNumber: unit.entry.device.serialNumber,
+      resellerId: entry.sender.resellerId,
+      serialNumber: entry.printer.device.serialNumber,
     });
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    (result[n] ??= []).push(unit);
+    (result[n] ??= []).push(entry);
   }
   // A stable lock order across concurrent transactions: (reseller, serial).
   for (const pass of result)
     pass.sort((a, b) =>
       a.sender.resellerId === b.sender.resellerId
-        ? compare(a.entry.device.serialNumber, b.entry.device.serialNumber)
+        ? compare(a.printer.device.serialNumber, b.printer.device.serialNumber)
         : compare(a.sender.resellerId, b.sender.resellerId),
     );
   return result;
@@ -265,37 +266,37 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Everything per printer, for printers that occur once in the pass. */
 async function persistPass(
   tx: EntityManager,
-  pass: readonly PrinterUnit[],
+  pass: readonly PrinterEntry[],
   thresholds: Map<string, ResellerThresholds>,
   results: PersistReportResult[],
-): Promise<{ stored: StoredUnit[]; refused: RefusedUnit[] }> {
+): Promise<{ stored: StoredPrinterEntry[]; refused: RefusedPrinterEntry[] }> {
   const previous = await loadPrinterStates(
     tx,
-    pass.map((u) => ({ resellerId: u.sender.resellerId, serialNumber: u.entry.device.serialNumber })),
+    pass.map((u) => ({ resellerId: u.sender.resellerId, serialNumber: u.printer.device.serialNumber })),
   );
-  const { stored: units, refused } = await upsertPrinters(tx, pass);
-  const jobs = await storePrinterData(tx, units);
-  const subject = (u: StoredUnit) => ({
+  const { stored: entries, refused } = await upsertPrinters(tx, pass);
+  const jobs = await storePrinterData(tx, entries);
+  const subject = (u: StoredPrinterEntry) => ({
     resellerId: u.sender.resellerId,
     printerId: u.printerId,
     customerId: u.customerId,
   });
   const deviceAlerts = await upsertDeviceAlertsBatch(
     tx,
-    units.map((u) => ({ subject: subject(u), alerts: u.entry.alerts })),
+    entries.map((u) => ({ subject: subject(u), alerts: u.printer.alerts })),
   );
 
   const ruleInputs: RuleAlertsInput[] = [];
-  for (const u of units) {
+  for (const u of entries) {
     const before =
       previous.get(
-        printerRefKey({ resellerId: u.sender.resellerId, serialNumber: u.entry.device.serialNumber }),
+        printerRefKey({ resellerId: u.sender.resellerId, serialNumber: u.printer.device.serialNumber }),
       ) ?? null;
-    const outcome = ruleOutcome(before, u.entry, thresholds.get(u.sender.resellerId)!.thresholds);
+    const outcome = ruleOutcome(before, u.printer, thresholds.get(u.sender.resellerId)!.thresholds);
     if (outcome.evaluation)
       ruleInputs.push({
         subject: subject(u),
-        collectedAt: u.entry.collectedAt,
+        collectedAt: u.printer.collectedAt,
         // The rules list every key that could be open (~40 per printer); only the open ones can change.
         evaluation: {
           raise: outcome.evaluation.raise,
@@ -305,19 +306,19 @@ async function persistPass(
     // A stale report (older than the stored state) is routine after a collector's spool replay; not a note.
     if (outcome.skipped === 'invalid-state')
       results[u.item]!.ruleNotes!.push(
-        `${u.entry.device.serialNumber}: rules skipped (${outcome.skipped}${outcome.error ? `: ${outcome.error}` : ''})`,
+        `${u.printer.device.serialNumber}: rules skipped (${outcome.skipped}${outcome.error ? `: ${outcome.error}` : ''})`,
       );
   }
   const ruleAlerts = await storeRuleAlerts(tx, ruleInputs);
 
-  for (const u of units) {
+  for (const u of entries) {
     const result = results[u.item]!;
     const subjectKey = `printer:${u.printerId}`;
     result.jobsInserted += jobs.get(u.printerId) ?? 0;
     result.alertIds.push(...(deviceAlerts.get(subjectKey) ?? []), ...(ruleAlerts.get(subjectKey) ?? []));
     result.printers += 1;
   }
-  return { stored: units, refused };
+  return { stored: entries, refused };
 }
 
 const REFUSED_CODE = 'collector.printer-refused';
@@ -333,28 +334,28 @@ const NEWEST_HEALTH = `(case when x.health is null or c.health->>'lastPollAt' > 
  */
 async function recordRefusals(
   tx: EntityManager,
-  refused: readonly RefusedUnit[],
+  refused: readonly RefusedPrinterEntry[],
   items: readonly ReportToPersist[],
   results: PersistReportResult[],
 ): Promise<Map<string, { at: string; message: string }[]>> {
   const errors = new Map<string, { at: string; message: string }[]>();
-  for (const { unit, existing } of refused) {
-    const collectorId = unit.sender.collectorId!;
-    const serial = unit.entry.device.serialNumber;
+  for (const { entry, existing } of refused) {
+    const collectorId = entry.sender.collectorId!;
+    const serial = entry.printer.device.serialNumber;
     const why =
       existing.connectionType === 'direct'
         ? 'it is a direct-connect printer, which reports for itself'
         : "it belongs to another customer's fleet";
     const message = `Printer ${serial} was refused: ${why}. Nothing of it was stored; check the collector's IP ranges or move the printer.`;
-    const at = items[unit.item]!.data.receivedAt;
-    (results[unit.item]!.refusedPrinters ??= []).push(serial);
+    const at = items[entry.item]!.data.receivedAt;
+    (results[entry.item]!.refusedPrinters ??= []).push(serial);
     appendTo(errors, collectorId, { at, message });
     const id = await upsertSystemAlert(
       tx,
       {
         kind: 'collector',
-        resellerId: unit.sender.resellerId,
-        customerId: unit.collectorCustomerId,
+        resellerId: entry.sender.resellerId,
+        customerId: entry.collectorCustomerId,
         collectorId,
       },
       {
@@ -366,7 +367,7 @@ async function recordRefusals(
         dedupeSuffix: serial,
       },
     );
-    if (id) results[unit.item]!.alertIds.push(id);
+    if (id) results[entry.item]!.alertIds.push(id);
   }
   return errors;
 }
@@ -431,7 +432,7 @@ async function resolveOffline(
   tx: EntityManager,
   items: readonly ReportToPersist[],
   live: readonly number[],
-  stored: readonly StoredUnit[],
+  stored: readonly StoredPrinterEntry[],
   results: PersistReportResult[],
 ): Promise<void> {
   const printersOf = new Map<number, string[]>();
