@@ -36,6 +36,8 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9:_{}.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ { } . -')
       .default('{plotmeter}'),
+    /** true: REDIS_URL names one node of a Redis Cluster; the others are discovered from it. */
+    REDIS_CLUSTER: booleanFlag.default(false),
     PORT: z.coerce
       .number({ message: 'must be a number' })
       .int('must be an integer')
@@ -114,6 +116,15 @@ export const configSchema = z
     PUBLIC_URL: urlWithProtocol(['http:', 'https:']).optional(),
   })
   .superRefine((cfg, ctx) => {
+    // Lua scripts, MULTI and BullMQ touch several keys at once; in a cluster they must share a slot,
+    // which the hash tag in the prefix guarantees.
+    if (cfg.REDIS_CLUSTER && !/\{[^{}]+\}/.test(cfg.REDIS_PREFIX)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_PREFIX'],
+        message: 'must contain a hash tag such as {plotmeter} when REDIS_CLUSTER is true',
+      });
+    }
     if (Boolean(cfg.TLS_CERT_FILE) !== Boolean(cfg.TLS_KEY_FILE)) {
       ctx.addIssue({
         code: 'custom',

@@ -49,7 +49,7 @@ function withDeadline<T>(promise: Promise<T>): Promise<T> {
 export function registerIngestRoutes(app: FastifyInstance, services: AppServices): IngestRole {
   const { config } = services;
   // The request path's own connection (auto-pipelined, fails fast; src/services/redis.ts).
-  const redis = createRedis(config.REDIS_URL, 'ingest');
+  const redis = createRedis(config, 'ingest');
   // Start serving with it connected, as with the shared connection; if Redis is down, start anyway:
   // requests get 503 and /readyz says so until it is back.
   app.addHook('onReady', () => waitForRedis(redis, 2_000).catch(() => undefined));

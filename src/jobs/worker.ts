@@ -29,7 +29,7 @@ const CONCURRENCY: Record<QueueName, (configured: number, batchSize: number) => 
 export async function startWorkers(services: AppServices): Promise<WorkerRole> {
   assertRegistryComplete();
   const { config, log } = services;
-  const connection = createRedis(config.REDIS_URL, 'blocking');
+  const connection = createRedis(config, 'blocking');
   const workers = (Object.keys(QUEUES) as QueueName[]).map((queue) => {
     const handlers = JOB_HANDLERS[queue] as Record<string, JobHandler>;
     const worker = new Worker(

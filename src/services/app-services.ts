@@ -58,7 +58,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     // Connecting lazily lets a server start (and report not-ready) while PostgreSQL is still down.
     connect: false,
   });
-  const redis = createRedis(config.REDIS_URL, 'command');
+  const redis = createRedis(config, 'command');
   const secrets = new SecretBox(requireSecretKey(config));
   return {
     config,
@@ -66,7 +66,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     orm,
     redis,
     secrets,
-    pubsub: new RedisPubSub(config.REDIS_URL, redis),
+    pubsub: new RedisPubSub(config, redis),
     apiKeys: new ApiKeyCache(),
     deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets),
     loginThrottle: new LoginThrottle(redis, config.REDIS_PREFIX),

@@ -4,7 +4,7 @@
 // subscriptions (SUBSCRIBE on the first listener of a topic, UNSUBSCRIBE after the last one leaves).
 import type { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
-import { createRedis, waitForRedis } from './redis';
+import { createRedis, type RedisTarget, waitForRedis } from './redis';
 
 export const ALERT_EVENT_KINDS = ['raised', 'updated'] as const;
 export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
@@ -63,7 +63,7 @@ export class RedisPubSub {
   private closed = false;
 
   constructor(
-    private readonly redisUrl: string,
+    private readonly redisTarget: RedisTarget,
     /** The process's command connection; PUBLISH needs no connection of its own. */
     private readonly publisher: Redis,
   ) {}
@@ -138,7 +138,7 @@ export class RedisPubSub {
   private async connection(): Promise<Redis> {
     if (!this.subscriber) {
       // Lazily: worker-only and ingest-only processes never open it. ioredis re-subscribes on reconnect.
-      const subscriber = createRedis(this.redisUrl, 'subscriber');
+      const subscriber = createRedis(this.redisTarget, 'subscriber');
       subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
       this.subscriber = subscriber;
     }

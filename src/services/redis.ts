@@ -2,9 +2,16 @@
 // queue, so a Redis outage fails a command at once (-> 503) instead of letting requests hang; BullMQ
 // workers and subscribers use blocking-friendly connections that retry forever. The ingest role has a
 // request-path connection of its own with auto-pipelining (see below).
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config';
 
-export function createRedis(url: string, purpose: 'command' | 'ingest' | 'blocking' | 'subscriber'): Redis {
+/** Where Redis is: one server (or a Sentinel-less primary), or any node of a Redis Cluster. */
+export type RedisTarget = Pick<Config, 'REDIS_URL' | 'REDIS_CLUSTER'>;
+
+export function createRedis(
+  target: RedisTarget,
+  purpose: 'command' | 'ingest' | 'blocking' | 'subscriber',
+): Redis {
   const options: RedisOptions = {
     connectionName: `plotmeter:${purpose}`,
     lazyConnect: false,
@@ -23,11 +30,39 @@ export function createRedis(url: string, purpose: 'command' | 'ingest' | 'blocki
     // BullMQ requires maxRetriesPerRequest null on connections used by workers.
     options.maxRetriesPerRequest = null;
   }
-  const redis = new Redis(url, options);
+  const redis = target.REDIS_CLUSTER
+    ? createCluster(target.REDIS_URL, options)
+    : new Redis(target.REDIS_URL, options);
   // Connection errors are reported by /readyz and by the failing command; without a listener ioredis
   // would print every reconnect attempt as an unhandled error event.
   redis.on('error', () => undefined);
   return redis;
+}
+
+/**
+ * A Redis Cluster client seeded with REDIS_URL's node (the others come from CLUSTER SLOTS), with the
+ * same per-purpose behaviour: the node connections get the options above; offline queue and
+ * auto-pipelining are the cluster client's own settings. ioredis' Cluster implements the same command
+ * interface as Redis (commands, MULTI, Lua via defineCommand, pub/sub, duplicate), and BullMQ accepts
+ * it as a connection, so it is typed as Redis for every consumer; test/foundation/redis-cluster.test.ts
+ * runs ingest, workers, sign-in limits and live alerts against a real three-node cluster.
+ */
+function createCluster(url: string, options: RedisOptions): Redis {
+  const seed = new URL(url);
+  const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...nodeOptions } = options;
+  const cluster = new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
+    redisOptions: {
+      ...nodeOptions,
+      username: seed.username ? decodeURIComponent(seed.username) : undefined,
+      password: seed.password ? decodeURIComponent(seed.password) : undefined,
+      ...(seed.protocol === 'rediss:' ? { tls: { servername: seed.hostname } } : {}),
+    },
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    enableAutoPipelining: enableAutoPipelining ?? false,
+    clusterRetryStrategy: retryStrategy,
+    slotsRefreshTimeout: 2_000,
+  });
+  return cluster as unknown as Redis;
 }
 
 /** Resolves once the connection is ready, or rejects after timeoutMs. */

@@ -95,7 +95,7 @@ describe('webhook signatures', () => {
 
 describe('RedisPubSub', () => {
   const publisher = new Redis(REDIS_URL);
-  const pubsub = new RedisPubSub(REDIS_URL, publisher);
+  const pubsub = new RedisPubSub({ REDIS_URL, REDIS_CLUSTER: false }, publisher);
   afterAll(async () => {
     await pubsub.close();
     publisher.disconnect();
