@@ -1,7 +1,8 @@
 // The reseller console end to end in a real browser (Debian's chromium driven by playwright-core)
 // against the real server (all roles) and simulated direct-connect printers: sign in, the fleet shows
-// the printers, a high-severity alert raised by a printer reaches the board over the subscription and
-// is acknowledged, a period is closed, the statement approved and its CSV downloaded, a technician
+// the printers, a high-severity alert raised by a printer reaches the board over the subscription, is
+// acknowledged and assigned and its history shows who did it, a period is closed for every contract
+// with its progress shown until done, the statement approved and its CSV downloaded, a technician
 // cannot reach billing, and axe-core finds no serious accessibility violation on any main page. Its
 // screenshots are the README's (docs/console/, refreshed by `npm run screenshots`).
 import { execFileSync } from 'node:child_process';
@@ -217,6 +218,14 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
       return res.data?.alerts.edges.find((e) => e.node.status === 'ACKNOWLEDGED');
     });
     expect(stored.node.code).toBe(code);
+
+    // Assign it to myself (listed first), then read who did what in its history.
+    await item.getByLabel(`Assign ${code} on ${victim}`).selectOption({ index: 1 });
+    await item.getByText('assigned to you', { exact: true }).waitFor();
+    await item.getByText(/^History/).click();
+    await item.getByText(/Acknowledged by you/).waitFor();
+    await item.getByText(/Assigned to you by you/).waitFor();
+    await item.getByText(/Raised by the printer/).waitFor();
     await expectAccessible('alerts');
     await screenshot('alerts');
   });
@@ -224,9 +233,16 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
   it('closes a period, approves the statement and downloads its CSV', async () => {
     await page.getByRole('link', { name: 'Billing', exact: true }).click();
     await page.getByRole('heading', { name: 'Close a period' }).waitFor();
+    // Every contract of the period, closed in the background with a progress bar until done.
     await page.getByRole('button', { name: 'Close period' }).click();
-    const review = page.getByRole('link', { name: 'Review the statement' });
-    await review.waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Closed \d{4}-/ })
+      .waitFor({ timeout: 60_000 });
+    const bar = page.locator('.run-progress progress');
+    expect(await bar.getAttribute('value')).toBe(await bar.getAttribute('max'));
+    const review = page.getByRole('link', { name: /^Review the statement/ }).first();
+    await review.waitFor();
     await expectAccessible('billing');
     await review.click();
     await page.waitForURL('**/billing/statements/**');

@@ -23,3 +23,24 @@ export function recentPeriods(kind: 'MONTHLY' | 'QUARTERLY', now: Date, count = 
     kind === 'MONTHLY' ? monthKey(now, -i) : quarterKey(now, -i),
   );
 }
+
+/** The line under a close-period run's progress bar. */
+export function runStatus(run: {
+  periodKey: string;
+  state: 'QUEUED' | 'RUNNING' | 'DONE';
+  total: number;
+  processed: number;
+  statementIds: readonly string[];
+  failures: readonly unknown[];
+}): string {
+  const contracts = (n: number) => `${n} contract${n === 1 ? '' : 's'}`;
+  if (run.state === 'QUEUED') return `Waiting to close ${run.periodKey} for ${contracts(run.total)}…`;
+  if (run.state === 'RUNNING')
+    return `Closing ${run.periodKey}: ${run.processed} of ${contracts(run.total)} done…`;
+  const drafted = run.statementIds.length;
+  const failed = run.failures.length;
+  return (
+    `Closed ${run.periodKey}: ${drafted} statement${drafted === 1 ? '' : 's'} drafted` +
+    (failed ? `, ${contracts(failed)} not closed.` : '.')
+  );
+}

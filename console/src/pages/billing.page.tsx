@@ -1,5 +1,5 @@
 // Billing: statements (close a period, review, export), contracts and chargeback.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { Badge, Empty, ErrorState, errorMessage, Loading } from '../components/states';
@@ -7,7 +7,7 @@ import { graphql } from '../gql';
 import type { BillingPeriodKind, ChargebackGroup, Meter, StatementStatus } from '../gql/graphql';
 import { downloadExport, type ExportRequest } from '../lib/download';
 import { formatDate, formatDateTime, formatMoneyMinor, formatNumber } from '../lib/format';
-import { isPeriodKey, monthKey, recentPeriods } from '../lib/periods';
+import { isPeriodKey, monthKey, recentPeriods, runStatus } from '../lib/periods';
 import { locale } from '../lib/use-session';
 import { FilterOptionsQuery } from './fleet.page';
 
@@ -77,17 +77,39 @@ const StatementsQuery = graphql(`
   }
 `);
 
-const CloseMutation = graphql(`
-  mutation ClosePeriod($contractId: ID!, $period: String!) {
-    closeBillingPeriod(contractId: $contractId, period: $period) {
-      id
-      periodKey
-      status
-      totalMinor
-      currency
+export const RunFields = graphql(`
+  fragment RunFields on ClosePeriodRun {
+    id
+    periodKey
+    state
+    total
+    processed
+    statementIds
+    failures {
+      contractId
+      message
     }
   }
 `);
+
+const StartRunMutation = graphql(`
+  mutation StartClosePeriodRun($period: String!, $contractIds: [ID!]) {
+    startClosePeriodRun(period: $period, contractIds: $contractIds) {
+      ...RunFields
+    }
+  }
+`);
+
+const RunQuery = graphql(`
+  query ClosePeriodRun($id: ID!) {
+    closePeriodRun(id: $id) {
+      ...RunFields
+    }
+  }
+`);
+
+/** How often the progress of a running close is asked for. */
+const RUN_POLL_MS = 500;
 
 const CreateContractMutation = graphql(`
   mutation CreateContract($input: CreateContractInput!) {
@@ -221,6 +243,7 @@ function Statements({ customerName }: { customerName: Map<string, string> }) {
     <>
       <ClosePeriod
         contracts={contracts.data?.contracts.edges.map((e) => e.node).filter((c) => !c.archivedAt) ?? []}
+        onDone={() => refetch({ requestPolicy: 'network-only' })}
       />
       <section className="card" aria-labelledby="statements">
         <div className="section-head">
@@ -301,16 +324,37 @@ function Statements({ customerName }: { customerName: Map<string, string> }) {
 
 function ClosePeriod({
   contracts,
+  onDone,
 }: {
   contracts: Array<{ id: string; name: string; billingPeriod: BillingPeriodKind }>;
+  onDone: () => void;
 }) {
   const [contractId, setContractId] = useState('');
-  const contract = contracts.find((c) => c.id === contractId) ?? contracts[0];
+  const contract = contracts.find((c) => c.id === contractId);
   const [period, setPeriod] = useState('');
-  const periods = recentPeriods(contract?.billingPeriod ?? 'MONTHLY', new Date());
-  const chosen = period || periods[0] || '';
-  const [result, close] = useMutation(CloseMutation);
-  const done = result.data?.closeBillingPeriod;
+  const kinds = contract ? [contract.billingPeriod] : [...new Set(contracts.map((c) => c.billingPeriod))];
+  const periods = kinds.flatMap((kind) => recentPeriods(kind, new Date()));
+  const chosen = periods.includes(period) ? period : (periods[0] ?? '');
+  const [started, start] = useMutation(StartRunMutation);
+  const runId = started.data?.startClosePeriodRun.id;
+  const [polled, poll] = useQuery({
+    query: RunQuery,
+    variables: { id: runId ?? '' },
+    pause: !runId,
+    requestPolicy: 'network-only',
+  });
+  const run = polled.data?.closePeriodRun ?? started.data?.startClosePeriodRun;
+  const running = !!run && run.state !== 'DONE';
+  useEffect(() => {
+    if (!running || polled.fetching) return;
+    const timer = setTimeout(() => poll({ requestPolicy: 'network-only' }), RUN_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [running, polled.fetching, polled.data, poll]);
+  const finished = run?.state === 'DONE';
+  useEffect(() => {
+    if (finished) onDone();
+  }, [finished]);
+  const contractName = new Map(contracts.map((c) => [c.id, c.name]));
   if (!contracts.length) return null;
   return (
     <section className="card" aria-labelledby="close">
@@ -319,12 +363,13 @@ function ClosePeriod({
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (contract) void close({ contractId: contract.id, period: chosen });
+          void start({ period: chosen, contractIds: contract ? [contract.id] : null });
         }}
       >
         <label>
           Contract
           <select value={contract?.id ?? ''} onChange={(e) => setContractId(e.target.value)}>
+            <option value="">All contracts ({contracts.length})</option>
             {contracts.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -342,21 +387,49 @@ function ClosePeriod({
             ))}
           </select>
         </label>
-        <button type="submit" disabled={result.fetching}>
-          {result.fetching ? 'Closing…' : 'Close period'}
+        <button type="submit" disabled={started.fetching || running}>
+          {started.fetching || running ? 'Closing…' : 'Close period'}
         </button>
-        {result.fetching && <progress aria-label="Pricing the period" />}
       </form>
-      {result.error && (
+      {started.error && (
         <p role="alert" className="form-error">
-          {errorMessage(result.error)}
+          {errorMessage(started.error)}
         </p>
       )}
-      {done && (
-        <p role="status" className="success">
-          Drafted {done.periodKey}: {formatMoneyMinor(locale, done.totalMinor, done.currency)}.{' '}
-          <Link to={`/billing/statements/${done.id}`}>Review the statement</Link>
+      {run && (
+        <div className="run-progress">
+          <progress
+            value={run.processed}
+            max={Math.max(run.total, 1)}
+            aria-label={`Closing ${run.periodKey}`}
+          />
+          <p role="status">{runStatus(run)}</p>
+        </div>
+      )}
+      {polled.error && running && (
+        <p role="alert" className="form-error">
+          Progress unavailable: {errorMessage(polled.error)}
         </p>
+      )}
+      {finished && run.statementIds.length > 0 && (
+        <ul className="links">
+          {run.statementIds.map((id, i) => (
+            <li key={id}>
+              <Link to={`/billing/statements/${id}`}>
+                Review the statement{run.statementIds.length > 1 ? ` ${i + 1}` : ''}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      {finished && run.failures.length > 0 && (
+        <ul className="form-error" aria-label="Contracts not closed">
+          {run.failures.map((f) => (
+            <li key={f.contractId}>
+              {contractName.get(f.contractId) ?? f.contractId}: {f.message}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
