@@ -31,6 +31,8 @@ import { Printhead } from './printhead.entity';
 import { RawReport } from './raw-report.entity';
 import { RefreshToken } from './refresh-token.entity';
 import { Reseller } from './reseller.entity';
+import { ReportRun } from './report-run.entity';
+import { ReportSchedule } from './report-schedule.entity';
 import { Site } from './site.entity';
 import { UsageReading } from './usage-reading.entity';
 import { User } from './user.entity';
@@ -75,6 +77,8 @@ export const entities = [
   EmailSuppression,
   NotificationRule,
   AlertNotificationGroup,
+  ReportSchedule,
+  ReportRun,
 ];
 
 export {
@@ -107,6 +111,8 @@ export {
   Printhead,
   RawReport,
   RefreshToken,
+  ReportRun,
+  ReportSchedule,
   Reseller,
   Site,
   UsageReading,

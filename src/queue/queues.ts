@@ -7,13 +7,14 @@ export const QUEUES = {
   reports: ['persist-report'],
   /** Immediate device alerts: a separate queue, so a report backlog never delays an alert. */
   alerts: ['persist-alerts'],
-  /** Periodic housekeeping (partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries) and close-period runs. */
+  /** Periodic housekeeping (partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries, scheduled usage reports) and close-period runs. */
   maintenance: [
     'ensure-partitions',
     'draft-statements',
     'offline-sweep',
     'requeue-webhooks',
     'close-period-run',
+    'send-due-reports',
   ],
   /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
   webhooks: ['deliver-webhook'],

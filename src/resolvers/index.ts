@@ -13,6 +13,7 @@ import { ContractResolver } from './contract.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
 import { EmailResolver } from './email.resolver';
 import { NotificationRuleResolver } from './notification-rule.resolver';
+import { ReportScheduleResolver } from './report-schedule.resolver';
 import { JobResolver } from './job.resolver';
 import { MediaTypeResolver } from './media-type.resolver';
 import { MeResolver } from './me.resolver';
@@ -53,4 +54,5 @@ export const resolvers: NonEmptyArray<Function> = [
   UsageSummaryResolver,
   EmailResolver,
   NotificationRuleResolver,
+  ReportScheduleResolver,
 ];
