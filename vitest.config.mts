@@ -32,6 +32,8 @@ export default defineConfig({
       'collector/test/**/*.test.ts',
       'console/test/**/*.test.ts',
     ],
+    // The fault suite runs on its own: npm run test:faults (vitest.faults.config.mts).
+    exclude: ['**/node_modules/**', 'test/faults/**'],
     globalSetup: ['test/global-setup.ts'],
     // Decorator metadata (type-graphql, MikroORM) needs the polyfill loaded before any entity or type.
     setupFiles: ['reflect-metadata'],

@@ -29,6 +29,7 @@ import { LoadGenerator } from './support/load-generator';
 import type { PhaseResult } from './support/load-messages';
 import { postgresCpuMs, processCpuMsOf, withMainThreadCpu, withProcessesCpu } from './support/thread-cpu';
 import { startIngestCluster } from './support/ingest-cluster';
+import { startBenchRedis } from './support/private-redis';
 import { startWorkerProcesses, type WorkerProcesses } from './support/worker-processes';
 import { copyBaseline, countPersisted, enqueueReports, waitForDrain } from './support/persistence';
 import {
@@ -59,6 +60,8 @@ interface Options {
   persistWarmup: number;
   /** Worker role processes (`serve --roles worker` each, with `npm start`'s V8 flags). */
   workerProcesses: number;
+  /** Also measure ingest against Redis with AOF everysec and with INGEST_DURABILITY=fsync (always). */
+  durability: boolean;
   /** Which halves to run: both (the default), or one of them alone for profiling. */
   phases: 'all' | 'ingest' | 'persist';
   writeDocs: boolean;
@@ -82,6 +85,7 @@ function parseOptions(argv: string[]): Options {
       'worker-processes': { type: 'string' },
       phases: { type: 'string', default: 'all' },
       'write-docs': { type: 'boolean', default: false },
+      'skip-durability': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
     },
     strict: true,
@@ -99,11 +103,14 @@ function parseOptions(argv: string[]): Options {
     persistWarmup: nonNegativeInt('persist-warmup', values['persist-warmup'], 200),
     workerProcesses: positiveInt('worker-processes', values['worker-processes'], 1),
     phases: parsePhases(values.phases),
+    durability: !(values['skip-durability'] ?? false),
     writeDocs: values['write-docs'] ?? false,
     keep: values.keep ?? false,
   };
   // A second ingest measurement (several processes) needs its own never-seen reports.
   if (values.bodies === undefined && options.ingestProcesses > 1) options.bodies = 50_000;
+  // So do the two durability measurements.
+  if (values.bodies === undefined && options.durability) options.bodies += 2 * DURABILITY_BODIES;
   if (options.warmup >= options.bodies) throw new RangeError('--warmup must be smaller than --bodies');
   if (options.writeDocs && options.phases !== 'all') throw new RangeError('--write-docs needs --phases all');
   return options;
@@ -178,7 +185,19 @@ interface IngestFigures {
   loadAfter: number;
   /** The same load against `serve --roles ingest --processes N`, when --ingest-processes is above 1. */
   cluster: ClusterFigures | null;
+  /** The same load against a Redis of the bench's own: AOF fsync every second, then before every reply. */
+  durability: DurabilityFigures | null;
 }
+
+interface DurabilityFigures {
+  everysec: PhaseResult;
+  fsync: PhaseResult;
+  /** Bodies the two phases and their warm-ups consumed. */
+  bodiesUsed: number;
+}
+
+/** Reports each durability phase may send at most (never-seen reports: a resend is not queued). */
+const DURABILITY_BODIES = 8_000;
 
 interface ClusterFigures {
   processes: number;
@@ -295,12 +314,20 @@ async function measureIngest(options: Options, config: Config, fleet: BenchFleet
         `note: the ingest phase ran out of bodies after ${(real.elapsedMs / 1000).toFixed(1)} s; raise --bodies for a full ${options.durationMs / 1000} s`,
       );
     }
+    let next = options.warmup + real.sent;
+    let durability: DurabilityFigures | null = null;
+    if (options.durability) {
+      await ingest.stop();
+      ingest = null;
+      durability = await measureDurability(options, config, generator, next);
+      next += durability.bodiesUsed;
+    }
     let cluster: ClusterFigures | null = null;
     if (options.ingestProcesses > 1) {
       // The in-process ingest role is done; the cluster gets the cores to itself (with the generator).
-      await ingest.stop();
+      await ingest?.stop();
       ingest = null;
-      cluster = await measureCluster(options, config, generator, options.warmup + real.sent);
+      cluster = await measureCluster(options, config, generator, next);
     }
     return {
       real,
@@ -311,6 +338,7 @@ async function measureIngest(options: Options, config: Config, fleet: BenchFleet
       avgJsonBytes: ready.avgJsonBytes,
       loadAfter,
       cluster,
+      durability,
     };
   } finally {
     await generator?.stop();
@@ -447,6 +475,104 @@ async function measurePersistence(
   }
 }
 
+/**
+ * What a 202 that survives a host crash costs: the in-process ingest role against a Redis of its own
+ * with AOF `appendfsync everysec` (the production default; INGEST_DURABILITY=process), then one with
+ * `appendfsync always` and INGEST_DURABILITY=fsync, each with a warm-up and never-seen reports.
+ */
+async function measureDurability(
+  options: Options,
+  config: Config,
+  generator: LoadGenerator,
+  startIndex: number,
+): Promise<DurabilityFigures> {
+  const results: PhaseResult[] = [];
+  let next = startIndex;
+  for (const [fsync, durability] of [
+    ['everysec', 'process'],
+    ['always', 'fsync'],
+  ] as const) {
+    const redis = await startBenchRedis(fsync);
+    const ingest = await startApp({ ...config, REDIS_URL: redis.url, INGEST_DURABILITY: durability }, [
+      'ingest',
+    ]).catch(async (error: unknown) => {
+      await redis.stop();
+      throw error;
+    });
+    try {
+      const label = `ingest, Redis appendfsync ${fsync}, INGEST_DURABILITY=${durability}`;
+      const common = {
+        path: '/ingest/v1/reports',
+        concurrency: options.concurrency,
+        origin: ingest.url!,
+        cycle: false,
+      };
+      const warmup = Math.min(1_000, Math.floor(DURABILITY_BODIES / 8));
+      log(
+        describePhase(
+          await generator.run({
+            ...common,
+            label: `warm-up ${label}`,
+            durationMs: 60_000,
+            startIndex: next,
+            maxRequests: warmup,
+          }),
+        ),
+      );
+      const result = await generator.run({
+        ...common,
+        label,
+        durationMs: options.durationMs,
+        startIndex: next + warmup,
+        maxRequests: DURABILITY_BODIES - warmup,
+      });
+      log(describePhase(result));
+      results.push(result);
+      next += warmup + result.sent;
+    } finally {
+      await ingest.stop();
+      await redis.stop();
+    }
+  }
+  const [everysec, fsync] = results as [PhaseResult, PhaseResult];
+  return { everysec, fsync, bodiesUsed: next - startIndex };
+}
+
+function durabilityRows(ingest: IngestFigures, durability: DurabilityFigures): ResultRow[] {
+  const row = (metric: string, value: number, baselineLabel: string, baseline: number): ResultRow => ({
+    metric,
+    value,
+    unit: '/s',
+    baselineLabel,
+    baseline,
+    minValue: null,
+    minRatio: null,
+  });
+  return [
+    row(
+      'accepted reports/s, Redis AOF appendfsync everysec (production default)',
+      durability.everysec.acceptedPerSecond,
+      'ingest row above (bench Redis)',
+      ingest.real.acceptedPerSecond,
+    ),
+    row(
+      'accepted reports/s, INGEST_DURABILITY=fsync (Redis appendfsync always)',
+      durability.fsync.acceptedPerSecond,
+      'appendfsync everysec',
+      durability.everysec.acceptedPerSecond,
+    ),
+  ];
+}
+
+function durabilityDocsLine(durability: DurabilityFigures): string {
+  const line = (r: PhaseResult) =>
+    `${Math.round(r.acceptedPerSecond)}/s, p50 ${r.latencyMs.p50.toFixed(1)} ms, p99 ${r.latencyMs.p99.toFixed(1)} ms`;
+  return (
+    `- Durability (docs/reliability.md): against a Redis of the bench's own in a temporary directory, AOF \`appendfsync everysec\` ` +
+    `${line(durability.everysec)}; \`INGEST_DURABILITY=fsync\` with \`appendfsync always\` ${line(durability.fsync)}.`
+  );
+}
+
 /** The ingest load against N ingest processes on one port, with reports none of them has seen. */
 async function measureCluster(
   options: Options,
@@ -573,6 +699,7 @@ function docsMarkdown(
       `Bare route: p50 ${ms(ingest.bare.latencyMs.p50)}, p99 ${ms(ingest.bare.latencyMs.p99)}.`,
     `- Server CPU: ingest — ${describeCpu(ingest.realCpuUs)}; bare route — ${describeCpu(ingest.bareCpuUs)}.`,
     ...(ingest.cluster ? [clusterDocsLine(ingest.cluster)] : []),
+    ...(ingest.durability ? [durabilityDocsLine(ingest.durability)] : []),
     `- Persistence: ${persist.reports.toLocaleString('en-US')} reports = ${persist.jobRows.toLocaleString('en-US')} job rows in ${(persist.elapsedMs / 1000).toFixed(1)} s ` +
       `(${Math.round(persist.reports / (persist.elapsedMs / 1000))} reports/s, worker concurrency ${options.workerConcurrency}, batches of up to ${options.workerBatchSize}); ` +
       `COPY of the same rows: ${(persist.copy.elapsedMs / 1000).toFixed(2)} s (median of three loads).`,
@@ -602,6 +729,7 @@ async function main(): Promise<void> {
       ingest = await measureIngest(options, config, fleet);
       rows.push(ingestRow(ingest));
       if (ingest.cluster) rows.push(clusterRow(ingest, ingest.cluster));
+      if (ingest.durability) rows.push(...durabilityRows(ingest, ingest.durability));
       // The ingest phase left tens of thousands of queued reports; the persistence phase starts empty.
       await clearRedisPrefix(prefix);
     }

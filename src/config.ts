@@ -70,6 +70,11 @@ export const configSchema = z
     /** Comma-separated model families the ingest accepts from collectors (case-insensitive prefixes). */
     SUPPORTED_MODELS: z.string().default('DesignJet,PageWide XL'),
     INGEST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /** What a 202 survives: `process` (Redis or any process killed; Redis with appendfsync everysec) or
+     * `fsync` (also a host crash: 202 only from a Redis with appendfsync always; src/ingest/durability.ts). */
+    INGEST_DURABILITY: z
+      .enum(['process', 'fsync'], { message: 'must be process or fsync' })
+      .default('process'),
     /** Ingest processes `serve --roles ingest` runs on this host, sharing its port (src/cli/ingest-cluster.ts). */
     INGEST_PROCESSES: z.coerce
       .number({ message: 'must be a number' })

@@ -2,7 +2,13 @@
 // them up for signature verification. Secrets are encrypted at rest and bound to their key id.
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { isDatabaseUnavailable } from '../graphql/format-error';
 import type { Sender } from '../reports/sender';
+import {
+  deviceCredentialEndedTopic,
+  type DeviceCredentialEndedPayload,
+  type RedisPubSub,
+} from '../services/pubsub';
 import type { SecretBox } from './secrets';
 
 export interface ResolvedCredential extends Sender {
@@ -37,20 +43,71 @@ interface CredentialRow {
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 const CACHE_TTL_MS = 5_000;
+/** How long a cached credential may stand in for the database while PostgreSQL cannot be reached. */
+export const CREDENTIAL_OUTAGE_TTL_MS = 60 * 60_000;
 const CACHE_MAX = 50_000;
+
+/** PostgreSQL is unreachable and the credential was not known well enough to go without it. */
+export class CredentialsUnavailable extends Error {}
 
 /**
  * Looks credentials up by key id with a short in-process cache: at thousands of reports per second the
- * lookup and AES decryption would otherwise dominate. Revocation and rotation therefore take effect
- * within CACHE_TTL_MS on other processes (at once on this one, see forget()).
+ * lookup and AES decryption would otherwise dominate. An entry is fresh for CACHE_TTL_MS; after that it
+ * is read again, so a change made directly in the database shows within that time.
+ *
+ * Through a PostgreSQL outage a known sender keeps being verified: when the lookup finds the database
+ * unreachable, an entry up to CREDENTIAL_OUTAGE_TTL_MS old stands in for it (expiry and validity dates
+ * are still checked against the clock) — but only if it was read while this process's subscription to
+ * the device-credentials-ended topic was up, and that subscription has not broken since: revocations,
+ * re-enrollments and rotations are announced there (forget()) and every process drops the key at once,
+ * so an entry that could have missed an announcement is never used without the database.
  */
 export class CredentialStore {
   private readonly cache = new Map<string, { at: number; value: ResolvedCredential | null }>();
+  private feed: { pubsub: RedisPubSub; topic: string } | null = null;
+  private events: AsyncIterableIterator<DeviceCredentialEndedPayload> | null = null;
+  private watching = false;
 
   constructor(
     private readonly forkEm: () => EntityManager,
     private readonly secrets: SecretBox,
-  ) {}
+    feed?: { pubsub: RedisPubSub; prefix: string },
+  ) {
+    if (feed) this.feed = { pubsub: feed.pubsub, topic: deviceCredentialEndedTopic(feed.prefix) };
+  }
+
+  /**
+   * Listens for announced revocations (the ingest role does; until then, and whenever the subscription
+   * is down, cached entries are never used in place of the database). Resubscribes after a failure.
+   */
+  watch(log: { warn(obj: object, msg: string): void }): void {
+    if (!this.feed || this.watching) return;
+    this.watching = true;
+    const feed = this.feed;
+    void (async () => {
+      while (this.watching) {
+        try {
+          this.events = await feed.pubsub.subscribe<DeviceCredentialEndedPayload>(feed.topic);
+          if (!this.watching) break;
+          for await (const event of this.events)
+            for (const keyId of Array.isArray(event?.keyIds) ? event.keyIds : []) this.drop(String(keyId));
+          return;
+        } catch (err) {
+          if (!this.watching) return;
+          log.warn({ err }, 'device credential announcements unavailable; retrying in 5 s');
+          await new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+        }
+      }
+    })();
+  }
+
+  /** Stops listening. Not awaited: UNSUBSCRIBE would wait for a Redis that may be gone (closing the
+   * services' pub/sub ends the connection anyway). */
+  unwatch(): void {
+    this.watching = false;
+    void this.events?.return?.().catch(() => undefined);
+    this.events = null;
+  }
 
   async resolve(keyId: string, now = new Date()): Promise<ResolvedCredential | null> {
     const cached = this.cache.get(keyId);
@@ -59,12 +116,20 @@ export class CredentialStore {
     // One indexed query for exactly the columns needed: every report of a large fleet misses the cache
     // (TTL 5 s, reports every few minutes), and an ORM findOne with the printer populated cost ~1 ms of
     // CPU per lookup, which capped a whole ingest process at a few hundred reports per second.
-    const rows = await this.forkEm().execute<CredentialRow[]>(
-      `select c.kind, c.reseller_id, c.printer_id, c.collector_id, c.secret_encrypted, c.valid_until, c.revoked_at, p.serial_number as printer_serial
-       from device_credential c left join printer p on p.id = c.printer_id
-       where c.key_id = ?`,
-      [keyId],
-    );
+    let rows: CredentialRow[];
+    try {
+      rows = await this.forkEm().execute<CredentialRow[]>(
+        `select c.kind, c.reseller_id, c.printer_id, c.collector_id, c.secret_encrypted, c.valid_until, c.revoked_at, p.serial_number as printer_serial
+         from device_credential c left join printer p on p.id = c.printer_id
+         where c.key_id = ?`,
+        [keyId],
+      );
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      if (cached && this.usableWithoutDatabase(cached.at, now))
+        return cached.value && this.stillValid(cached.value, now);
+      throw new CredentialsUnavailable('the credential store (PostgreSQL) is unreachable', { cause: error });
+    }
     const row = rows[0];
     let value: (ResolvedCredential & { revokedAt: Date | null }) | null = null;
     if (row) {
@@ -85,8 +150,26 @@ export class CredentialStore {
     return value && this.stillValid(value, now);
   }
 
-  forget(keyId: string): void {
+  /**
+   * Drops revoked or replaced credentials here at once and announces it to every other process (after
+   * the change committed). An announcement lost while Redis is away is covered: the other processes'
+   * subscriptions broke too, so their entries no longer stand in for the database.
+   */
+  forget(...keyIds: string[]): void {
+    for (const keyId of keyIds) this.drop(keyId);
+    if (this.feed && keyIds.length > 0)
+      this.feed.pubsub
+        .publish(this.feed.topic, { keyIds } satisfies DeviceCredentialEndedPayload)
+        .catch(() => undefined);
+  }
+
+  private drop(keyId: string): void {
     this.cache.delete(keyId);
+  }
+
+  private usableWithoutDatabase(readAt: number, now: Date): boolean {
+    const since = this.feed && this.watching ? this.feed.pubsub.subscribedSince() : null;
+    return since !== null && readAt >= since && now.getTime() - readAt < CREDENTIAL_OUTAGE_TTL_MS;
   }
 
   private stillValid(

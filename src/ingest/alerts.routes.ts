@@ -9,8 +9,9 @@ import { enqueueOnce } from './enqueue-once';
 import { FAILED, type IngestContext, senderOf, withDeadline } from './ingest-context';
 
 export function registerAlertsRoute(app: FastifyInstance, ctx: IngestContext): void {
-  const { redis, queues, keys, reject, redisDown, authenticated, decodeJson } = ctx;
+  const { redis, queues, keys, reject, redisDown, notDurable, authenticated, decodeJson } = ctx;
   app.post('/ingest/v1/alerts', async (request, reply) => {
+    if (notDurable(reply, request)) return reply;
     const auth = await authenticated(request, reply);
     if (!auth) return reply;
     const { sender, body } = auth;

@@ -76,7 +76,7 @@ export function registerCollectorRoutes(app: FastifyInstance, ctx: IngestContext
         'this collector was revoked or removed from the portal',
         'collector_archived',
       );
-    for (const keyId of rotated.keyIds) credentials.forget(keyId);
+    credentials.forget(...rotated.keyIds);
     request.log.info(
       { collectorId: sender.collectorId, keyId: rotated.credential.keyId, previousKeyId: sender.keyId },
       'collector credential rotated',
@@ -153,7 +153,7 @@ export function registerCollectorRoutes(app: FastifyInstance, ctx: IngestContext
           parsed.data,
         );
         // A re-enrollment revoked the collector's previous credentials: refused from now on here.
-        for (const keyId of revokedKeyIds) credentials.forget(keyId);
+        credentials.forget(...revokedKeyIds);
         request.log.info({ collectorId: enrolled.collectorId, keyId: enrolled.keyId }, 'collector enrolled');
         return reply.code(200).send(enrolled);
       } catch (error) {

@@ -5,7 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { reportV1Schema } from '@plotmeter/protocol';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CredentialStore, ResolvedCredential } from '../auth/device-credentials';
+import {
+  CredentialsUnavailable,
+  type CredentialStore,
+  type ResolvedCredential,
+} from '../auth/device-credentials';
 import { sendProblem } from '../http/problem';
 import { withTimeout } from '../lib/timeout';
 import { ingestRejected } from '../observability/metrics';
@@ -14,6 +18,7 @@ import { BodyError, decodeBody, parseJson } from '../reports/body';
 import { compileAcceptor, type Acceptor } from '../reports/schema-acceptor';
 import type { AppServices } from '../services/app-services';
 import { createRedis } from '../services/redis';
+import { durabilityGate, type DurabilityGate } from './durability';
 import { redisKeys } from './redis-keys';
 import { RedisUnavailable, authenticateSender } from './sender-auth';
 
@@ -36,6 +41,10 @@ export interface IngestContext {
   credentials: CredentialStore;
   keys: ReturnType<typeof redisKeys>;
   acceptReport: Acceptor;
+  /** What a 202 promises: stored in Redis (default), or fsynced by Redis too (src/ingest/durability.ts). */
+  durability: DurabilityGate;
+  /** Answers 503 and returns true while a 202 could not keep INGEST_DURABILITY's promise. */
+  notDurable(reply: FastifyReply, request: FastifyRequest): boolean;
   reject(
     reply: FastifyReply,
     status: number,
@@ -64,6 +73,7 @@ export function createIngestContext(services: AppServices): IngestContext {
   const credentials = services.deviceCredentials;
   const keys = redisKeys(config.REDIS_PREFIX);
   const acceptReport = reportAcceptor(services.log);
+  const durability = durabilityGate(config.INGEST_DURABILITY, redis, services.log);
 
   const reject = (
     reply: FastifyReply,
@@ -86,6 +96,21 @@ export function createIngestContext(services: AppServices): IngestContext {
       'redis_unavailable',
       { retryAfterSeconds: 5 },
     );
+  };
+
+  const notDurable = (reply: FastifyReply, request: FastifyRequest): boolean => {
+    const refusal = durability.refusal();
+    if (refusal === null) return false;
+    request.log.warn({ refusal }, 'ingest refused: Redis does not store reports durably enough');
+    reject(
+      reply,
+      503,
+      'Service Unavailable',
+      'the report queue cannot store reports durably right now; retry later',
+      'redis_not_durable',
+      { reason: 'redis_not_durable', retryAfterSeconds: 5 },
+    );
+    return true;
   };
 
   async function authenticated(
@@ -119,6 +144,18 @@ export function createIngestContext(services: AppServices): IngestContext {
         redisDown(reply, request, error);
         return null;
       }
+      if (error instanceof CredentialsUnavailable) {
+        request.log.warn({ err: error }, 'credential lookup failed: PostgreSQL unreachable');
+        reject(
+          reply,
+          503,
+          'Service Unavailable',
+          'this key cannot be verified right now (the portal database is unavailable); retry later',
+          'database_unavailable',
+          { reason: 'database_unavailable', retryAfterSeconds: 5 },
+        );
+        return null;
+      }
       throw error;
     }
   }
@@ -149,6 +186,8 @@ export function createIngestContext(services: AppServices): IngestContext {
     credentials,
     keys,
     acceptReport,
+    durability,
+    notDurable,
     reject,
     redisDown,
     authenticated,

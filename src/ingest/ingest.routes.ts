@@ -18,6 +18,9 @@ export interface IngestRole {
 
 export function registerIngestRoutes(app: FastifyInstance, services: AppServices): IngestRole {
   const ctx = createIngestContext(services);
+  // Revocations announced by other processes drop keys here at once; while this subscription is up,
+  // known senders stay verifiable through a PostgreSQL outage (src/auth/device-credentials.ts).
+  ctx.credentials.watch(services.log);
   // Start serving with it connected, as with the shared connection; if Redis is down, start anyway:
   // requests get 503 and /readyz says so until it is back.
   app.addHook('onReady', () => waitForRedis(ctx.redis, 2_000).catch(() => undefined));
@@ -37,6 +40,8 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
 
   return {
     async close() {
+      ctx.durability.close();
+      ctx.credentials.unwatch();
       await Promise.all(Object.values(ctx.queues).map((q) => q.close()));
       await ctx.redis.quit().catch(() => ctx.redis.disconnect());
     },

@@ -13,8 +13,9 @@ import { enqueueOnce } from './enqueue-once';
 import { FAILED, type IngestContext, senderOf, withDeadline } from './ingest-context';
 
 export function registerReportRoute(app: FastifyInstance, ctx: IngestContext): void {
-  const { redis, queues, keys, acceptReport, reject, redisDown, authenticated, decodeJson } = ctx;
+  const { redis, queues, keys, acceptReport, reject, redisDown, notDurable, authenticated, decodeJson } = ctx;
   app.post('/ingest/v1/reports', async (request, reply) => {
+    if (notDurable(reply, request)) return reply;
     const auth = await authenticated(request, reply);
     if (!auth) return reply;
     const { sender, body } = auth;

@@ -50,11 +50,9 @@ import { SortDirection } from '../schema/enums';
 
 export const CollectorConnection = Connection(CollectorType, 'Collector');
 
-/** Drops changed credentials from this process's cache once the change is committed. */
+/** Drops changed credentials from every process's cache once the change is committed. */
 async function forgetAfterCommit(ctx: GraphQLContext, change: CollectorChange): Promise<Collector> {
-  await afterCommit(ctx, async () => {
-    for (const keyId of change.keyIds) ctx.services.deviceCredentials.forget(keyId);
-  });
+  await afterCommit(ctx, async () => ctx.services.deviceCredentials.forget(...change.keyIds));
   return change.collector;
 }
 

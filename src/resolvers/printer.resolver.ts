@@ -268,11 +268,9 @@ export class PrinterResolver {
   })
   async revokePrinterCredential(@Ctx() ctx: GraphQLContext, @Arg('printerId', () => ID) printerId: string) {
     const keyIds = await revokePrinterCredential(ctx.em, ctx.principal!.actor, writeTenant(ctx), printerId);
-    // Forgotten once committed (a report in between could re-cache the unrevoked row); other ingest
-    // processes refuse the key within the cache's lifetime (src/auth/device-credentials.ts).
-    await afterCommit(ctx, async () => {
-      for (const keyId of keyIds) ctx.services.deviceCredentials.forget(keyId);
-    });
+    // Forgotten once committed (a report in between could re-cache the unrevoked row), here and, through
+    // the announcement, in every other process (src/auth/device-credentials.ts).
+    await afterCommit(ctx, async () => ctx.services.deviceCredentials.forget(...keyIds));
     return keyIds;
   }
 

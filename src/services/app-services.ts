@@ -60,15 +60,19 @@ export async function initServices(config: Config, log = createLogger(config)): 
   });
   const redis = createRedis(config, 'command');
   const secrets = new SecretBox(requireSecretKey(config));
+  const pubsub = new RedisPubSub(config, redis);
   return {
     config,
     log,
     orm,
     redis,
     secrets,
-    pubsub: new RedisPubSub(config, redis),
+    pubsub,
     apiKeys: new ApiKeyCache(),
-    deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets),
+    deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets, {
+      pubsub,
+      prefix: config.REDIS_PREFIX,
+    }),
     loginThrottle: new LoginThrottle(redis, config.REDIS_PREFIX),
     mailer: new Mailer(config),
   };

@@ -25,6 +25,19 @@ export function credentialEndedTopic(prefix: string): string {
   return `${prefix}:credentials:ended`;
 }
 
+/**
+ * `<REDIS_PREFIX>:device-credentials:ended`: device or collector credentials revoked or replaced. Every
+ * process drops them from its credential cache at once (src/auth/device-credentials.ts), which is what lets
+ * that cache serve known senders through a PostgreSQL outage without serving a revoked key.
+ */
+export function deviceCredentialEndedTopic(prefix: string): string {
+  return `${prefix}:device-credentials:ended`;
+}
+
+export interface DeviceCredentialEndedPayload {
+  keyIds: string[];
+}
+
 export interface CredentialEndedPayload {
   /** The principal's actor: "apikey:<id>" or "user:<id>". */
   actor: string;
@@ -61,6 +74,8 @@ export class RedisPubSub {
   private ready: Promise<void> | null = null;
   private readonly sinks = new Map<string, Set<Sink>>();
   private closed = false;
+  /** When the subscriber connection last became ready (null while it is not): see subscribedSince(). */
+  private readyAt: number | null = null;
 
   constructor(
     private readonly redisTarget: RedisTarget,
@@ -121,6 +136,14 @@ export class RedisPubSub {
     return iterator;
   }
 
+  /**
+   * Since when the subscriber connection has been up without a break (ms since the epoch), or null while
+   * it is down: a message published before then may have been missed (Redis pub/sub keeps nothing).
+   */
+  subscribedSince(): number | null {
+    return this.subscriber?.status === 'ready' ? this.readyAt : null;
+  }
+
   /** How many local listeners a topic has (for tests and metrics). */
   listenerCount(topic: string): number {
     return this.sinks.get(topic)?.size ?? 0;
@@ -132,7 +155,9 @@ export class RedisPubSub {
     const subscriber = this.subscriber;
     this.subscriber = null;
     this.ready = null;
-    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+    // QUIT would wait (offline queue) for a Redis that is away: then just drop the connection.
+    if (subscriber?.status === 'ready') await subscriber.quit().catch(() => subscriber.disconnect());
+    else subscriber?.disconnect();
   }
 
   private async connection(): Promise<Redis> {
@@ -140,6 +165,8 @@ export class RedisPubSub {
       // Lazily: worker-only and ingest-only processes never open it. ioredis re-subscribes on reconnect.
       const subscriber = createRedis(this.redisTarget, 'subscriber');
       subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+      subscriber.on('ready', () => (this.readyAt = Date.now()));
+      subscriber.on('close', () => (this.readyAt = null));
       this.subscriber = subscriber;
     }
     // SUBSCRIBE only once the connection is ready: queued before the ready check, it races ioredis' own

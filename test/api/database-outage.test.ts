@@ -2,14 +2,14 @@
 // SERVICE_UNAVAILABLE error that says to retry (never a 500, never SQL), whether authentication or the
 // operation needed the database, and the API serves again once PostgreSQL is back. Runs against a
 // PostgreSQL server of its own (test/support/private-postgres.ts), so stopping it disturbs nothing else.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { newReseller } from '../support/factories';
-import { postgresBinDir, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
-
-const MAIN = path.resolve(__dirname, '../../dist/main.js');
+import {
+  postgresBinDir,
+  startMigratedPrivatePostgres,
+  type PrivatePostgres,
+} from '../support/private-postgres';
 
 let pg: PrivatePostgres;
 let app: TestApp;
@@ -34,12 +34,8 @@ async function post(query: string, token: string) {
 
 describe.skipIf(!postgresBinDir())('the API while PostgreSQL is down', () => {
   beforeAll(async () => {
-    pg = await startPrivatePostgres();
+    pg = await startMigratedPrivatePostgres();
     const url = pg.url('plotmeter');
-    execFileSync(process.execPath, [MAIN, 'migrate'], {
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
-      stdio: 'pipe',
-    });
     app = await startTestApp({
       roles: ['api'],
       db: { name: 'plotmeter', url, serverUrl: pg.serverUrl('plotmeter'), drop: async () => undefined },

@@ -30,6 +30,16 @@ export interface PrivatePostgres {
   destroy(): void;
 }
 
+/** A private server whose database `plotmeter` the compiled CLI has migrated (`dist/main.js migrate`). */
+export async function startMigratedPrivatePostgres(): Promise<PrivatePostgres> {
+  const pg = await startPrivatePostgres();
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../dist/main.js'), 'migrate'], {
+    env: { ...process.env, DATABASE_URL: pg.url('plotmeter'), LOG_LEVEL: 'warn' },
+    stdio: 'pipe',
+  });
+  return pg;
+}
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql');
