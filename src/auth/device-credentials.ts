@@ -2,13 +2,8 @@
 // them up for signature verification. Secrets are encrypted at rest and bound to their key id.
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isDatabaseUnavailable } from '../graphql/format-error';
+import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import type { Sender } from '../reports/sender';
-import {
-  deviceCredentialEndedTopic,
-  type DeviceCredentialEndedPayload,
-  type RedisPubSub,
-} from '../services/pubsub';
 import type { SecretBox } from './secrets';
 
 export interface ResolvedCredential extends Sender {
@@ -47,6 +42,19 @@ const CACHE_TTL_MS = 5_000;
 export const CREDENTIAL_OUTAGE_TTL_MS = 60 * 60_000;
 const CACHE_MAX = 50_000;
 
+/** What forget() announces on the revocation topic. */
+export interface DeviceCredentialEndedPayload {
+  keyIds: string[];
+}
+
+/** The process's pub/sub (src/services/pubsub.ts) as far as the revocation feed needs it. */
+export interface RevocationFeed {
+  publish(topic: string, payload: unknown): Promise<unknown>;
+  subscribe<T>(topic: string): Promise<AsyncIterableIterator<T>>;
+  /** Since when the subscription connection has been up without a break, or null while it is down. */
+  subscribedSince(): number | null;
+}
+
 /** PostgreSQL is unreachable and the credential was not known well enough to go without it. */
 export class CredentialsUnavailable extends Error {}
 
@@ -64,16 +72,17 @@ export class CredentialsUnavailable extends Error {}
  */
 export class CredentialStore {
   private readonly cache = new Map<string, { at: number; value: ResolvedCredential | null }>();
-  private feed: { pubsub: RedisPubSub; topic: string } | null = null;
+  private readonly feed: { pubsub: RevocationFeed; topic: string } | null;
   private events: AsyncIterableIterator<DeviceCredentialEndedPayload> | null = null;
   private watching = false;
 
   constructor(
     private readonly forkEm: () => EntityManager,
     private readonly secrets: SecretBox,
-    feed?: { pubsub: RedisPubSub; prefix: string },
+    /** Where revocations are announced (the device-credentials-ended topic); none: no stand-in. */
+    feed?: { pubsub: RevocationFeed; topic: string },
   ) {
-    if (feed) this.feed = { pubsub: feed.pubsub, topic: deviceCredentialEndedTopic(feed.prefix) };
+    this.feed = feed ?? null;
   }
 
   /**

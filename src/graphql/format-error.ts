@@ -13,6 +13,9 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../errors/domain-error';
+import { causeChain, isDatabaseUnavailable } from '../errors/database-unavailable';
+
+export { isDatabaseUnavailable };
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
 
@@ -38,49 +41,6 @@ const EXPECTED_CODES = new Set([
 
 /** Seconds a client should wait before retrying when PostgreSQL is unreachable (Retry-After). */
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
-
-const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
-const UNAVAILABLE_ERRNOS = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-]);
-
-/**
- * Whether the error means PostgreSQL cannot be reached or refuses connections right now (down,
- * restarting, shutting down, out of connections, or the pool timed out waiting for one): the caller
- * should retry, and nothing about the request was wrong.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return causeChain(error, 5).some((e) => {
-    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
-    if (name === 'ConnectionException') return true;
-    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.test(code) || UNAVAILABLE_ERRNOS.has(code)))
-      return true;
-    return (
-      typeof message === 'string' && /Timeout acquiring a connection|Connection terminated/.test(message)
-    );
-  });
-}
-
-/**
- * An error and what it wraps, outermost first, at most `depth` of them: MikroORM's `previous`, the
- * standard `cause`, GraphQL's `originalError`.
- */
-function causeChain(error: unknown, depth: number): object[] {
-  const chain: object[] = [];
-  for (let e = error; e && typeof e === 'object' && chain.length < depth;) {
-    chain.push(e);
-    e =
-      (e as { previous?: unknown }).previous ??
-      (e as { cause?: unknown }).cause ??
-      (e as { originalError?: unknown }).originalError;
-  }
-  return chain;
-}
 
 /** What a client sees while the database is away, on every transport. */
 export function unavailableError(): GraphQLFormattedError {

@@ -2,7 +2,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
 import { createRedis } from '../services/redis';
-import { isDatabaseUnavailable } from '../graphql/format-error';
+import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import { jobsProcessed } from '../observability/metrics';
 import { recordFailedReport } from '../repositories/failed-reports.repository';
 import { QUEUES, createQueues, type QueueName } from '../queue/queues';

@@ -9,7 +9,7 @@ import { ConfigError, type Config } from '../config';
 import { initOrm } from '../db/orm';
 import { CredentialStore } from '../auth/device-credentials';
 import { Mailer } from './mailer';
-import { RedisPubSub } from './pubsub';
+import { RedisPubSub, deviceCredentialEndedTopic } from './pubsub';
 import { createRedis } from './redis';
 import { SecretBox } from '../auth/secrets';
 
@@ -71,7 +71,7 @@ export async function initServices(config: Config, log = createLogger(config)): 
     apiKeys: new ApiKeyCache(),
     deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets, {
       pubsub,
-      prefix: config.REDIS_PREFIX,
+      topic: deviceCredentialEndedTopic(config.REDIS_PREFIX),
     }),
     loginThrottle: new LoginThrottle(redis, config.REDIS_PREFIX),
     mailer: new Mailer(config),

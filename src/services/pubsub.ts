@@ -34,10 +34,6 @@ export function deviceCredentialEndedTopic(prefix: string): string {
   return `${prefix}:device-credentials:ended`;
 }
 
-export interface DeviceCredentialEndedPayload {
-  keyIds: string[];
-}
-
 export interface CredentialEndedPayload {
   /** The principal's actor: "apikey:<id>" or "user:<id>". */
   actor: string;
