@@ -11,6 +11,7 @@ import { persistAlertsJob } from './persist-alerts.job';
 import { persistReportJob } from './persist-report.job';
 import { REQUEUE_WEBHOOKS_EVERY_MS, requeueWebhooksJob } from './requeue-webhooks.job';
 import { sendEmailJob } from './send-email.job';
+import { REQUEUE_EMAILS_EVERY_MS, requeueEmailsJob } from './requeue-emails.job';
 import { SEND_DUE_REPORTS_EVERY_MS, sendDueReportsJob } from './send-due-reports.job';
 import { escalateAlertJob } from './escalate-alert.job';
 import { flushAlertGroupJob } from './flush-alert-group.job';
@@ -28,6 +29,7 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
     'offline-sweep': offlineSweepJob,
     'requeue-webhooks': requeueWebhooksJob,
     'send-due-reports': sendDueReportsJob,
+    'requeue-emails': requeueEmailsJob,
     'close-period-run': closePeriodRunJob as JobHandler,
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
@@ -46,6 +48,7 @@ export const SCHEDULES: Array<{ queue: QueueName; name: string; everyMs: number 
   { queue: 'maintenance', name: 'offline-sweep', everyMs: OFFLINE_SWEEP_EVERY_MS },
   { queue: 'maintenance', name: 'requeue-webhooks', everyMs: REQUEUE_WEBHOOKS_EVERY_MS },
   { queue: 'maintenance', name: 'send-due-reports', everyMs: SEND_DUE_REPORTS_EVERY_MS },
+  { queue: 'maintenance', name: 'requeue-emails', everyMs: REQUEUE_EMAILS_EVERY_MS },
 ];
 
 export function assertRegistryComplete(): void {

@@ -15,6 +15,7 @@ export const QUEUES = {
     'requeue-webhooks',
     'close-period-run',
     'send-due-reports',
+    'requeue-emails',
   ],
   /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
   webhooks: ['deliver-webhook'],

@@ -3,7 +3,10 @@
 // unsubscribe page and its one-click POST, suppression of later mails, the dead-letter list for a
 // refused recipient and sending it again, a temporary refusal left for a retry, and input checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requeueEmailsJob } from '../../src/jobs/requeue-emails.job';
 import { issueApiKey } from '../../src/services/api-keys';
+import { recordEmails } from '../../src/services/email';
+import { renderTestMail } from '../../src/services/notification-mails';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newReseller } from '../support/factories';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
@@ -13,6 +16,7 @@ let smtp: TestSmtpServer;
 let adminKey: string;
 let technicianKey: string;
 let resellerName: string;
+let resellerId: string;
 
 const PUBLIC_URL = 'https://portal.example.test';
 
@@ -24,6 +28,7 @@ beforeAll(async () => {
   const mine = await newReseller(app.services.orm.em, 'Acme & Söhne');
   adminKey = mine.apiKey;
   resellerName = mine.reseller.name;
+  resellerId = mine.reseller.id;
   const em = app.services.orm.em.fork();
   technicianKey = issueApiKey(em, { resellerId: mine.reseller.id, name: 'tech', role: 'technician' }).key;
   await em.flush();
@@ -182,6 +187,19 @@ describe('e-mail through SMTP', () => {
       prefix: app.config.REDIS_PREFIX,
     }).getJobState(`m.${queued.id}`);
     expect(state).toBe('delayed');
+  });
+
+  it('queues a mail that was recorded but never queued (Redis away at commit)', async () => {
+    const [id] = await recordEmails(app.services.orm.em.fork(), [
+      renderTestMail(app.services, { resellerId, resellerName, recipient: 'lost@example.test' }),
+    ]);
+    await app.services.orm.em
+      .fork()
+      .execute(`update email_message set created_at = now() - interval '11 minutes' where id = ?`, [id]);
+    expect(await requeueEmailsJob(null, app.services)).toEqual({ requeued: 1 });
+    await smtp.waitFor('lost@example.test');
+    await eventually(async () => (await messageStatus(id!)).status === 'SENT');
+    expect(await requeueEmailsJob(null, app.services)).toEqual({ requeued: 0 });
   });
 
   it('is for admins, and a bad address is named', async () => {
