@@ -301,6 +301,22 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     await page.getByRole('cell', { name: tenant.consoleUsers.technicianEmail }).waitFor();
     await expectAccessible('admin');
     await screenshot('admin');
+
+    // Notifications: an alert mail rule made through the form is stored and listed.
+    await page.goto(`${app.url}/admin?tab=notifications`);
+    const form = page.getByRole('form', { name: 'New alert mail rule' });
+    await form.getByLabel('Name').fill('Jams to service');
+    await form.getByLabel('At least').selectOption('CRITICAL');
+    await form.getByLabel('Recipients').fill('service@example.com, not-an-address');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Not an e-mail address: not-an-address' }).waitFor();
+    await form.getByLabel('Recipients').fill('service@example.com');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByRole('region', { name: 'Rule Jams to service' });
+    await rule.waitFor();
+    expect(await rule.textContent()).toContain('critical and above');
+    expect(await rule.textContent()).toContain('service@example.com');
+    await expectAccessible('notifications');
   });
 
   it('keeps a technician out of billing', async () => {

@@ -7,6 +7,7 @@ import { graphql } from '../gql';
 import type { Role, WebhookEventType } from '../gql/graphql';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { ROLE_LABEL } from '../lib/roles';
+import NotificationsSection from './notifications.section';
 import { locale } from '../lib/use-session';
 
 const UsersQuery = graphql(`
@@ -126,13 +127,18 @@ const DeleteWebhookMutation = graphql(`
 `);
 
 const ROLES: Role[] = ['ADMIN', 'BILLING', 'TECHNICIAN', 'VIEWER'];
-const TABS = { users: 'Users', keys: 'API keys', webhooks: 'Webhooks' } as const;
+const TABS = {
+  users: 'Users',
+  keys: 'API keys',
+  webhooks: 'Webhooks',
+  notifications: 'Notifications',
+} as const;
 type Tab = keyof typeof TABS;
 
 export default function AdminPage() {
   const [params, setParams] = useSearchParams();
-  const tab: Tab =
-    params.get('tab') === 'keys' || params.get('tab') === 'webhooks' ? (params.get('tab') as Tab) : 'users';
+  const requested = params.get('tab');
+  const tab: Tab = requested && Object.hasOwn(TABS, requested) ? (requested as Tab) : 'users';
   return (
     <div className="page">
       <div className="page-head">
@@ -154,6 +160,7 @@ export default function AdminPage() {
       {tab === 'users' && <Users />}
       {tab === 'keys' && <ApiKeys />}
       {tab === 'webhooks' && <Webhooks />}
+      {tab === 'notifications' && <NotificationsSection />}
     </div>
   );
 }

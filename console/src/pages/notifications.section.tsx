@@ -1,0 +1,502 @@
+// Administration → Notifications: alert mail rules, scheduled usage reports and the mail log (with the
+// dead-letter list), over the API of docs/notifications.md.
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { Badge, Empty, ErrorState, FormError, Loading } from '../components/states';
+import { graphql } from '../gql';
+import type { ReportFrequency, Severity } from '../gql/graphql';
+import { parseAddressList, parseMinutes } from '../lib/address-list';
+import { formatDateTime } from '../lib/format';
+import { locale } from '../lib/use-session';
+
+const NotificationSetupQuery = graphql(`
+  query NotificationSetup {
+    notificationRules {
+      id
+      name
+      enabled
+      minSeverity
+      customerIds
+      emails
+      userIds
+      timeZone
+      quietHours {
+        start
+        end
+        overrideMinSeverity
+      }
+      groupWindowMinutes
+      escalateAfterMinutes
+      escalationEmails
+    }
+    reportSchedules {
+      id
+      customerId
+      frequency
+      emails
+      userIds
+      timeZone
+      enabled
+    }
+    customers(first: 500) {
+      edges {
+        node {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+const MailLogQuery = graphql(`
+  query MailLog($status: EmailStatus) {
+    emailMessages(first: 50, status: $status) {
+      id
+      kind
+      recipient
+      subject
+      status
+      attempts
+      lastError
+      createdAt
+      sentAt
+    }
+  }
+`);
+
+const CreateRuleMutation = graphql(`
+  mutation CreateNotificationRule($input: NotificationRuleInput!) {
+    createNotificationRule(input: $input) {
+      id
+    }
+  }
+`);
+
+const UpdateRuleMutation = graphql(`
+  mutation UpdateNotificationRule($id: ID!, $input: NotificationRuleInput!) {
+    updateNotificationRule(id: $id, input: $input) {
+      id
+      enabled
+    }
+  }
+`);
+
+const DeleteRuleMutation = graphql(`
+  mutation DeleteNotificationRule($id: ID!) {
+    deleteNotificationRule(id: $id)
+  }
+`);
+
+const CreateScheduleMutation = graphql(`
+  mutation CreateReportSchedule($input: CreateReportScheduleInput!) {
+    createReportSchedule(input: $input) {
+      id
+    }
+  }
+`);
+
+const DeleteScheduleMutation = graphql(`
+  mutation DeleteReportSchedule($id: ID!) {
+    deleteReportSchedule(id: $id)
+  }
+`);
+
+const RetryMailMutation = graphql(`
+  mutation RetryEmailMessage($id: ID!) {
+    retryEmailMessage(id: $id) {
+      id
+      status
+    }
+  }
+`);
+
+const SEVERITIES: Severity[] = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+const browserTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export default function NotificationsSection() {
+  const [setup, refetch] = useQuery({ query: NotificationSetupQuery });
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  if (setup.error && !setup.data) return <ErrorState error={setup.error} retry={reload} />;
+  if (!setup.data) return <Loading label="Loading notifications" />;
+  const customers = setup.data.customers.edges.map((e) => e.node);
+  const customerName = (id: string) => customers.find((c) => c.id === id)?.name ?? id;
+  return (
+    <>
+      <h2>Alert mails</h2>
+      <RuleForm customers={customers} onCreated={reload} />
+      {setup.data.notificationRules.length === 0 ? (
+        <Empty>No alert mail rules: alerts reach technicians only on the live board and webhooks.</Empty>
+      ) : (
+        setup.data.notificationRules.map((rule) => (
+          <RuleCard key={rule.id} rule={rule} customerName={customerName} onChanged={reload} />
+        ))
+      )}
+      <h2>Usage reports</h2>
+      <ScheduleForm customers={customers} onCreated={reload} />
+      {setup.data.reportSchedules.length === 0 ? (
+        <Empty>No scheduled reports.</Empty>
+      ) : (
+        <ScheduleTable
+          schedules={setup.data.reportSchedules}
+          customerName={customerName}
+          onChanged={reload}
+        />
+      )}
+      <h2>Mail log</h2>
+      <MailLog />
+    </>
+  );
+}
+
+type Customer = { id: string; name: string };
+
+function CustomerOptions({ customers }: { customers: Customer[] }) {
+  return customers.map((c) => (
+    <option key={c.id} value={c.id}>
+      {c.name}
+    </option>
+  ));
+}
+
+function RuleForm({ customers, onCreated }: { customers: Customer[]; onCreated: () => void }) {
+  const [created, create] = useMutation(CreateRuleMutation);
+  const [draft, setDraft] = useState({
+    name: '',
+    minSeverity: 'ERROR' as Severity,
+    customerId: '',
+    emails: '',
+    quietStart: '',
+    quietEnd: '',
+    escalateAfter: '',
+    escalationEmails: '',
+  });
+  const [problem, setProblem] = useState<string | null>(null);
+  const set = (patch: Partial<typeof draft>) => setDraft({ ...draft, ...patch });
+  return (
+    <form
+      className="card inline-form"
+      aria-label="New alert mail rule"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const emails = parseAddressList(draft.emails);
+        const escalationEmails = parseAddressList(draft.escalationEmails);
+        const escalateAfter = parseMinutes(draft.escalateAfter);
+        const invalid = [...emails.invalid, ...escalationEmails.invalid];
+        if (invalid.length) return setProblem(`Not an e-mail address: ${invalid.join(', ')}`);
+        if (Number.isNaN(escalateAfter)) return setProblem('Escalate after: whole minutes');
+        if (emails.addresses.length === 0) return setProblem('Recipients: at least one address');
+        if (Boolean(draft.quietStart) !== Boolean(draft.quietEnd))
+          return setProblem('Quiet hours: give both start and end');
+        setProblem(null);
+        void create({
+          input: {
+            name: draft.name.trim(),
+            minSeverity: draft.minSeverity,
+            customerIds: draft.customerId ? [draft.customerId] : [],
+            emails: emails.addresses,
+            timeZone: browserTimeZone,
+            quietHours: draft.quietStart ? { start: draft.quietStart, end: draft.quietEnd } : null,
+            escalateAfterMinutes: escalateAfter,
+            escalationEmails: escalationEmails.addresses,
+          },
+        }).then((result) => {
+          if (!result.error) {
+            set({ name: '', emails: '', escalateAfter: '', escalationEmails: '' });
+            onCreated();
+          }
+        });
+      }}
+    >
+      <label>
+        Name
+        <input required value={draft.name} onChange={(e) => set({ name: e.target.value })} />
+      </label>
+      <label>
+        At least
+        <select value={draft.minSeverity} onChange={(e) => set({ minSeverity: e.target.value as Severity })}>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {s.toLowerCase()}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Customer
+        <select value={draft.customerId} onChange={(e) => set({ customerId: e.target.value })}>
+          <option value="">Any</option>
+          <CustomerOptions customers={customers} />
+        </select>
+      </label>
+      <label>
+        Recipients
+        <input
+          value={draft.emails}
+          onChange={(e) => set({ emails: e.target.value })}
+          placeholder="service@example.com, …"
+        />
+      </label>
+      <label>
+        Quiet from
+        <input type="time" value={draft.quietStart} onChange={(e) => set({ quietStart: e.target.value })} />
+      </label>
+      <label>
+        until
+        <input type="time" value={draft.quietEnd} onChange={(e) => set({ quietEnd: e.target.value })} />
+      </label>
+      <label>
+        Escalate after (min)
+        <input
+          inputMode="numeric"
+          value={draft.escalateAfter}
+          onChange={(e) => set({ escalateAfter: e.target.value })}
+        />
+      </label>
+      <label>
+        Escalate to
+        <input
+          value={draft.escalationEmails}
+          onChange={(e) => set({ escalationEmails: e.target.value })}
+          placeholder="manager@example.com"
+        />
+      </label>
+      <button type="submit" disabled={created.fetching}>
+        Add rule
+      </button>
+      <FormError error={problem ? new Error(problem) : created.error} />
+    </form>
+  );
+}
+
+function RuleCard({
+  rule,
+  customerName,
+  onChanged,
+}: {
+  rule: {
+    id: string;
+    name: string;
+    enabled: boolean;
+    minSeverity: Severity;
+    customerIds: string[];
+    emails: string[];
+    userIds: string[];
+    timeZone: string;
+    quietHours?: { start: string; end: string; overrideMinSeverity?: Severity | null } | null;
+    groupWindowMinutes: number;
+    escalateAfterMinutes?: number | null;
+    escalationEmails: string[];
+  };
+  customerName: (id: string) => string;
+  onChanged: () => void;
+}) {
+  const [updating, update] = useMutation(UpdateRuleMutation);
+  const [deleting, remove] = useMutation(DeleteRuleMutation);
+  const scope = rule.customerIds.length ? rule.customerIds.map(customerName).join(', ') : 'every customer';
+  const recipients = [...rule.emails, ...(rule.userIds.length ? [`${rule.userIds.length} user(s)`] : [])];
+  return (
+    <section className="card" aria-label={`Rule ${rule.name}`}>
+      <div className="section-head">
+        <h3>{rule.name}</h3>
+        <div className="row">
+          {rule.enabled ? <Badge tone="ok">on</Badge> : <Badge tone="muted">off</Badge>}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void update({ id: rule.id, input: { enabled: !rule.enabled } }).then(onChanged)}
+          >
+            {rule.enabled ? 'Turn off' : 'Turn on'}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void remove({ id: rule.id }).then(onChanged)}
+          >
+            Delete
+          </button>
+        </div>
+      </div>
+      <p className="muted">
+        {rule.minSeverity.toLowerCase()} and above · {scope} · to {recipients.join(', ') || 'nobody'}
+        {rule.groupWindowMinutes > 0 && ` · repeats grouped per ${rule.groupWindowMinutes} min`}
+        {rule.quietHours && ` · quiet ${rule.quietHours.start}–${rule.quietHours.end} (${rule.timeZone})`}
+        {rule.escalateAfterMinutes != null &&
+          ` · escalated after ${rule.escalateAfterMinutes} min to ${rule.escalationEmails.join(', ') || 'users'}`}
+      </p>
+      <FormError error={updating.error ?? deleting.error} />
+    </section>
+  );
+}
+
+function ScheduleForm({ customers, onCreated }: { customers: Customer[]; onCreated: () => void }) {
+  const [created, create] = useMutation(CreateScheduleMutation);
+  const [customerId, setCustomerId] = useState('');
+  const [frequency, setFrequency] = useState<ReportFrequency>('MONTHLY');
+  const [emails, setEmails] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <form
+      className="card inline-form"
+      aria-label="New usage report"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const parsed = parseAddressList(emails);
+        if (parsed.invalid.length) return setProblem(`Not an e-mail address: ${parsed.invalid.join(', ')}`);
+        if (parsed.addresses.length === 0) return setProblem('Recipients: at least one address');
+        setProblem(null);
+        void create({
+          input: { customerId, frequency, emails: parsed.addresses, timeZone: browserTimeZone },
+        }).then((result) => {
+          if (!result.error) {
+            setEmails('');
+            onCreated();
+          }
+        });
+      }}
+    >
+      <label>
+        Customer
+        <select required value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
+          <option value="" disabled>
+            Choose…
+          </option>
+          <CustomerOptions customers={customers} />
+        </select>
+      </label>
+      <label>
+        Every
+        <select value={frequency} onChange={(e) => setFrequency(e.target.value as ReportFrequency)}>
+          <option value="MONTHLY">month</option>
+          <option value="WEEKLY">week</option>
+        </select>
+      </label>
+      <label>
+        Recipients
+        <input value={emails} onChange={(e) => setEmails(e.target.value)} placeholder="buyer@customer.com" />
+      </label>
+      <button type="submit" disabled={created.fetching || !customerId}>
+        Schedule report
+      </button>
+      <FormError error={problem ? new Error(problem) : created.error} />
+    </form>
+  );
+}
+
+function ScheduleTable({
+  schedules,
+  customerName,
+  onChanged,
+}: {
+  schedules: Array<{
+    id: string;
+    customerId: string;
+    frequency: ReportFrequency;
+    emails: string[];
+    timeZone: string;
+  }>;
+  customerName: (id: string) => string;
+  onChanged: () => void;
+}) {
+  const [deleting, remove] = useMutation(DeleteScheduleMutation);
+  return (
+    <>
+      <table className="data compact">
+        <thead>
+          <tr>
+            <th scope="col">Customer</th>
+            <th scope="col">Every</th>
+            <th scope="col">Recipients</th>
+            <th scope="col">Time zone</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {schedules.map((s) => (
+            <tr key={s.id}>
+              <td>{customerName(s.customerId)}</td>
+              <td>{s.frequency === 'MONTHLY' ? 'month' : 'week'}</td>
+              <td>{s.emails.join(', ')}</td>
+              <td>{s.timeZone}</td>
+              <td>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => void remove({ id: s.id }).then(onChanged)}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <FormError error={deleting.error} />
+    </>
+  );
+}
+
+function MailLog() {
+  const [failedOnly, setFailedOnly] = useState(false);
+  const [log, refetch] = useQuery({
+    query: MailLogQuery,
+    variables: { status: failedOnly ? 'FAILED' : null },
+  });
+  const [retrying, retry] = useMutation(RetryMailMutation);
+  return (
+    <>
+      <label className="check">
+        <input type="checkbox" checked={failedOnly} onChange={(e) => setFailedOnly(e.target.checked)} />
+        Failed only (the dead-letter list)
+      </label>
+      <FormError error={retrying.error} />
+      {log.error && !log.data ? (
+        <ErrorState error={log.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
+      ) : !log.data ? (
+        <Loading label="Loading mails" />
+      ) : log.data.emailMessages.length === 0 ? (
+        <Empty>No mails.</Empty>
+      ) : (
+        <table className="data compact">
+          <thead>
+            <tr>
+              <th scope="col">Created</th>
+              <th scope="col">Kind</th>
+              <th scope="col">To</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.data.emailMessages.map((m) => (
+              <tr key={m.id}>
+                <td>{formatDateTime(locale, m.createdAt)}</td>
+                <td>{m.kind.toLowerCase().replace('_', ' ')}</td>
+                <td>{m.recipient}</td>
+                <td>{m.subject}</td>
+                <td>
+                  <Badge tone={m.status === 'SENT' ? 'ok' : m.status === 'FAILED' ? 'bad' : 'muted'}>
+                    {m.status.toLowerCase()}
+                  </Badge>
+                  {m.lastError && <span className="muted"> {m.lastError}</span>}
+                </td>
+                <td>
+                  {m.status === 'FAILED' && (
+                    <button type="button" className="secondary" onClick={() => void retry({ id: m.id })}>
+                      Send again
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
