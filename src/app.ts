@@ -16,6 +16,7 @@ import { createHttpServer } from './http/server';
 import { registerIngestRoutes, type IngestRole } from './ingest/ingest.routes';
 import { startWorkers, type WorkerRole } from './jobs/worker';
 import { type AppServices, closeServices, createLogger, initServices } from './services/app-services';
+import { startupWaitMs, waitForRedis } from './services/redis';
 
 export const ROLES = ['api', 'ingest', 'worker'] as const;
 export type ServerRole = (typeof ROLES)[number];
@@ -97,6 +98,9 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
     throw error;
   });
   await warnPrivilegedLogin(services);
+  // A cluster client answers "not ready" to everything until it has the slot map and its masters; a
+  // plain connection is ready within milliseconds (and fails fast while Redis is down, as intended).
+  if (config.REDIS_CLUSTER) await waitForRedis(services.redis, startupWaitMs(config)).catch(() => undefined);
   let shuttingDown = false;
   let http: FastifyInstance | null = null;
   let graphql: GraphQLServer | null = null;

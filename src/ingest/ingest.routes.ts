@@ -5,7 +5,7 @@
 // collector.routes.ts, and what they share in ingest-context.ts.
 import { LIMITS } from '@plotmeter/protocol';
 import type { FastifyInstance } from 'fastify';
-import { waitForRedis } from '../services/redis';
+import { startupWaitMs, waitForRedis } from '../services/redis';
 import type { AppServices } from '../services/app-services';
 import { registerAlertsRoute } from './alerts.routes';
 import { registerCollectorRoutes } from './collector.routes';
@@ -23,7 +23,9 @@ export function registerIngestRoutes(app: FastifyInstance, services: AppServices
   ctx.credentials.watch(services.log);
   // Start serving with it connected, as with the shared connection; if Redis is down, start anyway:
   // requests get 503 and /readyz says so until it is back.
-  app.addHook('onReady', () => waitForRedis(ctx.redis, 2_000).catch(() => undefined));
+  app.addHook('onReady', () =>
+    waitForRedis(ctx.redis, startupWaitMs(services.config)).catch(() => undefined),
+  );
 
   app.register(async (scope) => {
     // Ingest bodies are taken as raw bytes: the signature covers them exactly as sent (compressed).

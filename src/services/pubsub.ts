@@ -60,6 +60,9 @@ export interface AlertEventPayload {
 /** A subscription fails (and the client sees an error) when Redis is not reachable within this. */
 const SUBSCRIBER_READY_TIMEOUT_MS = 5_000;
 
+/** How long a publish waits for a connection that is not ready (see publish). */
+const PUBLISH_READY_WAIT_MS = 3_000;
+
 /** A slow consumer may fall this far behind before its oldest events are dropped (memory bound). */
 const MAX_BUFFERED_EVENTS = 1_000;
 
@@ -81,7 +84,16 @@ export class RedisPubSub {
 
   /** Publishes one JSON message; resolves with the number of processes that received it. */
   async publish(topic: string, payload: unknown): Promise<number> {
-    return this.publisher.publish(topic, JSON.stringify(payload));
+    const message = JSON.stringify(payload);
+    try {
+      return await this.publisher.publish(topic, message);
+    } catch (error) {
+      // A cluster client refuses every command while it is not ready (connecting, or refreshing its
+      // slot map); wait for it briefly, once, rather than drop a live alert.
+      if (this.publisher.status === 'ready') throw error;
+      await waitForRedis(this.publisher, PUBLISH_READY_WAIT_MS);
+      return this.publisher.publish(topic, message);
+    }
   }
 
   /**

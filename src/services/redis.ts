@@ -65,6 +65,12 @@ function createCluster(url: string, options: RedisOptions): Redis {
   return cluster as unknown as Redis;
 }
 
+/** How long a starting process waits for a connection before serving anyway (503 until Redis is back):
+ * a cluster client first asks for the slot map and connects to every master, which takes longer. */
+export function startupWaitMs(target: RedisTarget): number {
+  return target.REDIS_CLUSTER ? 10_000 : 2_000;
+}
+
 /** Resolves once the connection is ready, or rejects after timeoutMs. */
 export async function waitForRedis(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;

@@ -17,7 +17,8 @@ let cluster: RedisClusterUnderTest;
 let app: TestApp;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster();
+  // Ports are chosen free but could be taken before redis-server binds them: one more try.
+  cluster = await startRedisCluster().catch(() => startRedisCluster());
   app = await startTestApp({ env: { REDIS_URL: cluster.url, REDIS_CLUSTER: 'true' } });
 }, 120_000);
 afterAll(async () => {
@@ -32,7 +33,13 @@ describe('a Redis Cluster', () => {
     const printer = await newDirectPrinter(app.services.orm.em, reseller.id, customer.id);
 
     // Ingest -> BullMQ (in the cluster) -> worker -> PostgreSQL.
-    await sendAndPersist(app, printer, healthyReport(printer.serialNumber, new Date().toISOString()));
+    // A sender retries a 503 (the wire protocol's "retry later"), as printers and collectors do.
+    const report = healthyReport(printer.serialNumber, new Date().toISOString());
+    await eventually(
+      async () => (await sendSigned(app.url, printer, '/ingest/v1/reports', report)).status === 202,
+      20_000,
+    );
+    await sendAndPersist(app, printer, report); // the resend is a duplicate: 202 with the same receipt
 
     // The same signed request again: the nonce kept in the cluster refuses the replay.
     const alertBody = {
