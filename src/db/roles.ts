@@ -28,6 +28,23 @@ const READ_ONLY_FOR_SYSTEM = ['mikro_orm_migrations'];
 
 type Sql = (sql: string) => Promise<unknown>;
 
+/** Each role and what it is created with. No password for the login: a production install sets one
+ * (ALTER ROLE ... PASSWORD); trust or peer authentication on a development machine needs none. */
+const ROLE_ATTRIBUTES: Array<[string, string]> = [
+  [DB_ROLES.owner, 'nologin'],
+  [DB_ROLES.system, 'nologin'],
+  [DB_ROLES.app, 'nologin'],
+  [DB_ROLES.operator, 'nologin'],
+  [DB_ROLES.server, 'login noinherit nosuperuser nocreatedb nocreaterole nobypassrls'],
+];
+
+/** A PL/pgSQL step (inside bootstrapRoles' block, which declares `privileged`). */
+const createRoleIfMissing = (role: string, attributes: string) => `
+      if not exists (select 1 from pg_roles where rolname = '${role}') then
+        if not privileged then raise exception 'role ${role} is missing and % may not create roles; create the roles first (docs/security.md)', current_user; end if;
+        create role ${role} ${attributes};
+      end if;`;
+
 /**
  * Step 1 of `migrate`, as the migrating login (a superuser or a role with CREATEROLE that is a member of
  * plotmeter_owner): create the roles that are missing and hand the schema and everything in it to
@@ -39,28 +56,7 @@ export async function bootstrapRoles(run: Sql): Promise<void> {
     declare
       privileged boolean := (select rolsuper or rolcreaterole from pg_roles where rolname = current_user);
     begin
-      if not exists (select 1 from pg_roles where rolname = '${DB_ROLES.owner}') then
-        if not privileged then raise exception 'role ${DB_ROLES.owner} is missing and % may not create roles; create the roles first (docs/security.md)', current_user; end if;
-        create role ${DB_ROLES.owner} nologin;
-      end if;
-      if not exists (select 1 from pg_roles where rolname = '${DB_ROLES.system}') then
-        if not privileged then raise exception 'role ${DB_ROLES.system} is missing and % may not create roles; create the roles first (docs/security.md)', current_user; end if;
-        create role ${DB_ROLES.system} nologin;
-      end if;
-      if not exists (select 1 from pg_roles where rolname = '${DB_ROLES.app}') then
-        if not privileged then raise exception 'role ${DB_ROLES.app} is missing and % may not create roles; create the roles first (docs/security.md)', current_user; end if;
-        create role ${DB_ROLES.app} nologin;
-      end if;
-      if not exists (select 1 from pg_roles where rolname = '${DB_ROLES.operator}') then
-        if not privileged then raise exception 'role ${DB_ROLES.operator} is missing and % may not create roles; create the roles first (docs/security.md)', current_user; end if;
-        create role ${DB_ROLES.operator} nologin;
-      end if;
-      if not exists (select 1 from pg_roles where rolname = '${DB_ROLES.server}') then
-        if not privileged then raise exception 'role ${DB_ROLES.server} is missing and % may not create roles; create the roles first (docs/security.md)', current_user; end if;
-        -- No password here: a production install sets one (ALTER ROLE ... PASSWORD); trust or peer
-        -- authentication on a development machine needs none.
-        create role ${DB_ROLES.server} login noinherit nosuperuser nocreatedb nocreaterole nobypassrls;
-      end if;
+${ROLE_ATTRIBUTES.map(([role, attributes]) => createRoleIfMissing(role, attributes)).join('\n')}
       if privileged then
         grant ${DB_ROLES.system}, ${DB_ROLES.app}, ${DB_ROLES.operator} to ${DB_ROLES.server};
         -- A non-superuser administrator migrates by switching to the owner role.
