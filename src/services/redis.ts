@@ -49,7 +49,7 @@ export function createRedis(
  */
 function createCluster(url: string, options: RedisOptions): Redis {
   const seed = new URL(url);
-  const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...nodeOptions } = options;
+  const { enableOfflineQueue, enableAutoPipelining: _notOnACluster, retryStrategy, ...nodeOptions } = options;
   const cluster = new Cluster([{ host: seed.hostname, port: Number(seed.port || 6379) }], {
     redisOptions: {
       ...nodeOptions,
@@ -58,7 +58,12 @@ function createCluster(url: string, options: RedisOptions): Redis {
       ...(seed.protocol === 'rediss:' ? { tls: { servername: seed.hostname } } : {}),
     },
     enableOfflineQueue: enableOfflineQueue ?? true,
-    enableAutoPipelining: enableAutoPipelining ?? false,
+    // Never auto-pipelining on a cluster: ioredis (5.x) picks a command's pipeline by its first
+    // argument, which for EVALSHA (our Lua scripts: nonces, rate limits) is the script hash, not a key.
+    // Commands then land in the wrong node's pipeline and the batch fails as a whole, and a failed batch
+    // can throw "results[i] is not iterable" outside any promise (redis/ioredis#2109, #1931), which
+    // crashed the process in CI. The single-server connection keeps it.
+    enableAutoPipelining: false,
     clusterRetryStrategy: retryStrategy,
     slotsRefreshTimeout: 2_000,
   });
