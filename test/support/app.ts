@@ -35,7 +35,7 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
       DATABASE_URL: db.serverUrl,
       REDIS_PREFIX: testRedisPrefix(),
       PORT: '0',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       PLOTMETER_SECRET_KEY: TEST_SECRET_KEY,
       NODE_ENV: 'test',
       ...env,
