@@ -65,6 +65,12 @@ function createCluster(url: string, options: RedisOptions): Redis {
     // crashed the process in CI. The single-server connection keeps it.
     enableAutoPipelining: false,
     clusterRetryStrategy: retryStrategy,
+    // ioredis' ready check sends CLUSTER INFO through the cluster client itself before it is ready; with
+    // the offline queue off (request paths) that command goes to a node connection that may still be
+    // connecting, is refused, and the client reconnects from scratch, again and again (seen for > 20 s).
+    // The slot map is what readiness needs; a cluster that is down answers CLUSTERDOWN, which fails the
+    // command like any Redis error (503 on the request paths).
+    enableReadyCheck: false,
     slotsRefreshTimeout: 2_000,
   });
   return cluster as unknown as Redis;
