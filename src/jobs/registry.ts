@@ -12,6 +12,7 @@ import { persistReportJob } from './persist-report.job';
 import { REQUEUE_WEBHOOKS_EVERY_MS, requeueWebhooksJob } from './requeue-webhooks.job';
 import { sendEmailJob } from './send-email.job';
 import { REQUEUE_EMAILS_EVERY_MS, requeueEmailsJob } from './requeue-emails.job';
+import { REQUEUE_CLOSE_RUNS_EVERY_MS, requeueCloseRunsJob } from './requeue-close-runs.job';
 import { SEND_DUE_REPORTS_EVERY_MS, sendDueReportsJob } from './send-due-reports.job';
 import { escalateAlertJob } from './escalate-alert.job';
 import { flushAlertGroupJob } from './flush-alert-group.job';
@@ -31,6 +32,7 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
     'send-due-reports': sendDueReportsJob,
     'requeue-emails': requeueEmailsJob,
     'close-period-run': closePeriodRunJob as JobHandler,
+    'requeue-close-runs': requeueCloseRunsJob,
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
   mail: { 'send-email': sendEmailJob },
@@ -49,6 +51,7 @@ export const SCHEDULES: Array<{ queue: QueueName; name: string; everyMs: number 
   { queue: 'maintenance', name: 'requeue-webhooks', everyMs: REQUEUE_WEBHOOKS_EVERY_MS },
   { queue: 'maintenance', name: 'send-due-reports', everyMs: SEND_DUE_REPORTS_EVERY_MS },
   { queue: 'maintenance', name: 'requeue-emails', everyMs: REQUEUE_EMAILS_EVERY_MS },
+  { queue: 'maintenance', name: 'requeue-close-runs', everyMs: REQUEUE_CLOSE_RUNS_EVERY_MS },
 ];
 
 export function assertRegistryComplete(): void {

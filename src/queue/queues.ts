@@ -7,7 +7,7 @@ export const QUEUES = {
   reports: ['persist-report'],
   /** Immediate device alerts: a separate queue, so a report backlog never delays an alert. */
   alerts: ['persist-alerts'],
-  /** Periodic housekeeping (partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries, scheduled usage reports) and close-period runs. */
+  /** Periodic housekeeping (partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries, scheduled usage reports) and close-period runs (and their requeue when Redis was away at the start). */
   maintenance: [
     'ensure-partitions',
     'draft-statements',
@@ -16,6 +16,7 @@ export const QUEUES = {
     'close-period-run',
     'send-due-reports',
     'requeue-emails',
+    'requeue-close-runs',
   ],
   /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
   webhooks: ['deliver-webhook'],

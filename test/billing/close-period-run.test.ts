@@ -3,7 +3,14 @@
 // closePeriodRun(id) shows until DONE, a contract that cannot be closed is a failure of the run, and
 // bad input names its field; only billing roles of the same reseller see a run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { requeueCloseRunsJob } from '../../src/jobs/requeue-close-runs.job';
 import { approveStatement } from '../../src/services/billing/statement-lifecycle';
+import {
+  REQUEUE_RUNS_AFTER_MS,
+  requeueStrandedRuns,
+  startClosePeriodRun,
+} from '../../src/services/billing/close-period-run';
 import { closeBillingPeriod } from '../../src/services/billing/close-period';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
@@ -136,6 +143,43 @@ describe('close-period runs', () => {
     }, 30_000);
     expect(done).toMatchObject({ processed: 1, failures: [] });
     expect(done.statementIds).toHaveLength(1);
+  });
+
+  it('queues a run that was recorded but never queued (Redis away at the start), once', async () => {
+    // What the mutation leaves behind when the enqueue after its commit fails: a QUEUED run, no job.
+    const stranded = await startClosePeriodRun(app.services.orm.em.fork(), {
+      resellerId,
+      actor: 'test',
+      periodKey: '2026-10',
+      contractIds: [contracts.Alpha!],
+    });
+    const queue = new Queue('maintenance', {
+      connection: app.services.redis,
+      prefix: app.config.REDIS_PREFIX,
+    });
+    try {
+      expect(await queue.getJobState(`close-run.${stranded.id}`)).toBe('unknown');
+      // Too young: it may still be on its way to the queue.
+      expect((await requeueStrandedRuns(app.services)).requeued).not.toContain(stranded.id);
+      const later = new Date(Date.now() + REQUEUE_RUNS_AFTER_MS + 1_000);
+      expect((await requeueStrandedRuns(app.services, later)).requeued).toEqual([stranded.id]);
+      const done = await eventually(async () => {
+        const polled = (await runById(stranded.id)).data!.closePeriodRun!;
+        return polled.state === 'DONE' ? polled : null;
+      }, 30_000);
+      expect(done).toMatchObject({ processed: 1, failures: [] });
+      expect(done.statementIds).toHaveLength(1);
+      // Done (and its job kept): nothing to queue again, by the scheduled job either.
+      expect((await requeueStrandedRuns(app.services, later)).requeued).toEqual([]);
+      await app.services.orm.em
+        .fork()
+        .execute(`update close_period_run set created_at = now() - interval '2 minutes' where id = ?`, [
+          stranded.id,
+        ]);
+      expect(await requeueCloseRunsJob(null, app.services)).toEqual({ requeued: 0 });
+    } finally {
+      await queue.close();
+    }
   });
 
   it('names the field of bad input and hides runs from other roles and resellers', async () => {

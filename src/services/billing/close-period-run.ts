@@ -95,18 +95,24 @@ export async function startClosePeriodRun(
 
 const queues = new WeakMap<AppServices, Queue>();
 
-export async function enqueueClosePeriodRun(
-  services: AppServices,
-  data: ClosePeriodRunJobData,
-): Promise<void> {
+function maintenanceQueue(services: AppServices): Queue {
   let queue = queues.get(services);
   if (!queue) {
     queue = new Queue('maintenance', { connection: services.redis, prefix: services.config.REDIS_PREFIX });
     queues.set(services, queue);
   }
-  // BullMQ job ids may not contain ":"; one job per run.
-  await queue.add(CLOSE_PERIOD_RUN_JOB, data, {
-    jobId: `close-run.${data.runId}`,
+  return queue;
+}
+
+/** BullMQ job ids may not contain ":"; one job per run, so queuing a run twice is a no-op. */
+const runJobId = (runId: string) => `close-run.${runId}`;
+
+export async function enqueueClosePeriodRun(
+  services: AppServices,
+  data: ClosePeriodRunJobData,
+): Promise<void> {
+  await maintenanceQueue(services).add(CLOSE_PERIOD_RUN_JOB, data, {
+    jobId: runJobId(data.runId),
     attempts: 8,
     backoff: { type: 'exponential', delay: 1_000 },
     removeOnComplete: { age: 24 * 3600 },
@@ -146,4 +152,37 @@ export async function workClosePeriodRun(services: AppServices, data: ClosePerio
   run.state = 'DONE';
   run.finishedAt = new Date();
   await em.flush();
+}
+
+/** A run younger than this may still be on its way to the queue (queued right after its commit). */
+export const REQUEUE_RUNS_AFTER_MS = 60_000;
+/** Runs older than the retention of failed jobs are stale news: left alone. */
+const REQUEUE_RUNS_WITHIN = '7 days';
+
+/**
+ * Queues the runs that are not done and have no job: the run is committed first and queued after the
+ * commit, so Redis being away at that moment (or the process dying there) would leave it QUEUED for
+ * ever. A run whose job exists in any state (waiting, active, delayed, failed) is untouched, and
+ * queuing is idempotent by run id anyway, so two sweepers at once queue a run once.
+ */
+export async function requeueStrandedRuns(
+  services: AppServices,
+  now = new Date(),
+): Promise<{ requeued: string[] }> {
+  const rows = await services.orm.em.fork().execute<{ id: string; reseller_id: string }[]>(
+    `select id, reseller_id from close_period_run
+     where state <> 'DONE' and created_at < ? and created_at > now() - interval '${REQUEUE_RUNS_WITHIN}'
+     order by created_at limit 500`,
+    [new Date(now.getTime() - REQUEUE_RUNS_AFTER_MS)],
+  );
+  const queue = maintenanceQueue(services);
+  const requeued: string[] = [];
+  for (const row of rows) {
+    if ((await queue.getJobState(runJobId(row.id))) !== 'unknown') continue;
+    await enqueueClosePeriodRun(services, { resellerId: row.reseller_id, runId: row.id });
+    requeued.push(row.id);
+  }
+  if (requeued.length > 0)
+    services.log.warn({ runIds: requeued }, 'queued close-period runs that were never queued');
+  return { requeued };
 }
