@@ -15,6 +15,7 @@ import { startMetricsServer } from './http/metrics.routes';
 import { createHttpServer } from './http/server';
 import { registerIngestRoutes, type IngestRole } from './ingest/ingest.routes';
 import { startWorkers, type WorkerRole } from './jobs/worker';
+import { watchQueues } from './observability/queue-metrics';
 import { type AppServices, closeServices, createLogger, initServices } from './services/app-services';
 import { startupWaitMs, waitForRedis } from './services/redis';
 
@@ -107,6 +108,8 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
   let ingest: IngestRole | null = null;
   let worker: WorkerRole | null = null;
   let metrics: Awaited<ReturnType<typeof startMetricsServer>> = null;
+  // Every role reports the queues' depth (read on scrape), so a worker-only node shows its backlog too.
+  const unwatchQueues = watchQueues(services.redis, config.REDIS_PREFIX);
 
   try {
     if (roles.includes('api') || roles.includes('ingest')) {
@@ -131,6 +134,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
     await http?.close().catch(() => undefined);
     await metrics?.server.close().catch(() => undefined);
     await worker?.close().catch(() => undefined);
+    unwatchQueues();
     await closeServices(services);
     throw error;
   }
@@ -157,6 +161,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
       await ingest?.close();
       await worker?.close();
       await metrics?.server.close();
+      unwatchQueues();
       await closeServices(services);
       log.info('stopped');
     })();

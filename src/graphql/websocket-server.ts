@@ -22,10 +22,12 @@ import {
   execute,
 } from 'graphql';
 import type { IncomingMessage } from 'node:http';
+import type { Context as SocketContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { authenticate, bearerCredential } from '../auth/authenticate';
 import type { Principal } from '../auth/principal';
+import { trackSubscriptions } from '../observability/subscription-metrics';
 import type { AppServices } from '../services/app-services';
 import { createContext, type GraphQLContext } from './context';
 import { CredentialWatch } from './credential-watch';
@@ -72,6 +74,16 @@ export async function serveGraphQLOverWebSocket(
   const documents = new Map<string, DocumentNode>();
   const watch = new CredentialWatch(services);
   watch.start();
+  // Acknowledged connections, for the open-subscription gauges (read on scrape, not per message).
+  const open = new Set<SocketContext<Record<string, unknown> | undefined, SocketExtra>>();
+  const untrack = trackSubscriptions({
+    connections: () => open.size,
+    subscriptions: () => {
+      let n = 0;
+      for (const ctx of open) n += Object.keys(ctx.subscriptions).length;
+      return n;
+    },
+  });
 
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e));
 
@@ -108,7 +120,11 @@ export async function serveGraphQLOverWebSocket(
         if (!principal || !credential) return false;
         ctx.extra.principal = principal;
         watch.add(ctx.extra.socket, credential, principal);
+        open.add(ctx);
         return true;
+      },
+      onClose: (ctx) => {
+        open.delete(ctx);
       },
       onSubscribe: (ctx, _id, payload) => {
         const principal = ctx.extra.principal!;
@@ -166,6 +182,8 @@ export async function serveGraphQLOverWebSocket(
     async close() {
       await watch.stop();
       await server.dispose();
+      open.clear();
+      untrack();
     },
   };
 }

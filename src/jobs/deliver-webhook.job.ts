@@ -13,6 +13,7 @@ import {
 } from '../services/network-guard';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppServices } from '../services/app-services';
+import { webhookDeliveries } from '../observability/metrics';
 import { upsertSystemAlert } from '../repositories/alerts.repository';
 import { notifyAlertChanges } from '../services/alerts';
 import {
@@ -122,11 +123,13 @@ export async function deliverWebhookJob(
         [delivery.webhook_id],
       );
     });
+    webhookDeliveries.inc({ outcome: 'delivered' });
     return { status: 'DELIVERED', responseStatus: responseStatus! };
   }
 
   const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   const outcome = await recordFailure(em, resellerId, delivery, responseStatus, error, finalAttempt);
+  webhookDeliveries.inc({ outcome: finalAttempt || outcome.disabled ? 'failed' : 'retried' });
   if (outcome.alertIds.length > 0) await notifyAlertChanges(services, outcome.alertIds);
   if (outcome.disabled)
     throw new UnrecoverableError(

@@ -4,6 +4,7 @@
 // report's result once that transaction committed; alert changes are announced after the commit.
 import type { Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
+import { reportLag } from '../observability/metrics';
 import { notifyAlertChanges } from '../services/alerts';
 import type { PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
 import { persistReports, type PersistReportResult } from '../repositories/reports.repository';
@@ -62,11 +63,26 @@ export async function persistReportJob(
   job: Job<QueuedReportJobData | PersistReportJobData>,
   services: AppServices,
 ): Promise<PersistReportResult> {
-  const result = await reportBatcher(services).submit(decodeQueuedReport(job.data));
+  const data = decodeQueuedReport(job.data);
+  const result = await reportBatcher(services).submit(data);
+  observeLag(data, Date.now());
   if (result.ruleNotes?.length)
     services.log.warn(
       { receiptId: job.data.receiptId, notes: result.ruleNotes },
       'alert rules did not run normally',
     );
   return result;
+}
+
+/** End-to-end lag of a committed report: from each entry's collectedAt, and from its acceptance. */
+function observeLag(data: PersistReportJobData, committedAt: number): void {
+  const received = Date.parse(data.receivedAt);
+  if (Number.isFinite(received))
+    reportLag.observe({ from: 'received' }, Math.max(0, committedAt - received) / 1000);
+  for (const entry of data.report.printers) {
+    const collected = Date.parse(entry.collectedAt);
+    // A printer whose clock runs ahead would give a negative lag: it counts as none.
+    if (Number.isFinite(collected))
+      reportLag.observe({ from: 'collected' }, Math.max(0, committedAt - collected) / 1000);
+  }
 }

@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
 import { createRedis } from '../services/redis';
 import { isDatabaseUnavailable } from '../errors/database-unavailable';
-import { jobsProcessed } from '../observability/metrics';
+import { failedReports, jobsProcessed } from '../observability/metrics';
 import { recordFailedReport } from '../repositories/failed-reports.repository';
 import { QUEUES, createQueues, type QueueName } from '../queue/queues';
 import { JOB_HANDLERS, SCHEDULES, assertRegistryComplete, type JobHandler } from './registry';
@@ -102,8 +102,9 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
         final ? 'job failed for good' : 'job failed, will retry',
       );
       if (final && job && (queue === 'reports' || queue === 'alerts')) {
-        recordFailedReport(services.orm.em.fork(), job, error).catch((err) =>
-          log.error({ err }, 'could not park failed report'),
+        recordFailedReport(services.orm.em.fork(), job, error).then(
+          () => failedReports.inc({ queue }),
+          (err) => log.error({ err }, 'could not park failed report'),
         );
       }
     });

@@ -20,7 +20,11 @@ import {
   VoidStatementPayload,
 } from '../schema/billing-statement.type';
 import { SortDirection } from '../schema/enums';
-import { type StatementEventType, recordStatementEvents } from '../services/billing-events';
+import {
+  type StatementEventType,
+  countStatementEvents,
+  recordStatementEvents,
+} from '../services/billing-events';
 import { closeBillingPeriod } from '../services/billing/close-period';
 import { queueDeliveries } from '../services/webhooks';
 import {
@@ -302,6 +306,7 @@ async function announce(
   statementIds: string[],
 ): Promise<void> {
   const resellerId = writeTenant(ctx);
+  await afterCommit(ctx, async () => countStatementEvents(type, statementIds));
   const deliveryIds = await recordStatementEvents(ctx.em, resellerId, type, statementIds);
   if (deliveryIds.length > 0)
     await afterCommit(ctx, () => queueDeliveries(ctx.services, resellerId, deliveryIds));

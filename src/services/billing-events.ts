@@ -4,6 +4,7 @@
 // and disabling are those of alert webhooks (src/jobs/deliver-webhook.job.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
+import { statementEvents } from '../observability/metrics';
 import type { AppServices } from './app-services';
 import { queueDeliveries, type WebhookEventType } from './webhooks';
 
@@ -122,13 +123,21 @@ export async function recordStatementEvents(
   return deliveries.map((d) => d.id);
 }
 
-/** Records the events in a transaction of their own and queues them (for callers outside one). */
+/** Counts committed statement changes for /metrics (plotmeter_statements_total{event}). */
+export function countStatementEvents(type: StatementEventType, statementIds: readonly string[]): void {
+  if (statementIds.length > 0)
+    statementEvents.inc({ event: type.slice('statement.'.length) }, statementIds.length);
+}
+
+/** Records the events in a transaction of their own and queues them (for callers outside one, after
+ * the statements' own commit). */
 export async function announceStatementEvents(
   services: AppServices,
   resellerId: string,
   type: StatementEventType,
   statementIds: readonly string[],
 ): Promise<string[]> {
+  countStatementEvents(type, statementIds);
   const ids = await recordStatementEvents(services.orm.em.fork(), resellerId, type, statementIds);
   if (ids.length > 0) await queueDeliveries(services, resellerId, ids);
   return ids;
