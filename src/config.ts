@@ -20,6 +20,13 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const retentionDays = z.coerce
+  .number({ message: 'must be a number of days' })
+  .int('must be a whole number of days')
+  .min(31, 'must be 31-36500 days')
+  .max(36_500, 'must be 31-36500 days')
+  .optional();
+
 export const configSchema = z
   .object({
     NODE_ENV: z
@@ -117,6 +124,12 @@ export const configSchema = z
       .min(1, 'must be 1-600')
       .max(600, 'must be 1-600')
       .default(30),
+    /** Retention (src/services/data-retention.ts): keep jobs, usage readings and archived raw reports
+     * this many days, removed by whole UTC months and never what an open billing period needs. Unset:
+     * kept for ever. At least 31 (raw reports: longer than the 30-day resend window of receipts). */
+    RETENTION_JOBS_DAYS: retentionDays,
+    RETENTION_READINGS_DAYS: retentionDays,
+    RETENTION_RAW_REPORTS_DAYS: retentionDays,
     /** The address people reach this portal at, for links in mails (unsubscribe, alerts). */
     PUBLIC_URL: urlWithProtocol(['http:', 'https:']).optional(),
   })

@@ -9,6 +9,12 @@ import { initOrm } from '../db/orm';
 import { migrateDatabase } from '../db/migrate-database';
 import { buildGraphQLSchema } from '../graphql/build-schema';
 import { listFailedReports, replayReports } from '../services/replay';
+import {
+  applyRetention,
+  planRetention,
+  retentionSettings,
+  type RetentionOutcome,
+} from '../services/data-retention';
 import { createResellerWithAdminKey } from '../services/resellers';
 import { issueApiKey } from '../services/api-keys';
 import { AuditEvent } from '../entities/audit-event.entity';
@@ -31,6 +37,9 @@ Commands:
                                            every read audited)
   admin failed-reports [--json]            list reports that exhausted their retries
   admin replay-reports --since ISO         re-run archived reports received since ISO (idempotent)
+  admin retention [--dry-run] [--json]     remove jobs, readings and raw reports older than the
+                                           RETENTION_*_DAYS settings now (the worker does it daily);
+                                           --dry-run only says what would go and what holds it back
   emit-schema [--out FILE]                 print the GraphQL schema (SDL)
   demo                                     migrate, seed a demo reseller and serve (npm run demo)
 
@@ -137,6 +146,7 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
       name: { type: 'string' },
       json: { type: 'boolean', default: false },
       since: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -188,9 +198,22 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
         );
         return;
       }
+      case 'retention': {
+        const settings = retentionSettings(config);
+        if (Object.values(settings).every((days) => days === undefined))
+          throw new UsageError(
+            'admin retention: no retention configured; set RETENTION_JOBS_DAYS, RETENTION_READINGS_DAYS or RETENTION_RAW_REPORTS_DAYS',
+          );
+        const outcomes = values['dry-run']
+          ? await planRetention(em, settings)
+          : await applyRetention(em, settings);
+        if (values.json) console.log(JSON.stringify(outcomes));
+        else for (const o of outcomes) console.log(describeRetention(o, values['dry-run']));
+        return;
+      }
       default:
         throw new UsageError(
-          `unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports or replay-reports`,
+          `unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports, replay-reports or retention`,
         );
     }
   } finally {
@@ -203,4 +226,17 @@ export async function runEmitSchema(args: string[]): Promise<void> {
   const sdl = printSchema(await buildGraphQLSchema()) + '\n';
   if (values.out) await writeFile(values.out, sdl);
   else process.stdout.write(sdl);
+}
+
+function describeRetention(
+  o: Pick<RetentionOutcome, 'target' | 'removeBefore' | 'heldBy'> & Partial<RetentionOutcome>,
+  dryRun: boolean,
+): string {
+  const before = o.removeBefore.toISOString();
+  const held = o.heldBy
+    ? ` (held back by contract ${o.heldBy.contractId}, period ${o.heldBy.periodKey}, which has no approved statement)`
+    : '';
+  if (dryRun) return `${o.target}: would remove what is older than ${before}${held}`;
+  const partitions = o.droppedPartitions?.length ? `dropped ${o.droppedPartitions.join(', ')}; ` : '';
+  return `${o.target}: removed what is older than ${before}: ${partitions}${o.deletedRows ?? 0} rows deleted${held}`;
 }

@@ -48,3 +48,53 @@ export async function ensureMonthlyPartitions(
   }
   return created;
 }
+
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number]['table'];
+
+const MONTH_SUFFIX = /_(\d{4})_(\d{2})$/;
+
+/** The month partitions a table has now (not the DEFAULT one), oldest first, with their first instant. */
+export async function listMonthPartitions(
+  em: EntityManager,
+  table: PartitionedTable,
+): Promise<Array<{ name: string; monthStart: Date }>> {
+  const rows = await em.execute<{ name: string }[]>(
+    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+     where i.inhparent = to_regclass(?) order by c.relname`,
+    [table],
+  );
+  const months: Array<{ name: string; monthStart: Date }> = [];
+  for (const { name } of rows) {
+    const match = MONTH_SUFFIX.exec(name);
+    if (!match || name !== partitionName(table, monthStartUtc(Number(match[1]), Number(match[2]) - 1)))
+      continue;
+    months.push({ name, monthStart: monthStartUtc(Number(match[1]), Number(match[2]) - 1) });
+  }
+  return months;
+}
+
+/**
+ * Drops every month partition of `table` whose whole month ends at or before `bound`; returns their
+ * names. Only the owner may drop a partition, so this goes through the owner's narrow function
+ * (migration MonthPartitionDrop), one month per transaction, each a short ACCESS EXCLUSIVE lock.
+ */
+export async function dropMonthPartitionsBefore(
+  em: EntityManager,
+  table: PartitionedTable,
+  bound: Date,
+): Promise<string[]> {
+  const dropped: string[] = [];
+  for (const { monthStart } of await listMonthPartitions(em, table)) {
+    const monthEnd = monthStartUtc(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1);
+    if (monthEnd.getTime() > bound.getTime()) break;
+    const [row] = await em.transactional((tx) =>
+      tx.execute<{ name: string | null }[]>(`select plotmeter_drop_month_partition(?, ?, ?) as name`, [
+        table,
+        monthStart,
+        bound,
+      ]),
+    );
+    if (row?.name) dropped.push(row.name);
+  }
+  return dropped;
+}

@@ -2,6 +2,7 @@
 // declared job has no handler (checked by assertRegistryComplete).
 import type { Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
+import { APPLY_RETENTION_EVERY_MS, applyRetentionJob } from './apply-retention.job';
 import { closePeriodRunJob } from './close-period-run.job';
 import { deliverWebhookJob } from './deliver-webhook.job';
 import { DRAFT_STATEMENTS_EVERY_MS, draftStatementsJob } from './draft-statements.job';
@@ -33,6 +34,7 @@ export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number]
     'requeue-emails': requeueEmailsJob,
     'close-period-run': closePeriodRunJob as JobHandler,
     'requeue-close-runs': requeueCloseRunsJob,
+    'apply-retention': applyRetentionJob,
   },
   webhooks: { 'deliver-webhook': deliverWebhookJob },
   mail: { 'send-email': sendEmailJob },
@@ -52,6 +54,7 @@ export const SCHEDULES: Array<{ queue: QueueName; name: string; everyMs: number 
   { queue: 'maintenance', name: 'send-due-reports', everyMs: SEND_DUE_REPORTS_EVERY_MS },
   { queue: 'maintenance', name: 'requeue-emails', everyMs: REQUEUE_EMAILS_EVERY_MS },
   { queue: 'maintenance', name: 'requeue-close-runs', everyMs: REQUEUE_CLOSE_RUNS_EVERY_MS },
+  { queue: 'maintenance', name: 'apply-retention', everyMs: APPLY_RETENTION_EVERY_MS },
 ];
 
 export function assertRegistryComplete(): void {

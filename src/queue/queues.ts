@@ -7,7 +7,7 @@ export const QUEUES = {
   reports: ['persist-report'],
   /** Immediate device alerts: a separate queue, so a report backlog never delays an alert. */
   alerts: ['persist-alerts'],
-  /** Periodic housekeeping (partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries, scheduled usage reports) and close-period runs (and their requeue when Redis was away at the start). */
+  /** Periodic housekeeping (partitions ahead, offline sweep, statement drafting, unqueued webhook deliveries, scheduled usage reports, retention) and close-period runs (and their requeue when Redis was away at the start). */
   maintenance: [
     'ensure-partitions',
     'draft-statements',
@@ -17,6 +17,7 @@ export const QUEUES = {
     'send-due-reports',
     'requeue-emails',
     'requeue-close-runs',
+    'apply-retention',
   ],
   /** Signed webhook deliveries to integrators, retried with backoff (src/jobs/deliver-webhook.job.ts). */
   webhooks: ['deliver-webhook'],
