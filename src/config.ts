@@ -89,6 +89,29 @@ export const configSchema = z
       .min(1, 'must be 1-64')
       .max(64, 'must be 1-64')
       .default(1),
+    /** Slow or hostile peers (docs/reliability.md#slow-or-hostile-peers): a connection must deliver a
+     * request's headers within HTTP_HEADERS_TIMEOUT_MS (slowloris) and the whole request, body included,
+     * within HTTP_REQUEST_TIMEOUT_MS; otherwise the server answers 408 and closes it. */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1000, 'must be 1000-600000')
+      .max(600_000, 'must be 1000-600000')
+      .default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1000, 'must be 1000-3600000')
+      .max(3_600_000, 'must be 1000-3600000')
+      .default(60_000),
+    /** A GraphQL WebSocket whose client does not read what it is sent is closed once this many bytes
+     * wait in the server's send buffer (memory per socket stays bounded). */
+    WS_MAX_BUFFERED_BYTES: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(16_384, 'must be 16384-268435456')
+      .max(256 * 1024 * 1024, 'must be 16384-268435456')
+      .default(1024 * 1024),
     /** A separate plain-HTTP listener for /metrics only (src/http/metrics.routes.ts); 0 picks a free port. */
     METRICS_PORT: z.coerce
       .number({ message: 'must be a number' })
@@ -134,6 +157,13 @@ export const configSchema = z
     PUBLIC_URL: urlWithProtocol(['http:', 'https:']).optional(),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.HTTP_HEADERS_TIMEOUT_MS > cfg.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${cfg.HTTP_REQUEST_TIMEOUT_MS})`,
+      });
+    }
     // Lua scripts, MULTI and BullMQ touch several keys at once; in a cluster they must share a slot,
     // which the hash tag in the prefix guarantees.
     if (cfg.REDIS_CLUSTER && !/\{[^{}]+\}/.test(cfg.REDIS_PREFIX)) {

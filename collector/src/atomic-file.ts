@@ -19,14 +19,15 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.rename(tmp, path);
   } catch (err) {
+    // A write cut short (a full disk: ENOSPC) must not leave its partial file taking the space.
     await fs.rm(tmp, { force: true });
     throw err;
   }

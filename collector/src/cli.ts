@@ -14,6 +14,7 @@ import {
   saveState,
   type Credential,
 } from './config';
+import { TIME_SCALE_ENV, clockFromEnv, type Clock } from './clock';
 import { adapterContext, runCycle, type CycleDeps } from './cycle';
 import { DEFAULT_DISCOVERY, discover } from './discovery';
 import { EXIT, OperatorError, errorMessage } from './errors';
@@ -167,7 +168,7 @@ async function prepareRun(
   stateDir: string,
   printerCaFile: string | undefined,
   io: Io,
-): Promise<{ deps: CycleDeps; close: () => Promise<void> }> {
+): Promise<{ deps: CycleDeps; clock: Clock; close: () => Promise<void> }> {
   await ensureStateDir(stateDir);
   const credential = await loadCredential(stateDir);
   const ca = readPem(credential.caFile ?? undefined, 'caFile in credential.json');
@@ -184,6 +185,11 @@ async function prepareRun(
   );
   const spool = new Spool(stateDir);
   await spool.init();
+  const clock = clockFromEnv(io.env);
+  if (clock.scale !== 1)
+    io.err(
+      `warning: ${TIME_SCALE_ENV}=${clock.scale}: time runs ${clock.scale} times faster (for tests only)`,
+    );
   const deps: CycleDeps = {
     stateDir,
     credential,
@@ -191,9 +197,10 @@ async function prepareRun(
     spool,
     hostname: osHostname(),
     printerCa: readPem(printerCaFile ?? io.env.PLOTMETER_COLLECTOR_PRINTER_CA_FILE, '--printer-ca-file'),
-    log: (line) => io.out(`${new Date().toISOString()} ${line}`),
+    now: () => clock.now(),
+    log: (line) => io.out(`${clock.now().toISOString()} ${line}`),
   };
-  return { deps, close: () => client.close() };
+  return { deps, clock, close: () => client.close() };
 }
 
 async function run(args: string[], io: Io): Promise<number> {
@@ -220,7 +227,7 @@ async function run(args: string[], io: Io): Promise<number> {
     );
   }
   const stateDir = resolveStateDir(values['state-dir'], io.env);
-  const { deps, close } = await prepareRun(stateDir, values['printer-ca-file'], io);
+  const { deps, clock, close } = await prepareRun(stateDir, values['printer-ca-file'], io);
   try {
     if (!values.once) {
       const controller = new AbortController();
@@ -235,6 +242,7 @@ async function run(args: string[], io: Io): Promise<number> {
       }
       await runDaemon(deps, controller.signal, {
         intervalMsOverride: intervalSeconds === null ? null : intervalSeconds * 1000,
+        clock,
       });
       return EXIT.ok;
     }

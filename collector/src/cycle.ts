@@ -15,7 +15,7 @@ import { errorMessage } from './errors';
 import { HealthTracker, type CollectorHealth } from './health';
 import { PortalError, type PortalClient, type RotationRequest } from './portal-client';
 import type { PrinterTlsOptions } from './printer-http';
-import { SpoolFullError, type Spool } from './spool';
+import { SpoolFullError, isDiskFull, type Spool } from './spool';
 import { drainSpool, type DrainResult } from './uploader';
 import { COLLECTOR_VERSION } from './version';
 
@@ -166,8 +166,15 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       await deps.spool.put(batch.reportId, batch.gzip);
       batchesSpooled++;
     } catch (err) {
-      if (!(err instanceof SpoolFullError)) throw err;
-      heldBack = `${err.message}: data of ${batch.report.printers.length}+ printer(s) left on the printers until the spool drains`;
+      if (!(err instanceof SpoolFullError) && !isDiskFull(err)) throw err;
+      // A full disk is like a full spool: the data stays on the printers (cursors not committed), and
+      // the drain below still runs, which is what frees space again.
+      const why =
+        err instanceof SpoolFullError
+          ? err.message
+          : `no space left on the spool's disk (${deps.spool.dir}: ${(err as NodeJS.ErrnoException).code})`;
+      heldBack = `${why}: data of ${batch.report.printers.length}+ printer(s) left on the printers until the spool drains`;
+      log(`error: ${heldBack}`);
       for (const p of batch.report.printers) unspooledSerials.add(p.device.serialNumber);
       health.error(heldBack);
     }
@@ -191,7 +198,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   await saveState(deps.stateDir, state);
 
   const drainHealth = new HealthTracker(now);
-  const drain = await drainSpool(deps.spool, deps.client, deps.credential, state, drainHealth);
+  const drain = await drainSpool(deps.spool, deps.client, deps.credential, state, drainHealth, { now });
   state.lastErrors = [...state.lastErrors, ...drainHealth.recentErrors].slice(-MAX_REMEMBERED_ERRORS);
   await saveState(deps.stateDir, state);
 
@@ -240,7 +247,7 @@ export async function uploadPending(deps: CycleDeps): Promise<DrainResult> {
   const urgent = cfg.rotation !== null && rotationUrgent(cfg.rotation, now());
   if (urgent) await rotateAsAsked(deps, cfg.rotation, state, now);
   const health = new HealthTracker(now);
-  const drain = await drainSpool(deps.spool, deps.client, deps.credential, state, health);
+  const drain = await drainSpool(deps.spool, deps.client, deps.credential, state, health, { now });
   state.lastErrors = [...state.lastErrors, ...health.recentErrors].slice(-MAX_REMEMBERED_ERRORS);
   await saveState(deps.stateDir, state);
   if (!urgent) await rotateAsAsked(deps, cfg.rotation, state, now);

@@ -2,28 +2,19 @@
 // never below 30 minutes), and in between, upload retries when the spool holds batches and their
 // backoff has expired. Stops cleanly on SIGINT/SIGTERM between steps. `intervalMsOverride` (the
 // `run --interval-seconds` development flag) replaces the interval and its floor, so the demo and
-// tests can watch a simulated fleet whose hours pass in seconds.
+// tests can watch a simulated fleet whose hours pass in seconds. `clock` (clock.ts) compresses every
+// wait, for tests of hour-long outages.
+import { systemClock, type Clock } from './clock';
 import { loadState } from './config';
 import { runCycle, uploadPending, type CycleDeps } from './cycle';
 
 export const MIN_POLL_INTERVAL_MINUTES = 30;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 export interface DaemonOptions {
   /** Poll every this many milliseconds instead of the portal's pollIntervalMinutes (development only). */
   intervalMsOverride?: number | null;
+  /** How waits pass (default: real time); its now() should be deps.now (clock.ts). */
+  clock?: Clock;
 }
 
 export async function runDaemon(
@@ -32,6 +23,7 @@ export async function runDaemon(
   options: DaemonOptions = {},
 ): Promise<void> {
   const now = deps.now ?? (() => new Date());
+  const sleep = (options.clock ?? systemClock).sleep;
   const log = deps.log ?? (() => undefined);
   while (!signal.aborted) {
     try {

@@ -33,6 +33,12 @@ export class SpoolFullError extends Error {
   }
 }
 
+/** The disk (or the user's quota) is full: writing a batch failed for want of space, not for a bug. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 const ENTRY_RE = /^(\d{16})-([0-9a-f-]{36})\.json\.gz$/;
 
 export class Spool {

@@ -25,6 +25,7 @@ import { invalidArgumentProblem } from './argument-checks';
 import { DOCUMENT_LIMITS, PARSE_OPTIONS, documentSizeProblem, operationLimitsProblem } from './limits';
 import { auditPlugin } from './middlewares';
 import { openOperationTransaction, tenantTransactionPlugin } from './tenant-transaction';
+import { guardSlowConsumers } from './slow-consumers';
 import { serveGraphQLOverWebSocket } from './websocket-server';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -186,6 +187,12 @@ export async function registerGraphQL(
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
+  const slowConsumers = guardSlowConsumers(wss, services.config.WS_MAX_BUFFERED_BYTES, (buffered) =>
+    services.log.warn(
+      { bufferedBytes: buffered, limit: services.config.WS_MAX_BUFFERED_BYTES },
+      'closed a GraphQL WebSocket whose client does not read (send buffer over WS_MAX_BUFFERED_BYTES)',
+    ),
+  );
   const websocket = await serveGraphQLOverWebSocket(wss, services, schema, formatError);
 
   return {
@@ -193,6 +200,7 @@ export async function registerGraphQL(
     wss,
     async closeWebSockets() {
       // 1001 Going Away tells clients to reconnect (to another instance behind the load balancer).
+      slowConsumers.stop();
       for (const client of wss.clients) client.close(1001, 'Server shutting down');
       await websocket.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -20,24 +20,51 @@ export const TLS_CIPHERS = [
   'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
+/** Nothing read or written on a connection for this long: it is destroyed. */
+export const IDLE_CONNECTION_TIMEOUT_MS = 120_000;
+/** Longer than the 60 s idle timeout of common load balancers, so they close first (Fastify's default). */
+export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
+/**
+ * Node's own limits (http.createServer / https.createServer options): headers within
+ * HTTP_HEADERS_TIMEOUT_MS against slowloris, checked every second instead of Node's 30 s, so a trickling
+ * connection does not outlive its deadline by half a minute.
+ */
+function nodeServerLimits(config: AppServices['config']) {
+  return {
+    headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.min(1_000, config.HTTP_HEADERS_TIMEOUT_MS),
+  };
+}
+
 export function createHttpServer(services: AppServices): FastifyInstance {
   const { config } = services;
-  const options: FastifyServerOptions & { https?: Record<string, unknown> } = {
-    loggerInstance: services.log,
-    // Fastify takes a hop count, true/false, or addresses; the config parser produced one of those.
-    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
-    requestIdHeader: 'x-request-id',
-    // Accept a caller's request id only when it looks like one; otherwise mint our own.
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
-    },
-    bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-  };
+  const options: FastifyServerOptions & { https?: Record<string, unknown>; http?: Record<string, unknown> } =
+    {
+      loggerInstance: services.log,
+      // Fastify takes a hop count, true/false, or addresses; the config parser produced one of those.
+      trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+      requestIdHeader: 'x-request-id',
+      // Accept a caller's request id only when it looks like one; otherwise mint our own.
+      genReqId: (request) => {
+        const given = request.headers['x-request-id'];
+        return typeof given === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
+      },
+      bodyLimit: 1024 * 1024,
+      return503OnClosing: true,
+      forceCloseConnections: 'idle',
+      // Slow or hostile peers (docs/reliability.md): the whole request within HTTP_REQUEST_TIMEOUT_MS
+      // (Fastify's default is none), a connection on which nothing moves at all for two minutes is
+      // destroyed (a client that stopped reading a streamed export), an idle keep-alive connection after 72 s.
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeout: IDLE_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      http: nodeServerLimits(config),
+    };
   if (config.TLS_CERT_FILE && config.TLS_KEY_FILE) {
     options.https = {
+      ...nodeServerLimits(config),
       cert: readFileSync(config.TLS_CERT_FILE),
       key: readFileSync(config.TLS_KEY_FILE),
       minVersion: 'TLSv1.2',

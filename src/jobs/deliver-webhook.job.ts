@@ -43,6 +43,28 @@ export const DELIVERY_TIMEOUT_MS = 10_000;
 /** Response bodies are read only this far (they are logged, not used). */
 const MAX_ERROR_BODY_CHARS = 500;
 
+/**
+ * The first `maxBytes` of a response body; the rest is never read. A receiver may answer an error with an
+ * endless body: reading it whole (response.text()) would hold everything it sends until the timeout.
+ */
+async function bodyPrefix(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < maxBytes) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}
+
 interface DeliveryRow {
   id: string;
   status: string;
@@ -100,7 +122,7 @@ export async function deliverWebhookJob(
     } as RequestInit);
     responseStatus = response.status;
     if (response.status < 200 || response.status >= 300) {
-      const text = await response.text().catch(() => '');
+      const text = await bodyPrefix(response, MAX_ERROR_BODY_CHARS * 4).catch(() => '');
       error = `HTTP ${response.status}${text ? `: ${text.slice(0, MAX_ERROR_BODY_CHARS)}` : ''}`;
     } else {
       await response.body?.cancel().catch(() => undefined);
