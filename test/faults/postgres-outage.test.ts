@@ -121,6 +121,7 @@ describe.skipIf(!postgresBinDir())('PostgreSQL down under load', () => {
     const after = await stored(fleet.orm);
     expect(missing(load.accepted, after.reports)).toEqual([]);
     expect(after.reports.size).toBe(load.accepted.size + known.length + 1);
+    expect(after.reportRows).toBe(after.reports.size);
     expect(after.jobRows).toBe(after.reports.size * load.jobsPerReport);
     expect(after.failedReports).toBe(0);
     expect(await failedJobs(REDIS_URL, prefix)).toBe(0);

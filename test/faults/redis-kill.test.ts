@@ -63,6 +63,7 @@ describe('Redis killed -9 and restarted (appendfsync everysec)', () => {
     const after = await stored(fleet.orm);
     expect(missing(load.accepted, after.reports)).toEqual([]);
     expect(missing(after.reports, load.accepted)).toEqual([]);
+    expect(after.reportRows).toBe(after.reports.size);
     expect(after.jobRows).toBe(load.accepted.size * load.jobsPerReport);
     expect(after.failedReports).toBe(0);
     expect(await failedJobs(redis.url, env.REDIS_PREFIX)).toBe(0);

@@ -37,8 +37,10 @@ export async function createFaultFleet(printers: number, db?: TestDatabase): Pro
 }
 
 export interface Stored {
-  /** keyId/reportId of every archived report. */
+  /** keyId/reportId of every archived report (not alert batches, which are archived there too). */
   reports: Set<string>;
+  /** raw_report rows (more than reports.size would be a report stored twice). */
+  reportRows: number;
   jobRows: number;
   failedReports: number;
 }
@@ -46,11 +48,16 @@ export interface Stored {
 export async function stored(orm: MikroORM): Promise<Stored> {
   const em = orm.em.fork();
   const rows = await em.execute<Array<{ k: string }>>(
-    `select key_id || '/' || report_id as k from raw_report`,
+    `select key_id || '/' || report_id as k from raw_report where kind = 'report'`,
   );
   const [jobs] = await em.execute<Array<{ n: number }>>(`select count(*)::int as n from printer_job`);
   const [failed] = await em.execute<Array<{ n: number }>>(`select count(*)::int as n from failed_report`);
-  return { reports: new Set(rows.map((r) => r.k)), jobRows: jobs!.n, failedReports: failed!.n };
+  return {
+    reports: new Set(rows.map((r) => r.k)),
+    reportRows: rows.length,
+    jobRows: jobs!.n,
+    failedReports: failed!.n,
+  };
 }
 
 /** Reports BullMQ gave up on (failed for good) in the reports queue. */
