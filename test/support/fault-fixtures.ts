@@ -11,6 +11,7 @@ export interface FaultFleet {
   db: TestDatabase;
   orm: MikroORM;
   resellerId: string;
+  customerId: string;
   apiKey: string;
   printers: FleetPrinter[];
   close(): Promise<void>;
@@ -27,6 +28,7 @@ export async function createFaultFleet(printers: number, db?: TestDatabase): Pro
     db: database,
     orm,
     resellerId: reseller.id,
+    customerId: customer.id,
     apiKey,
     printers: fleet,
     async close() {
