@@ -48,3 +48,25 @@ export function Pager({
     </nav>
   );
 }
+
+/** The pager under a Relay connection's page: totals and cursors come from the connection itself. */
+export function ConnectionPager({
+  pager,
+  connection,
+  noun,
+}: {
+  pager: ReturnType<typeof usePager>;
+  connection: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor?: string | null } };
+  noun: string;
+}) {
+  return (
+    <Pager
+      page={pager.page}
+      total={connection.totalCount}
+      noun={noun}
+      hasNext={connection.pageInfo.hasNextPage}
+      onNext={() => pager.next(connection.pageInfo.endCursor)}
+      onPrevious={pager.previous}
+    />
+  );
+}

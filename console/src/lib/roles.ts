@@ -13,6 +13,8 @@ export type Action =
   | 'printers.manage'
   | 'collectors.manage'
   | 'billing.manage'
+  | 'meters.read'
+  | 'meters.record'
   | 'users.manage';
 
 const SECTIONS: Record<Section, readonly Role[]> = {
@@ -30,6 +32,9 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   'printers.manage': ['ADMIN'],
   'collectors.manage': ['ADMIN'],
   'billing.manage': ['ADMIN', 'BILLING'],
+  /** Meter offsets (board swaps): who reviews a bill reads them, technicians record them. */
+  'meters.read': ['ADMIN', 'TECHNICIAN', 'BILLING'],
+  'meters.record': ['ADMIN', 'TECHNICIAN'],
   'users.manage': ['ADMIN'],
 };
 

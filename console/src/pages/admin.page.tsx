@@ -1,8 +1,8 @@
 // Administration: users and roles, API keys (shown once), webhooks with their delivery history.
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { Badge, Empty, ErrorState, errorMessage, Loading, SecretOnce } from '../components/states';
+import { TabNav, useTab } from '../components/tabs';
 import { graphql } from '../gql';
 import type { Role, WebhookEventType } from '../gql/graphql';
 import { formatDateTime, formatRelative } from '../lib/format';
@@ -133,30 +133,15 @@ const TABS = {
   webhooks: 'Webhooks',
   notifications: 'Notifications',
 } as const;
-type Tab = keyof typeof TABS;
 
 export default function AdminPage() {
-  const [params, setParams] = useSearchParams();
-  const requested = params.get('tab');
-  const tab: Tab = requested && Object.hasOwn(TABS, requested) ? (requested as Tab) : 'users';
+  const [tab, setTab] = useTab(TABS);
   return (
     <div className="page">
       <div className="page-head">
         <h1>Administration</h1>
       </div>
-      <nav className="tabs" aria-label="Administration sections">
-        {(Object.keys(TABS) as Tab[]).map((t) => (
-          <button
-            key={t}
-            type="button"
-            className={t === tab ? 'tab active' : 'tab'}
-            aria-current={t === tab ? 'page' : undefined}
-            onClick={() => setParams({ tab: t })}
-          >
-            {TABS[t]}
-          </button>
-        ))}
-      </nav>
+      <TabNav label="Administration sections" tabs={TABS} current={tab} onChange={setTab} />
       {tab === 'users' && <Users />}
       {tab === 'keys' && <ApiKeys />}
       {tab === 'webhooks' && <Webhooks />}

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
-import { Pager, usePager } from '../components/pager';
+import { ConnectionPager, usePager } from '../components/pager';
 import { Badge, Empty, ErrorState, errorMessage, Loading, SeverityBadge } from '../components/states';
 import { graphql } from '../gql';
 import type { AlertStatus, Severity } from '../gql/graphql';
@@ -295,14 +295,7 @@ export default function AlertsPage() {
               />
             ))}
           </ul>
-          <Pager
-            page={pager.page}
-            total={result.data?.alerts.totalCount ?? 0}
-            noun="alerts"
-            hasNext={!!result.data?.alerts.pageInfo.hasNextPage}
-            onNext={() => pager.next(result.data?.alerts.pageInfo.endCursor)}
-            onPrevious={pager.previous}
-          />
+          {result.data && <ConnectionPager pager={pager} connection={result.data.alerts} noun="alerts" />}
         </>
       )}
     </div>

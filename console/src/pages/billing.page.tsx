@@ -1,57 +1,28 @@
-// Billing: statements (close a period, review, export), contracts and chargeback.
+// Billing: statements (close a period, review), contracts and their prices (contracts.section.tsx),
+// exports (exports.section.tsx) and chargeback by account, project or user.
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { Badge, Empty, ErrorState, errorMessage, Loading } from '../components/states';
+import { DataTable, QueryView } from '../components/data-table';
+import { Badge, errorMessage } from '../components/states';
+import { TabNav, useTab } from '../components/tabs';
 import { graphql } from '../gql';
-import type { BillingPeriodKind, ChargebackGroup, Meter, StatementStatus } from '../gql/graphql';
-import { downloadExport, type ExportRequest } from '../lib/download';
-import { formatDate, formatDateTime, formatMoneyMinor, formatNumber } from '../lib/format';
+import type {
+  BillingPeriodKind,
+  ChargebackGroup,
+  ChargebackQuery as ChargebackResult,
+  StatementStatus,
+  StatementsQuery as StatementsResult,
+} from '../gql/graphql';
+import { formatDateTime, formatMoneyMinor, formatNumber, formatQuantity } from '../lib/format';
+import { chargebackCsv } from '../lib/chargeback';
+import { saveText } from '../lib/csv';
 import { isPeriodKey, monthKey, recentPeriods, runStatus } from '../lib/periods';
-import { locale } from '../lib/use-session';
+import { can } from '../lib/roles';
+import { locale, useSession } from '../lib/use-session';
+import { Contracts, ContractsQuery } from './contracts.section';
+import { Exports } from './exports.section';
 import { FilterOptionsQuery } from './fleet.page';
-
-const ContractsQuery = graphql(`
-  query Contracts($filter: ContractFilter) {
-    contracts(first: 200, filter: $filter) {
-      totalCount
-      edges {
-        node {
-          id
-          customerId
-          name
-          currency
-          billingPeriod
-          anchorDay
-          timeZone
-          validFrom
-          validTo
-          fixedFeeMinor
-          archivedAt
-          priceLines {
-            id
-            position
-            description
-            meter
-            unitPriceMinor
-            allowance
-            tierMode
-            tiers {
-              upTo
-              unitPriceMinor
-            }
-          }
-          printers {
-            printerId
-            serialNumber
-            coveredFrom
-            coveredTo
-          }
-        }
-      }
-    }
-  }
-`);
 
 const StatementsQuery = graphql(`
   query Statements($filter: StatementFilter) {
@@ -111,41 +82,10 @@ const RunQuery = graphql(`
 /** How often the progress of a running close is asked for. */
 const RUN_POLL_MS = 500;
 
-const CreateContractMutation = graphql(`
-  mutation CreateContract($input: CreateContractInput!) {
-    createContract(input: $input) {
-      id
-      name
-    }
-  }
-`);
-
-const ArchiveContractMutation = graphql(`
-  mutation ArchiveContract($id: ID!) {
-    archiveContract(id: $id) {
-      id
-      archivedAt
-    }
-  }
-`);
-
-const CustomerPrintersQuery = graphql(`
-  query CustomerPrinters($customerId: ID!) {
-    printers(first: 500, filter: { customerId: $customerId }) {
-      edges {
-        node {
-          id
-          serialNumber
-          productName
-        }
-      }
-    }
-  }
-`);
-
 const ChargebackQuery = graphql(`
   query Chargeback($customerId: ID!, $period: String!, $groupBy: ChargebackGroup!) {
     chargeback(customerId: $customerId, period: $period, groupBy: $groupBy) {
+      periodKey
       from
       to
       rows {
@@ -163,9 +103,7 @@ const ChargebackQuery = graphql(`
   }
 `);
 
-const TABS = ['statements', 'contracts', 'export', 'chargeback'] as const;
-type Tab = (typeof TABS)[number];
-const TAB_LABEL: Record<Tab, string> = {
+const TABS = {
   statements: 'Statements',
   contracts: 'Contracts',
   export: 'Export',
@@ -183,50 +121,38 @@ export function statusTone(status: StatementStatus) {
 }
 
 export default function BillingPage() {
-  const [params, setParams] = useSearchParams();
-  const tab = (TABS as readonly string[]).includes(params.get('tab') ?? '')
-    ? (params.get('tab') as Tab)
-    : 'statements';
+  const [tab, setTab] = useTab(TABS);
+  const session = useSession();
   const [customers] = useQuery({
     query: FilterOptionsQuery,
     variables: { customerId: null, withSites: false },
   });
-  const customerName = useMemo(
-    () => new Map(customers.data?.customers.edges.map(({ node }) => [node.id, node.name])),
+  const customerList = useMemo(
+    () => customers.data?.customers.edges.map((e) => e.node) ?? [],
     [customers.data],
   );
+  const customerName = useMemo(() => new Map(customerList.map((c) => [c.id, c.name])), [customerList]);
   return (
     <div className="page">
       <div className="page-head">
         <h1>Billing</h1>
       </div>
-      <nav className="tabs" aria-label="Billing sections">
-        {TABS.map((t) => (
-          <button
-            key={t}
-            type="button"
-            className={t === tab ? 'tab active' : 'tab'}
-            aria-current={t === tab ? 'page' : undefined}
-            onClick={() => setParams({ tab: t })}
-          >
-            {TAB_LABEL[t]}
-          </button>
-        ))}
-      </nav>
+      <TabNav label="Billing sections" tabs={TABS} current={tab} onChange={setTab} />
       {tab === 'statements' && <Statements customerName={customerName} />}
       {tab === 'contracts' && (
         <Contracts
           customerName={customerName}
-          customers={customers.data?.customers.edges.map((e) => e.node) ?? []}
+          customers={customerList}
+          canManage={can(session?.user.role, 'billing.manage')}
         />
       )}
-      {tab === 'export' && <Export />}
-      {tab === 'chargeback' && (
-        <ChargebackView customers={customers.data?.customers.edges.map((e) => e.node) ?? []} />
-      )}
+      {tab === 'export' && <Exports customers={customerList} />}
+      {tab === 'chargeback' && <ChargebackView customers={customerList} />}
     </div>
   );
 }
+
+type StatementRow = StatementsResult['statements']['edges'][number]['node'];
 
 function Statements({ customerName }: { customerName: Map<string, string> }) {
   const [period, setPeriod] = useState('');
@@ -238,7 +164,6 @@ function Statements({ customerName }: { customerName: Map<string, string> }) {
   const [statements, refetch] = useQuery({ query: StatementsQuery, variables: { filter } });
   const [contracts] = useQuery({ query: ContractsQuery, variables: { filter: {} } });
   const contractName = new Map(contracts.data?.contracts.edges.map(({ node }) => [node.id, node.name]));
-  const rows = statements.data?.statements.edges ?? [];
   return (
     <>
       <ClosePeriod
@@ -270,53 +195,64 @@ function Statements({ customerName }: { customerName: Map<string, string> }) {
             </label>
           </div>
         </div>
-        {statements.error && !statements.data ? (
-          <ErrorState error={statements.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-        ) : !statements.data ? (
-          <Loading label="Loading statements" />
-        ) : rows.length === 0 ? (
-          <Empty>No statements yet. Close a period above to draft one.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Period</th>
-                  <th scope="col">Customer / contract</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Total
-                  </th>
-                  <th scope="col">Generated</th>
-                  <th scope="col">Approved</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ node: s }) => (
-                  <tr key={s.id}>
-                    <td>
-                      <Link to={`/billing/statements/${s.id}`}>
-                        {s.periodKey}
-                        {s.version > 1 && ` v${s.version}`}
-                      </Link>
-                    </td>
-                    <td>
+        <QueryView
+          result={statements}
+          loading="Loading statements"
+          retry={() => refetch({ requestPolicy: 'network-only' })}
+          isEmpty={(d) => d.statements.edges.length === 0}
+          empty={
+            period || status
+              ? 'No statements match these filters.'
+              : 'No statements yet. Close a period above to draft one.'
+          }
+        >
+          {(d) => (
+            <DataTable<StatementRow>
+              rows={d.statements.edges.map((e) => e.node)}
+              rowKey={(s) => s.id}
+              columns={[
+                {
+                  key: 'period',
+                  header: 'Period',
+                  cell: (s) => (
+                    <Link to={`/billing/statements/${s.id}`}>
+                      {s.periodKey}
+                      {s.version > 1 && ` v${s.version}`}
+                    </Link>
+                  ),
+                },
+                {
+                  key: 'who',
+                  header: 'Customer / contract',
+                  cell: (s) => (
+                    <>
                       {customerName.get(s.customerId) ?? '—'}
                       <div className="sub">{contractName.get(s.contractId) ?? ''}</div>
-                    </td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  key: 'status',
+                  header: 'Status',
+                  cell: (s) => (
+                    <>
                       <Badge tone={statusTone(s.status)}>{s.status.toLowerCase()}</Badge>
                       {!s.complete && <Badge tone="warn">incomplete</Badge>}
-                    </td>
-                    <td className="num">{formatMoneyMinor(locale, s.totalMinor, s.currency)}</td>
-                    <td>{formatDateTime(locale, s.generatedAt)}</td>
-                    <td>{formatDateTime(locale, s.approvedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+                    </>
+                  ),
+                },
+                {
+                  key: 'total',
+                  header: 'Total',
+                  num: true,
+                  cell: (s) => formatMoneyMinor(locale, s.totalMinor, s.currency),
+                },
+                { key: 'generated', header: 'Generated', cell: (s) => formatDateTime(locale, s.generatedAt) },
+                { key: 'approved', header: 'Approved', cell: (s) => formatDateTime(locale, s.approvedAt) },
+              ]}
+            />
+          )}
+        </QueryView>
       </section>
     </>
   );
@@ -435,355 +371,8 @@ function ClosePeriod({
   );
 }
 
-interface LineDraft {
-  meter: Meter;
-  description: string;
-  unitPriceMinor: string;
-  allowance: string;
-}
-const METER_LABEL: Record<Meter, string> = {
-  MEDIA_AREA_M2: 'Media area (m²)',
-  INK_OEM_ML: 'HP ink (mL)',
-  INK_NON_OEM_ML: 'Non-HP ink (mL)',
-  SCAN_AREA_M2: 'Scan area (m²)',
-  COPY_AREA_M2: 'Copy area (m²)',
-  PAGES: 'Pages',
-  MEDIA_LENGTH_M: 'Media length (m)',
-};
-
-function Contracts({
-  customerName,
-  customers,
-}: {
-  customerName: Map<string, string>;
-  customers: Array<{ id: string; name: string }>;
-}) {
-  const [contracts, refetch] = useQuery({ query: ContractsQuery, variables: { filter: {} } });
-  const [, archive] = useMutation(ArchiveContractMutation);
-  const [creating, setCreating] = useState(false);
-  const rows = contracts.data?.contracts.edges ?? [];
-  return (
-    <>
-      <div className="toolbar">
-        <button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>
-          {creating ? 'Cancel' : 'New contract'}
-        </button>
-      </div>
-      {creating && <NewContract customers={customers} onDone={() => setCreating(false)} />}
-      {contracts.error && !contracts.data ? (
-        <ErrorState error={contracts.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !contracts.data ? (
-        <Loading label="Loading contracts" />
-      ) : rows.length === 0 ? (
-        <Empty>No contracts yet.</Empty>
-      ) : (
-        rows.map(({ node: c }) => (
-          <section key={c.id} className="card" aria-labelledby={`contract-${c.id}`}>
-            <div className="section-head">
-              <h2 id={`contract-${c.id}`}>
-                {c.name} <small>{customerName.get(c.customerId)}</small>
-              </h2>
-              {c.archivedAt ? (
-                <Badge tone="muted">archived</Badge>
-              ) : (
-                <button type="button" className="secondary" onClick={() => void archive({ id: c.id })}>
-                  Archive
-                </button>
-              )}
-            </div>
-            <p className="muted">
-              {c.billingPeriod.toLowerCase()} from day {c.anchorDay} ({c.timeZone}) · {c.currency} · valid{' '}
-              {formatDate(locale, c.validFrom)} – {c.validTo ? formatDate(locale, c.validTo) : 'open-ended'}
-              {c.fixedFeeMinor && ` · fixed fee ${formatMoneyMinor(locale, c.fixedFeeMinor, c.currency)}`}
-            </p>
-            <table className="data compact">
-              <caption className="sr-only">Price lines</caption>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Description</th>
-                  <th scope="col">Meter</th>
-                  <th scope="col">Allowance</th>
-                  <th scope="col">Price per unit</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.priceLines.map((l) => (
-                  <tr key={l.id}>
-                    <td>{l.position}</td>
-                    <td>{l.description ?? '—'}</td>
-                    <td>{METER_LABEL[l.meter]}</td>
-                    <td>{formatNumber(locale, l.allowance)}</td>
-                    <td>
-                      {l.tiers.length
-                        ? `${l.tierMode.toLowerCase()}: ${l.tiers
-                            .map(
-                              (t) =>
-                                `${t.upTo ? `≤ ${formatNumber(locale, t.upTo)}` : 'above'} ${formatMoneyMinor(locale, t.unitPriceMinor, c.currency)}`,
-                            )
-                            .join(', ')}`
-                        : formatMoneyMinor(locale, l.unitPriceMinor, c.currency)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p className="muted small">
-              Printers: {c.printers.map((p) => p.serialNumber).join(', ') || 'none'}
-            </p>
-          </section>
-        ))
-      )}
-    </>
-  );
-}
-
-function NewContract({
-  customers,
-  onDone,
-}: {
-  customers: Array<{ id: string; name: string }>;
-  onDone: () => void;
-}) {
-  const [customerId, setCustomerId] = useState('');
-  const [name, setName] = useState('');
-  const [currency, setCurrency] = useState('EUR');
-  const [billingPeriod, setBillingPeriod] = useState<BillingPeriodKind>('MONTHLY');
-  const [validFrom, setValidFrom] = useState(`${monthKey(new Date())}-01`);
-  const [fixedFee, setFixedFee] = useState('');
-  const [printerIds, setPrinterIds] = useState<string[]>([]);
-  const [lines, setLines] = useState<LineDraft[]>([
-    { meter: 'MEDIA_AREA_M2', description: 'Printed media, per m²', unitPriceMinor: '', allowance: '0' },
-  ]);
-  const [printers] = useQuery({
-    query: CustomerPrintersQuery,
-    variables: { customerId },
-    pause: !customerId,
-  });
-  const [result, create] = useMutation(CreateContractMutation);
-  const setLine = (i: number, patch: Partial<LineDraft>) =>
-    setLines(lines.map((l, j) => (i === j ? { ...l, ...patch } : l)));
-  return (
-    <form
-      className="card form-grid"
-      aria-label="New contract"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void create({
-          input: {
-            customerId,
-            name: name.trim(),
-            currency: currency.trim().toUpperCase(),
-            billingPeriod,
-            validFrom: new Date(`${validFrom}T00:00:00Z`).toISOString(),
-            printerIds,
-            ...(fixedFee.trim() ? { fixedFeeMinor: fixedFee.trim() } : {}),
-            priceLines: lines.map((l) => ({
-              meter: l.meter,
-              description: l.description.trim() || null,
-              unitPriceMinor: l.unitPriceMinor.trim(),
-              allowance: l.allowance.trim() || '0',
-            })),
-          },
-        }).then((r) => {
-          if (!r.error) onDone();
-        });
-      }}
-    >
-      <h2>New contract</h2>
-      <label>
-        Customer
-        <select required value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-          <option value="">Choose…</option>
-          {customers.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Name
-        <input required value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label>
-        Currency (ISO 4217)
-        <input required value={currency} maxLength={3} onChange={(e) => setCurrency(e.target.value)} />
-      </label>
-      <label>
-        Period
-        <select value={billingPeriod} onChange={(e) => setBillingPeriod(e.target.value as BillingPeriodKind)}>
-          <option value="MONTHLY">Monthly</option>
-          <option value="QUARTERLY">Quarterly</option>
-        </select>
-      </label>
-      <label>
-        Valid from
-        <input type="date" required value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
-      </label>
-      <label>
-        Fixed fee per period (minor units)
-        <input inputMode="numeric" value={fixedFee} onChange={(e) => setFixedFee(e.target.value)} />
-      </label>
-      <fieldset>
-        <legend>Printers covered</legend>
-        {!customerId ? (
-          <p className="muted">Choose a customer first.</p>
-        ) : (
-          printers.data?.printers.edges.map(({ node: p }) => (
-            <label key={p.id} className="check">
-              <input
-                type="checkbox"
-                checked={printerIds.includes(p.id)}
-                onChange={(e) =>
-                  setPrinterIds(
-                    e.target.checked ? [...printerIds, p.id] : printerIds.filter((x) => x !== p.id),
-                  )
-                }
-              />
-              {p.serialNumber} <span className="sub">{p.productName}</span>
-            </label>
-          ))
-        )}
-      </fieldset>
-      <fieldset className="wide">
-        <legend>Price lines (prices in minor units per unit, e.g. 4.5 = 4.5 cents)</legend>
-        {lines.map((l, i) => (
-          <div key={i} className="line-row">
-            <label>
-              Meter
-              <select value={l.meter} onChange={(e) => setLine(i, { meter: e.target.value as Meter })}>
-                {(Object.keys(METER_LABEL) as Meter[]).map((m) => (
-                  <option key={m} value={m}>
-                    {METER_LABEL[m]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Description
-              <input value={l.description} onChange={(e) => setLine(i, { description: e.target.value })} />
-            </label>
-            <label>
-              Price
-              <input
-                required
-                inputMode="decimal"
-                value={l.unitPriceMinor}
-                onChange={(e) => setLine(i, { unitPriceMinor: e.target.value })}
-              />
-            </label>
-            <label>
-              Allowance
-              <input
-                inputMode="decimal"
-                value={l.allowance}
-                onChange={(e) => setLine(i, { allowance: e.target.value })}
-              />
-            </label>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => setLines(lines.filter((_, j) => j !== i))}
-              disabled={lines.length === 1}
-            >
-              Remove
-            </button>
-          </div>
-        ))}
-        <button
-          type="button"
-          className="secondary"
-          onClick={() =>
-            setLines([...lines, { meter: 'INK_OEM_ML', description: '', unitPriceMinor: '', allowance: '0' }])
-          }
-        >
-          Add price line
-        </button>
-      </fieldset>
-      {result.error && (
-        <p role="alert" className="form-error wide">
-          {errorMessage(result.error)}
-        </p>
-      )}
-      <div className="wide">
-        <button type="submit" disabled={result.fetching}>
-          Create contract
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function Export() {
-  const [request, setRequest] = useState<ExportRequest>({
-    period: monthKey(new Date()),
-    format: 'csv',
-    status: '',
-  });
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  return (
-    <section className="card" aria-labelledby="export">
-      <h2 id="export">Export statements for your ERP</h2>
-      <p className="muted">
-        Approved and exported statements of a period, as CSV (RFC 4180) or JSON — the same file an integration
-        gets from GET /export/v1/statements.
-      </p>
-      <form
-        className="inline-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setError('');
-          setBusy(true);
-          downloadExport(request)
-            .catch((err: Error) => setError(err.message))
-            .finally(() => setBusy(false));
-        }}
-      >
-        <label>
-          Period
-          <input
-            required
-            value={request.period}
-            onChange={(e) => setRequest({ ...request, period: e.target.value })}
-            aria-invalid={!isPeriodKey(request.period)}
-            placeholder="YYYY-MM or YYYY-Qn"
-          />
-        </label>
-        <label>
-          Format
-          <select
-            value={request.format}
-            onChange={(e) => setRequest({ ...request, format: e.target.value as 'csv' | 'json' })}
-          >
-            <option value="csv">CSV</option>
-            <option value="json">JSON</option>
-          </select>
-        </label>
-        <label>
-          Statements
-          <select
-            value={request.status}
-            onChange={(e) => setRequest({ ...request, status: e.target.value as ExportRequest['status'] })}
-          >
-            <option value="">Approved and exported</option>
-            <option value="APPROVED">Approved only</option>
-            <option value="EXPORTED">Exported only</option>
-          </select>
-        </label>
-        <button type="submit" disabled={busy}>
-          {busy ? 'Preparing…' : 'Download'}
-        </button>
-      </form>
-      {error && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-    </section>
-  );
-}
+const GROUP_LABEL: Record<ChargebackGroup, string> = { ACCOUNT: 'Account', PROJECT: 'Project', USER: 'User' };
+type ChargebackRow = ChargebackResult['chargeback']['rows'][number];
 
 function ChargebackView({ customers }: { customers: Array<{ id: string; name: string }> }) {
   const [customerId, setCustomerId] = useState('');
@@ -795,7 +384,7 @@ function ChargebackView({ customers }: { customers: Array<{ id: string; name: st
     variables: { customerId: chosen, period: period.trim(), groupBy },
     pause: !chosen || !isPeriodKey(period),
   });
-  const rows = result.data?.chargeback.rows ?? [];
+  const customerName = customers.find((c) => c.id === chosen)?.name ?? '';
   return (
     <section className="card" aria-labelledby="chargeback">
       <h2 id="chargeback">Chargeback</h2>
@@ -821,55 +410,97 @@ function ChargebackView({ customers }: { customers: Array<{ id: string; name: st
         <label>
           By
           <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as ChargebackGroup)}>
-            <option value="ACCOUNT">Account</option>
-            <option value="PROJECT">Project</option>
-            <option value="USER">User</option>
+            {(Object.keys(GROUP_LABEL) as ChargebackGroup[]).map((g) => (
+              <option key={g} value={g}>
+                {GROUP_LABEL[g]}
+              </option>
+            ))}
           </select>
         </label>
       </form>
-      {result.error ? (
-        <ErrorState error={result.error} />
-      ) : result.fetching && !result.data ? (
-        <Loading label="Loading chargeback" />
-      ) : rows.length === 0 ? (
-        <Empty>No jobs in this period.</Empty>
+      {!chosen ? (
+        <p className="state empty">No customers yet.</p>
+      ) : !isPeriodKey(period) ? (
+        <p className="state empty">Enter a period as YYYY-MM or YYYY-Qn.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">{groupBy.toLowerCase()}</th>
-                <th scope="col" className="num">
-                  Jobs
-                </th>
-                <th scope="col" className="num">
-                  Pages
-                </th>
-                <th scope="col" className="num">
-                  Media (m²)
-                </th>
-                <th scope="col" className="num">
-                  Length (m)
-                </th>
-                <th scope="col" className="num">
-                  Ink (mL)
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.key ?? '(none)'}>
-                  <td>{r.key ?? <em>not set</em>}</td>
-                  <td className="num">{formatNumber(locale, r.jobCount)}</td>
-                  <td className="num">{formatNumber(locale, r.pages)}</td>
-                  <td className="num">{formatNumber(locale, r.mediaAreaM2)}</td>
-                  <td className="num">{formatNumber(locale, r.mediaLengthM)}</td>
-                  <td className="num">{formatNumber(locale, r.inkMl)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <QueryView
+          result={result}
+          loading="Loading chargeback"
+          isEmpty={(d) => d.chargeback.rows.length === 0}
+          empty="No jobs in this period."
+        >
+          {(d) => (
+            <>
+              <p className="muted small">
+                Jobs completed {formatDateTime(locale, d.chargeback.from)} –{' '}
+                {formatDateTime(locale, d.chargeback.to)}
+                (the period as the customer's contract reads it).{' '}
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    saveText(
+                      `chargeback-${customerName.replace(/[^\w.-]+/g, '_')}-${d.chargeback.periodKey}-${groupBy.toLowerCase()}.csv`,
+                      chargebackCsv(groupBy, d.chargeback.rows),
+                    )
+                  }
+                >
+                  Download this table (CSV)
+                </button>
+              </p>
+              <DataTable<ChargebackRow>
+                caption={`Usage by ${GROUP_LABEL[groupBy].toLowerCase()}`}
+                captionHidden
+                rows={d.chargeback.rows}
+                rowKey={(r) => r.key ?? '(none)'}
+                columns={[
+                  { key: 'key', header: GROUP_LABEL[groupBy], cell: (r) => r.key ?? <em>not set</em> },
+                  { key: 'jobs', header: 'Jobs', num: true, cell: (r) => formatNumber(locale, r.jobCount) },
+                  {
+                    key: 'prints',
+                    header: 'Prints / copies',
+                    num: true,
+                    cell: (r) =>
+                      `${formatNumber(locale, r.printCount)} / ${formatNumber(locale, r.copyCount)}`,
+                  },
+                  {
+                    key: 'pages',
+                    header: 'Pages',
+                    num: true,
+                    cell: (r) => formatQuantity(locale, r.pages, 'page'),
+                  },
+                  {
+                    key: 'area',
+                    header: 'Media',
+                    num: true,
+                    cell: (r) => (
+                      <>
+                        {formatQuantity(locale, r.mediaAreaM2, 'm2')}
+                        {r.jobsWithoutMediaArea > 0 && (
+                          <div className="sub">
+                            {formatNumber(locale, r.jobsWithoutMediaArea)} jobs without area
+                          </div>
+                        )}
+                      </>
+                    ),
+                  },
+                  {
+                    key: 'length',
+                    header: 'Length',
+                    num: true,
+                    cell: (r) => formatQuantity(locale, r.mediaLengthM, 'm'),
+                  },
+                  {
+                    key: 'ink',
+                    header: 'Ink',
+                    num: true,
+                    cell: (r) => formatQuantity(locale, r.inkMl, 'ml'),
+                  },
+                ]}
+              />
+            </>
+          )}
+        </QueryView>
       )}
     </section>
   );

@@ -3,8 +3,19 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { Badge, Empty, EngineState, ErrorState, FormError, Loading, SecretOnce } from '../components/states';
+import { Field, FormErrors } from '../components/field';
+import {
+  Badge,
+  Empty,
+  EngineState,
+  ErrorState,
+  errorMessage,
+  FormError,
+  Loading,
+  SecretOnce,
+} from '../components/states';
 import { graphql } from '../gql';
+import { fieldErrorsOf } from '../lib/field-errors';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { can } from '../lib/roles';
 import { locale, useSession } from '../lib/use-session';
@@ -145,6 +156,17 @@ const ReenrollCollectorMutation = graphql(`
     reenrollCollector(collectorId: $collectorId) {
       token
       expiresAt
+    }
+  }
+`);
+const RotateCollectorMutation = graphql(`
+  mutation RotateCollectorCredential($collectorId: ID!, $graceHours: Int) {
+    rotateCollectorCredential(collectorId: $collectorId, graceHours: $graceHours) {
+      previousValidUntil
+      collector {
+        id
+        revokedAt
+      }
     }
   }
 `);
@@ -531,22 +553,81 @@ function CollectorConfig({ id, ipRanges, interval }: { id: string; ipRanges: str
   );
 }
 
-/** Revoke (ingest refuses it at once), re-enroll with a one-time token, or retire a collector. */
+/** Grace a rotated collector secret keeps working, as the API bounds it. */
+const GRACE_HOURS = { min: 1, max: 720, default: 24 };
+
+/**
+ * Rotate the secret (the collector fetches the new one at its next configuration request; the old one
+ * works for the grace hours), revoke (ingest refuses it at once), re-enroll with a one-time token, or
+ * retire a collector.
+ */
 function CollectorLifecycle({ id, revoked }: { id: string; revoked: boolean }) {
   const [revoking, revoke] = useMutation(RevokeCollectorMutation);
   const [archiving, archive] = useMutation(ArchiveCollectorMutation);
   const [reenrolling, reenroll] = useMutation(ReenrollCollectorMutation);
-  const busy = revoking.fetching || archiving.fetching || reenrolling.fetching;
+  const [rotating, rotate] = useMutation(RotateCollectorMutation);
+  const [grace, setGrace] = useState(String(GRACE_HOURS.default));
+  const busy = revoking.fetching || archiving.fetching || reenrolling.fetching || rotating.fetching;
   const issued = reenrolling.data?.reenrollCollector;
+  const rotated = rotating.data?.rotateCollectorCredential;
+  const graceHours = Number(grace);
+  const graceOk =
+    Number.isInteger(graceHours) && graceHours >= GRACE_HOURS.min && graceHours <= GRACE_HOURS.max;
+  const rotateErrors = fieldErrorsOf(rotating.error, (f) => f === 'graceHours');
   return (
     <div className="stack">
+      {!revoked && (
+        <form
+          className="inline-form"
+          aria-label="Rotate the collector's secret"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (graceOk) void rotate({ collectorId: id, graceHours });
+          }}
+        >
+          <Field
+            label="Old secret keeps working for (hours)"
+            error={
+              graceOk
+                ? rotateErrors.graceHours
+                : `a whole number from ${GRACE_HOURS.min} to ${GRACE_HOURS.max}`
+            }
+          >
+            {(a) => (
+              <input
+                {...a}
+                type="number"
+                min={GRACE_HOURS.min}
+                max={GRACE_HOURS.max}
+                value={grace}
+                onChange={(e) => setGrace(e.target.value)}
+              />
+            )}
+          </Field>
+          <button type="submit" className="secondary" disabled={busy || !graceOk}>
+            Rotate secret
+          </button>
+        </form>
+      )}
+      {rotated && !rotating.error && (
+        <p role="status" className="success">
+          New secret issued: the collector fetches it at its next configuration request; the current one stops
+          working {formatDateTime(locale, rotated.previousValidUntil)}.
+        </p>
+      )}
       <div className="row">
         {!revoked && (
           <button
             type="button"
             className="danger"
             disabled={busy}
-            onClick={() => void revoke({ collectorId: id })}
+            onClick={() => {
+              if (
+                window.confirm('Revoke every credential of this collector? Its uploads are refused at once.')
+              )
+                void revoke({ collectorId: id });
+            }}
           >
             Revoke credentials
           </button>
@@ -563,12 +644,22 @@ function CollectorLifecycle({ id, revoked }: { id: string; revoked: boolean }) {
           type="button"
           className="danger"
           disabled={busy}
-          onClick={() => void archive({ collectorId: id })}
+          onClick={() => {
+            if (window.confirm('Retire this collector? Its credentials are revoked; its printers stay.'))
+              void archive({ collectorId: id });
+          }}
         >
           Retire collector
         </button>
       </div>
-      <FormError error={revoking.error ?? archiving.error ?? reenrolling.error} />
+      <FormErrors
+        messages={[
+          rotateErrors[''],
+          revoking.error && errorMessage(revoking.error),
+          archiving.error && errorMessage(archiving.error),
+          reenrolling.error && errorMessage(reenrolling.error),
+        ]}
+      />
       {issued && (
         <SecretOnce
           label={`Re-enrollment token (valid until ${formatDateTime(locale, issued.expiresAt)})`}

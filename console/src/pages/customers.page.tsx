@@ -2,10 +2,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { Pager, usePager } from '../components/pager';
-import { Empty, ErrorState, errorMessage, Loading } from '../components/states';
+import { DataTable, QueryView } from '../components/data-table';
+import { ConnectionPager, usePager } from '../components/pager';
+import { errorMessage } from '../components/states';
 import { graphql } from '../gql';
-import { formatDate } from '../lib/format';
+import type { CustomersQuery as CustomersResult } from '../gql/graphql';
+import { formatDate, formatNumber } from '../lib/format';
 import { can } from '../lib/roles';
 import { locale, useSession } from '../lib/use-session';
 
@@ -42,6 +44,8 @@ const CreateCustomerMutation = graphql(`
   }
 `);
 
+type CustomerRow = CustomersResult['customers']['edges'][number]['node'];
+
 export default function CustomersPage() {
   const session = useSession();
   const [search, setSearch] = useState('');
@@ -55,7 +59,6 @@ export default function CustomersPage() {
       after: pager.after,
     },
   });
-  const rows = result.data?.customers.edges ?? [];
   return (
     <div className="page">
       <div className="page-head">
@@ -82,49 +85,43 @@ export default function CustomersPage() {
           archived
         </label>
       </form>
-      {result.error && !result.data ? (
-        <ErrorState error={result.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !result.data ? (
-        <Loading label="Loading customers" />
-      ) : rows.length === 0 ? (
-        <Empty>No customers match.</Empty>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">ERP reference</th>
-                  <th scope="col">Sites</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ node: c }) => (
-                  <tr key={c.id}>
-                    <td>
+      <QueryView
+        result={result}
+        loading="Loading customers"
+        retry={() => refetch({ requestPolicy: 'network-only' })}
+        isEmpty={(d) => d.customers.edges.length === 0}
+        empty={search ? 'No customers match.' : 'No customers yet.'}
+      >
+        {(d) => (
+          <>
+            <DataTable<CustomerRow>
+              rows={d.customers.edges.map((e) => e.node)}
+              rowKey={(c) => c.id}
+              columns={[
+                {
+                  key: 'name',
+                  header: 'Name',
+                  cell: (c) => (
+                    <>
                       <Link to={`/customers/${c.id}`}>{c.name}</Link>
                       {c.archivedAt && <div className="sub">archived</div>}
-                    </td>
-                    <td>{c.externalRef ?? '—'}</td>
-                    <td>{c.sites.totalCount}</td>
-                    <td>{formatDate(locale, c.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            page={pager.page}
-            total={result.data.customers.totalCount}
-            noun="customers"
-            hasNext={result.data.customers.pageInfo.hasNextPage}
-            onNext={() => pager.next(result.data?.customers.pageInfo.endCursor)}
-            onPrevious={pager.previous}
-          />
-        </>
-      )}
+                    </>
+                  ),
+                },
+                { key: 'ref', header: 'ERP reference', cell: (c) => c.externalRef ?? '—' },
+                {
+                  key: 'sites',
+                  header: 'Sites',
+                  num: true,
+                  cell: (c) => formatNumber(locale, c.sites.totalCount),
+                },
+                { key: 'since', header: 'Since', cell: (c) => formatDate(locale, c.createdAt) },
+              ]}
+            />
+            <ConnectionPager pager={pager} connection={d.customers} noun="customers" />
+          </>
+        )}
+      </QueryView>
     </div>
   );
 }

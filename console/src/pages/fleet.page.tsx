@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
-import { Pager, usePager } from '../components/pager';
+import { ConnectionPager, usePager } from '../components/pager';
 import { Badge, Empty, EngineState, ErrorState, Loading } from '../components/states';
 import { graphql } from '../gql';
 import {
@@ -370,14 +370,7 @@ export default function FleetPage() {
               </tbody>
             </table>
           </div>
-          <Pager
-            page={pager.page}
-            total={fleet.data.printers.totalCount}
-            noun="printers"
-            hasNext={fleet.data.printers.pageInfo.hasNextPage}
-            onNext={() => pager.next(fleet.data?.printers.pageInfo.endCursor)}
-            onPrevious={pager.previous}
-          />
+          <ConnectionPager pager={pager} connection={fleet.data.printers} noun="printers" />
         </>
       )}
     </div>

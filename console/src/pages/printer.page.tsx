@@ -1,9 +1,11 @@
 // One printer: identity and status, consumables with levels and warranty dates, media, open alerts,
-// usage over time and its jobs.
+// usage over time, meter readings and offsets (meters.section.tsx) and its jobs.
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
-import { Pager, usePager } from '../components/pager';
+import { DataTable, QueryView } from '../components/data-table';
+import { ExportButton } from '../components/export-button';
+import { ConnectionPager, usePager } from '../components/pager';
 import {
   Badge,
   Empty,
@@ -14,11 +16,12 @@ import {
   SeverityBadge,
 } from '../components/states';
 import { graphql } from '../gql';
-import type { Granularity, JobKind } from '../gql/graphql';
+import type { Granularity, JobKind, PrinterJobsQuery, PrinterQuery as PrinterResult } from '../gql/graphql';
 import { LOW_SUPPLY_PERCENT } from '../lib/fleet-filters';
 import { formatDate, formatDateTime, formatQuantity, formatRelative, type Unit } from '../lib/format';
 import { can } from '../lib/roles';
 import { locale, useSession } from '../lib/use-session';
+import { MetersSection } from './meters.section';
 
 const UsageChart = lazy(() => import('../components/usage-chart').then((m) => ({ default: m.UsageChart })));
 
@@ -194,6 +197,11 @@ const METRICS: Record<
   copyAreaM2: { label: 'Copied', unit: 'm2', series: [{ key: 'copyAreaM2', label: 'Copied', color: BLUE }] },
 };
 
+type PrinterNode = NonNullable<PrinterResult['printer']>;
+type CartridgeRow = PrinterNode['cartridges'][number];
+type PrintheadRow = PrinterNode['printheads'][number];
+type MediaRow = PrinterNode['mediaSources'][number];
+
 function Level({ percent, label }: { percent: number | null | undefined; label: string }) {
   if (percent === null || percent === undefined) return <span>—</span>;
   const low = percent <= LOW_SUPPLY_PERCENT;
@@ -320,52 +328,59 @@ export default function PrinterPage() {
         {p.cartridges.length === 0 ? (
           <Empty>No cartridges reported yet.</Empty>
         ) : (
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Slot / colour</th>
-                  <th scope="col">Level</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Product</th>
-                  <th scope="col">Capacity</th>
-                  <th scope="col">Consumed (non-HP)</th>
-                  <th scope="col">Warranty until</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.cartridges.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <span className="swatch" data-color={c.color.toLowerCase()} aria-hidden="true" />{' '}
-                      {c.color}
-                      {c.slot && <div className="sub">slot {c.slot}</div>}
-                    </td>
-                    <td>
-                      <Level percent={c.levelPercent} label={`${c.color} ink level`} />
-                    </td>
-                    <td>{c.status}</td>
-                    <td>
-                      {c.productNumber ?? '—'}
-                      {c.manufacturer && c.manufacturer !== 'HP' && (
-                        <Badge tone="warn">{c.manufacturer}</Badge>
-                      )}
-                    </td>
-                    <td>{formatQuantity(locale, c.capacityMl, 'ml')}</td>
-                    <td>
-                      {formatQuantity(locale, c.inkConsumedMl, 'ml')}{' '}
-                      {!!c.nonOemInkConsumedMl && (
-                        <span className="sub">
-                          ({formatQuantity(locale, c.nonOemInkConsumedMl, 'ml')} non-HP)
-                        </span>
-                      )}
-                    </td>
-                    <td>{formatDate(locale, c.expiresAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<CartridgeRow>
+            rows={p.cartridges}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                key: 'slot',
+                header: 'Slot / colour',
+                cell: (c) => (
+                  <>
+                    <span className="swatch" data-color={c.color.toLowerCase()} aria-hidden="true" />{' '}
+                    {c.color}
+                    {c.slot && <div className="sub">slot {c.slot}</div>}
+                  </>
+                ),
+              },
+              {
+                key: 'level',
+                header: 'Level',
+                cell: (c) => <Level percent={c.levelPercent} label={`${c.color} ink level`} />,
+              },
+              { key: 'status', header: 'Status', cell: (c) => c.status },
+              {
+                key: 'product',
+                header: 'Product',
+                cell: (c) => (
+                  <>
+                    {c.productNumber ?? '—'}
+                    {c.manufacturer && c.manufacturer !== 'HP' && <Badge tone="warn">{c.manufacturer}</Badge>}
+                  </>
+                ),
+              },
+              {
+                key: 'capacity',
+                header: 'Capacity',
+                cell: (c) => formatQuantity(locale, c.capacityMl, 'ml'),
+              },
+              {
+                key: 'consumed',
+                header: 'Consumed (non-HP)',
+                cell: (c) => (
+                  <>
+                    {formatQuantity(locale, c.inkConsumedMl, 'ml')}{' '}
+                    {!!c.nonOemInkConsumedMl && (
+                      <span className="sub">
+                        ({formatQuantity(locale, c.nonOemInkConsumedMl, 'ml')} non-HP)
+                      </span>
+                    )}
+                  </>
+                ),
+              },
+              { key: 'warranty', header: 'Warranty until', cell: (c) => formatDate(locale, c.expiresAt) },
+            ]}
+          />
         )}
       </section>
       <div className="grid two">
@@ -374,31 +389,32 @@ export default function PrinterPage() {
           {p.printheads.length === 0 ? (
             <Empty>No printheads reported yet.</Empty>
           ) : (
-            <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Colours</th>
-                  <th scope="col">Health</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Warranty until</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.printheads.map((h) => (
-                  <tr key={h.id}>
-                    <td>
+            <DataTable<PrintheadRow>
+              compact
+              rows={p.printheads}
+              rowKey={(h) => h.id}
+              columns={[
+                {
+                  key: 'colours',
+                  header: 'Colours',
+                  cell: (h) => (
+                    <>
                       {h.colors.join(' / ')}
                       {h.nonOemInkUsed && <Badge tone="warn">non-HP ink used</Badge>}
-                    </td>
-                    <td>
-                      <Level percent={h.healthPercent} label={`Printhead ${h.colors.join(' ')} health`} />
-                    </td>
-                    <td>{h.status}</td>
-                    <td>{formatDate(locale, h.expiresAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                {
+                  key: 'health',
+                  header: 'Health',
+                  cell: (h) => (
+                    <Level percent={h.healthPercent} label={`Printhead ${h.colors.join(' ')} health`} />
+                  ),
+                },
+                { key: 'status', header: 'Status', cell: (h) => h.status },
+                { key: 'warranty', header: 'Warranty until', cell: (h) => formatDate(locale, h.expiresAt) },
+              ]}
+            />
           )}
         </section>
         <section className="card" aria-labelledby="media">
@@ -406,33 +422,36 @@ export default function PrinterPage() {
           {p.mediaSources.length === 0 ? (
             <Empty>No media sources reported yet.</Empty>
           ) : (
-            <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Source</th>
-                  <th scope="col">Media</th>
-                  <th scope="col">Width</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.mediaSources.map((m) => (
-                  <tr key={m.sourceId}>
-                    <td>
+            <DataTable<MediaRow>
+              compact
+              rows={p.mediaSources}
+              rowKey={(m) => m.sourceId}
+              columns={[
+                {
+                  key: 'source',
+                  header: 'Source',
+                  cell: (m) => (
+                    <>
                       {m.sourceId} <span className="sub">{m.kind}</span>
-                    </td>
-                    <td>{m.mediaType ?? '—'}</td>
-                    <td>{m.widthMm ? `${new Intl.NumberFormat(locale).format(m.widthMm)} mm` : '—'}</td>
-                    <td>{m.status}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </>
+                  ),
+                },
+                { key: 'media', header: 'Media', cell: (m) => m.mediaType ?? '—' },
+                {
+                  key: 'width',
+                  header: 'Width',
+                  num: true,
+                  cell: (m) => (m.widthMm ? `${new Intl.NumberFormat(locale).format(m.widthMm)} mm` : '—'),
+                },
+                { key: 'status', header: 'Status', cell: (m) => m.status },
+              ]}
+            />
           )}
         </section>
       </div>
       <Usage id={p.id} timeZone={p.site?.timeZone} />
-      <Jobs printerId={p.id} />
+      <MetersSection printerId={p.id} />
+      <Jobs printerId={p.id} canExport={can(session?.user.role, 'billing.manage')} />
     </div>
   );
 }
@@ -532,7 +551,15 @@ function Usage({ id, timeZone }: { id: string; timeZone?: string }) {
   );
 }
 
-function Jobs({ printerId }: { printerId: string }) {
+type JobRow = PrinterJobsQuery['jobs']['edges'][number]['node'];
+
+/** The last `days` days up to now, as the export's from and to. */
+function lastDays(days: number) {
+  const to = new Date();
+  return { from: new Date(to.getTime() - days * 86_400_000).toISOString(), to: to.toISOString() };
+}
+
+function Jobs({ printerId, canExport }: { printerId: string; canExport: boolean }) {
   const [kind, setKind] = useState<JobKind | ''>('');
   const [userName, setUserName] = useState('');
   const key = `${kind}|${userName}`;
@@ -549,7 +576,6 @@ function Jobs({ printerId }: { printerId: string }) {
       after: pager.after,
     },
   });
-  const rows = jobs.data?.jobs.edges ?? [];
   return (
     <section className="card" aria-labelledby="jobs">
       <div className="section-head">
@@ -574,59 +600,72 @@ function Jobs({ printerId }: { printerId: string }) {
           </label>
         </div>
       </div>
-      {jobs.error && !jobs.data ? (
-        <ErrorState error={jobs.error} />
-      ) : !jobs.data ? (
-        <Loading label="Loading jobs" />
-      ) : rows.length === 0 ? (
-        <Empty>No jobs match.</Empty>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Completed</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">User / account</th>
-                  <th scope="col">Pages</th>
-                  <th scope="col">Media</th>
-                  <th scope="col">Ink</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ node: j }) => (
-                  <tr key={j.id}>
-                    <td>{formatDateTime(locale, j.completedAt)}</td>
-                    <td className="wrap">{j.name}</td>
-                    <td>{j.kind.toLowerCase()}</td>
-                    <td>
+      <QueryView
+        result={jobs}
+        loading="Loading jobs"
+        isEmpty={(d) => d.jobs.edges.length === 0}
+        empty={kind || userName.trim() ? 'No jobs match these filters.' : 'No jobs reported yet.'}
+      >
+        {(d) => (
+          <>
+            <DataTable<JobRow>
+              rows={d.jobs.edges.map((e) => e.node)}
+              rowKey={(j) => j.id}
+              columns={[
+                { key: 'at', header: 'Completed', cell: (j) => formatDateTime(locale, j.completedAt) },
+                { key: 'name', header: 'Name', wrap: true, cell: (j) => j.name },
+                { key: 'kind', header: 'Kind', cell: (j) => j.kind.toLowerCase() },
+                {
+                  key: 'who',
+                  header: 'User / account',
+                  cell: (j) => (
+                    <>
                       {j.userName ?? '—'}
                       {j.accountId && <div className="sub">{j.accountId}</div>}
-                    </td>
-                    <td>{formatQuantity(locale, j.pages, 'page')}</td>
-                    <td>
+                    </>
+                  ),
+                },
+                {
+                  key: 'pages',
+                  header: 'Pages',
+                  num: true,
+                  cell: (j) => formatQuantity(locale, j.pages, 'page'),
+                },
+                {
+                  key: 'media',
+                  header: 'Media',
+                  num: true,
+                  cell: (j) => (
+                    <>
                       {formatQuantity(locale, j.mediaAreaM2, 'm2')}
                       {j.mediaType && <div className="sub">{j.mediaType}</div>}
-                    </td>
-                    <td>{formatQuantity(locale, j.inkTotalMl, 'ml')}</td>
-                    <td>{j.status}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager
-            page={pager.page}
-            total={jobs.data.jobs.totalCount}
-            noun="jobs"
-            hasNext={jobs.data.jobs.pageInfo.hasNextPage}
-            onNext={() => pager.next(jobs.data?.jobs.pageInfo.endCursor)}
-            onPrevious={pager.previous}
+                    </>
+                  ),
+                },
+                {
+                  key: 'ink',
+                  header: 'Ink',
+                  num: true,
+                  cell: (j) => formatQuantity(locale, j.inkTotalMl, 'ml'),
+                },
+                { key: 'status', header: 'Status', cell: (j) => j.status },
+              ]}
+            />
+            <ConnectionPager pager={pager} connection={d.jobs} noun="jobs" />
+          </>
+        )}
+      </QueryView>
+      {canExport && (
+        <p className="row">
+          <ExportButton
+            label="Download this printer's jobs of the last 30 days (CSV)"
+            request={{ kind: 'jobs', format: 'csv', printerId, ...lastDays(30) }}
           />
-        </>
+          <ExportButton
+            label="Download its daily usage (CSV)"
+            request={{ kind: 'usage', format: 'csv', printerId, ...lastDays(30) }}
+          />
+        </p>
       )}
     </section>
   );
