@@ -88,3 +88,14 @@ describe('dates', () => {
     expect(formatRelative('en-US', null, now)).toBe('never');
   });
 });
+
+describe('unit prices', () => {
+  it('keep their sub-cent digits instead of rounding to the currency', async () => {
+    const { formatUnitPrice } = await import('../src/lib/format');
+    expect(formatUnitPrice('en-US', '4.5', 'EUR')).toBe('€0.045');
+    expect(formatUnitPrice('en-US', '100', 'EUR')).toBe('€1.00');
+    expect(formatUnitPrice('de-DE', '0.123456', 'EUR').replace(/\s/g, ' ')).toBe('0,00123456 €');
+    expect(formatUnitPrice('ja-JP', '2.5', 'JPY')).toBe('￥2.5');
+    expect(formatUnitPrice('en-US', null, 'EUR')).toBe('—');
+  });
+});

@@ -2,8 +2,9 @@
 // against the real server (all roles) and simulated direct-connect printers: sign in, the fleet shows
 // the printers, a high-severity alert raised by a printer reaches the board over the subscription, is
 // acknowledged and assigned and its history shows who did it, a period is closed for every contract
-// with its progress shown until done, the statement approved and its CSV downloaded, a technician
-// cannot reach billing, and axe-core finds no serious accessibility violation on any main page. Its
+// with its progress shown until done, the statement approved and its CSV downloaded, a jobs export
+// downloaded, a contract's prices changed from a date (errors beside their fields first), a meter
+// offset recorded on a printer, a technician cannot reach billing, and axe-core finds no serious accessibility violation on any main page. Its
 // screenshots are the README's (docs/console/, refreshed by `npm run screenshots`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -181,6 +182,34 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
       .waitFor();
     await expectAccessible('printer');
     await screenshot('printer');
+
+    // Meter readings with their counters, and a meter offset recorded through the form: a bad count is
+    // named beside its field before any round trip, a good one is listed.
+    await page
+      .locator('section[aria-labelledby="readings"] table tbody tr')
+      .first()
+      .waitFor({ timeout: 20_000 });
+    const offsets = page.locator('section[aria-labelledby="offsets"]');
+    await offsets.getByText('No meter offsets recorded', { exact: false }).waitFor();
+    await offsets.getByText('Record a meter offset', { exact: true }).click();
+    const form = offsets.getByRole('form', { name: 'Record a meter offset' });
+    const count = form.getByLabel('Starting count on the new board');
+    await count.fill('12.5.1');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await form
+      .getByLabel(/^Board swapped at/)
+      .fill(
+        `${hourAgo.getFullYear()}-${pad(hourAgo.getMonth() + 1)}-${pad(hourAgo.getDate())}T${pad(hourAgo.getHours())}:${pad(hourAgo.getMinutes())}`,
+      );
+    await form.getByRole('button', { name: 'Record offset' }).click();
+    await form.getByText(/is not a plain decimal number/).waitFor();
+    expect(await count.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible('printer with a form error');
+    await count.fill('1250');
+    await form.getByRole('button', { name: 'Record offset' }).click();
+    await offsets.getByRole('cell', { name: '1,250', exact: true }).waitFor();
+    await offsets.getByRole('cell', { name: 'Pages', exact: true }).waitFor();
   });
 
   it('shows a high-severity alert from a printer live on the board and acknowledges it', async () => {
@@ -264,7 +293,7 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     await page.getByLabel('Period').fill(period);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download' }).click(),
+      page.getByRole('button', { name: 'Download', exact: true }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(`statements-${period}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8');
@@ -284,6 +313,53 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     );
     expect(ours[0]!.customer_external_ref).toBe(customer.data!.customer.externalRef);
     expect(ours[0]!.customer_external_ref).toMatch(/^ERP-\d+$/);
+
+    // The jobs export of yesterday and today, from the same tab: the public export route's file.
+    const data = page.getByRole('region', { name: 'Jobs and usage' });
+    await data.getByLabel('Span').selectOption('range');
+    const today = new Date();
+    await data.getByLabel('From').fill(new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10));
+    await data.getByLabel('To (inclusive)').fill(today.toISOString().slice(0, 10));
+    const [jobsFile] = await Promise.all([
+      page.waitForEvent('download'),
+      data.getByRole('button', { name: 'Download jobs' }).click(),
+    ]);
+    expect(jobsFile.suggestedFilename()).toMatch(/^jobs-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const jobs = parse(readFileSync((await jobsFile.path())!, 'utf8'), { columns: true }) as Array<
+      Record<string, string>
+    >;
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(serials).toContain(jobs[0]!.serial_number);
+    await expectAccessible('export');
+
+    // Contracts: new prices from a date. A malformed price is named beside its field before the round
+    // trip; a date the API refuses (before the contract starts) is named beside the date field; the
+    // default date (next month) is taken and the replaced prices are kept as earlier prices.
+    await page.goto(`${app.url}/billing?tab=contracts`);
+    const card = page.getByRole('region', { name: /^Contoso pay-per-use/ });
+    await card.getByRole('button', { name: 'Change prices' }).click();
+    const prices = card.getByRole('form', { name: /^New prices for/ });
+    const price = prices.getByLabel('Price per unit', { exact: true }).first();
+    await price.fill('1,5');
+    await prices.getByRole('button', { name: 'Save new prices' }).click();
+    await prices.getByText(/"1,5" is not a plain decimal number/).waitFor();
+    expect(await price.getAttribute('aria-invalid')).toBe('true');
+    await price.fill('2.5');
+    const effective = prices.getByLabel(/^In force from/);
+    const nextMonth = await effective.inputValue();
+    await effective.fill('2020-01-01');
+    await prices.getByRole('button', { name: 'Save new prices' }).click();
+    await prices.getByText(/effectiveFrom must lie after the contract start/).waitFor();
+    expect(await effective.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible('contracts with errors');
+    await effective.fill(nextMonth);
+    await prices.getByRole('button', { name: 'Save new prices' }).click();
+    await card.getByText(/^Earlier prices/).waitFor();
+    await card
+      .getByRole('cell', { name: /2\.5|0\.025/ })
+      .first()
+      .waitFor();
+    await screenshot('contracts');
     await page.goto(`${app.url}/billing`);
     await page.locator('table.data tbody tr').first().waitFor();
     await screenshot('billing');
@@ -297,6 +373,7 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     await page.getByRole('link', { name: 'Contoso Engineering' }).click();
     await page.getByRole('heading', { name: /^Printers/ }).waitFor();
     await expectAccessible('customer');
+    await screenshot('customer');
     await page.goto(`${app.url}/admin`);
     await page.getByRole('cell', { name: tenant.consoleUsers.technicianEmail }).waitFor();
     await expectAccessible('admin');

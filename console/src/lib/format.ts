@@ -65,6 +65,23 @@ export function formatMoneyMinor(locale: string, minor: string | null | undefine
   return format.format(major as unknown as number);
 }
 
+/**
+ * A unit price in minor units ("4.5" cents per m²) as money: unlike an amount it keeps its sub-cent
+ * digits (up to the six the API stores), so 4.5 cents shows as €0.045, not a rounded €0.05.
+ */
+export function formatUnitPrice(locale: string, minor: string | null | undefined, currency: string): string {
+  if (minor === null || minor === undefined || !/^-?\d+(\.\d+)?$/.test(minor)) return '—';
+  const digits =
+    numberFormat(locale, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const format = numberFormat(locale, {
+    style: 'currency',
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits + 6,
+  });
+  return format.format(shiftDecimal(minor, digits) as unknown as number);
+}
+
 /** "12345" shifted by 2 -> "123.45"; exact, no floating point. */
 export function shiftDecimal(value: string, places: number): string {
   const negative = value.startsWith('-');

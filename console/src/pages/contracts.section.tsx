@@ -11,7 +11,7 @@ import { Badge, errorMessage } from '../components/states';
 import { graphql } from '../gql';
 import type { BillingPeriodKind, ContractsQuery as ContractsResult } from '../gql/graphql';
 import { fieldErrorsOf, hasErrors, mergeFieldErrors, type FieldErrors } from '../lib/field-errors';
-import { formatDate, formatMoneyMinor, formatNumber, formatQuantity } from '../lib/format';
+import { formatDate, formatMoneyMinor, formatNumber, formatQuantity, formatUnitPrice } from '../lib/format';
 import { wholeMinorProblem } from '../lib/decimal-input';
 import {
   draftFromLine,
@@ -159,11 +159,11 @@ export function splitPriceLines<L extends { effectiveTo?: string | null }>(lines
 }
 
 function priceText(line: PriceLineNode, currency: string): string {
-  if (!line.tiers.length) return formatMoneyMinor(locale, line.unitPriceMinor, currency);
+  if (!line.tiers.length) return formatUnitPrice(locale, line.unitPriceMinor, currency);
   const bands = line.tiers
     .map(
       (t) =>
-        `${t.upTo ? `≤ ${formatNumber(locale, t.upTo)}` : 'above'} ${formatMoneyMinor(locale, t.unitPriceMinor, currency)}`,
+        `${t.upTo ? `≤ ${formatNumber(locale, t.upTo)}` : 'above'} ${formatUnitPrice(locale, t.unitPriceMinor, currency)}`,
     )
     .join(', ');
   return `${line.tierMode === 'VOLUME' ? 'volume' : 'graduated'}: ${bands}`;
@@ -357,7 +357,7 @@ function ContractCard({
         {c.validTo ? formatDate(locale, c.validTo, c.timeZone) : 'open-ended'}
         {c.fixedFeeMinor && ` · fixed fee ${formatMoneyMinor(locale, c.fixedFeeMinor, c.currency)}`}
         {c.nonOemSurchargeMinorPerMl &&
-          ` · non-HP ink surcharge ${formatMoneyMinor(locale, c.nonOemSurchargeMinorPerMl, c.currency)} per mL`}
+          ` · non-HP ink surcharge ${formatUnitPrice(locale, c.nonOemSurchargeMinorPerMl, c.currency)} per mL`}
         {` · drafted ${c.graceDays} day${c.graceDays === 1 ? '' : 's'} after a period · jobs and counters flagged beyond ${formatNumber(locale, c.reconcileThresholdPercent)} %`}
       </p>
       {editing === 'prices' && (

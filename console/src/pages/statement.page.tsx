@@ -5,7 +5,14 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { Badge, Empty, ErrorState, errorMessage, Loading } from '../components/states';
 import { graphql } from '../gql';
-import { formatDateTime, formatMoneyMinor, formatNumber, formatQuantity, unitFromApi } from '../lib/format';
+import {
+  formatDateTime,
+  formatMoneyMinor,
+  formatNumber,
+  formatQuantity,
+  formatUnitPrice,
+  unitFromApi,
+} from '../lib/format';
 import { locale } from '../lib/use-session';
 import { statusTone } from './billing.page';
 
@@ -292,7 +299,7 @@ export default function StatementPage() {
                     </td>
                     <td className="num">{formatQuantity(locale, l.allowanceUsed, unit, 3)}</td>
                     <td className="num">{formatQuantity(locale, l.billableQuantity, unit, 3)}</td>
-                    <td className="num">{l.unitPriceMinor ? money(l.unitPriceMinor) : '—'}</td>
+                    <td className="num">{formatUnitPrice(locale, l.unitPriceMinor, s.currency)}</td>
                     <td className="num">{money(l.totalMinor)}</td>
                   </tr>
                 );
