@@ -22,6 +22,7 @@ import { formatDate, formatDateTime, formatQuantity, formatRelative, type Unit }
 import { can } from '../lib/roles';
 import { locale, useSession } from '../lib/use-session';
 import { MetersSection } from './meters.section';
+import { PrinterCredential } from './printer-credential.section';
 
 const UsageChart = lazy(() => import('../components/usage-chart').then((m) => ({ default: m.UsageChart })));
 
@@ -287,6 +288,9 @@ export default function PrinterPage() {
           </dl>
           {can(session?.user.role, 'printers.manage') && (
             <RenameForm id={p.id} current={p.displayName ?? ''} />
+          )}
+          {can(session?.user.role, 'printers.manage') && p.connectionType === 'DIRECT' && (
+            <PrinterCredential printerId={p.id} serialNumber={p.serialNumber} />
           )}
         </section>
         <section className="card" aria-labelledby="counters">
