@@ -354,7 +354,7 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     await expectAccessible('contracts with errors');
     await effective.fill(nextMonth);
     await prices.getByRole('button', { name: 'Save new prices' }).click();
-    await card.getByText(/^Earlier prices/).waitFor();
+    await card.getByText(/^Earlier prices \(\d+\)$/).waitFor();
     await card
       .getByRole('cell', { name: /2\.5|0\.025/ })
       .first()

@@ -53,3 +53,38 @@ export function FormErrors({ messages }: { messages: ReadonlyArray<string | unde
     </div>
   );
 }
+
+/** A labelled select of fixed options (an optional first "none" choice with the value ''). */
+export function SelectField<V extends string>({
+  label,
+  error,
+  hint,
+  value,
+  onChange,
+  options,
+  none,
+}: {
+  label: ReactNode;
+  error?: string | null;
+  hint?: ReactNode;
+  value: V | '';
+  onChange: (value: V) => void;
+  options: ReadonlyArray<{ value: V; label: string; disabled?: boolean }>;
+  /** The text of a first option with the value '' (e.g. "Choose…", "All customers"). */
+  none?: string;
+}) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(a) => (
+        <select {...a} value={value} onChange={(e) => onChange(e.target.value as V)}>
+          {none !== undefined && <option value="">{none}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value} disabled={o.disabled}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}

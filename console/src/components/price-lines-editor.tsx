@@ -1,10 +1,10 @@
 // Editing a contract's price lines: meter (and optionally one media type or category of it), counters
 // or jobs, a unit price or tiers (graduated or volume), the allowance and a minimum charge. Every input
 // shows its own message, from the form's checks (lib/price-lines.ts) or the API's extensions.field.
-import type { Meter, QuantityBasis, TierMode } from '../gql/graphql';
+import type { QuantityBasis, TierMode } from '../gql/graphql';
 import type { FieldErrors } from '../lib/field-errors';
-import { JOB_MEASURABLE, linePath, METER_LABEL, METERS, newLine, type LineDraft } from '../lib/price-lines';
-import { Field } from './field';
+import { JOB_MEASURABLE, linePath, METER_OPTIONS, newLine, type LineDraft } from '../lib/price-lines';
+import { Field, SelectField } from './field';
 
 export function PriceLinesEditor({
   lines,
@@ -35,27 +35,18 @@ export function PriceLinesEditor({
         return (
           <fieldset key={i} className="price-line">
             <legend>Price line {i + 1}</legend>
-            <Field label="Meter" error={err('meter')}>
-              {(a) => (
-                <select
-                  {...a}
-                  value={line.meter}
-                  onChange={(e) => {
-                    const meter = e.target.value as Meter;
-                    setLine(i, {
-                      meter,
-                      ...(JOB_MEASURABLE.includes(meter) ? {} : { basis: 'COUNTERS' as QuantityBasis }),
-                    });
-                  }}
-                >
-                  {METERS.map((m) => (
-                    <option key={m} value={m}>
-                      {METER_LABEL[m]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SelectField
+              label="Meter"
+              error={err('meter')}
+              value={line.meter}
+              onChange={(meter) =>
+                setLine(i, {
+                  meter,
+                  ...(JOB_MEASURABLE.includes(meter) ? {} : { basis: 'COUNTERS' as QuantityBasis }),
+                })
+              }
+              options={METER_OPTIONS}
+            />
             <Field label="Description" error={err('description')} hint="On the statement; default: the meter">
               {(a) => (
                 <input

@@ -164,3 +164,6 @@ export function lineErrors(lines: readonly LineDraft[]): FieldErrors {
 
 /** Whether a field path belongs to the price lines a form shows. */
 export const isLineField = (field: string) => field.startsWith('input.priceLines');
+
+/** The meters as select options. */
+export const METER_OPTIONS = METERS.map((m) => ({ value: m, label: METER_LABEL[m] }));

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { DataTable, QueryView } from '../components/data-table';
-import { Field, FormErrors } from '../components/field';
+import { Field, FormErrors, SelectField } from '../components/field';
 import { PriceLinesEditor } from '../components/price-lines-editor';
 import { Badge, errorMessage } from '../components/states';
 import { graphql } from '../gql';
@@ -25,6 +25,16 @@ import {
 } from '../lib/price-lines';
 import { nextMonthStart, zonedDate, zonedMidnight } from '../lib/zoned-time';
 import { locale } from '../lib/use-session';
+
+/** What the contract card shows of a covered printer (the list and both coverage mutations). */
+export const ContractPrinterFields = graphql(`
+  fragment ContractPrinterFields on ContractPrinter {
+    printerId
+    serialNumber
+    coveredFrom
+    coveredTo
+  }
+`);
 
 export const ContractsQuery = graphql(`
   query Contracts($filter: ContractFilter) {
@@ -66,10 +76,7 @@ export const ContractsQuery = graphql(`
             effectiveTo
           }
           printers {
-            printerId
-            serialNumber
-            coveredFrom
-            coveredTo
+            ...ContractPrinterFields
           }
         }
       }
@@ -107,10 +114,7 @@ const AddPrinterMutation = graphql(`
     addContractPrinter(contractId: $contractId, printerId: $printerId, from: $from) {
       id
       printers {
-        printerId
-        serialNumber
-        coveredFrom
-        coveredTo
+        ...ContractPrinterFields
       }
     }
   }
@@ -121,10 +125,7 @@ const EndPrinterMutation = graphql(`
     endContractPrinter(contractId: $contractId, printerId: $printerId, at: $at) {
       id
       printers {
-        printerId
-        serialNumber
-        coveredFrom
-        coveredTo
+        ...ContractPrinterFields
       }
     }
   }
@@ -713,18 +714,14 @@ function NewContract({
       }}
     >
       <h2>New contract</h2>
-      <Field label="Customer" error={errors['input.customerId']}>
-        {(a) => (
-          <select {...a} value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-            <option value="">Choose…</option>
-            {customers.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField
+        label="Customer"
+        error={errors['input.customerId']}
+        value={customerId}
+        onChange={setCustomerId}
+        none="Choose…"
+        options={customers.map((c) => ({ value: c.id, label: c.name }))}
+      />
       <Field label="Name" error={errors['input.name']}>
         {(a) => <input {...a} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>

@@ -3,7 +3,7 @@
 // optionally for one customer (GET /export/v1/jobs, /export/v1/usage). The same files, the same names.
 import { useState } from 'react';
 import { ExportButton } from '../components/export-button';
-import { Field } from '../components/field';
+import { Field, SelectField } from '../components/field';
 import type { ExportFormat } from '../lib/download';
 import { isPeriodKey, monthKey } from '../lib/periods';
 import { dataExportRange } from '../lib/export-range';
@@ -91,18 +91,13 @@ function DataExport({ customers }: { customers: Array<{ id: string; name: string
         366 days — the files of GET /export/v1/jobs and /export/v1/usage, for your own chargeback or analysis.
       </p>
       <div className="inline-form">
-        <Field label="Customer">
-          {(a) => (
-            <select {...a} value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-              <option value="">All customers</option>
-              {customers.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label="Customer"
+          value={customerId}
+          onChange={setCustomerId}
+          none="All customers"
+          options={customers.map((c) => ({ value: c.id, label: c.name }))}
+        />
         <Field label="Span">
           {(a) => (
             <select {...a} value={mode} onChange={(e) => setMode(e.target.value as 'month' | 'range')}>

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { DataTable, QueryView } from '../components/data-table';
-import { Field, FormErrors } from '../components/field';
+import { Field, FormErrors, SelectField } from '../components/field';
 import { Badge, errorMessage } from '../components/states';
 import { graphql } from '../gql';
 import type { Meter, MeterOffsetsQuery, PrinterReadingsQuery } from '../gql/graphql';
@@ -19,7 +19,7 @@ import {
   type CounterDrop,
   type OffsetDraft,
 } from '../lib/meters';
-import { METER_LABEL, METER_UNIT, METERS } from '../lib/price-lines';
+import { METER_LABEL, METER_OPTIONS, METER_UNIT } from '../lib/price-lines';
 import { can } from '../lib/roles';
 import { locale, useSession } from '../lib/use-session';
 
@@ -436,17 +436,13 @@ function RecordOffset({
             after the first time and at or before the second. Record one offset per meter.
           </p>
         )}
-        <Field label="Meter" error={errors['input.meter']}>
-          {(a) => (
-            <select {...a} value={draft.meter} onChange={(e) => set({ meter: e.target.value as Meter })}>
-              {METERS.map((m) => (
-                <option key={m} value={m}>
-                  {METER_LABEL[m]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label="Meter"
+          error={errors['input.meter']}
+          value={draft.meter}
+          onChange={(meter) => set({ meter })}
+          options={METER_OPTIONS}
+        />
         {draft.meter === 'MEDIA_AREA_M2' && (
           <Field label="Only media type" error={errors['input.mediaType']} hint="Empty: the whole meter">
             {(a) => (
