@@ -1,10 +1,11 @@
 // Administration: users and roles, API keys (shown once), webhooks with their delivery history.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { Badge, Empty, ErrorState, errorMessage, Loading, SecretOnce } from '../components/states';
+import { DataTable, QueryView } from '../components/data-table';
+import { Badge, Empty, ErrorState, errorMessage, FormError, Loading, SecretOnce } from '../components/states';
 import { TabNav, useTab } from '../components/tabs';
 import { graphql } from '../gql';
-import type { Role, WebhookEventType } from '../gql/graphql';
+import type { ApiKeysQuery, Role, UsersQuery as UsersResult, WebhookEventType } from '../gql/graphql';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { ROLE_LABEL } from '../lib/roles';
 import NotificationsSection from './notifications.section';
@@ -170,6 +171,9 @@ function RoleSelect({
   );
 }
 
+type UserRow = UsersResult['users'][number];
+type ApiKeyRow = ApiKeysQuery['apiKeys'][number];
+
 function Users() {
   const [users, refetch] = useQuery({ query: UsersQuery });
   const [updating, update] = useMutation(UpdateUserMutation);
@@ -220,49 +224,40 @@ function Users() {
         <button type="submit" disabled={creating.fetching}>
           Add user
         </button>
-        {creating.error && (
-          <p role="alert" className="form-error">
-            {errorMessage(creating.error)}
-          </p>
-        )}
+        <FormError error={creating.error} />
       </form>
-      {updating.error && (
-        <p role="alert" className="form-error">
-          {errorMessage(updating.error)}
-        </p>
-      )}
-      {users.error && !users.data ? (
-        <ErrorState error={users.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !users.data ? (
-        <Loading label="Loading users" />
-      ) : users.data.users.length === 0 ? (
-        <Empty>No users yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Access</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.users.map((u) => (
-                <tr key={u.id}>
-                  <td>{u.name}</td>
-                  <td>{u.email}</td>
-                  <td>
-                    <RoleSelect
-                      label={`Role of ${u.name}`}
-                      value={u.role}
-                      onChange={(role) => void update({ id: u.id, input: { role } })}
-                    />
-                  </td>
-                  <td>{formatRelative(locale, u.lastLoginAt)}</td>
-                  <td>
+      <FormError error={updating.error} />
+      <QueryView
+        result={users}
+        loading="Loading users"
+        retry={() => refetch({ requestPolicy: 'network-only' })}
+        isEmpty={(d) => d.users.length === 0}
+        empty="No users yet."
+      >
+        {(d) => (
+          <DataTable<UserRow>
+            rows={d.users}
+            rowKey={(u) => u.id}
+            columns={[
+              { key: 'name', header: 'Name', cell: (u) => u.name },
+              { key: 'email', header: 'Email', cell: (u) => u.email },
+              {
+                key: 'role',
+                header: 'Role',
+                cell: (u) => (
+                  <RoleSelect
+                    label={`Role of ${u.name}`}
+                    value={u.role}
+                    onChange={(role) => void update({ id: u.id, input: { role } })}
+                  />
+                ),
+              },
+              { key: 'login', header: 'Last sign-in', cell: (u) => formatRelative(locale, u.lastLoginAt) },
+              {
+                key: 'access',
+                header: 'Access',
+                cell: (u) => (
+                  <>
                     {u.disabledAt ? <Badge tone="muted">disabled</Badge> : <Badge tone="ok">active</Badge>}{' '}
                     <button
                       type="button"
@@ -271,13 +266,13 @@ function Users() {
                     >
                       {u.disabledAt ? 'Enable' : 'Disable'}
                     </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
     </>
   );
 }
@@ -314,11 +309,7 @@ function ApiKeys() {
         <button type="submit" disabled={created.fetching}>
           Create key
         </button>
-        {created.error && (
-          <p role="alert" className="form-error">
-            {errorMessage(created.error)}
-          </p>
-        )}
+        <FormError error={created.error} />
         {created.data && (
           <SecretOnce
             label={`API key "${created.data.createApiKey.apiKey.name}"`}
@@ -326,55 +317,40 @@ function ApiKeys() {
           />
         )}
       </form>
-      {revoking.error && (
-        <p role="alert" className="form-error">
-          {errorMessage(revoking.error)}
-        </p>
-      )}
-      {keys.error && !keys.data ? (
-        <ErrorState error={keys.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !keys.data ? (
-        <Loading label="Loading API keys" />
-      ) : keys.data.apiKeys.length === 0 ? (
-        <Empty>No API keys.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.apiKeys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{ROLE_LABEL[k.role]}</td>
-                  <td>{formatDateTime(locale, k.createdAt)}</td>
-                  <td>{formatRelative(locale, k.lastUsedAt)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <Badge tone="muted">revoked</Badge>
-                    ) : (
-                      <button type="button" className="danger" onClick={() => void revoke({ id: k.id })}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <FormError error={revoking.error} />
+      <QueryView
+        result={keys}
+        loading="Loading API keys"
+        retry={() => refetch({ requestPolicy: 'network-only' })}
+        isEmpty={(d) => d.apiKeys.length === 0}
+        empty="No API keys."
+      >
+        {(d) => (
+          <DataTable<ApiKeyRow>
+            rows={d.apiKeys}
+            rowKey={(k) => k.id}
+            columns={[
+              { key: 'name', header: 'Name', cell: (k) => k.name },
+              { key: 'key', header: 'Key', cell: (k) => <code>{k.prefix}…</code> },
+              { key: 'role', header: 'Role', cell: (k) => ROLE_LABEL[k.role] },
+              { key: 'created', header: 'Created', cell: (k) => formatDateTime(locale, k.createdAt) },
+              { key: 'used', header: 'Last used', cell: (k) => formatRelative(locale, k.lastUsedAt) },
+              {
+                key: 'state',
+                header: 'State',
+                cell: (k) =>
+                  k.revokedAt ? (
+                    <Badge tone="muted">revoked</Badge>
+                  ) : (
+                    <button type="button" className="danger" onClick={() => void revoke({ id: k.id })}>
+                      Revoke
+                    </button>
+                  ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
     </>
   );
 }

@@ -188,7 +188,7 @@ function PriceLinesTable({
       rows={lines}
       rowKey={(l) => l.id}
       columns={[
-        { key: 'pos', header: '#', cell: (l) => l.position },
+        { key: 'pos', header: '#', cell: (l) => lines.indexOf(l) + 1 },
         {
           key: 'what',
           header: 'Description',
@@ -423,9 +423,10 @@ function Coverage({ contract: c, canManage }: { contract: ContractNode; canManag
                   type="button"
                   className="secondary"
                   aria-expanded={ending === p.printerId}
+                  aria-label={`End coverage of ${p.serialNumber}`}
                   onClick={() => setEnding(ending === p.printerId ? null : p.printerId)}
                 >
-                  End coverage of {p.serialNumber}
+                  End coverage
                 </button>
               ),
           },
