@@ -26,13 +26,16 @@ import {
 import { nextMonthStart, zonedDate, zonedMidnight } from '../lib/zoned-time';
 import { locale } from '../lib/use-session';
 
-/** What the contract card shows of a covered printer (the list and both coverage mutations). */
-export const ContractPrinterFields = graphql(`
-  fragment ContractPrinterFields on ContractPrinter {
-    printerId
-    serialNumber
-    coveredFrom
-    coveredTo
+/** The printers a contract covers, as the card shows them (the list and both coverage mutations). */
+export const ContractCoverage = graphql(`
+  fragment ContractCoverage on Contract {
+    id
+    printers {
+      printerId
+      serialNumber
+      coveredFrom
+      coveredTo
+    }
   }
 `);
 
@@ -75,9 +78,7 @@ export const ContractsQuery = graphql(`
             effectiveFrom
             effectiveTo
           }
-          printers {
-            ...ContractPrinterFields
-          }
+          ...ContractCoverage
         }
       }
     }
@@ -112,10 +113,7 @@ const ChangePricesMutation = graphql(`
 const AddPrinterMutation = graphql(`
   mutation AddContractPrinter($contractId: ID!, $printerId: ID!, $from: DateTimeISO!) {
     addContractPrinter(contractId: $contractId, printerId: $printerId, from: $from) {
-      id
-      printers {
-        ...ContractPrinterFields
-      }
+      ...ContractCoverage
     }
   }
 `);
@@ -123,10 +121,7 @@ const AddPrinterMutation = graphql(`
 const EndPrinterMutation = graphql(`
   mutation EndContractPrinter($contractId: ID!, $printerId: ID!, $at: DateTimeISO!) {
     endContractPrinter(contractId: $contractId, printerId: $printerId, at: $at) {
-      id
-      printers {
-        ...ContractPrinterFields
-      }
+      ...ContractCoverage
     }
   }
 `);
