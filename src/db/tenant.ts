@@ -6,14 +6,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 
 /**
- * Inside an open transaction: become plotmeter_app for the principal's tenant until it ends — or, for a
- * platform operator, plotmeter_operator, which may read across resellers and write nothing.
+ * The statement that makes the rest of the current transaction run as the principal's tenant: role
+ * plotmeter_app with the reseller set — or, for a platform operator, plotmeter_operator, which may read
+ * across resellers and write nothing. Both settings are local: they end with the transaction.
  */
+export function tenantRoleStatement(principal: Principal | null): { sql: string; params: string[] } {
+  return {
+    sql: `select set_config('role', ?, true), set_config('plotmeter.reseller_id', ?, true)`,
+    params: [
+      principal?.role === 'operator' ? 'plotmeter_operator' : 'plotmeter_app',
+      principal?.resellerId ?? '',
+    ],
+  };
+}
+
+/** Inside an open transaction: become the principal's tenant until it ends (tenantRoleStatement). */
 export async function setTenantRole(em: EntityManager, principal: Principal | null): Promise<void> {
-  await em.execute(`select set_config('role', ?, true), set_config('plotmeter.reseller_id', ?, true)`, [
-    principal?.role === 'operator' ? 'plotmeter_operator' : 'plotmeter_app',
-    principal?.resellerId ?? '',
-  ]);
+  const { sql, params } = tenantRoleStatement(principal);
+  await em.execute(sql, params);
 }
 
 /** Runs `fn` in one transaction as the principal's tenant; commits on success, rolls back on error. */

@@ -1,10 +1,10 @@
 // type-graphql's @Authorized(roles) check: unauthenticated callers get UNAUTHENTICATED, callers whose
 // role is not listed get FORBIDDEN. No roles listed means "any authenticated caller".
-import type { AuthChecker } from 'type-graphql';
+import type { AuthCheckerFn } from 'type-graphql';
 import type { GraphQLContext } from './context';
 import { forbidden, unauthenticated } from './errors';
 
-export const authChecker: AuthChecker<GraphQLContext, string> = ({ context }, roles) => {
+export const authChecker: AuthCheckerFn<GraphQLContext, string> = ({ context }, roles) => {
   const principal = context.principal;
   if (!principal) throw unauthenticated();
   if (roles.length === 0 || roles.includes(principal.role)) return true;

@@ -122,11 +122,21 @@ export async function keysetPage<T>(
   count: () => Promise<number>,
 ): Promise<ConnectionShape<T>> {
   const rows = request.limit === 0 ? [] : await fetch(request.cursor, request.backwards, request.limit + 1);
+  let memo: Promise<number> | undefined;
+  return { ...pageOf(request, rows, sortValueOf, idOf), totalCount: () => (memo ??= count()) };
+}
+
+/** The page of `rows` (fetched as keysetPage fetches: up to limit + 1, in query order). */
+export function pageOf<T>(
+  request: PageRequest,
+  rows: T[],
+  sortValueOf: (row: T) => unknown,
+  idOf: (row: T) => string,
+): Omit<ConnectionShape<T>, 'totalCount'> {
   const hasMore = rows.length > request.limit;
   const page = rows.slice(0, request.limit);
   if (request.backwards) page.reverse();
   const edges = page.map((node) => new LazyCursorEdge(node, sortValueOf, idOf));
-  let memo: Promise<number> | undefined;
   return {
     edges,
     pageInfo: {
@@ -135,7 +145,6 @@ export async function keysetPage<T>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount: () => (memo ??= count()),
   };
 }
 

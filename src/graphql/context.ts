@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import type { AppServices } from '../services/app-services';
 import { createLoaders, type Loaders } from './loaders';
+import type { SqlJsonPlan } from './sql-json/pages';
 
 export interface GraphQLContext {
   em: EntityManager;
@@ -14,6 +15,8 @@ export interface GraphQLContext {
   loaders: Loaders;
   /** Set while the tenant transaction (tenant-transaction.ts) is open. */
   transactionOpen?: boolean;
+  /** Set by the operation gate when the operation is a SQL-built page (sql-json/plugin.ts). */
+  sqlJsonPlan?: SqlJsonPlan;
   /** Run once the tenant transaction has committed (e.g. publishing alert changes); dropped on rollback. */
   afterCommit?: Array<() => Promise<void>>;
 }

@@ -27,6 +27,7 @@ import { auditPlugin } from './middlewares';
 import { openOperationTransaction, tenantTransactionPlugin } from './tenant-transaction';
 import { guardSlowConsumers } from './slow-consumers';
 import { serveGraphQLOverWebSocket } from './websocket-server';
+import { planFor, sqlJsonPagesPlugin } from './sql-json/plugin';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -66,7 +67,11 @@ const operationGatePlugin: ApolloServerPlugin<GraphQLContext> = {
           operationLimitsProblem(document, request.operationName, variables) ??
           invalidArgumentProblem(schema, document, variables);
         if (problem) throw problem;
-        await openOperationTransaction(contextValue);
+        // A hot page answers from one SQL round trip of its own (sql-json/plugin.ts); anything else
+        // runs in the tenant transaction.
+        contextValue.sqlJsonPlan =
+          planFor(contextValue, schema, document, request.operationName, variables) ?? undefined;
+        if (!contextValue.sqlJsonPlan) await openOperationTransaction(contextValue);
       },
     };
   },
@@ -118,6 +123,7 @@ export async function registerGraphQL(
       // Nothing here is cacheable by a CDN (per-caller data); computing per-field cache hints is waste.
       ApolloServerPluginCacheControlDisabled(),
       operationGatePlugin,
+      sqlJsonPagesPlugin,
       tenantTransactionPlugin,
       auditPlugin,
       unavailablePlugin,

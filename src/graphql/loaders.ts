@@ -14,9 +14,7 @@ import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
 import { printersByIds } from './printer-rows';
-import { StatementBatch } from './statement-batch';
 import { uuidArrayLiteral } from '../lib/ids';
-import { ALL_COLUMNS, columnsKey, selectList, type Columns } from './projection';
 import { tenantScope } from './scope';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import type { CartridgeType, PrintheadType } from '../schema/printer.type';
@@ -33,50 +31,19 @@ function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityC
   });
 }
 
-/**
- * The DataLoader key for `id` read with `columns` (projection.ts). Rows read for one selection must not
- * answer another that needs more columns, so the column set is part of the key; a request normally
- * has one set per loader, i.e. still one query per batch.
- */
-export function projectedKey(id: string, columns: Columns): string {
-  return `${id}|${columnsKey(columns)}`;
-}
-
-/** A loader over projectedKey keys: one `fetch` per distinct column set in a batch. */
-function projectedLoader<V>(
-  fetch: (ids: string[], columns: Columns) => Promise<Map<string, V>>,
-  missing: V,
-): DataLoader<string, V> {
-  return new DataLoader<string, V>(async (keys) => {
-    const idsByColumns = new Map<string, string[]>();
-    for (const key of keys) {
-      const at = key.indexOf('|');
-      const columns = key.slice(at + 1);
-      appendTo(idsByColumns, columns, key.slice(0, at));
-    }
-    const values = new Map<string, V>();
-    await Promise.all(
-      [...idsByColumns].map(async ([columns, ids]) => {
-        const found = await fetch(ids, columns === ALL_COLUMNS ? ALL_COLUMNS : columns.split(','));
-        for (const id of ids) values.set(`${id}|${columns}`, found.get(id) ?? missing);
-      }),
-    );
-    return keys.map((key) => values.get(key) ?? missing);
-  });
-}
-
 /** Rows by id as plain read-only objects (see componentsByPrinter for why not entities). */
 function rowsById<T>(
-  batch: StatementBatch,
+  em: () => EntityManager,
   table: 'customer' | 'site',
   map: (row: Record<string, unknown>) => T,
 ) {
-  return projectedLoader<T | null>(async (ids, columns) => {
-    const rows = await batch.rows<Record<string, unknown>>(
-      `select ${selectList(columns)} from "${table}" where id = any(${uuidArrayLiteral(ids)})`,
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = await em().execute<Record<string, unknown>[]>(
+      `select * from "${table}" where id = any(${uuidArrayLiteral(ids)})`,
     );
-    return new Map(rows.map((r) => [r.id as string, map(r)]));
-  }, null);
+    const found = new Map(rows.map((r) => [r.id as string, map(r)]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
 }
 
 /** A customer row shaped like the Customer entity where resolvers read it. */
@@ -132,19 +99,19 @@ function byPrinter<T extends { printer: Printer }>(
  * rest of the request (see docs/performance.md, "API").
  */
 function componentsByPrinter<T>(
-  batch: StatementBatch,
+  em: () => EntityManager,
   table: 'cartridge' | 'printhead',
   orderBy: string,
   map: (row: Record<string, unknown>) => T,
 ) {
-  return projectedLoader<T[]>(async (printerIds, columns) => {
-    const rows = await batch.rows<Record<string, unknown>>(
-      `select ${selectList(columns)} from "${table}" where printer_id = any(${uuidArrayLiteral(printerIds)}) and removed_at is null order by ${orderBy}`,
+  return new DataLoader<string, T[]>(async (printerIds) => {
+    const rows = await em().execute<Record<string, unknown>[]>(
+      `select * from "${table}" where printer_id = any(${uuidArrayLiteral(printerIds)}) and removed_at is null order by ${orderBy}`,
     );
     const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row.printer_id as string)?.push(map(row));
-    return groups;
-  }, []);
+    return printerIds.map((id) => groups.get(id) ?? []);
+  });
 }
 
 const CARTRIDGE_COLUMNS: ColumnReaders = {
@@ -216,8 +183,7 @@ export function alertFromRow(r: Record<string, unknown>) {
 
 export function createLoaders(context: () => GraphQLContext) {
   const em = () => context().em;
-  // The loaders' SQL of one turn of the event loop goes out as one round trip (statement-batch.ts).
-  const batch = new StatementBatch(em);
+  const select = <T>(sql: string, params: unknown[] = []) => em().execute<T[]>(sql, params);
   // The tenant filter on raw alert queries: the first isolation layer, and the one that lets PostgreSQL
   // use the (reseller_id, printer_id, status) index — the row-level-security predicate alone (tenant OR
   // operator) cannot, so without it every batch scanned all alerts of every reseller.
@@ -226,20 +192,20 @@ export function createLoaders(context: () => GraphQLContext) {
     return reseller ? { sql: ' and reseller_id = ?', params: [reseller] } : { sql: '', params: [] };
   };
   return {
-    customer: rowsById(batch, 'customer', customerFromRow),
-    site: rowsById(batch, 'site', siteFromRow),
+    customer: rowsById(em, 'customer', customerFromRow),
+    site: rowsById(em, 'site', siteFromRow),
     collector: byId(em, Collector),
-    printer: projectedLoader<Printer | null>(
-      (ids, columns) => printersByIds((sql, params) => batch.rows(sql, params), ids, columns),
-      null,
-    ),
+    printer: new DataLoader<string, Printer | null>(async (ids) => {
+      const found = await printersByIds(select, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
     user: byId(em, User),
-    cartridges: componentsByPrinter(batch, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
-    printheads: componentsByPrinter(batch, 'printhead', 'slot nulls last, id', printheadFromRow),
+    cartridges: componentsByPrinter(em, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
+    printheads: componentsByPrinter(em, 'printhead', 'slot nulls last, id', printheadFromRow),
     mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
     accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
     mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
-      const rows = await batch.rows<{
+      const rows = await select<{
         printer_id: string;
         id: string;
         code: string;
@@ -253,40 +219,30 @@ export function createLoaders(context: () => GraphQLContext) {
         groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
       return printerIds.map((id) => groups.get(id) ?? []);
     }),
-    /**
-     * Open alerts per printer, newest first, at most `limit` each: key `projectedKey(printerId, columns)`
-     * with the limit appended (`|<limit>`), one query per column set.
-     */
+    /** Open alerts per printer, newest first, at most `limit` each: key `<printerId>|<limit>`. */
     openAlerts: new DataLoader<string, Alert[]>(async (keys) => {
       const parsed = keys.map((k) => {
-        const at = k.lastIndexOf('|');
-        const [printerId, columns] = [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1, at)];
-        return { printerId, columns, limit: Number(k.slice(at + 1)) };
+        const at = k.indexOf('|');
+        return { printerId: k.slice(0, at), limit: Number(k.slice(at + 1)) };
       });
       const maxLimit = Math.max(...parsed.map((p) => p.limit));
-      // Normally one column set per request; differing selections read the union (still one query).
-      const union = parsed.some((p) => p.columns === ALL_COLUMNS)
-        ? ALL_COLUMNS
-        : [...new Set(parsed.flatMap((p) => p.columns.split(',')))];
       // One query for all printers: a window function keeps the newest N per printer.
       const tenant = alertTenant();
-      const rows = await batch.rows<Record<string, unknown>>(
-        `select ${selectList(union)} from (
+      const found = await select<Record<string, unknown>>(
+        `select * from (
            select a.*, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
            from alert a where printer_id = any(${uuidArrayLiteral(parsed.map((p) => p.printerId))}) and status <> 'RESOLVED'${tenant.sql}) ranked
          where rn <= ? order by raised_at desc, id desc`,
         [...tenant.params, maxLimit],
       );
       const byPrinterId = new Map<string, Alert[]>();
-      for (const row of rows) {
-        appendTo(byPrinterId, row.printer_id as string, alertFromRow(row));
-      }
+      for (const row of found) appendTo(byPrinterId, row.printer_id as string, alertFromRow(row));
       return parsed.map(({ printerId, limit }) => (byPrinterId.get(printerId) ?? []).slice(0, limit));
     }),
     /** The recorded history steps of each alert, oldest first (alert-history.ts adds the rest). */
     alertEvents: new DataLoader<string, AlertHistoryStep[]>(async (alertIds) => {
       const tenant = alertTenant();
-      const rows = await batch.rows<{
+      const rows = await select<{
         alert_id: string;
         kind: AlertHistoryStep['kind'];
         at: Date | string;
@@ -313,7 +269,7 @@ export function createLoaders(context: () => GraphQLContext) {
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
       const tenant = alertTenant();
-      const rows = await batch.rows<{ printer_id: string; n: string }>(
+      const rows = await select<{ printer_id: string; n: string }>(
         `select printer_id, count(*) as n from alert where printer_id = any(${uuidArrayLiteral(printerIds)}) and status <> 'RESOLVED'${tenant.sql} group by printer_id`,
         tenant.params,
       );

@@ -4,7 +4,6 @@
 import type { Printer } from '../entities/printer.entity';
 import { uuidArrayLiteral } from '../lib/ids';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
-import { ALL_COLUMNS, selectList, type Columns } from './projection';
 
 const PRINTER_COLUMNS: ColumnReaders = {
   id: ['id'],
@@ -40,14 +39,7 @@ export function printerFromRow(r: Record<string, unknown>): Printer {
 /** Runs one SQL statement with `?` placeholders and returns its rows. */
 export type RowQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
-export async function printersByIds(
-  query: RowQuery,
-  ids: readonly string[],
-  columns: Columns = ALL_COLUMNS,
-): Promise<Map<string, Printer>> {
-  const rows = await query(
-    `select ${selectList(columns)} from printer where id = any(${uuidArrayLiteral(ids)})`,
-    [],
-  );
+export async function printersByIds(query: RowQuery, ids: readonly string[]): Promise<Map<string, Printer>> {
+  const rows = await query(`select * from printer where id = any(${uuidArrayLiteral(ids)})`, []);
   return new Map(rows.map((r) => [r.id as string, printerFromRow(r)]));
 }

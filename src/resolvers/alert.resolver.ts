@@ -1,8 +1,5 @@
 // Alerts: the list technicians work from, with filters, newest first.
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Info } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { projectedKey } from '../graphql/loaders';
-import { selectedColumns } from '../graphql/projections';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
 import { Alert } from '../entities/alert.entity';
 import { asConnection, ConnectionArgs, pageRequest } from '../graphql/connection';
@@ -43,14 +40,12 @@ export class AlertResolver {
   }
 
   @FieldResolver(() => PrinterType, { nullable: true })
-  printer(@Parent() alert: Alert, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    if (!alert.printer) return null;
-    return ctx.loaders.printer.load(projectedKey(alert.printer.id, selectedColumns(ctx, info, 'printer')));
+  printer(@Parent() alert: Alert, @Ctx() ctx: GraphQLContext) {
+    return alert.printer ? ctx.loaders.printer.load(alert.printer.id) : null;
   }
 
   @FieldResolver(() => CustomerType, { nullable: true })
-  customer(@Parent() alert: Alert, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    if (!alert.customer) return null;
-    return ctx.loaders.customer.load(projectedKey(alert.customer.id, selectedColumns(ctx, info, 'customer')));
+  customer(@Parent() alert: Alert, @Ctx() ctx: GraphQLContext) {
+    return alert.customer ? ctx.loaders.customer.load(alert.customer.id) : null;
   }
 }

@@ -2,22 +2,7 @@
 // lifecycle (revoke, archive, re-enroll, rotate; src/services/collector-lifecycle.ts).
 import { collectorConfigSchema, formatZodIssues, type CollectorConfig } from '@plotmeter/protocol';
 import { GraphQLError } from 'graphql';
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Info,
-} from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { projectedKey } from '../graphql/loaders';
-import { selectedColumns } from '../graphql/projections';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
 import { Collector } from '../entities/collector.entity';
 import { Printer } from '../entities/printer.entity';
@@ -79,10 +64,8 @@ export class CollectorResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Parent() collector: Collector, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.customer.load(
-      projectedKey(collector.customer.id, selectedColumns(ctx, info, 'customer')),
-    );
+  customer(@Parent() collector: Collector, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(collector.customer.id);
   }
 
   @FieldResolver(() => CollectorHealthType)

@@ -1,8 +1,5 @@
 // Customers and sites: list, read, create, update, archive.
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Info } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { projectedKey } from '../graphql/loaders';
-import { selectedColumns } from '../graphql/projections';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
 import { Customer } from '../entities/customer.entity';
 import { Reseller } from '../entities/reseller.entity';
@@ -157,8 +154,8 @@ export class SiteResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  async customer(@Parent() site: Site, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.customer.load(projectedKey(site.customer.id, selectedColumns(ctx, info, 'customer')));
+  async customer(@Parent() site: Site, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(site.customer.id);
   }
 
   @Authorized(ROLES.admin)

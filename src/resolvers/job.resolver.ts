@@ -1,13 +1,8 @@
 // Jobs: keyset-paginated, newest first, filtered by the indexed columns (tenant first). Jobs are the
 // largest table (10 million per reseller) and a page is read-only, so rows are read as plain objects
 // with hand-written SQL rather than materialised as managed entities.
-import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Info } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { projectedKey } from '../graphql/loaders';
-import { selectedColumns } from '../graphql/projections';
-import { ALL_COLUMNS, selectList, selectedFieldNames } from '../graphql/projection';
-import { printerFromRow } from '../graphql/printer-rows';
-import type { Printer } from '../entities/printer.entity';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
+import { jobConditions } from '../graphql/page-filters';
 import { Parent } from '../graphql/parent';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
@@ -23,8 +18,6 @@ export const JobConnection = Connection(JobType, 'Job');
 export interface JobRow extends JobType {
   printer: { id: string };
   customer: { id: string };
-  /** The printer read in the page's own statement (every column its selections need), when it was. */
-  joinedPrinter?: Printer;
 }
 
 const JOB_COLUMNS: ColumnReaders = {
@@ -66,39 +59,6 @@ export function jobFromRow(r: Record<string, unknown>): JobRow {
   return readRow<JobRow>(r, JOB_COLUMNS);
 }
 
-/** Equality filters: GraphQL filter field -> column. */
-const EQUALS: Array<[keyof JobFilter, string]> = [
-  ['kind', 'kind'],
-  ['status', 'status'],
-  ['printerId', 'printer_id'],
-  ['customerId', 'customer_id'],
-  ['accountId', 'account_id'],
-  ['projectId', 'project_id'],
-  ['userName', 'user_name'],
-  ['applicationId', 'application_id'],
-];
-
-/** Whether the jobs selection asks for each job's printer (edges.node.printer). */
-function selectsPrinter(info: GraphQLResolveInfo): boolean {
-  return selectedFieldNames(info.fieldNodes, ['edges', 'node'], info.fragments).has('printer');
-}
-
-/**
- * A job row with its printer's joined columns ("printer.<column>") taken out as the printer object. The
- * join reads the union of every printer selection under the page's nodes, so the `printer` field can
- * answer from it at once: no DataLoader round, no promise per job.
- */
-function jobWithPrinter(row: Record<string, unknown>, columns: readonly string[]): JobRow {
-  const printer: Record<string, unknown> = {};
-  for (const column of columns) {
-    printer[column] = row[`printer.${column}`];
-    delete row[`printer.${column}`];
-  }
-  const job = jobFromRow(row);
-  if (printer.id) job.joinedPrinter = printerFromRow(printer);
-  return job;
-}
-
 @Resolver(() => JobType)
 export class JobResolver {
   @Authorized()
@@ -107,44 +67,10 @@ export class JobResolver {
     @Ctx() ctx: GraphQLContext,
     @Args() args: ConnectionArgs,
     @Arg('filter', () => JobFilter, { nullable: true }) filter?: JobFilter,
-    @Info() info?: GraphQLResolveInfo,
   ) {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const scope = tenantScope(ctx);
-    if (scope.reseller) {
-      conditions.push('j.reseller_id = ?');
-      params.push(scope.reseller);
-    }
-    if (filter?.from) {
-      conditions.push('j.completed_at >= ?');
-      params.push(filter.from);
-    }
-    if (filter?.to) {
-      conditions.push('j.completed_at < ?');
-      params.push(filter.to);
-    }
-    for (const [field, column] of EQUALS) {
-      const value = filter?.[field];
-      if (value != null) {
-        conditions.push(`j.${column} = ?`);
-        params.push(value);
-      }
-    }
-    const where = conditions.length ? conditions.join(' and ') : 'true';
-    const jobColumns = info ? selectedColumns(ctx, info, 'job', ['edges', 'node']) : ALL_COLUMNS;
-    // The page's printers come in the same statement when the query asks for them and their columns
-    // are known (projection.ts); the printer field then answers from the joined row (jobWithPrinter).
-    const printerColumns =
-      info && selectsPrinter(info)
-        ? selectedColumns(ctx, info, 'printer', ['edges', 'node', 'printer'])
-        : ALL_COLUMNS;
-    const joinPrinter = printerColumns !== ALL_COLUMNS;
-    const select = [
-      selectList(jobColumns, 'j'),
-      ...(joinPrinter ? printerColumns.map((c) => `p."${c}" as "printer.${c}"`) : []),
-    ].join(', ');
-    const from = joinPrinter ? 'printer_job j left join printer p on p.id = j.printer_id' : 'printer_job j';
+    // The ordinary path for what the SQL-built jobs page (graphql/sql-json) does not answer; both use
+    // the same conditions.
+    const { sql: where, params } = jobConditions(tenantScope(ctx).reseller, filter);
     const page = await keysetPage<JobRow>(
       pageRequest(args),
       (job) => job.completedAt,
@@ -154,10 +80,10 @@ export class JobResolver {
         const dir = reverse ? 'asc' : 'desc';
         const after = cursor ? ` and (j.completed_at, j.id) ${reverse ? '>' : '<'} (?, ?)` : '';
         const rows = await ctx.em.execute<Record<string, unknown>[]>(
-          `select ${select} from ${from} where ${where}${after} order by j.completed_at ${dir}, j.id ${dir} limit ?`,
+          `select j.* from printer_job j where ${where}${after} order by j.completed_at ${dir}, j.id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
-        return joinPrinter ? rows.map((row) => jobWithPrinter(row, printerColumns)) : rows.map(jobFromRow);
+        return rows.map(jobFromRow);
       },
       async () =>
         Number(
@@ -173,15 +99,12 @@ export class JobResolver {
   }
 
   @FieldResolver(() => PrinterType)
-  printer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return (
-      job.joinedPrinter ??
-      ctx.loaders.printer.load(projectedKey(job.printer.id, selectedColumns(ctx, info, 'printer')))
-    );
+  printer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.printer.load(job.printer.id);
   }
 
   @FieldResolver(() => CustomerType)
-  customer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    return ctx.loaders.customer.load(projectedKey(job.customer.id, selectedColumns(ctx, info, 'customer')));
+  customer(@Parent() job: JobRow, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(job.customer.id);
   }
 }

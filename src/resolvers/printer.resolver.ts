@@ -1,22 +1,6 @@
 // Printers: the fleet list with filters, one printer by id or serial, its components through
 // DataLoaders, and the device-credential mutations (register, rotate, revoke) and site assignment.
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Info,
-} from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
-import { projectedKey } from '../graphql/loaders';
-import { selectedColumns } from '../graphql/projections';
-import { ALL_COLUMNS, selectList } from '../graphql/projection';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Parent } from '../graphql/parent';
 import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
@@ -46,11 +30,10 @@ import {
   RegisterPrinterPayload,
   UpdatePrinterInput,
 } from '../schema/printer.type';
-import { escapeLike } from '../lib/like-pattern';
-import { prefetchParts, type PrinterWithParts } from './printer-prefetch';
 import type { Alert } from '../entities/alert.entity';
 import { isUuid } from '../lib/ids';
 import { suppliesLowCondition } from '../graphql/supplies-low';
+import { printerConditions } from '../graphql/page-filters';
 
 export const PrinterConnection = Connection(PrinterType, 'Printer');
 export const AlertConnection = Connection(AlertType, 'Alert');
@@ -64,43 +47,18 @@ export class PrinterResolver {
     @Args() args: ConnectionArgs,
     @Arg('filter', () => PrinterFilter, { nullable: true }) filter?: PrinterFilter,
     @Arg('orderBy', () => PrinterOrder, { nullable: true }) orderBy?: PrinterOrder,
-    @Info() info?: GraphQLResolveInfo,
   ) {
-    // Read as plain rows with keyset SQL (see printer-rows.ts): the fleet list is the hottest read path.
-    const conditions = ['archived_at is null'];
-    const params: unknown[] = [];
-    const add = (sql: string, ...values: unknown[]) => {
-      conditions.push(sql);
-      params.push(...values);
-    };
+    // The ordinary path (resolvers + DataLoaders) for what the SQL-built fleet page (graphql/sql-json)
+    // does not answer; both use the same conditions. Plain rows, not tracked entities (printer-rows.ts).
     const scope = tenantScope(ctx);
-    if (scope.reseller) add('reseller_id = ?', scope.reseller);
-    if (filter?.customerId) add('customer_id = ?', filter.customerId);
-    if (filter?.siteId) add('site_id = ?', filter.siteId);
-    if (filter?.collectorId) add('collector_id = ?', filter.collectorId);
-    if (filter?.engineState) add('engine_state = ?', filter.engineState);
-    if (filter?.connectionType) add('connection_type = ?', filter.connectionType);
-    if (filter?.lastSeenBefore) add('last_seen_at < ?', filter.lastSeenBefore);
-    if (filter?.lastSeenAfter) add('last_seen_at >= ?', filter.lastSeenAfter);
-    if (filter?.model) {
-      const like = `%${escapeLike(filter.model)}%`;
-      add('(product_name ilike ? or product_number ilike ?)', like, like);
-    }
-    if (filter?.search) {
-      const like = `%${escapeLike(filter.search)}%`;
-      add('(serial_number ilike ? or display_name ilike ?)', like, like);
-    }
-    if (filter?.hasOpenAlerts != null) {
-      conditions.push(
-        `${filter.hasOpenAlerts ? '' : 'not '}exists (select 1 from alert a where a.printer_id = printer.id and a.reseller_id = printer.reseller_id and a.status <> 'RESOLVED')`,
-      );
-    }
+    const { sql, params } = printerConditions(scope.reseller, filter);
+    const conditions = [sql];
     if (filter?.suppliesLow != null) {
       const low = await suppliesLowCondition(ctx.em, scope.reseller, filter.suppliesLow);
-      add(low.sql, ...low.params);
+      conditions.push(low.sql);
+      params.push(...low.params);
     }
     const where = conditions.join(' and ');
-    const columns = selectList(info ? selectedColumns(ctx, info, 'printer', ['edges', 'node']) : ALL_COLUMNS);
     const field = orderBy?.field ?? PrinterOrderField.SERIAL_NUMBER;
     const column = field === PrinterOrderField.CREATED_AT ? 'created_at' : 'serial_number';
     const direction = orderBy?.direction ?? SortDirection.ASC;
@@ -112,7 +70,7 @@ export class PrinterResolver {
         const dir = reverse ? (direction === SortDirection.ASC ? 'desc' : 'asc') : direction;
         const after = cursor ? ` and (${column}, id) ${dir === 'asc' ? '>' : '<'} (?, ?)` : '';
         const rows = await ctx.em.execute<Record<string, unknown>[]>(
-          `select ${columns} from printer where ${where}${after} order by ${column} ${dir}, id ${dir} limit ?`,
+          `select * from printer where ${where}${after} order by ${column} ${dir}, id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
         return rows.map(printerFromRow);
@@ -124,12 +82,6 @@ export class PrinterResolver {
           )[0]!.n,
         ),
     );
-    if (info)
-      await prefetchParts(
-        ctx,
-        info,
-        page.edges.map((edge) => edge.node),
-      );
     return asConnection(page);
   }
 
@@ -152,22 +104,13 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => CustomerType)
-  customer(
-    @Parent() printer: PrinterWithParts,
-    @Ctx() ctx: GraphQLContext,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    const prefetched = printer.prefetched?.customer;
-    if (prefetched !== undefined) return prefetched;
-    return ctx.loaders.customer.load(
-      projectedKey(printer.customer.id, selectedColumns(ctx, info, 'customer')),
-    );
+  customer(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.customer.load(printer.customer.id);
   }
 
   @FieldResolver(() => SiteType, { nullable: true })
-  site(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo) {
-    if (!printer.site) return null;
-    return ctx.loaders.site.load(projectedKey(printer.site.id, selectedColumns(ctx, info, 'site')));
+  site(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return printer.site ? ctx.loaders.site.load(printer.site.id) : null;
   }
 
   @FieldResolver(() => CollectorType, { nullable: true })
@@ -176,23 +119,13 @@ export class PrinterResolver {
   }
 
   @FieldResolver(() => [CartridgeType], { description: 'Installed cartridges' })
-  cartridges(
-    @Parent() printer: PrinterWithParts,
-    @Ctx() ctx: GraphQLContext,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    if (printer.prefetched?.cartridges) return printer.prefetched.cartridges;
-    return ctx.loaders.cartridges.load(projectedKey(printer.id, selectedColumns(ctx, info, 'cartridge')));
+  cartridges(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.cartridges.load(printer.id);
   }
 
   @FieldResolver(() => [PrintheadType], { description: 'Installed printheads' })
-  printheads(
-    @Parent() printer: PrinterWithParts,
-    @Ctx() ctx: GraphQLContext,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    if (printer.prefetched?.printheads) return printer.prefetched.printheads;
-    return ctx.loaders.printheads.load(projectedKey(printer.id, selectedColumns(ctx, info, 'printhead')));
+  printheads(@Parent() printer: Printer, @Ctx() ctx: GraphQLContext) {
+    return ctx.loaders.printheads.load(printer.id);
   }
 
   @FieldResolver(() => [MediaSourceType])
@@ -225,17 +158,13 @@ export class PrinterResolver {
 
   @FieldResolver(() => AlertConnection, { description: 'Alerts not yet resolved, newest first' })
   openAlerts(
-    @Parent() printer: PrinterWithParts,
+    @Parent() printer: Printer,
     @Ctx() ctx: GraphQLContext,
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
-    @Info() info: GraphQLResolveInfo,
   ) {
     if (first < 0 || first > 100) throw badUserInput('first must be between 0 and 100', 'first');
-    const prefetched = printer.prefetched?.openAlerts;
-    if (prefetched?.first === first) return openAlertConnection(ctx, printer.id, first, prefetched.alerts);
-    const columns = selectedColumns(ctx, info, 'alert', ['edges', 'node']);
     return ctx.loaders.openAlerts
-      .load(`${projectedKey(printer.id, columns)}|${first + 1}`)
+      .load(`${printer.id}|${first + 1}`)
       .then((alerts) => openAlertConnection(ctx, printer.id, first, alerts));
   }
 

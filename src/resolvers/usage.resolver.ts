@@ -3,8 +3,6 @@
 // totals grouped for chargeback-style summaries.
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver } from 'type-graphql';
-import { ALL_COLUMNS } from '../graphql/projection';
-import { projectedKey } from '../graphql/loaders';
 import { Parent } from '../graphql/parent';
 import { calendarBuckets, usageSeries } from '../domain/usage-series';
 import { Printer } from '../entities/printer.entity';
@@ -77,9 +75,7 @@ export class PrinterUsageResolver {
     timeZoneArg?: string | null,
   ): Promise<UsageBucketType[]> {
     checkRange(from, to);
-    const site = printer.site
-      ? await ctx.loaders.site.load(projectedKey(printer.site.id, ['id', 'time_zone']))
-      : null;
+    const site = printer.site ? await ctx.loaders.site.load(printer.site.id) : null;
     const timeZone = timeZoneArg ?? site?.timeZone ?? 'UTC';
     let buckets: ReturnType<typeof calendarBuckets>;
     try {
@@ -178,9 +174,7 @@ export class UsageSummaryResolver {
     );
     const labels = new Map<string, string>();
     if (groupBy === UsageGroupBy.PRINTER) {
-      const printers = await ctx.loaders.printer.loadMany(
-        rows.flatMap((r) => (r.key ? [projectedKey(r.key, ALL_COLUMNS)] : [])),
-      );
+      const printers = await ctx.loaders.printer.loadMany(rows.flatMap((r) => (r.key ? [r.key] : [])));
       for (const p of printers) if (p && !(p instanceof Error)) labels.set(p.id, p.serialNumber);
     }
     return rows.map((r) => ({

@@ -1,8 +1,9 @@
-// Batched loading: the fleet query costs the same number of SQL statements for 10 and 100 printers.
+// Batched loading: the fleet query costs the same number of SQL statements for 10 and 100 printers,
+// through the ordinary path (resolvers + DataLoaders) and as a SQL-built page (one round trip).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newReseller } from '../support/factories';
-import { StatementBatch } from '../../src/graphql/statement-batch';
+import { sqlJsonPages } from '../../src/graphql/sql-json/plugin';
 
 let app: TestApp;
 let apiKey: string;
@@ -67,7 +68,12 @@ async function statementsFor(n: number): Promise<{ count: number; printers: numb
 }
 
 describe('DataLoader batching', () => {
-  it('issues the same number of SQL statements for 10 and 100 printers', async () => {
+  afterAll(() => {
+    sqlJsonPages.enabled = true;
+  });
+
+  it('issues the same number of SQL statements for 10 and 100 printers through the resolvers', async () => {
+    sqlJsonPages.enabled = false;
     // The first request looks the API key up; later ones find it in the cache (src/auth/api-key-cache.ts).
     await app.gql(`{ me { role } }`, {}, apiKey);
     const ten = await statementsFor(10);
@@ -75,42 +81,17 @@ describe('DataLoader batching', () => {
     expect(ten.printers).toBe(10);
     expect(hundred.printers).toBe(100);
     expect(hundred.count).toBe(ten.count);
-    // Tenant setup, the printer page, and one round trip for all its loaders (statement-batch.ts).
-    expect(ten.count).toBe(3);
+    // Tenant setup, the printer page, then one batch per loader: customers, cartridges, printheads and
+    // open alerts.
+    expect(ten.count).toBe(6);
   });
-});
 
-describe('StatementBatch', () => {
-  it('sends the statements of one turn as one query and routes each result to its caller', async () => {
-    const em = app.services.orm.em.fork();
-    const connection = em.getConnection();
-    const original = connection.execute.bind(connection);
-    const sent: string[] = [];
-    connection.execute = ((...args: Parameters<typeof original>) => {
-      sent.push(String(args[0]));
-      return original(...args);
-    }) as typeof connection.execute;
-    try {
-      const batch = new StatementBatch(() => em);
-      const [a, b, c] = await Promise.all([
-        batch.rows<{ n: number }>('select ?::int as n', [1]),
-        batch.rows<{ s: string }>('select ? as s', ["it's ? quoted"]),
-        batch.rows<{ n: number }>('select generate_series(1, 3) as n'),
-      ]);
-      expect(a).toEqual([{ n: 1 }]);
-      expect(b).toEqual([{ s: "it's ? quoted" }]);
-      expect(c.map((r) => r.n)).toEqual([1, 2, 3]);
-      expect(sent).toHaveLength(1);
-
-      // A failing statement fails every caller of its batch; the next turn starts afresh.
-      const results = await Promise.allSettled([
-        batch.rows('select 1 as ok'),
-        batch.rows('select * from no_such_table'),
-      ]);
-      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-      expect(await batch.rows<{ ok: number }>('select 1 as ok')).toEqual([{ ok: 1 }]);
-    } finally {
-      connection.execute = original;
-    }
+  it('answers the fleet page as a SQL-built page in one round trip, tenant settings included', async () => {
+    sqlJsonPages.enabled = true;
+    await app.gql(`{ me { role } }`, {}, apiKey);
+    const ten = await statementsFor(10);
+    const hundred = await statementsFor(100);
+    expect(hundred.printers).toBe(100);
+    expect([ten.count, hundred.count]).toEqual([1, 1]);
   });
 });

@@ -1,0 +1,114 @@
+// Where the SQL-built pages (pages.ts) meet Apollo: the operation gate (graphql-server.ts) asks
+// planFor() once the operation passed its limits and argument checks; with a plan it opens no
+// transaction, and responseForOperation answers from the plan's one round trip instead of running
+// graphql-js. Without a plan — or if the plan's statement fails — the operation runs the ordinary way
+// (resolvers + DataLoaders in the tenant transaction), which also reports any error as it always does.
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
+import { authChecker } from '../auth-checker';
+import type { GraphQLContext } from '../context';
+import { tenantScope } from '../scope';
+import { openOperationTransaction } from '../tenant-transaction';
+import { planSqlJsonPage, type SqlJsonPlan } from './pages';
+
+/**
+ * enabled off: every document takes the ordinary path (the comparison test runs both ways).
+ * answered: operations answered by a SQL-built page so far (tests check which path ran).
+ */
+export const sqlJsonPages = { enabled: true, answered: 0 };
+
+let guardedCache: { guarded: Set<string>; rootRoles: Map<string, readonly string[] | undefined> } | undefined;
+
+/**
+ * From type-graphql's metadata (complete once the schema is built): "Type.field" of every field with
+ * field-level @Authorized or @UseMiddleware — this path never compiles those, since graphql-js is what
+ * runs them — and the roles of each root query field.
+ */
+function guards() {
+  if (guardedCache) return guardedCache;
+  const storage = getMetadataStorage();
+  const typeName = new Map<unknown, string>(storage.objectTypes.map((t) => [t.target, t.name]));
+  const guarded = new Set<string>();
+  const isGuarded = (f: { roles?: unknown[]; middlewares?: unknown[] }) =>
+    f.roles !== undefined || (f.middlewares?.length ?? 0) > 0;
+  for (const f of storage.fields) if (isGuarded(f)) guarded.add(`${typeName.get(f.target)}.${f.schemaName}`);
+  for (const f of storage.fieldResolvers) {
+    const target = f.getObjectType?.() ?? f.resolverClassMetadata?.getObjectType();
+    if (isGuarded(f)) guarded.add(`${typeName.get(target)}.${f.schemaName}`);
+  }
+  const rootRoles = new Map<string, readonly string[] | undefined>();
+  for (const q of storage.queries) {
+    rootRoles.set(q.schemaName, q.roles as string[] | undefined);
+    if ((q.middlewares?.length ?? 0) > 0) guarded.add(`Query.${q.schemaName}`);
+  }
+  return (guardedCache = { guarded, rootRoles });
+}
+
+/** Whether the caller passes the root field's @Authorized check (the same authChecker). */
+function authorized(context: GraphQLContext, rootField: string): boolean {
+  const { rootRoles } = guards();
+  if (!rootRoles.has(rootField)) return false;
+  const roles = rootRoles.get(rootField);
+  if (roles === undefined) return true;
+  try {
+    return authChecker({ context } as Parameters<typeof authChecker>[0], [...roles]) === true;
+  } catch {
+    return false; // the ordinary path raises the UNAUTHENTICATED / FORBIDDEN error
+  }
+}
+
+/** The plan for this operation, or null (then the gate opens the ordinary transaction). */
+export function planFor(
+  context: GraphQLContext,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): SqlJsonPlan | null {
+  if (!sqlJsonPages.enabled) return null;
+  return planSqlJsonPage({
+    schema,
+    document,
+    operationName,
+    variables,
+    principal: context.principal,
+    reseller: tenantScope(context).reseller,
+    guarded: guards().guarded,
+    authorized: (field) => authorized(context, field),
+  });
+}
+
+/** The plan's statements as one multi-statement query (one implicit transaction), values inlined. */
+async function run(context: GraphQLContext, plan: SqlJsonPlan): Promise<Record<string, unknown>> {
+  const platform = context.em.getPlatform();
+  const sql = plan.statements.map((s) => platform.formatQuery(s.sql, [...s.params])).join(';\n');
+  const results = await context.em.execute<unknown[][]>(sql);
+  if (!Array.isArray(results) || results.length !== plan.statements.length)
+    throw new Error(`expected ${plan.statements.length} results from a SQL-built page`);
+  return plan.data(results);
+}
+
+export const sqlJsonPagesPlugin: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async responseForOperation({ contextValue }) {
+        const plan = contextValue.sqlJsonPlan;
+        if (!plan) return null;
+        contextValue.sqlJsonPlan = undefined;
+        try {
+          const data = await run(contextValue, plan);
+          sqlJsonPages.answered += 1;
+          return {
+            body: { kind: 'single', singleResult: { data } },
+            http: { status: undefined, headers: new HeaderMap() },
+          };
+        } catch (err) {
+          contextValue.services.log.warn({ err }, 'SQL-built page failed; answering through the resolvers');
+          await openOperationTransaction(contextValue);
+          return null;
+        }
+      },
+    };
+  },
+};
