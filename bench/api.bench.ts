@@ -2,7 +2,9 @@
 // 10,000 printers with customer, cartridges, printheads and open alerts) and a jobs page (100 of
 // 1,000,000 jobs, one customer, one month), next to PostGraphile v4 serving the same database with
 // the same row-level security in the same run. Seeds a throw-away database with SQL, checks that both
-// servers return identical rows, then loads each with autocannon. See docs/performance.md "## API".
+// servers return identical rows, then loads each with autocannon (closed loop: 32 and 2 connections)
+// and with an open-loop driver at the same fixed rate for both (a share of PostGraphile's peak), and
+// reports Node and PostgreSQL CPU per request. See docs/performance.md "## API".
 // `--check` (npm run bench:api:check, run by CI) stops after the equivalence check on a few hundred
 // rows, so a schema change that breaks the baseline fails CI instead of rotting until the next run.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import pg from 'pg';
-import { runLoad } from './support/api-load';
+import { type LoadResult, runLoad } from './support/api-load';
+import { runOpenLoop } from './support/api-open-loop';
+import { PostgresCpu } from './support/postgres-cpu';
 import {
   FLEET_QUERY,
   JOBS_QUERY,
@@ -49,6 +53,8 @@ interface Options {
   connections: number;
   /** A second, light load for latency (0: skip it). */
   latencyConnections: number;
+  /** Open-loop rate as a share of PostGraphile's closed-loop peak in the same scenario (0: skip it). */
+  openLoopShare: number;
   durationSeconds: number;
   warmupSeconds: number;
   writeDocs: boolean;
@@ -69,6 +75,7 @@ function parseOptions(argv: string[]): Options {
       months: { type: 'string' },
       connections: { type: 'string' },
       'latency-connections': { type: 'string' },
+      'open-loop-share': { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
@@ -90,6 +97,7 @@ function parseOptions(argv: string[]): Options {
       values['latency-connections'] === '0'
         ? 0
         : positiveInt('latency-connections', values['latency-connections'], 2),
+    openLoopShare: share(values['open-loop-share'], 0.7),
     durationSeconds: positiveInt('duration', values.duration, 10),
     warmupSeconds: positiveInt('warmup', values.warmup, 3),
     writeDocs: values['write-docs'],
@@ -97,6 +105,14 @@ function parseOptions(argv: string[]): Options {
     cpuProfDir: values['cpu-prof'] ? path.resolve(values['cpu-prof']) : null,
     check,
   };
+}
+
+function share(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new RangeError(`--open-loop-share must be a number from 0 to 1, got ${JSON.stringify(raw)}`);
+  return value;
 }
 
 type Servers = Record<ServerKind, RunningServer>;
@@ -170,46 +186,56 @@ function scenarios(seed: SeedResult): Scenario[] {
   ];
 }
 
+/** How one measured window is loaded: closed loop with N connections, or open loop at a fixed rate. */
+type Load = { connections: number } | { rate: number };
+
 async function measure(
   servers: Servers,
   token: string,
   list: Scenario[],
   options: Options,
-  connections: number,
+  postgres: PostgresCpu,
+  loadFor: (scenario: Scenario) => Load,
 ): Promise<ScenarioResult[]> {
   const rows: ScenarioResult[] = [];
   for (const scenario of list) {
     const byKind = {} as Record<ServerKind, ScenarioResult>;
+    const load = loadFor(scenario);
     // The baseline first, then ours, each after its own warm-up (JIT, plan cache, pool, buffers).
     for (const kind of ['postgraphile', 'plotmeter'] as const) {
-      const load = {
-        url: servers[kind].graphqlUrl,
-        token,
-        bodies: scenario.bodies[kind],
-        connections,
-      };
-      await runLoad({ ...load, durationSeconds: options.warmupSeconds });
+      const base = { url: servers[kind].graphqlUrl, token, bodies: scenario.bodies[kind] };
+      const run = (durationSeconds: number): Promise<LoadResult> =>
+        'rate' in load
+          ? runOpenLoop({ ...base, rate: load.rate, durationSeconds })
+          : runLoad({ ...base, connections: load.connections, durationSeconds });
+      await run(options.warmupSeconds);
       const cpuBefore = servers[kind].cpuMs();
-      const result = await runLoad({ ...load, durationSeconds: options.durationSeconds });
+      const pgBefore = await postgres.snapshot();
+      const result = await run(options.durationSeconds);
+      const pgAfter = await postgres.snapshot();
       const cpuAfter = servers[kind].cpuMs();
-      const cpuMsPerRequest =
-        cpuBefore === null || cpuAfter === null || result.requests === 0
-          ? null
-          : (cpuAfter - cpuBefore) / result.requests;
+      const perRequest = (ms: number | null) =>
+        ms === null || result.requests === 0 ? null : ms / result.requests;
       byKind[kind] = {
         scenario: scenario.name,
         server: servers[kind].name,
-        connections,
+        connections: 'rate' in load ? 0 : load.connections,
+        ...('rate' in load ? { offeredRate: load.rate } : {}),
         ...result,
-        cpuMsPerRequest,
+        cpuMsPerRequest: perRequest(cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore),
+        pgCpuMsPerRequest: perRequest(PostgresCpu.between(pgBefore, pgAfter)),
         ratio: null,
       };
+      const r = byKind[kind];
       console.log(
-        `  ${scenario.name} / ${servers[kind].name} / ${connections} connections: ${result.requestsPerSecond.toFixed(1)} req/s, p99 ${result.p99Ms} ms, ${cpuMsPerRequest?.toFixed(1) ?? '?'} CPU ms/request`,
+        `  ${scenario.name} / ${servers[kind].name} / ${'rate' in load ? `open loop ${load.rate}/s` : `${load.connections} connections`}: ${result.requestsPerSecond.toFixed(1)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, CPU ms/request Node ${r.cpuMsPerRequest?.toFixed(1) ?? '?'} + PostgreSQL ${r.pgCpuMsPerRequest?.toFixed(1) ?? '?'}${result.failures ? `, ${result.failures} failed (${result.failureKinds})` : ''}`,
       );
     }
-    byKind.postgraphile.ratio = 1;
-    byKind.plotmeter.ratio = byKind.plotmeter.requestsPerSecond / byKind.postgraphile.requestsPerSecond;
+    // Throughput is compared under closed-loop load only: open loop offers both the same rate.
+    if (!('rate' in load)) {
+      byKind.postgraphile.ratio = 1;
+      byKind.plotmeter.ratio = byKind.plotmeter.requestsPerSecond / byKind.postgraphile.requestsPerSecond;
+    }
     rows.push(byKind.plotmeter, byKind.postgraphile);
   }
   return rows;
@@ -259,9 +285,38 @@ async function main(): Promise<void> {
     console.log('both servers return identical fleet and jobs pages; measuring ...');
     // Other work on the machine skews wall-clock numbers; the load average goes into the report.
     const loadAtStart = os.loadavg()[0]!.toFixed(1);
-    const rows = await measure(all, env.apiKey, list, options, options.connections);
-    if (options.latencyConnections > 0 && options.latencyConnections < options.connections)
-      rows.push(...(await measure(all, env.apiKey, list, options, options.latencyConnections)));
+    const postgres = await PostgresCpu.connect(env.databaseUrl, env.databaseName);
+    const rows: ScenarioResult[] = [];
+    try {
+      rows.push(
+        ...(await measure(all, env.apiKey, list, options, postgres, () => ({
+          connections: options.connections,
+        }))),
+      );
+      if (options.latencyConnections > 0 && options.latencyConnections < options.connections)
+        rows.push(
+          ...(await measure(all, env.apiKey, list, options, postgres, () => ({
+            connections: options.latencyConnections,
+          }))),
+        );
+      if (options.openLoopShare > 0) {
+        // The same offered load for both servers: a share of PostGraphile's peak in this run.
+        const peak = (scenario: Scenario) =>
+          rows.find(
+            (r) =>
+              r.scenario === scenario.name &&
+              r.server === all.postgraphile.name &&
+              r.connections === options.connections,
+          )!.requestsPerSecond;
+        rows.push(
+          ...(await measure(all, env.apiKey, list, options, postgres, (scenario) => ({
+            rate: Math.max(1, Math.round(peak(scenario) * options.openLoopShare)),
+          }))),
+        );
+      }
+    } finally {
+      await postgres.close();
+    }
 
     console.log(`\n${consoleTable(rows)}\n\n${verdicts(rows, all.plotmeter.name).join('\n')}`);
     if (options.writeDocs) {
@@ -270,7 +325,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString().slice(0, 10),
         machine: `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL ${await postgresVersion(env.databaseUrl)} (local); load average ${loadAtStart} when the measurements began, ${os.loadavg()[0]!.toFixed(1)} when they ended`,
         dataset: `${seeded.counts.printers} printers, ${seeded.counts.cartridges} cartridges, ${seeded.counts.printheads} printheads, ${seeded.counts.alerts} alerts, ${seeded.counts.jobs} jobs over ${options.months} monthly partitions, ${seeded.counts.customers} customers of one reseller`,
-        load: `autocannon, ${options.connections} connections for throughput${options.latencyConnections > 0 && options.latencyConnections < options.connections ? ` and ${options.latencyConnections} for latency` : ''}, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s per server and scenario; jobs requests rotate through ${list[1]!.bodies.plotmeter.length} (customer, month) pages`,
+        load: `autocannon, ${options.connections} connections for throughput${options.latencyConnections > 0 && options.latencyConnections < options.connections ? ` and ${options.latencyConnections} for latency` : ''}${options.openLoopShare > 0 ? `; open loop at ${Math.round(options.openLoopShare * 100)} % of PostGraphile's ${options.connections}-connection peak, the same rate for both servers` : ''}; ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s per server, scenario and load; jobs requests rotate through ${list[1]!.bodies.plotmeter.length} (customer, month) pages`,
       };
       const file = path.join(REPO_ROOT, 'docs/performance.md');
       writeDocsBlock(file, resultsBlock(rows, context, all.plotmeter.name));

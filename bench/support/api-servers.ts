@@ -5,12 +5,13 @@
 // Migration and the reseller's API key also go through the CLI (`migrate`, `admin create-reseller`).
 import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { REDIS_URL, adminQuery, databaseUrl } from './bench-env';
+import { processCpuMs } from './postgres-cpu';
 
 const execFileAsync = promisify(execFile);
 
@@ -104,20 +105,6 @@ export interface RunningServer {
   /** The server's process id, where it runs in a child process of ours (for /proc figures). */
   pid?: number;
   stop(): Promise<void>;
-}
-
-/** Clock ticks per second for /proc/<pid>/stat; 100 on every mainstream Linux build. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    // Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
 }
 
 async function freePort(): Promise<number> {

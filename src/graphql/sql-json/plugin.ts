@@ -58,6 +58,15 @@ function authorized(context: GraphQLContext, rootField: string): boolean {
   }
 }
 
+/**
+ * Plans by document (Apollo hands the same parsed document to every request with the same text), then
+ * by caller tenant, operation and variables: a repeated page costs a map lookup instead of a compile.
+ * A document that is not a hot page is remembered as null, so the ordinary path does not pay either.
+ * Bounded per document: past PLANS_PER_DOCUMENT distinct variable sets it starts afresh.
+ */
+const plans = new WeakMap<DocumentNode, Map<string, SqlJsonPlan | null>>();
+const PLANS_PER_DOCUMENT = 1024;
+
 /** The plan for this operation, or null (then the gate opens the ordinary transaction). */
 export function planFor(
   context: GraphQLContext,
@@ -67,16 +76,27 @@ export function planFor(
   variables: Record<string, unknown>,
 ): SqlJsonPlan | null {
   if (!sqlJsonPages.enabled) return null;
-  return planSqlJsonPage({
+  const principal = context.principal;
+  // Everything a plan depends on: the role decides authorization and the database role, the reseller
+  // the tenant filter and setting.
+  const key = `${principal?.role}|${principal?.resellerId}|${operationName ?? ''}|${JSON.stringify(variables)}`;
+  let byKey = plans.get(document);
+  if (!byKey) plans.set(document, (byKey = new Map()));
+  const known = byKey.get(key);
+  if (known !== undefined) return known;
+  const plan = planSqlJsonPage({
     schema,
     document,
     operationName,
     variables,
-    principal: context.principal,
+    principal,
     reseller: tenantScope(context).reseller,
     guarded: guards().guarded,
     authorized: (field) => authorized(context, field),
   });
+  if (byKey.size >= PLANS_PER_DOCUMENT) byKey.clear();
+  byKey.set(key, plan);
+  return plan;
 }
 
 /** The plan's statements as one multi-statement query (one implicit transaction), values inlined. */
