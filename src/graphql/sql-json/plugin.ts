@@ -3,11 +3,12 @@
 // transaction, and responseForOperation answers from the plan's one round trip instead of running
 // graphql-js. Without a plan — or if the plan's statement fails — the operation runs the ordinary way
 // (resolvers + DataLoaders in the tenant transaction), which also reports any error as it always does.
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getMetadataStorage } from 'type-graphql';
 import { authChecker } from '../auth-checker';
 import type { GraphQLContext } from '../context';
+import { isDatabaseUnavailable, unavailableError } from '../format-error';
 import { tenantScope } from '../scope';
 import { openOperationTransaction } from '../tenant-transaction';
 import { planSqlJsonPage, type SqlJsonPlan } from './pages';
@@ -109,6 +110,16 @@ async function run(context: GraphQLContext, plan: SqlJsonPlan): Promise<Record<s
   return plan.data(results);
 }
 
+function unavailableResponse(): GraphQLResponse {
+  return {
+    body: { kind: 'single', singleResult: { errors: [unavailableError()] } },
+    http: { status: undefined, headers: new HeaderMap() },
+  };
+}
+
+const isUnavailableGraphQLError = (error: unknown) =>
+  error instanceof GraphQLError && error.extensions.code === 'SERVICE_UNAVAILABLE';
+
 export const sqlJsonPagesPlugin: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
@@ -124,8 +135,17 @@ export const sqlJsonPagesPlugin: ApolloServerPlugin<GraphQLContext> = {
             http: { status: undefined, headers: new HeaderMap() },
           };
         } catch (err) {
+          // PostgreSQL away: the same 503 the ordinary path answers (unavailablePlugin adds the status
+          // and Retry-After). Anything else: the resolvers redo the page and report it their way.
+          if (isDatabaseUnavailable(err)) return unavailableResponse();
           contextValue.services.log.warn({ err }, 'SQL-built page failed; answering through the resolvers');
-          await openOperationTransaction(contextValue);
+          try {
+            await openOperationTransaction(contextValue);
+          } catch (error) {
+            if (isDatabaseUnavailable(error) || isUnavailableGraphQLError(error))
+              return unavailableResponse();
+            throw error;
+          }
           return null;
         }
       },
