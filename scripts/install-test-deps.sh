@@ -2,7 +2,8 @@
 # Installs the Debian packages the collector's tests run against: a real IPP printer
 # (ippeveprinter + ipptool from cups-ipp-utils), avahi + dbus (ippeveprinter registers over DNS-SD
 # and refuses to start without them), openssl (the tests mint a throw-away CA), and chromium (the
-# console's end-to-end test drives it with playwright-core; no browser is downloaded). Idempotent:
+# console's end-to-end test drives it with playwright-core; no browser is downloaded), and systemd
+# (test/foundation/systemd-units.test.ts checks ops/systemd with systemd-analyze verify). Idempotent:
 # packages already present are skipped, so CI can call it on every run.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ declare -A PROBE=(
   [dbus]=/usr/bin/dbus-daemon
   [openssl]=/usr/bin/openssl
   [chromium]=/usr/bin/chromium
+  [systemd]=/usr/bin/systemd-analyze
 )
 
 missing=()

@@ -16,6 +16,7 @@ import { createHttpServer } from './http/server';
 import { registerIngestRoutes, type IngestRole } from './ingest/ingest.routes';
 import { startWorkers, type WorkerRole } from './jobs/worker';
 import { watchQueues } from './observability/queue-metrics';
+import { startTracing } from './observability/tracing';
 import { type AppServices, closeServices, createLogger, initServices } from './services/app-services';
 import { startupWaitMs, waitForRedis } from './services/redis';
 
@@ -110,8 +111,11 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
   let metrics: Awaited<ReturnType<typeof startMetricsServer>> = null;
   // Every role reports the queues' depth (read on scrape), so a worker-only node shows its backlog too.
   const unwatchQueues = watchQueues(services.redis, config.REDIS_PREFIX);
+  let stopTracing = async (): Promise<void> => undefined;
 
   try {
+    // Before the HTTP server is built: its span hooks exist only while tracing is on.
+    stopTracing = await startTracing(config, roles);
     if (roles.includes('api') || roles.includes('ingest')) {
       http = createHttpServer(services);
       registerHealthRoutes(http, services, () => shuttingDown);
@@ -135,6 +139,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
     await metrics?.server.close().catch(() => undefined);
     await worker?.close().catch(() => undefined);
     unwatchQueues();
+    await stopTracing();
     await closeServices(services);
     throw error;
   }
@@ -162,6 +167,7 @@ export async function startApp(config: Config, roles: ServerRole[] = [...ROLES])
       await worker?.close();
       await metrics?.server.close();
       unwatchQueues();
+      await stopTracing().catch((err: unknown) => log.warn({ err }, 'could not flush traces'));
       await closeServices(services);
       log.info('stopped');
     })();

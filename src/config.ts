@@ -123,6 +123,21 @@ export const configSchema = z
     /** Bearer token Prometheus must send for /metrics (then also served on the main port). */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+    // OpenTelemetry tracing (src/observability/tracing.ts, docs/operations.md): off unless an exporter or
+    // an OTLP endpoint is set. The standard variables; the OTLP exporter also reads its own
+    // (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT ...) and the SDK OTEL_TRACES_SAMPLER(_ARG) and OTEL_BSP_*.
+    OTEL_SDK_DISABLED: booleanFlag.default(false),
+    OTEL_TRACES_EXPORTER: z
+      .enum(['otlp', 'console', 'none'], { message: 'must be otlp, console or none' })
+      .optional(),
+    /** OTLP/HTTP base URL; traces go to <endpoint>/v1/traces. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocol(['http:', 'https:']).optional(),
+    /** OTLP/HTTP traces URL, used as it is (overrides OTEL_EXPORTER_OTLP_ENDPOINT). */
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: urlWithProtocol(['http:', 'https:']).optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: z
+      .enum(['http/json'], { message: 'must be http/json (the OTLP encoding this server sends)' })
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().min(1, 'must not be empty').default('plotmeter'),
     /** Let webhook deliveries reach loopback and private networks (default: only outside production). */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
     /** Outgoing mail server (docs/notifications.md#e-mail): smtp://user:pass@host:587 (STARTTLS when

@@ -78,6 +78,11 @@ export class DemoCollector {
     this.child = child;
   }
 
+  /** The running collector's process id (the soak measures its memory), or null. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   get running(): boolean {
     return this.child !== null;
   }

@@ -5,7 +5,15 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomUUID } from 'node:crypto';
 import type { AppServices } from '../services/app-services';
 import { httpDuration } from '../observability/metrics';
+import { endRequestSpan, startRequestSpan, tracingOn, type RequestTrace } from '../observability/tracing';
 import { sendProblem } from './problem';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's span while tracing is on; absent (undefined) otherwise. */
+    trace?: RequestTrace | null;
+  }
+}
 
 /** Modern TLS only: 1.2 with forward-secret AEAD suites, and 1.3 (whose suites Node always offers). */
 export const TLS_CIPHERS = [
@@ -77,7 +85,24 @@ export function createHttpServer(services: AppServices): FastifyInstance {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // A span per request only while tracing is on (src/observability/tracing.ts); otherwise no hook runs.
+  if (tracingOn()) {
+    app.decorateRequest('trace', null);
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.trace = startRequestSpan(request.method, request.headers);
+      if (!request.trace) return done();
+      // The rest of the request runs in the span's context, so work it starts nests under it.
+      request.trace.run(done);
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
+    if (request.trace)
+      endRequestSpan(
+        request.trace.span,
+        request.routeOptions.url ?? 'unmatched',
+        request.method,
+        reply.statusCode,
+      );
     httpDuration.observe(
       {
         method: request.method,

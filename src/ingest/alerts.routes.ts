@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { alertBatchV1Schema, validationProblem } from '@plotmeter/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ingestAccepted, ingestRejected } from '../observability/metrics';
+import { traceCarrier } from '../observability/tracing';
 import { type PersistAlertsJobData, alertJobId } from '../reports/job-data';
 import { enqueueOnce } from './enqueue-once';
 import { FAILED, type IngestContext, senderOf, withDeadline } from './ingest-context';
@@ -48,6 +49,7 @@ export function registerAlertsRoute(app: FastifyInstance, ctx: IngestContext): v
         },
       );
     }
+    const trace = traceCarrier(request.trace?.context);
     const data: PersistAlertsJobData & { receiptId: string } = {
       type: 'device-alerts',
       receiptId: randomUUID(),
@@ -55,6 +57,7 @@ export function registerAlertsRoute(app: FastifyInstance, ctx: IngestContext): v
       receivedAt: new Date().toISOString(),
       bodyBytes: body.length,
       batch,
+      ...(trace ? { trace } : {}),
     };
     try {
       const result = await withDeadline(

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { reportV1Schema, validationProblem, type ReportV1 } from '@plotmeter/protocol';
 import type { FastifyInstance } from 'fastify';
 import { ingestAccepted, ingestRejected } from '../observability/metrics';
+import { traceCarrier } from '../observability/tracing';
 import { isGzip } from '../reports/body';
 import { collectorHealthOf } from '../reports/collector-health';
 import { type PersistAlertsJobData, reportJobId } from '../reports/job-data';
@@ -82,6 +83,7 @@ export function registerReportRoute(app: FastifyInstance, ctx: IngestContext): v
       }
     }
     const collectorHealth = sender.kind === 'collector' ? collectorHealthOf(json) : null;
+    const trace = traceCarrier(request.trace?.context);
     const data = encodeQueuedReport(
       {
         receiptId: randomUUID(),
@@ -90,6 +92,7 @@ export function registerReportRoute(app: FastifyInstance, ctx: IngestContext): v
         bodyBytes: body.length,
         reportId: report.reportId,
         collectorHealth,
+        ...(trace ? { trace } : {}),
       },
       body,
       isGzip(request.headers['content-encoding']),

@@ -5,6 +5,7 @@
 import type { Job } from 'bullmq';
 import type { AppServices } from '../services/app-services';
 import { reportLag } from '../observability/metrics';
+import { annotateSpan } from '../observability/tracing';
 import { notifyAlertChanges } from '../services/alerts';
 import type { PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
 import { persistReports, type PersistReportResult } from '../repositories/reports.repository';
@@ -64,6 +65,11 @@ export async function persistReportJob(
   services: AppServices,
 ): Promise<PersistReportResult> {
   const data = decodeQueuedReport(job.data);
+  annotateSpan({
+    'plotmeter.report_id': data.report.reportId,
+    'plotmeter.reseller_id': data.sender.resellerId,
+    'plotmeter.printer_entries': data.report.printers.length,
+  });
   const result = await reportBatcher(services).submit(data);
   observeLag(data, Date.now());
   if (result.ruleNotes?.length)

@@ -4,6 +4,7 @@ import type { AppServices } from '../services/app-services';
 import { createRedis } from '../services/redis';
 import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import { failedReports, jobsProcessed } from '../observability/metrics';
+import { inJobSpan } from '../observability/tracing';
 import { recordFailedReport } from '../repositories/failed-reports.repository';
 import { QUEUES, createQueues, type QueueName } from '../queue/queues';
 import { JOB_HANDLERS, SCHEDULES, assertRegistryComplete, type JobHandler } from './registry';
@@ -72,7 +73,7 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
         const handler = handlers[job.name];
         if (!handler) throw new UnrecoverableError(`no handler for job ${queue}/${job.name}`);
         try {
-          return await handler(job, services);
+          return await inJobSpan(queue, job, () => handler(job, services));
         } catch (error) {
           if (isDatabaseUnavailable(error)) return backoff.pause(worker, queue, job, error);
           throw error;

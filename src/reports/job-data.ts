@@ -4,6 +4,7 @@ import type { AlertBatchV1, ReportV1 } from '@plotmeter/protocol';
 import type { Sender } from './sender';
 import type { CollectorHealth } from '../entities/collector.entity';
 import type { PayloadEncoding } from '../entities/raw-report.entity';
+import type { TraceCarrier } from '../observability/tracing';
 
 /** A report as the worker persists it (decoded and validated). Replays and tests build this directly. */
 export interface PersistReportJobData {
@@ -14,6 +15,8 @@ export interface PersistReportJobData {
   report: ReportV1;
   /** The collector-health extension of the upload, when a collector sent it. */
   collectorHealth?: (CollectorHealth & { version?: string; hostname?: string }) | null;
+  /** W3C trace context of the ingest request, only while tracing is on (src/observability/tracing.ts). */
+  trace?: TraceCarrier;
   /**
    * The body as the sender sent it, archived as it is (raw_report.payload). Absent for reports built
    * in memory (replays of rows archived as jsonb, tests): those are archived as jsonb `body`.
@@ -41,6 +44,7 @@ export type PersistAlertsJobData =
       receivedAt: string;
       bodyBytes: number;
       batch: AlertBatchV1;
+      trace?: TraceCarrier;
     }
   | {
       type: 'identity-mismatch';

@@ -15,6 +15,8 @@ export interface SendOptions {
   /** Change the body after signing (to prove the signature covers it). */
   tamper?: (body: Buffer) => Buffer;
   rawBody?: Buffer;
+  /** More request headers (e.g. a W3C traceparent). */
+  headers?: Record<string, string>;
 }
 
 export async function sendSigned(
@@ -47,6 +49,7 @@ export async function sendSigned(
       ...headers,
       ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
       ...(gzip && method === 'POST' ? { 'content-encoding': 'gzip' } : {}),
+      ...options.headers,
     },
     body: method === 'POST' ? body : undefined,
   });
