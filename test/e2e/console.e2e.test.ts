@@ -396,6 +396,40 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
     await expectAccessible('notifications');
   });
 
+  it('fits a tablet: no main page scrolls sideways at 820 px (wide tables scroll in their own box)', async () => {
+    await page.setViewportSize({ width: 820, height: 1180 });
+    try {
+      for (const url of [
+        '/fleet',
+        '/alerts',
+        '/customers',
+        '/billing',
+        '/billing?tab=contracts',
+        '/billing?tab=export',
+        '/billing?tab=chargeback',
+        '/admin',
+      ]) {
+        await page.goto(`${app.url}${url}`);
+        await page.locator('h1').first().waitFor();
+        await expect.poll(() => page.locator('.state[role="status"]').count(), { timeout: 15_000 }).toBe(0);
+        const overflow = await page.evaluate<number>(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        );
+        expect(overflow, `${url} is ${overflow} px wider than the screen`).toBeLessThanOrEqual(0);
+      }
+      await page.goto(`${app.url}/fleet`);
+      await page.getByRole('link', { name: serials[0]!, exact: true }).click();
+      await page.getByRole('heading', { name: 'Meter readings' }).waitFor();
+      await expect.poll(() => page.locator('.state[role="status"]').count(), { timeout: 15_000 }).toBe(0);
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow, `the printer page is ${overflow} px wider than the screen`).toBeLessThanOrEqual(0);
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 860 });
+    }
+  });
+
   it('keeps a technician out of billing', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/login**');
