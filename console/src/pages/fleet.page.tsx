@@ -2,9 +2,11 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
+import { DataTable, QueryView } from '../components/data-table';
 import { ConnectionPager, usePager } from '../components/pager';
-import { Badge, Empty, EngineState, ErrorState, Loading } from '../components/states';
+import { Badge, EngineState } from '../components/states';
 import { graphql } from '../gql';
+import type { FleetQuery } from '../gql/graphql';
 import {
   activeFilterCount,
   EMPTY_FILTERS,
@@ -179,7 +181,6 @@ export default function FleetPage() {
     },
   ];
 
-  const rows = fleet.data?.printers.edges ?? [];
   return (
     <div className="page">
       <div className="page-head">
@@ -306,73 +307,76 @@ export default function FleetPage() {
           </button>
         )}
       </form>
-      {fleet.error && !fleet.data ? (
-        <ErrorState error={fleet.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !fleet.data ? (
-        <Loading label="Loading printers" />
-      ) : rows.length === 0 ? (
-        <Empty>
-          {activeFilterCount(filters)
+      <QueryView
+        result={fleet}
+        loading="Loading printers"
+        retry={() => refetch({ requestPolicy: 'network-only' })}
+        isEmpty={(d) => d.printers.edges.length === 0}
+        empty={
+          activeFilterCount(filters)
             ? 'No printer matches these filters.'
-            : 'No printers yet. Register one under Customers.'}
-        </Empty>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="data">
-              <caption className="sr-only">Printers</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Serial number</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Customer / site</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Connection</th>
-                  <th scope="col">Lowest ink</th>
-                  <th scope="col">Open alerts</th>
-                  <th scope="col">Last report</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map(({ node: p }) => {
-                  const lowest = lowestLevel(p.cartridges);
-                  return (
-                    <tr key={p.id}>
-                      <td>
-                        <Link to={`/fleet/${p.id}`}>{p.serialNumber}</Link>
-                        {p.displayName && <div className="sub">{p.displayName}</div>}
-                      </td>
-                      <td>{p.productName ?? p.productNumber ?? '—'}</td>
-                      <td>
-                        {p.customer.name}
-                        {p.site && <div className="sub">{p.site.name}</div>}
-                      </td>
-                      <td>
-                        <EngineState state={p.engineState} />
-                      </td>
-                      <td>{p.connectionType === 'DIRECT' ? 'Direct' : 'Collector'}</td>
-                      <td>
-                        {lowest === null ? (
-                          '—'
-                        ) : lowest <= LOW_SUPPLY_PERCENT ? (
-                          <Badge tone="bad">{formatQuantity(locale, lowest, 'percent')} low</Badge>
-                        ) : (
-                          formatQuantity(locale, lowest, 'percent')
-                        )}
-                      </td>
-                      <td>
-                        {p.openAlerts.totalCount ? <Badge tone="warn">{p.openAlerts.totalCount}</Badge> : '—'}
-                      </td>
-                      <td>{formatRelative(locale, p.lastSeenAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-          <ConnectionPager pager={pager} connection={fleet.data.printers} noun="printers" />
-        </>
-      )}
+            : 'No printers yet. Register one under Customers.'
+        }
+      >
+        {(d) => (
+          <>
+            <DataTable<FleetRow>
+              caption="Printers"
+              captionHidden
+              rows={d.printers.edges.map((e) => e.node)}
+              rowKey={(p) => p.id}
+              columns={[
+                {
+                  key: 'serial',
+                  header: 'Serial number',
+                  cell: (p) => (
+                    <>
+                      <Link to={`/fleet/${p.id}`}>{p.serialNumber}</Link>
+                      {p.displayName && <div className="sub">{p.displayName}</div>}
+                    </>
+                  ),
+                },
+                { key: 'model', header: 'Model', cell: (p) => p.productName ?? p.productNumber ?? '—' },
+                {
+                  key: 'where',
+                  header: 'Customer / site',
+                  cell: (p) => (
+                    <>
+                      {p.customer.name}
+                      {p.site && <div className="sub">{p.site.name}</div>}
+                    </>
+                  ),
+                },
+                { key: 'status', header: 'Status', cell: (p) => <EngineState state={p.engineState} /> },
+                {
+                  key: 'connection',
+                  header: 'Connection',
+                  cell: (p) => (p.connectionType === 'DIRECT' ? 'Direct' : 'Collector'),
+                },
+                { key: 'ink', header: 'Lowest ink', cell: (p) => <LowestInk cartridges={p.cartridges} /> },
+                {
+                  key: 'alerts',
+                  header: 'Open alerts',
+                  cell: (p) =>
+                    p.openAlerts.totalCount ? <Badge tone="warn">{p.openAlerts.totalCount}</Badge> : '—',
+                },
+                { key: 'seen', header: 'Last report', cell: (p) => formatRelative(locale, p.lastSeenAt) },
+              ]}
+            />
+            <ConnectionPager pager={pager} connection={d.printers} noun="printers" />
+          </>
+        )}
+      </QueryView>
     </div>
   );
+}
+
+type FleetRow = FleetQuery['printers']['edges'][number]['node'];
+
+function LowestInk({ cartridges }: { cartridges: FleetRow['cartridges'] }) {
+  const lowest = lowestLevel(cartridges);
+  if (lowest === null) return <>—</>;
+  if (lowest <= LOW_SUPPLY_PERCENT)
+    return <Badge tone="bad">{formatQuantity(locale, lowest, 'percent')} low</Badge>;
+  return <>{formatQuantity(locale, lowest, 'percent')}</>;
 }
