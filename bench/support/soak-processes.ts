@@ -49,7 +49,7 @@ export async function startRole(role: string, env: NodeJS.ProcessEnv): Promise<R
     child,
     output,
     async scrape() {
-      const response = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(30_000) });
       if (!response.ok) throw new Error(`${role} /metrics answered ${response.status}`);
       return parseExposition(await response.text());
     },
