@@ -67,6 +67,13 @@ export const configSchema = z
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Report batches (transactions) a worker process persists at a time; other queues derive theirs. */
     WORKER_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).default(4),
+    /** Contracts a close-period run closes at once, each on its own database connection. */
+    BILLING_CLOSE_CONCURRENCY: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be 1-16')
+      .max(16, 'must be 1-16')
+      .default(2),
     /** At most this many reports share one transaction (src/jobs/report-batch.ts). 1 = one per report. */
     WORKER_BATCH_SIZE: z.coerce
       .number({ message: 'must be a number' })

@@ -215,11 +215,15 @@ describe('closeBillingPeriod', () => {
       });
     }
     const window = { start: utc('2026-10-01T00:00:00'), end: utc('2026-11-01T00:00:00') };
-    const measured = await measurePrinters(em, resellerId, [
+    const windows = [
       { printerId: broken.printerId, ...window },
       { printerId: steady.printerId, ...window },
       { printerId: gappy.printerId, ...window },
-    ]);
+    ];
+    const measured = await measurePrinters(em, resellerId, windows);
+    // Measured a few printers per query (as a large contract is), the answer is the same.
+    expect(await measurePrinters(em, resellerId, windows, undefined, 2)).toEqual(measured);
+    expect(await measurePrinters(em, resellerId, windows, undefined, 1)).toEqual(measured);
     for (const printerId of [broken.printerId, steady.printerId, gappy.printerId]) {
       const rows = await em.execute<ReadingRow[]>(
         `select * from usage_reading where printer_id = ? order by collected_at, id`,

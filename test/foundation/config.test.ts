@@ -14,6 +14,7 @@ describe('configuration', () => {
     expect(config.trustProxy).toBe(false);
     expect(config.WORKER_CONCURRENCY).toBe(4);
     expect(config.WORKER_BATCH_SIZE).toBe(50);
+    expect(config.BILLING_CLOSE_CONCURRENCY).toBe(2);
   });
 
   it.each([
@@ -32,6 +33,11 @@ describe('configuration', () => {
     [{ WORKER_BATCH_SIZE: '0' }, /^Invalid configuration: WORKER_BATCH_SIZE must be 1-500/],
     [{ WORKER_BATCH_SIZE: '501' }, /^Invalid configuration: WORKER_BATCH_SIZE must be 1-500/],
     [{ WORKER_BATCH_SIZE: '2.5' }, /^Invalid configuration: WORKER_BATCH_SIZE must be an integer/],
+    [{ BILLING_CLOSE_CONCURRENCY: '0' }, /^Invalid configuration: BILLING_CLOSE_CONCURRENCY must be 1-16/],
+    [
+      { BILLING_CLOSE_CONCURRENCY: 'two' },
+      /^Invalid configuration: BILLING_CLOSE_CONCURRENCY must be a number/,
+    ],
     [
       { TLS_CERT_FILE: '/tmp/cert.pem' },
       /^Invalid configuration: TLS_KEY_FILE must be set together with TLS_CERT_FILE/,

@@ -1,9 +1,9 @@
 // Closing a period over many contracts in the background: startClosePeriodRun records the run (which
-// contracts, in order) and the worker's close-period-run job closes them one by one with
-// closeBillingPeriod, committing its progress after each, so closePeriodRun(id) shows processed of
-// total while it works. A contract that cannot be closed (an approved statement, not valid in the
-// period) is a failure of the run, not of the job; a database error makes the job retry, resuming
-// after the last contract done.
+// contracts, in order) and the worker's close-period-run job closes them with closeBillingPeriod, a few
+// at a time (close-contracts.ts), committing its progress as they finish in order, so
+// closePeriodRun(id) shows processed of total while it works. A contract that cannot be closed (an
+// approved statement, not valid in the period) is a failure of the run, not of the job; a database
+// error makes the job retry, resuming after the last contract done in order.
 import { Queue } from 'bullmq';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { billingWindow } from '../../domain/billing';
@@ -14,7 +14,8 @@ import { isUuid } from '../../lib/ids';
 import type { AppServices } from '../app-services';
 import { announceStatementEvents } from '../billing-events';
 import { DomainError } from '../../errors/domain-error';
-import { closeBillingPeriod, periodOf } from './close-period';
+import { closeContracts } from './close-contracts';
+import { periodOf } from './close-period';
 
 export const CLOSE_PERIOD_RUN_JOB = 'close-period-run';
 const PERIOD_KEY = /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/;
@@ -120,7 +121,10 @@ export async function enqueueClosePeriodRun(
   });
 }
 
-/** The worker's part: closes the remaining contracts of the run, committing progress after each. */
+/**
+ * The worker's part: closes the remaining contracts of the run, BILLING_CLOSE_CONCURRENCY at a time
+ * (close-contracts.ts), committing progress as each contract and all before it are done.
+ */
 export async function workClosePeriodRun(services: AppServices, data: ClosePeriodRunJobData): Promise<void> {
   const em = services.orm.em.fork();
   const run = await em.findOne(ClosePeriodRun, { id: data.runId, reseller: data.resellerId });
@@ -128,27 +132,30 @@ export async function workClosePeriodRun(services: AppServices, data: ClosePerio
   run.state = 'RUNNING';
   run.startedAt ??= new Date();
   await em.flush();
-  for (const contractId of run.contractIds.slice(run.processed)) {
-    try {
-      const closed = await closeBillingPeriod(em.fork(), {
-        resellerId: data.resellerId,
-        contractId,
-        periodKey: run.periodKey,
-      });
-      run.statementIds = [...run.statementIds, closed.statement.id];
-      await announceStatementEvents(services, data.resellerId, 'statement.drafted', [
-        closed.statement.id,
-      ]).catch((err: unknown) =>
-        services.log.error({ err, runId: run.id }, 'could not announce a drafted statement'),
-      );
-    } catch (error) {
-      // A refusal is the contract's answer; anything else (the database gone) retries the job.
-      if (!(error instanceof DomainError)) throw error;
-      run.failures = [...run.failures, { contractId, message: error.message }];
-    }
-    run.processed += 1;
-    await em.flush();
-  }
+  await closeContracts(
+    em,
+    {
+      resellerId: data.resellerId,
+      periodKey: run.periodKey,
+      contractIds: run.contractIds.slice(run.processed),
+      concurrency: services.config.BILLING_CLOSE_CONCURRENCY,
+    },
+    async (outcome) => {
+      if (outcome.ok) {
+        run.statementIds = [...run.statementIds, outcome.statementId];
+        await announceStatementEvents(services, data.resellerId, 'statement.drafted', [
+          outcome.statementId,
+        ]).catch((err: unknown) =>
+          services.log.error({ err, runId: run.id }, 'could not announce a drafted statement'),
+        );
+      } else {
+        // A refusal is the contract's answer; anything else (the database gone) retries the job.
+        run.failures = [...run.failures, { contractId: outcome.contractId, message: outcome.message }];
+      }
+      run.processed += 1;
+      await em.flush();
+    },
+  );
   run.state = 'DONE';
   run.finishedAt = new Date();
   await em.flush();

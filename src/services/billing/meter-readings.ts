@@ -1,10 +1,10 @@
 // Measures each covered printer's usage over its billed window from usage_reading, without loading a
 // month of hourly readings per printer.
 //
-// Per printer, one pass over its readings within the boundary tolerance of the window (an index range
-// scan on (reseller_id, printer_id, collected_at)) marks every reading whose serial differs from the
-// reading before it or whose scalar counter (pages, ink, media, scan, copy) is lower: the only places
-// the rules can start a new segment. What is loaded is then:
+// Per printer, one pass over its readings within the boundary tolerance of the window (an index-only
+// scan on (reseller_id, printer_id, collected_at), which carries the serial and the scalar counters for
+// this pass) marks every reading whose serial differs from the reading before it or whose scalar
+// counter (pages, ink, media, scan, copy) is lower: the only places the rules can start a new segment. What is loaded is then:
 // - the readings the boundary rule can pick (last at or before and first after each boundary: four
 //   LIMIT 1 index probes), plus each marked reading and the one before it; readings in between hold no
 //   break, so they cannot change any segment's start-to-end difference;
@@ -109,15 +109,37 @@ select ${READING_COLUMNS} from b join usage_reading r on r.reseller_id = $1 and 
   and r.collected_at ${LOW} and r.collected_at ${HIGH}
 where b.load_all`;
 
+/**
+ * Printers measured per query. Bounds what one query brings into Node whatever the contract's size (a
+ * printer whose readings must all be loaded brings its whole window), and keeps the query's estimated
+ * cost small enough that PostgreSQL does not spend longer JIT-compiling it than running it.
+ */
+export const PRINTERS_PER_QUERY = 100;
+
 /** Usage of each printer over its own window; printers without any reading get `NO_READINGS`. */
 export async function measurePrinters(
   em: EntityManager,
   resellerId: string,
   windows: readonly PrinterWindow[],
   toleranceMs = DEFAULT_BOUNDARY_TOLERANCE_MS,
+  printersPerQuery = PRINTERS_PER_QUERY,
 ): Promise<Map<string, MeasuredPrinter>> {
   const result = new Map<string, MeasuredPrinter>();
-  if (windows.length === 0) return result;
+  for (let first = 0; first < windows.length; first += printersPerQuery) {
+    const chunk = windows.slice(first, first + printersPerQuery);
+    for (const measured of await measureChunk(em, resellerId, chunk, toleranceMs)) {
+      result.set(measured.printerId, measured);
+    }
+  }
+  return result;
+}
+
+async function measureChunk(
+  em: EntityManager,
+  resellerId: string,
+  windows: readonly PrinterWindow[],
+  toleranceMs: number,
+): Promise<MeasuredPrinter[]> {
   const { sql, bindings } = toPositional(SQL, [
     resellerId,
     JSON.stringify(
@@ -138,7 +160,7 @@ export async function measurePrinters(
     seen.add(row.id);
     appendTo(byPrinter, row.printer_id, row);
   }
-  for (const window of windows) {
+  return windows.map((window) => {
     const printerRows = (byPrinter.get(window.printerId) ?? []).sort(
       (a, b) =>
         new Date(a.collected_at).getTime() - new Date(b.collected_at).getTime() || (a.id < b.id ? -1 : 1),
@@ -149,7 +171,7 @@ export async function measurePrinters(
       printerSerial: row.serial_number,
       counters: countersOf(row),
     }));
-    result.set(window.printerId, {
+    return {
       printerId: window.printerId,
       serialNumber: printerRows.at(-1)?.serial_number ?? null,
       usage: meterUsage(
@@ -158,9 +180,8 @@ export async function measurePrinters(
         { toleranceMs, offsets: window.offsets ?? [] },
       ),
       readingsLoaded: printerRows.length,
-    });
-  }
-  return result;
+    };
+  });
 }
 
 /** The query numbers its parameters ($1..$3) because it repeats them; MikroORM binds `?` in order. */
