@@ -2,7 +2,7 @@
 // POSTs it, records the outcome. A failed attempt throws so BullMQ retries with backoff; after
 // DISABLE_AFTER_CONSECUTIVE_FAILURES failed attempts in a row the webhook is disabled and a
 // `webhook.disabled` alert is raised for the reseller.
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import {
@@ -40,6 +40,20 @@ function deliveryFetch(allowPrivate: boolean): (url: string, init: RequestInit) 
 }
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/** Deliveries a worker process attempts at once (BullMQ concurrency of the webhooks queue). */
+export const webhookSlots = (workerConcurrency: number): number => Math.max(4, workerConcurrency * 2);
+
+/**
+ * One reseller's deliveries in flight in this process, at most half the slots: a tenant whose receiver
+ * hangs (each attempt then holds a slot for DELIVERY_TIMEOUT_MS) and who has many events cannot take
+ * every slot and hold up other tenants' deliveries. A delivery over the share waits
+ * TENANT_SHARE_WAIT_MS in the delayed set, without using an attempt.
+ */
+const inFlightByReseller = new Map<string, number>();
+export const TENANT_SHARE_WAIT_MS = 1_000;
+const tenantShare = (workerConcurrency: number) =>
+  Math.max(1, Math.floor(webhookSlots(workerConcurrency) / 2));
 /** Response bodies are read only this far (they are logged, not used). */
 const MAX_ERROR_BODY_CHARS = 500;
 
@@ -77,6 +91,27 @@ interface DeliveryRow {
 }
 
 export async function deliverWebhookJob(
+  job: Job<DeliverWebhookJobData>,
+  services: AppServices,
+  token?: string,
+): Promise<{ status: 'DELIVERED' | 'SKIPPED'; responseStatus?: number }> {
+  const { resellerId } = job.data;
+  const inFlight = inFlightByReseller.get(resellerId) ?? 0;
+  if (token && inFlight >= tenantShare(services.config.WORKER_CONCURRENCY)) {
+    await job.moveToDelayed(Date.now() + TENANT_SHARE_WAIT_MS, token);
+    throw new DelayedError();
+  }
+  inFlightByReseller.set(resellerId, inFlight + 1);
+  try {
+    return await deliver(job, services);
+  } finally {
+    const left = (inFlightByReseller.get(resellerId) ?? 1) - 1;
+    if (left > 0) inFlightByReseller.set(resellerId, left);
+    else inFlightByReseller.delete(resellerId);
+  }
+}
+
+async function deliver(
   job: Job<DeliverWebhookJobData>,
   services: AppServices,
 ): Promise<{ status: 'DELIVERED' | 'SKIPPED'; responseStatus?: number }> {

@@ -20,7 +20,8 @@ import { flushAlertGroupJob } from './flush-alert-group.job';
 import { routeAlertJob } from './route-alert.job';
 import { QUEUES, type QueueName } from '../queue/queues';
 
-export type JobHandler = (job: Job, services: AppServices) => Promise<unknown>;
+/** `token` is the worker's lock token of the job (for moveToDelayed). */
+export type JobHandler = (job: Job, services: AppServices, token?: string) => Promise<unknown>;
 
 export const JOB_HANDLERS: { [Q in QueueName]: Record<(typeof QUEUES)[Q][number], JobHandler> } = {
   reports: { 'persist-report': persistReportJob },

@@ -8,6 +8,7 @@ import { inJobSpan } from '../observability/tracing';
 import { recordFailedReport } from '../repositories/failed-reports.repository';
 import { QUEUES, createQueues, type QueueName } from '../queue/queues';
 import { JOB_HANDLERS, SCHEDULES, assertRegistryComplete, type JobHandler } from './registry';
+import { webhookSlots } from './deliver-webhook.job';
 
 export interface WorkerRole {
   workers: Worker[];
@@ -22,7 +23,7 @@ const CONCURRENCY: Record<QueueName, (configured: number, batchSize: number) => 
   alerts: (n) => Math.max(2, n),
   maintenance: () => 1,
   // Deliveries mostly wait on receivers' networks, not on this process.
-  webhooks: (n) => Math.max(4, n * 2),
+  webhooks: webhookSlots,
   // Mails wait on the mail server; the transport pools 3 connections per process.
   mail: () => 3,
   notifications: (n) => Math.max(2, n),
@@ -69,11 +70,11 @@ export async function startWorkers(services: AppServices): Promise<WorkerRole> {
     const handlers = JOB_HANDLERS[queue] as Record<string, JobHandler>;
     const worker: Worker = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const handler = handlers[job.name];
         if (!handler) throw new UnrecoverableError(`no handler for job ${queue}/${job.name}`);
         try {
-          return await inJobSpan(queue, job, () => handler(job, services));
+          return await inJobSpan(queue, job, () => handler(job, services, token));
         } catch (error) {
           if (isDatabaseUnavailable(error)) return backoff.pause(worker, queue, job, error);
           throw error;

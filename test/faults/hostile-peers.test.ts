@@ -106,6 +106,17 @@ afterAll(async () => {
   await hostile?.close();
 });
 
+const hostileWebhooks: string[] = [];
+async function createWebhook(apiKey: string, url: string): Promise<string> {
+  const created = await gql<{ createWebhook: { webhook: { id: string } } }>(
+    apiKey,
+    `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }`,
+    { input: { url, eventTypes: ['ALERT_RAISED'] } },
+  );
+  expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
+  return created.data!.createWebhook.webhook.id;
+}
+
 /** Opens a connection that sends `head` and then one more byte every 200 ms, for as long as it is open. */
 function trickle(head: string, bytes: () => string): Promise<{ answer: string; trickled: number }> {
   return new Promise((resolve, reject) => {
@@ -286,19 +297,13 @@ describe('slow or hostile peers', () => {
       res.writeHead(204).end();
     });
 
-    const create = (apiKey: string, url: string) =>
-      gql<{ createWebhook: { webhook: { id: string } } }>(
-        apiKey,
-        `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }`,
-        { input: { url, eventTypes: ['ALERT_RAISED'] } },
-      );
     for (const [apiKey, url] of [
       [hostile.apiKey, urlOf(hanging)],
       [hostile.apiKey, urlOf(endless)],
       [other.apiKey, urlOf(fine)],
     ] as const) {
-      const created = await create(apiKey, url);
-      expect(created.errors, JSON.stringify(created.errors)).toBeUndefined();
+      const created = await createWebhook(apiKey, url);
+      if (apiKey === hostile.apiKey) hostileWebhooks.push(created);
     }
 
     const [hostilePrinter] = hostile.printers as [FleetPrinter];
@@ -346,5 +351,49 @@ describe('slow or hostile peers', () => {
       `endless webhook body: ${endlessWritten} bytes written before the worker closed the connection`,
     );
     expect(endlessWritten).toBeLessThan(64 * 1024 * 1024);
+  }, 120_000);
+  it("keeps a tenant whose receiver hangs to half of a worker's delivery slots", async () => {
+    for (const id of hostileWebhooks.splice(0))
+      await gql(hostile.apiKey, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id });
+    let opened = 0;
+    let closed = 0;
+    let mostAtOnce = 0;
+    const hanging = await listen((_res, socket) => {
+      opened += 1;
+      mostAtOnce = Math.max(mostAtOnce, opened - closed);
+      socket.on('close', () => (closed += 1));
+    });
+    let delivered = 0;
+    let hangingClosedWhenDelivered = -1;
+    const fine = await listen((res) => {
+      delivered += 1;
+      hangingClosedWhenDelivered = closed;
+      res.writeHead(204).end();
+    });
+    hostileWebhooks.push(await createWebhook(hostile.apiKey, urlOf(hanging)));
+    await createWebhook(other.apiKey, urlOf(fine));
+    const [hostilePrinter] = hostile.printers as [FleetPrinter];
+    const [otherPrinter] = other.printers as [FleetPrinter];
+
+    // Twelve deliveries to the hanging receiver at once: more than the worker's 8 slots.
+    await sendSigned(
+      server.url,
+      hostilePrinter,
+      '/ingest/v1/alerts',
+      alertBatch(hostilePrinter, 12, (i) => `hang ${i}`),
+    );
+    await eventually(async () => opened >= 4, 30_000);
+    await sendSigned(
+      server.url,
+      otherPrinter,
+      '/ingest/v1/alerts',
+      alertBatch(otherPrinter, 1, () => 'fair'),
+    );
+    await eventually(async () => delivered > 0, 30_000);
+    // The other tenant's delivery did not wait for a hanging attempt to time out, and the hanging tenant
+    // never held more than half of the 8 slots.
+    expect(hangingClosedWhenDelivered).toBe(0);
+    expect(mostAtOnce).toBe(4);
+    console.log(`webhook fairness: ${opened} hanging attempts started, at most ${mostAtOnce} at once`);
   }, 120_000);
 });
