@@ -71,6 +71,15 @@ function alertBatch(printer: FleetPrinter, count: number, message: (i: number) =
   };
 }
 
+/** A batch of `count` critical alerts from the tenant's printer, through the ingest. */
+const raiseAlerts = (tenant: FaultFleet, count: number, message: (i: number) => string) =>
+  sendSigned(
+    server.url,
+    tenant.printers[0]!,
+    '/ingest/v1/alerts',
+    alertBatch(tenant.printers[0]!, count, message),
+  );
+
 async function listen(handler: (res: ServerResponse, socket: net.Socket) => void): Promise<Server> {
   const receiver = createServer((request, response) => {
     request.resume();
@@ -175,8 +184,6 @@ describe('slow or hostile peers', () => {
   }, 120_000);
 
   it('terminates a WebSocket that never reads once its send buffer passes the limit', async () => {
-    const [hostilePrinter] = hostile.printers as [FleetPrinter];
-    const [otherPrinter] = other.printers as [FleetPrinter];
     // The other tenant's technician, subscribed as usual.
     const otherSubscriber: LiveSubscriber<{ alertRaised: { message: string } }> = liveSubscriber(
       'other',
@@ -215,12 +222,7 @@ describe('slow or hostile peers', () => {
     // Both tenants' subscriptions are live before the flood (a probe alert each way).
     await eventually(
       async () => {
-        await sendSigned(
-          server.url,
-          otherPrinter,
-          '/ingest/v1/alerts',
-          alertBatch(otherPrinter, 1, () => 'ready'),
-        );
+        await raiseAlerts(other, 1, () => 'ready');
         return otherSubscriber.events.length > 0;
       },
       30_000,
@@ -231,12 +233,7 @@ describe('slow or hostile peers', () => {
 
     // 300 alerts of 1,000 characters: far more than the kernel's socket buffers hold.
     for (let batch = 0; batch < 3; batch++) {
-      const sent = await sendSigned(
-        server.url,
-        hostilePrinter,
-        '/ingest/v1/alerts',
-        alertBatch(hostilePrinter, 100, (i) => `${batch}/${i} `.padEnd(1000, 'x')),
-      );
+      const sent = await raiseAlerts(hostile, 100, (i) => `${batch}/${i} `.padEnd(1000, 'x'));
       expect(sent.status).toBe(202);
     }
     const log = () => server.output.join('');
@@ -254,12 +251,7 @@ describe('slow or hostile peers', () => {
     console.log(`never-reading WebSocket terminated with ${bufferedBytes} bytes buffered (limit ${limit})`);
 
     // Meanwhile the other tenant hears its own alert at once and its requests are served.
-    await sendSigned(
-      server.url,
-      otherPrinter,
-      '/ingest/v1/alerts',
-      alertBatch(otherPrinter, 1, () => 'during'),
-    );
+    await raiseAlerts(other, 1, () => 'during');
     await eventually(
       async () => otherSubscriber.events.some((e) => e.alertRaised.message === 'during'),
       30_000,
@@ -306,22 +298,10 @@ describe('slow or hostile peers', () => {
       if (apiKey === hostile.apiKey) hostileWebhooks.push(created);
     }
 
-    const [hostilePrinter] = hostile.printers as [FleetPrinter];
-    const [otherPrinter] = other.printers as [FleetPrinter];
-    await sendSigned(
-      server.url,
-      hostilePrinter,
-      '/ingest/v1/alerts',
-      alertBatch(hostilePrinter, 1, () => 'to hooks'),
-    );
+    await raiseAlerts(hostile, 1, () => 'to hooks');
     await eventually(async () => hangingOpen > 0, 30_000);
     // While the hostile tenant's delivery hangs, the other tenant's webhook is delivered.
-    await sendSigned(
-      server.url,
-      otherPrinter,
-      '/ingest/v1/alerts',
-      alertBatch(otherPrinter, 1, () => 'to hook'),
-    );
+    await raiseAlerts(other, 1, () => 'to hook');
     await eventually(async () => delivered.length > 0, 30_000);
     expect(hangingClosed).toBe(0);
 
@@ -372,23 +352,11 @@ describe('slow or hostile peers', () => {
     });
     hostileWebhooks.push(await createWebhook(hostile.apiKey, urlOf(hanging)));
     await createWebhook(other.apiKey, urlOf(fine));
-    const [hostilePrinter] = hostile.printers as [FleetPrinter];
-    const [otherPrinter] = other.printers as [FleetPrinter];
 
     // Twelve deliveries to the hanging receiver at once: more than the worker's 8 slots.
-    await sendSigned(
-      server.url,
-      hostilePrinter,
-      '/ingest/v1/alerts',
-      alertBatch(hostilePrinter, 12, (i) => `hang ${i}`),
-    );
+    await raiseAlerts(hostile, 12, (i) => `hang ${i}`);
     await eventually(async () => opened >= 4, 30_000);
-    await sendSigned(
-      server.url,
-      otherPrinter,
-      '/ingest/v1/alerts',
-      alertBatch(otherPrinter, 1, () => 'fair'),
-    );
+    await raiseAlerts(other, 1, () => 'fair');
     await eventually(async () => delivered > 0, 30_000);
     // The other tenant's delivery did not wait for a hanging attempt to time out, and the hanging tenant
     // never held more than half of the 8 slots.
