@@ -183,7 +183,14 @@ export function alertFromRow(r: Record<string, unknown>) {
 
 export function createLoaders(context: () => GraphQLContext) {
   const em = () => context().em;
-  const select = <T>(sql: string, params: unknown[] = []) => em().execute<T[]>(sql, params);
+  // One query at a time on the request's transaction connection: PostgreSQL runs one per connection
+  // anyway, and pg's implicit queueing of concurrent calls is deprecated (loaders dispatch together).
+  let last: Promise<unknown> = Promise.resolve();
+  const select = <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const run = last.then(() => em().execute<T[]>(sql, params));
+    last = run.catch(() => undefined);
+    return run;
+  };
   // The tenant filter on raw alert queries: the first isolation layer, and the one that lets PostgreSQL
   // use the (reseller_id, printer_id, status) index — the row-level-security predicate alone (tenant OR
   // operator) cannot, so without it every batch scanned all alerts of every reseller.
