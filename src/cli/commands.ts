@@ -18,6 +18,9 @@ import {
 import { createResellerWithAdminKey } from '../services/resellers';
 import { issueApiKey } from '../services/api-keys';
 import { AuditEvent } from '../entities/audit-event.entity';
+import { DomainError } from '../errors/domain-error';
+import { withResellerTransaction } from '../db/tenant';
+import { erasePersonalNames } from '../services/erasure';
 import { createLogger } from '../services/app-services';
 import { SHUTDOWN_MESSAGE, runIngestCluster } from './ingest-cluster';
 
@@ -37,6 +40,10 @@ Commands:
                                            every read audited)
   admin failed-reports [--json]            list reports that exhausted their retries
   admin replay-reports --since ISO         re-run archived reports received since ISO (idempotent)
+  admin erase-names --reseller ID --name NAME [--name NAME ...] [--customer ID] [--json]
+                                           replace a person's user and host names in that reseller's
+                                           jobs, collectors and archived reports by one pseudonym
+                                           (billing unchanged; audited without the names)
   admin retention [--dry-run] [--json]     remove jobs, readings and raw reports older than the
                                            RETENTION_*_DAYS settings now (the worker does it daily);
                                            --dry-run only says what would go and what holds it back
@@ -140,6 +147,7 @@ export function waitForSignal(
 
 export async function runAdmin(config: Config, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
+  if (sub === 'erase-names') return runEraseNames(config, rest);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -213,7 +221,7 @@ export async function runAdmin(config: Config, args: string[]): Promise<void> {
       }
       default:
         throw new UsageError(
-          `unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports, replay-reports or retention`,
+          `unknown admin command "${sub ?? ''}"; try create-reseller, create-operator, failed-reports, replay-reports, retention or erase-names`,
         );
     }
   } finally {
@@ -239,4 +247,52 @@ function describeRetention(
   if (dryRun) return `${o.target}: would remove what is older than ${before}${held}`;
   const partitions = o.droppedPartitions?.length ? `dropped ${o.droppedPartitions.join(', ')}; ` : '';
   return `${o.target}: removed what is older than ${before}: ${partitions}${o.deletedRows ?? 0} rows deleted${held}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `admin erase-names`: as the reseller's tenant (row-level security), so it cannot reach other data. */
+async function runEraseNames(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      reseller: { type: 'string' },
+      customer: { type: 'string' },
+      name: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.reseller || !UUID.test(values.reseller))
+    throw new UsageError('admin erase-names needs --reseller ID (a UUID)');
+  if (values.customer !== undefined && !UUID.test(values.customer))
+    throw new UsageError('admin erase-names: --customer must be a customer id (a UUID)');
+  if (!values.name?.length) throw new UsageError('admin erase-names needs at least one --name NAME');
+  const resellerId = values.reseller;
+  const orm = await initOrm(config.DATABASE_URL);
+  try {
+    const result = await withResellerTransaction(orm.em, resellerId, async (tx) => {
+      const [reseller] = await tx.execute<{ id: string }[]>(`select id from reseller where id = ?`, [
+        resellerId,
+      ]);
+      if (!reseller) throw new UsageError(`admin erase-names: no reseller ${resellerId}`);
+      return erasePersonalNames(tx, {
+        resellerId,
+        names: values.name!,
+        customerId: values.customer ?? null,
+        actor: 'system:cli',
+      });
+    });
+    console.log(
+      values.json
+        ? JSON.stringify(result)
+        : `names replaced by ${result.pseudonym}: ${result.jobs} jobs, ${result.collectors} collectors, ${result.rawReports} archived reports`,
+    );
+  } catch (error) {
+    if (error instanceof DomainError)
+      throw new UsageError(`admin erase-names: ${error.field ?? ''} ${error.message}`.trim());
+    throw error;
+  } finally {
+    await orm.close(true);
+  }
 }

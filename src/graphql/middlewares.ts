@@ -9,13 +9,19 @@ import { Reseller } from '../entities/reseller.entity';
 import type { GraphQLContext } from './context';
 
 const SECRET_ARG = /password|secret|token|key$/i;
+/** Arguments that carry the personal data a mutation erases (erasePersonalNames): kept out of the audit. */
+const ERASED_ARG = /^names$/;
 /** Sign-in calls are not audited as mutations: they carry credentials and have no actor yet. */
 const NOT_AUDITED = new Set(['login', 'refreshToken', 'logout']);
 
 function sanitize(args: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(
     JSON.stringify(args, (key, value) =>
-      SECRET_ARG.test(key) && typeof value === 'string' ? '[redacted]' : value,
+      SECRET_ARG.test(key) && typeof value === 'string'
+        ? '[redacted]'
+        : ERASED_ARG.test(key) && Array.isArray(value)
+          ? `[${value.length} erased]`
+          : value,
     ),
   ) as Record<string, unknown>;
 }

@@ -12,6 +12,7 @@ import { CollectorResolver } from './collector.resolver';
 import { ContractResolver } from './contract.resolver';
 import { CustomerResolver, SiteResolver } from './customer.resolver';
 import { EmailResolver } from './email.resolver';
+import { ErasureResolver } from './erasure.resolver';
 import { NotificationRuleResolver } from './notification-rule.resolver';
 import { ReportScheduleResolver } from './report-schedule.resolver';
 import { JobResolver } from './job.resolver';
@@ -55,4 +56,5 @@ export const resolvers: NonEmptyArray<Function> = [
   EmailResolver,
   NotificationRuleResolver,
   ReportScheduleResolver,
+  ErasureResolver,
 ];
