@@ -5,7 +5,13 @@ import { DataTable, QueryView } from '../components/data-table';
 import { Badge, Empty, ErrorState, errorMessage, FormError, Loading, SecretOnce } from '../components/states';
 import { TabNav, useTab } from '../components/tabs';
 import { graphql } from '../gql';
-import type { ApiKeysQuery, Role, UsersQuery as UsersResult, WebhookEventType } from '../gql/graphql';
+import type {
+  ApiKeysQuery,
+  Role,
+  UsersQuery as UsersResult,
+  WebhookDeliveriesQuery as DeliveriesResult,
+  WebhookEventType,
+} from '../gql/graphql';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { ROLE_LABEL } from '../lib/roles';
 import NotificationsSection from './notifications.section';
@@ -172,6 +178,7 @@ function RoleSelect({
 }
 
 type UserRow = UsersResult['users'][number];
+type DeliveryRow = DeliveriesResult['webhookDeliveries'][number];
 type ApiKeyRow = ApiKeysQuery['apiKeys'][number];
 
 function Users() {
@@ -458,35 +465,35 @@ function Webhooks() {
 
 function Deliveries({ webhookId }: { webhookId: string }) {
   const [result] = useQuery({ query: WebhookDeliveriesQuery, variables: { webhookId } });
-  if (result.error) return <ErrorState error={result.error} />;
-  if (!result.data) return <Loading label="Loading deliveries" />;
-  if (result.data.webhookDeliveries.length === 0) return <Empty>No deliveries yet.</Empty>;
   return (
-    <table className="data compact">
-      <thead>
-        <tr>
-          <th scope="col">Created</th>
-          <th scope="col">Event</th>
-          <th scope="col">Status</th>
-          <th scope="col">Attempts</th>
-          <th scope="col">Response</th>
-        </tr>
-      </thead>
-      <tbody>
-        {result.data.webhookDeliveries.map((d) => (
-          <tr key={d.id}>
-            <td>{formatDateTime(locale, d.createdAt)}</td>
-            <td>{d.eventType.toLowerCase()}</td>
-            <td>
-              <Badge tone={d.status === 'DELIVERED' ? 'ok' : d.status === 'FAILED' ? 'bad' : 'muted'}>
-                {d.status.toLowerCase()}
-              </Badge>
-            </td>
-            <td>{d.attempts}</td>
-            <td>{d.responseStatus ?? d.error ?? '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <QueryView
+      result={result}
+      loading="Loading deliveries"
+      isEmpty={(d) => d.webhookDeliveries.length === 0}
+      empty="No deliveries yet."
+    >
+      {(d) => (
+        <DataTable<DeliveryRow>
+          compact
+          rows={d.webhookDeliveries}
+          rowKey={(x) => x.id}
+          columns={[
+            { key: 'created', header: 'Created', cell: (x) => formatDateTime(locale, x.createdAt) },
+            { key: 'event', header: 'Event', cell: (x) => x.eventType.toLowerCase() },
+            {
+              key: 'status',
+              header: 'Status',
+              cell: (x) => (
+                <Badge tone={x.status === 'DELIVERED' ? 'ok' : x.status === 'FAILED' ? 'bad' : 'muted'}>
+                  {x.status.toLowerCase()}
+                </Badge>
+              ),
+            },
+            { key: 'attempts', header: 'Attempts', num: true, cell: (x) => x.attempts },
+            { key: 'response', header: 'Response', cell: (x) => x.responseStatus ?? x.error ?? '—' },
+          ]}
+        />
+      )}
+    </QueryView>
   );
 }

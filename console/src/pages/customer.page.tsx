@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
+import { DataTable } from '../components/data-table';
 import { Field, FormErrors } from '../components/field';
 import {
   Badge,
@@ -15,6 +16,7 @@ import {
   SecretOnce,
 } from '../components/states';
 import { graphql } from '../gql';
+import type { CustomerDetailQuery } from '../gql/graphql';
 import { fieldErrorsOf } from '../lib/field-errors';
 import { formatDateTime, formatRelative } from '../lib/format';
 import { can } from '../lib/roles';
@@ -182,6 +184,8 @@ const CollectorConfigMutation = graphql(`
   }
 `);
 
+type PrinterRow = CustomerDetailQuery['printers']['edges'][number]['node'];
+
 export default function CustomerPage() {
   const { id = '' } = useParams();
   const session = useSession();
@@ -248,34 +252,22 @@ export default function CustomerPage() {
         {result.data.printers.edges.length === 0 ? (
           <Empty>No printers yet.</Empty>
         ) : (
-          <div className="table-wrap">
-            <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Serial number</th>
-                  <th scope="col">Model</th>
-                  <th scope="col">Site</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last report</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.data.printers.edges.map(({ node: p }) => (
-                  <tr key={p.id}>
-                    <td>
-                      <Link to={`/fleet/${p.id}`}>{p.serialNumber}</Link>
-                    </td>
-                    <td>{p.productName ?? p.productNumber ?? '—'}</td>
-                    <td>{p.site?.name ?? '—'}</td>
-                    <td>
-                      <EngineState state={p.engineState} />
-                    </td>
-                    <td>{formatRelative(locale, p.lastSeenAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<PrinterRow>
+            compact
+            rows={result.data.printers.edges.map((e) => e.node)}
+            rowKey={(p) => p.id}
+            columns={[
+              {
+                key: 'serial',
+                header: 'Serial number',
+                cell: (p) => <Link to={`/fleet/${p.id}`}>{p.serialNumber}</Link>,
+              },
+              { key: 'model', header: 'Model', cell: (p) => p.productName ?? p.productNumber ?? '—' },
+              { key: 'site', header: 'Site', cell: (p) => p.site?.name ?? '—' },
+              { key: 'status', header: 'Status', cell: (p) => <EngineState state={p.engineState} /> },
+              { key: 'seen', header: 'Last report', cell: (p) => formatRelative(locale, p.lastSeenAt) },
+            ]}
+          />
         )}
         {manage && <RegisterPrinter customerId={c.id} />}
       </section>

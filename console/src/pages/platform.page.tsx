@@ -1,7 +1,9 @@
 // Platform operators: aggregate statistics across resellers and reports parked after their retries.
 import { useQuery } from 'urql';
+import { DataTable } from '../components/data-table';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { graphql } from '../gql';
+import type { PlatformQuery } from '../gql/graphql';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { locale } from '../lib/use-session';
 
@@ -39,6 +41,8 @@ const STATS = [
   ['failedReports', 'Failed reports'],
 ] as const;
 
+type FailedRow = PlatformQuery['failedReports'][number];
+
 export default function PlatformPage() {
   const [result, refetch] = useQuery({ query: PlatformQuery });
   if (result.error && !result.data)
@@ -69,32 +73,23 @@ export default function PlatformPage() {
         {result.data.failedReports.length === 0 ? (
           <Empty>No report has exhausted its retries.</Empty>
         ) : (
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Failed</th>
-                <th scope="col">Key</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Error</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Replayed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.failedReports.map((f) => (
-                <tr key={f.id}>
-                  <td>{formatDateTime(locale, f.failedAt)}</td>
-                  <td>
-                    <code>{f.keyId}</code>
-                  </td>
-                  <td>{f.kind}</td>
-                  <td className="wrap">{f.error}</td>
-                  <td>{f.attempts}</td>
-                  <td>{formatDateTime(locale, f.replayedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable<FailedRow>
+            rows={result.data.failedReports}
+            rowKey={(f) => f.id}
+            columns={[
+              { key: 'failed', header: 'Failed', cell: (f) => formatDateTime(locale, f.failedAt) },
+              { key: 'key', header: 'Key', cell: (f) => <code>{f.keyId}</code> },
+              { key: 'kind', header: 'Kind', cell: (f) => f.kind },
+              { key: 'error', header: 'Error', wrap: true, cell: (f) => f.error },
+              {
+                key: 'attempts',
+                header: 'Attempts',
+                num: true,
+                cell: (f) => formatNumber(locale, f.attempts),
+              },
+              { key: 'replayed', header: 'Replayed', cell: (f) => formatDateTime(locale, f.replayedAt) },
+            ]}
+          />
         )}
         <p className="muted small">Replay with: node dist/main.js admin replay-reports --since …</p>
       </section>
