@@ -1,18 +1,21 @@
-// `npm run bench:billing`: closing one month for 10,000 printers with hourly readings (7.45 million
-// usage_reading rows), as 100 contracts × 100 printers, through the same closeBillingPeriod the API and
-// the drafting job call. Seeds a throw-away database with generate_series (it is a benchmark, not a
-// test), then times every close and prints the figures docs/performance.md "## Billing" reports.
-// Options: --printers N (default 10000, a multiple of --per-contract), --per-contract N (default 100),
-// --keep (leave the database for another run), --reuse NAME (time a kept database again: migrate it,
-// delete its statements, skip seeding).
+// `npm run bench:billing`: closing one month for 100,000 printers with hourly readings (74.5 million
+// usage_reading rows), as 1,000 contracts × 100 printers, through closeContracts, which the
+// close-period-run job uses too (closeBillingPeriod per contract, a few at a time). Seeds a throw-away
+// database (it is a benchmark, not a test), then times every close and prints the figures
+// docs/performance.md "## Billing" reports, with this process's peak memory and the machine's load.
+// Options: --printers N (default 100000, a multiple of --per-contract), --per-contract N (default 100),
+// --concurrency N (contracts closed at once, default 2 as BILLING_CLOSE_CONCURRENCY), --keep (leave
+// the database for another run), --reuse NAME (time a kept database again: migrate it, delete its
+// statements, skip seeding).
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { initOrm } from '../src/db/orm';
 import { ensureMonthlyPartitions } from '../src/db/partitions';
-import { closeBillingPeriod } from '../src/services/billing/close-period';
+import { closeContracts } from '../src/services/billing/close-contracts';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
@@ -23,15 +26,55 @@ import {
   ensureServices,
 } from './support/bench-env';
 
-const TARGET_SECONDS = 60;
+const TARGET_SECONDS = 120;
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/**
+ * Samples this process's memory and the machine's load while the close runs. V8's heap is sampled
+ * every 50 ms; RSS peak comes from the kernel (maxRSS, which covers the whole process lifetime, so the
+ * seeding, done in PostgreSQL, barely shows in it).
+ */
+function watchMemory() {
+  const rssBefore = process.memoryUsage.rss();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let maxHeapUsedBytes = heapBefore;
+  const loads: number[] = [];
+  const sample = () => {
+    maxHeapUsedBytes = Math.max(maxHeapUsedBytes, process.memoryUsage().heapUsed);
+  };
+  const heapTimer = setInterval(sample, 50);
+  const loadTimer = setInterval(() => loads.push(os.loadavg()[0]!), 1000);
+  loads.push(os.loadavg()[0]!);
+  return {
+    stop() {
+      clearInterval(heapTimer);
+      clearInterval(loadTimer);
+      sample();
+      loads.push(os.loadavg()[0]!);
+      // With --expose-gc, what is still live once the close is over (garbage collected first).
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      return {
+        liveHeapAfterBytes: gc ? process.memoryUsage().heapUsed : null,
+        rssBefore,
+        heapBefore,
+        maxHeapUsedBytes,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        loadMean: loads.reduce((a, b) => a + b, 0) / loads.length,
+        loadMax: Math.max(...loads),
+      };
+    },
+  };
+}
 const PERIOD = '2026-10';
 const PERIOD_START = '2026-10-01T00:00:00Z';
 const HOURS = 31 * 24; // readings at hours 0..744: both boundaries plus every hour of October
 
 const { values } = parseArgs({
   options: {
-    printers: { type: 'string', default: '10000' },
+    printers: { type: 'string', default: '100000' },
     'per-contract': { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '2' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string' },
   },
@@ -42,9 +85,70 @@ if (!Number.isInteger(PRINTERS) || !Number.isInteger(PER_CONTRACT) || PRINTERS %
   throw new RangeError('--printers must be a whole multiple of --per-contract');
 }
 const CONTRACTS = PRINTERS / PER_CONTRACT;
+const CONCURRENCY = Number(values.concurrency);
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1)
+  throw new RangeError('--concurrency must be a whole number ≥ 1');
 const RESELLER = '00000000-0000-7000-8000-00000000b111';
 
-async function seed(client: pg.Client): Promise<{ readings: number; seconds: number }> {
+const elapsed = (since: number) => ((performance.now() - since) / 1000).toFixed(0);
+
+/** Drops usage_reading's primary key and indexes; returns the statements that rebuild them as migrated. */
+async function dropReadingIndexes(client: pg.Client): Promise<string[]> {
+  const constraints = await client.query<{ name: string; def: string }>(
+    `select conname as name, pg_get_constraintdef(oid) as def from pg_constraint
+     where conrelid = 'usage_reading'::regclass and contype in ('p', 'u')`,
+  );
+  const indexes = await client.query<{ name: string; def: string }>(
+    `select i.relname as name, pg_get_indexdef(i.oid) as def from pg_index x join pg_class i on i.oid = x.indexrelid
+     where x.indrelid = 'usage_reading'::regclass and not exists (select 1 from pg_constraint c where c.conindid = i.oid)`,
+  );
+  for (const { name } of constraints.rows)
+    await client.query(`alter table usage_reading drop constraint "${name}"`);
+  for (const { name } of indexes.rows) await client.query(`drop index "${name}"`);
+  return [
+    ...constraints.rows.map(({ name, def }) => `alter table usage_reading add constraint "${name}" ${def}`),
+    // The definition of a partitioned table's index says ON ONLY (the parent alone); rebuild it on
+    // every partition.
+    ...indexes.rows.map(({ def }) => def.replace(' ON ONLY ', ' ON ')),
+  ];
+}
+
+/**
+ * CPU seconds (user + system) each PostgreSQL backend serving this database has used so far, from
+ * /proc (the bench runs beside its PostgreSQL); null where /proc cannot be read. The machine is shared,
+ * so CPU time per printer says more than wall time about what the close costs.
+ */
+async function backendCpuSeconds(client: pg.Client): Promise<Map<number, number> | null> {
+  const pids = await client.query<{ pid: number }>(
+    `select pid from pg_stat_activity
+     where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+  );
+  const ticksPerSecond = 100; // USER_HZ, what /proc/<pid>/stat counts in on Linux
+  const seconds = new Map<number, number>();
+  for (const { pid } of pids.rows) {
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      return null;
+    }
+  }
+  return seconds;
+}
+
+function postgresCpuSince(
+  before: Map<number, number> | null,
+  after: Map<number, number> | null,
+): number | null {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
+async function seed(client: pg.Client, url: string): Promise<{ readings: number; seconds: number }> {
   const started = performance.now();
   await client.query(`set synchronous_commit = off`);
   await client.query(
@@ -89,57 +193,90 @@ async function seed(client: pg.Client): Promise<{ readings: number; seconds: num
   );
   // Hourly readings per printer, jittered by up to 10 minutes. 1 % of printers reset their counters at
   // hour 300, 0.4 % are replaced (new serial) at hour 500, the rest count up steadily.
-  // Seeding only: skip foreign-key triggers and build the reading indexes once at the end rather than
-  // row by row (what a bulk load does; the schema is the migrated one again before anything is timed).
-  await client.query(`set session_replication_role = replica`);
-  await client.query(`alter table usage_reading drop constraint usage_reading_pkey`);
-  await client.query(`drop index usage_reading_raw_report_id_index`);
-  await client.query(`drop index usage_reading_reseller_id_printer_id_collected_at_index`);
-  const batch = 500;
-  const printerRows = await client.query<{ id: string; serial_number: string; n: string }>(
-    `select id, serial_number, row_number() over (order by serial_number)::text as n from printer where reseller_id = $1 order by serial_number`,
+  // Seeding only, so that 100,000 printers (74.5 million rows) load in reasonable time:
+  // - the month's partitions are UNLOGGED (no WAL; a throw-away database, and nothing timed writes
+  //   readings), foreign-key triggers are off, and every usage_reading index is dropped and rebuilt
+  //   once from its migrated definition after the load, as a bulk load does;
+  // - the jsonb columns are not built per row: a reading's lists depend only on its counter base and
+  //   the printer's usage pattern (n % 5, n % 7, n % 10 = 3), so each distinct list is built once in a
+  //   small table and joined in;
+  // - rows go in hour by hour over all printers, the order ingest writes them, so one printer's month
+  //   is spread over the whole partition as in production (not clustered by printer);
+  // - two connections load alternate hours.
+  const indexes = await dropReadingIndexes(client);
+  for (const month of ['2026_10', '2026_11'])
+    await client.query(`alter table usage_reading_${month} set unlogged`);
+  await client.query(`drop table if exists bench_printer, bench_ink, bench_media`);
+  await client.query(
+    `create unlogged table bench_printer as
+     select id, serial_number, row_number() over (order by serial_number)::int as n from printer where reseller_id = $1`,
     [RESELLER],
   );
+  // Counter bases run 0..HOURS + 499 (hour plus n % 500); values as the row-by-row seed computed them.
+  await client.query(
+    `create unlogged table bench_ink as
+     select b.base, k.k, o.non_oem, x.ink,
+       jsonb_build_array(
+         jsonb_build_object('productNumber', 'P2V68A', 'totalMl', x.ink * 0.95, 'oemMl', x.ink * 0.95, 'nonOemMl', 0, 'insertions', 4),
+         jsonb_build_object('productNumber', 'P2V70A', 'totalMl', x.ink * 0.05, 'oemMl', case when o.non_oem then 0 else x.ink * 0.05 end,
+           'nonOemMl', case when o.non_oem then x.ink * 0.05 else 0 end, 'insertions', 1)) as ink_by_cartridge_type
+     from generate_series(0, ${HOURS + 499}) b(base), generate_series(0, 4) k(k), (values (false), (true)) o(non_oem),
+       lateral (select round((b.base * (0.8 + k.k * 0.05))::numeric, 3)::float8 as ink) x`,
+  );
+  await client.query(
+    `create unlogged table bench_media as
+     select b.base, k.k, x.media,
+       jsonb_build_array(jsonb_build_object('mediaType', 'paper', 'areaM2', x.media * 0.8), jsonb_build_object('mediaType', 'film', 'areaM2', x.media * 0.2)) as media_by_type,
+       jsonb_build_array(jsonb_build_object('category', 'cad', 'areaM2', x.media * 0.6, 'lengthM', x.media * 0.6 / 0.914),
+                         jsonb_build_object('category', 'poster', 'areaM2', x.media * 0.4, 'lengthM', x.media * 0.4 / 1.067)) as application_categories
+     from generate_series(0, ${HOURS + 499}) b(base), generate_series(0, 6) k(k),
+       lateral (select round((b.base * (0.5 + k.k * 0.1))::numeric, 4)::float8 as media) x`,
+  );
+  await client.query(`analyze bench_printer, bench_ink, bench_media`);
+  const insertHour = `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages,
+      total_ink_ml, total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
+    select gen_random_uuid(), t.at, $1, p.id, case when p.n % 250 = 13 and $2 >= 500 then 'R' || p.serial_number else p.serial_number end,
+      gen_random_uuid(), t.at, null, (1000 + b.base * 3)::bigint, i.ink, m.media, 0, 0, 0,
+      i.ink_by_cartridge_type, m.media_by_type, m.application_categories
+    from bench_printer p
+    cross join lateral (select timestamptz '${PERIOD_START}' + $2::int * interval '1 hour' + ((p.n * 37) % 600) * interval '1 second' as at) t
+    cross join lateral (select case when (p.n % 100 = 7 and $2 >= 300) or (p.n % 250 = 13 and $2 >= 500) then ($2::int % 300) else $2::int + p.n % 500 end as base) b
+    join bench_ink i on i.base = b.base and i.k = p.n % 5 and i.non_oem = (p.n % 10 = 3)
+    join bench_media m on m.base = b.base and m.k = p.n % 7`;
+  const loaders = await Promise.all(
+    [0, 1].map(async () => {
+      const loader = new pg.Client({ connectionString: url });
+      await loader.connect();
+      await loader.query(`set synchronous_commit = off`);
+      await loader.query(`set session_replication_role = replica`);
+      return loader;
+    }),
+  );
   let readings = 0;
-  for (let offset = 0; offset < printerRows.rows.length; offset += batch) {
-    const slice = printerRows.rows.slice(offset, offset + batch);
-    const result = await client.query(
-      `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml,
-         total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
-       select gen_random_uuid(), t.at, $1, p.id, case when p.n % 250 = 13 and h >= 500 then 'R' || p.serial_number else p.serial_number end,
-         gen_random_uuid(), t.at, null, (1000 + u.base * 3)::bigint, u.ink, u.media, 0, 0, 0,
-         jsonb_build_array(
-           jsonb_build_object('productNumber', 'P2V68A', 'totalMl', u.ink * 0.95, 'oemMl', u.ink * 0.95, 'nonOemMl', 0, 'insertions', 4),
-           jsonb_build_object('productNumber', 'P2V70A', 'totalMl', u.ink * 0.05, 'oemMl', case when p.n % 10 = 3 then 0 else u.ink * 0.05 end,
-             'nonOemMl', case when p.n % 10 = 3 then u.ink * 0.05 else 0 end, 'insertions', 1)),
-         jsonb_build_array(jsonb_build_object('mediaType', 'paper', 'areaM2', u.media * 0.8), jsonb_build_object('mediaType', 'film', 'areaM2', u.media * 0.2)),
-         jsonb_build_array(jsonb_build_object('category', 'cad', 'areaM2', u.media * 0.6, 'lengthM', u.media * 0.6 / 0.914),
-                           jsonb_build_object('category', 'poster', 'areaM2', u.media * 0.4, 'lengthM', u.media * 0.4 / 1.067))
-       from jsonb_to_recordset($2::jsonb) as p(id uuid, serial_number text, n int)
-       cross join generate_series(0, $3) h
-       cross join lateral (select timestamptz '${PERIOD_START}' + h * interval '1 hour' + ((p.n * 37) % 600) * interval '1 second' as at) t
-       cross join lateral (select case when (p.n % 100 = 7 and h >= 300) or (p.n % 250 = 13 and h >= 500) then (h % 300) else h + p.n % 500 end as base) b
-       cross join lateral (select round((b.base * (0.5 + (p.n % 7) * 0.1))::numeric, 4)::float8 as media,
-                                  round((b.base * (0.8 + (p.n % 5) * 0.05))::numeric, 3)::float8 as ink, b.base) u`,
-      [
-        RESELLER,
-        JSON.stringify(slice.map((r) => ({ id: r.id, serial_number: r.serial_number, n: Number(r.n) }))),
-        HOURS,
-      ],
+  let nextHour = 0;
+  try {
+    await Promise.all(
+      loaders.map(async (loader) => {
+        for (let hour = nextHour++; hour <= HOURS; hour = nextHour++) {
+          const result = await loader.query(insertHour, [RESELLER, hour]);
+          readings += result.rowCount ?? 0;
+          process.stdout.write(`\rseeded ${readings.toLocaleString('en')} readings (${elapsed(started)} s)`);
+        }
+      }),
     );
-    readings += result.rowCount ?? 0;
-    process.stdout.write(`\rseeded ${readings.toLocaleString('en')} readings`);
+  } finally {
+    await Promise.all(loaders.map((loader) => loader.end()));
   }
   process.stdout.write('\n');
+  await client.query(`drop table bench_printer, bench_ink, bench_media`);
   await client.query(`set session_replication_role = origin`);
-  await client.query(`set maintenance_work_mem = '512MB'`);
-  await client.query(
-    `alter table usage_reading add constraint usage_reading_pkey primary key (id, collected_at)`,
-  );
-  await client.query(`create index usage_reading_raw_report_id_index on usage_reading (raw_report_id)`);
-  await client.query(
-    `create index usage_reading_reseller_id_printer_id_collected_at_index on usage_reading (reseller_id, printer_id, collected_at)`,
-  );
+  await client.query(`set maintenance_work_mem = '1GB'`);
+  console.log(`loaded in ${elapsed(started)} s; building ${indexes.length} indexes`);
+  for (const statement of indexes) await client.query(statement);
+  // VACUUM sets the visibility map, as autovacuum does on a month that no longer changes, so the
+  // planner can answer from an index alone where one covers the query.
+  console.log(`indexed in ${elapsed(started)} s; vacuum analyze`);
+  await client.query(`vacuum (analyze) usage_reading`);
   await client.query(`analyze`);
   return { readings, seconds: (performance.now() - started) / 1000 };
 }
@@ -173,7 +310,7 @@ async function main(): Promise<void> {
       console.log(
         `seeding ${PRINTERS.toLocaleString('en')} printers × ${HOURS + 1} hourly readings in ${CONTRACTS} contracts`,
       );
-      seeded = await seed(client);
+      seeded = await seed(client, db.url);
     }
     const contracts = await client.query<{ id: string }>(
       `select id from contract where reseller_id = $1 order by id`,
@@ -183,19 +320,39 @@ async function main(): Promise<void> {
     const durations: number[] = [];
     let incomplete = 0;
     let flagged = 0;
+    let refused = 0;
+    const memory = watchMemory();
+    const cpuBefore = { node: process.cpuUsage(), postgres: await backendCpuSeconds(client) };
     const started = performance.now();
-    for (const { id } of contracts.rows) {
-      const t0 = performance.now();
-      const closed = await closeBillingPeriod(orm.em.fork(), {
+    await closeContracts(
+      orm.em,
+      {
         resellerId: RESELLER,
-        contractId: id,
         periodKey: PERIOD,
-      });
-      durations.push(performance.now() - t0);
-      if (!closed.statement.complete) incomplete += 1;
-      if (closed.statement.flags.length > 0) flagged += 1;
-    }
+        contractIds: contracts.rows.map((c) => c.id),
+        concurrency: CONCURRENCY,
+      },
+      (outcome) => {
+        durations.push(outcome.ms);
+        if (!outcome.ok) refused += 1;
+        else {
+          if (!outcome.complete) incomplete += 1;
+          if (outcome.flagCount > 0) flagged += 1;
+        }
+        if (durations.length % Math.max(1, Math.floor(CONTRACTS / 20)) === 0) {
+          process.stdout.write(
+            `\rclosed ${durations.length} of ${CONTRACTS} contracts (${elapsed(started)} s)`,
+          );
+        }
+      },
+    );
     const totalSeconds = (performance.now() - started) / 1000;
+    const postgresAfter = await backendCpuSeconds(client);
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const nodeCpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
+    const postgresCpuSeconds = postgresCpuSince(cpuBefore.postgres, postgresAfter);
+    process.stdout.write('\n');
+    const peak = memory.stop();
     const sorted = [...durations].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
     const lines = await client.query<{ n: string }>(`select count(*)::text as n from billing_statement_line`);
@@ -211,14 +368,29 @@ async function main(): Promise<void> {
       ],
       ['statements / lines written', `${contracts.rows.length} / ${lines.rows[0]!.n}`],
       ['statements with flags (resets, replacements)', String(flagged)],
-      ['incomplete statements', String(incomplete)],
+      ['incomplete statements / contracts refused', `${incomplete} / ${refused}`],
+      ['contracts closed at once (--concurrency)', String(CONCURRENCY)],
       [
-        'close one contract (100 printers): p50 / p95 / max',
+        `close one contract (${PER_CONTRACT} printers): p50 / p95 / max`,
         `${pct(50).toFixed(0)} / ${pct(95).toFixed(0)} / ${sorted.at(-1)!.toFixed(0)} ms`,
       ],
       [
         `close the month for all printers (target ≤ ${TARGET_SECONDS} s)`,
         `${totalSeconds.toFixed(1)} s ${totalSeconds <= TARGET_SECONDS ? 'PASS' : 'FAIL'}`,
+      ],
+      [
+        'bench process memory while closing: peak RSS / peak V8 heap used (before the close)',
+        `${mib(peak.maxRssBytes)} / ${mib(peak.maxHeapUsedBytes)} MiB (${mib(peak.rssBefore)} / ${mib(peak.heapBefore)} MiB)` +
+          (peak.liveHeapAfterBytes === null ? '' : `; live heap after: ${mib(peak.liveHeapAfterBytes)} MiB`),
+      ],
+      [
+        'CPU spent closing: Node / PostgreSQL backends (per 1,000 printers)',
+        `${nodeCpuSeconds.toFixed(1)} / ${postgresCpuSeconds === null ? 'n/a' : postgresCpuSeconds.toFixed(1)} s ` +
+          `(${((nodeCpuSeconds * 1000) / PRINTERS).toFixed(2)} / ${postgresCpuSeconds === null ? 'n/a' : ((postgresCpuSeconds * 1000) / PRINTERS).toFixed(2)} s)`,
+      ],
+      [
+        'load average (1 min) while closing: mean / max',
+        `${peak.loadMean.toFixed(1)} / ${peak.loadMax.toFixed(1)}`,
       ],
     ];
     console.log(
