@@ -23,6 +23,30 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its rejection (an unhandled rejection ends the
+    // process), a promise where a callback's return is ignored does the same, and a switch over a union
+    // that misses a member silently does nothing for it. Each tsconfig.json of the workspace is found
+    // through the project service.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    languageOptions: {
+      parserOptions: {
+        // The collector's vitest configs are in no tsconfig (they are ES modules in a CommonJS package).
+        projectService: {
+          allowDefaultProject: ['collector/vitest.config.ts', 'collector/vitest.bench.config.ts'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+    },
+  },
+  {
     // Plain CommonJS entry points that run before anything is compiled (collector/bin, simulator/bin, build scripts).
     files: [
       'collector/bin/*.js',

@@ -125,7 +125,9 @@ export function registerCollectorRoutes(app: FastifyInstance, ctx: IngestContext
       bodyLimit: ENROLL_MAX_BYTES,
       errorHandler: (error: Error & { code?: string }, _request, reply) => {
         if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
-        return reject(
+        // A route error handler returns nothing: the reply is sent here (a FastifyReply is thenable,
+        // so returning it would hand Fastify a promise where it expects none).
+        reject(
           reply,
           413,
           'Payload Too Large',
