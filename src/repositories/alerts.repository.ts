@@ -176,8 +176,10 @@ export async function persistAlerts(
   data: PersistAlertsJobData,
 ): Promise<{ duplicate: boolean; alertIds: string[] }> {
   const { sender } = data;
-  return em.transactional(async (tx) => {
-    const printers = await tx.execute<{ id: string; customer_id: string }[]>(
+  // Awaited here so that stack traces (the SQL snapshot test names statements by them) show this function.
+  return await em.transactional(async (tx) => {
+    const printers = await query<{ id: string; customer_id: string }[]>(
+      tx,
       `select id, customer_id from printer where id = ? and reseller_id = ?`,
       [sender.printerId, sender.resellerId],
     );
@@ -201,7 +203,8 @@ export async function persistAlerts(
       return { duplicate: false, alertIds: id ? [id] : [] };
     }
 
-    const inserted = await tx.execute<{ id: string }[]>(
+    const inserted = await query<{ id: string }[]>(
+      tx,
       `insert into raw_report (id, reseller_id, key_id, report_id, kind, sender_kind, sender_id, body, body_bytes, received_at, processed_at)
        values (?, ?, ?, ?, 'alerts', 'printer', ?, ?::jsonb, ?, ?, now()) on conflict (key_id, report_id) do nothing returning id`,
       [
@@ -222,10 +225,10 @@ export async function persistAlerts(
       .map((a) => a.detectedAt)
       .sort()
       .at(-1)!;
-    await tx.execute(
-      `update printer set last_seen_at = greatest(last_seen_at, ?::timestamptz) where id = ?`,
-      [newest, printer.id],
-    );
+    await query(tx, `update printer set last_seen_at = greatest(last_seen_at, ?::timestamptz) where id = ?`, [
+      newest,
+      printer.id,
+    ]);
     return { duplicate: false, alertIds };
   });
 }

@@ -1,6 +1,7 @@
 // Collector rows written outside a report: the health a collector sends on its own between reports.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CollectorHealthV1 } from '@plotmeter/protocol';
+import { query } from './sql';
 
 /**
  * Stores health a collector sent on its own (POST /ingest/v1/collector-health, a cycle without a
@@ -13,7 +14,8 @@ export async function saveCollectorHealth(
   health: CollectorHealthV1,
   now = new Date(),
 ): Promise<boolean> {
-  const rows = await em.execute<Array<{ id: string }>>(
+  const rows = await query<Array<{ id: string }>>(
+    em,
     `update collector set last_seen_at = greatest(last_seen_at, ?::timestamptz),
        version = coalesce(?, version), hostname = coalesce(?, hostname),
        health = case when health->>'lastPollAt' > ? then health else ?::jsonb end

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
 import type { PersistAlertsJobData, PersistReportJobData, QueuedReportJobData } from '../reports/job-data';
 import { queuedReportId } from '../reports/queued-report';
+import { query } from './sql';
 
 /** The job as BullMQ hands it to a failed-job listener: its name, data and attempts so far. */
 export interface FailedJob {
@@ -16,7 +17,8 @@ export async function recordFailedReport(em: EntityManager, job: FailedJob, erro
   const data = job.data as QueuedReportJobData | PersistReportJobData | PersistAlertsJobData;
   const reportId =
     'type' in data ? (data.type === 'device-alerts' ? data.batch.alertId : uuidv7()) : queuedReportId(data);
-  await em.execute(
+  await query(
+    em,
     `insert into failed_report (id, reseller_id, key_id, report_id, kind, job, error, attempts, failed_at)
      values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, now())
      on conflict (key_id, report_id) do update set error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at, job = excluded.job, replayed_at = null`,

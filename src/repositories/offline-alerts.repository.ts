@@ -29,7 +29,7 @@ export function findOfflineCandidates(
   after: string,
   limit: number,
 ): Promise<SilentRow[]> {
-  return em.execute<SilentRow[]>(kind === 'printer' ? PRINTER_CANDIDATES : COLLECTOR_CANDIDATES, [
+  return query<SilentRow[]>(em, kind === 'printer' ? PRINTER_CANDIDATES : COLLECTOR_CANDIDATES, [
     after,
     limit,
   ]);
@@ -43,7 +43,8 @@ export async function raiseOffline(
 ): Promise<string[]> {
   const { code, dedupeKey } = kind === 'printer' ? PRINTER_OFFLINE : COLLECTOR_OFFLINE;
   // DO NOTHING on conflict: a sweep that finds the same silence again is not a new occurrence.
-  const rows = await em.execute<{ id: string }[]>(
+  const rows = await query<{ id: string }[]>(
+    em,
     `insert into alert (id, reseller_id, customer_id, printer_id, collector_id, subject_key, code, dedupe_key, severity, status, source, message, details, raised_at, last_seen_at, occurrences)
      select x.id, x.reseller_id, x.customer_id, ${kind === 'printer' ? 'x.subject_id' : 'null'}, ${kind === 'collector' ? 'x.subject_id' : 'null'},
             '${kind}:' || x.subject_id, ?, ?, 'error', 'OPEN', 'system', x.message, x.details, ?, ?, 1
@@ -69,7 +70,8 @@ export async function resolveOfflineAlerts(
     ...(subjects.collectorId ? [`collector:${subjects.collectorId}`] : []),
   ];
   if (keys.length === 0) return [];
-  const rows = await tx.execute<{ id: string }[]>(
+  const rows = await query<{ id: string }[]>(
+    tx,
     `update alert set status = 'RESOLVED', resolved_at = greatest(?::timestamptz, raised_at), last_seen_at = greatest(last_seen_at, ?::timestamptz)
      where subject_key = any(?::text[]) and dedupe_key in (?, ?) and status <> 'RESOLVED'
      returning id`,

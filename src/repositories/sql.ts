@@ -46,6 +46,7 @@ export async function query<T extends object[] = Record<string, unknown>[]>(
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<T> {
+  statementObserver?.(sql);
   const trx = em.getTransactionContext<Knex.Transaction>();
   if (trx) {
     // A finished transaction's context can linger on a forked entity manager; running the statement
@@ -64,6 +65,21 @@ export async function query<T extends object[] = Record<string, unknown>[]>(
     .raw(sql, params as Knex.RawBinding[]);
   const result = (await raw) as { rows: T };
   return result.rows;
+}
+
+/** Sees the text of every statement before it runs; only the SQL snapshot test sets one. */
+let statementObserver: ((sql: string) => void) | undefined;
+
+/**
+ * Every statement of the repositories goes through query(), so the SQL snapshot test
+ * (test/repositories/sql-snapshots.test.ts, `npm run sql:snapshot`) records them here. Returns a
+ * function that stops observing.
+ */
+export function observeStatements(observer: (sql: string) => void): () => void {
+  statementObserver = observer;
+  return () => {
+    if (statementObserver === observer) statementObserver = undefined;
+  };
 }
 
 /**
