@@ -60,6 +60,9 @@ export const configSchema = z
     TLS_KEY_FILE: z.string().min(1).optional(),
     /** Fastify trustProxy: true, false, a hop count, or a comma-separated list of addresses/CIDRs. */
     TRUST_PROXY: z.string().default('false'),
+    /** How long a looked-up device credential is used without reading it again (a change made in the
+     * database outside the portal, which announces its own, shows within this time). */
+    DEVICE_CREDENTIAL_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     /** How long graceful shutdown may take before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** How long a worker holds a job before another may take it over (a killed worker's job is retried

@@ -37,6 +37,7 @@ interface CredentialRow {
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
+/** Default freshness of a cached credential (DEVICE_CREDENTIAL_CACHE_MS). */
 const CACHE_TTL_MS = 5_000;
 /** How long a cached credential may stand in for the database while PostgreSQL cannot be reached. */
 export const CREDENTIAL_OUTAGE_TTL_MS = 60 * 60_000;
@@ -60,7 +61,8 @@ export class CredentialsUnavailable extends Error {}
 
 /**
  * Looks credentials up by key id with a short in-process cache: at thousands of reports per second the
- * lookup and AES decryption would otherwise dominate. An entry is fresh for CACHE_TTL_MS; after that it
+ * lookup and AES decryption would otherwise dominate. An entry is fresh for freshMs (CACHE_TTL_MS unless
+ * given, DEVICE_CREDENTIAL_CACHE_MS in a server); after that it
  * is read again, so a change made directly in the database shows within that time.
  *
  * Through a PostgreSQL outage a known sender keeps being verified: when the lookup finds the database
@@ -81,6 +83,7 @@ export class CredentialStore {
     private readonly secrets: SecretBox,
     /** Where revocations are announced (the device-credentials-ended topic); none: no stand-in. */
     feed?: { pubsub: RevocationFeed; topic: string },
+    private readonly freshMs = CACHE_TTL_MS,
   ) {
     this.feed = feed ?? null;
   }
@@ -120,10 +123,10 @@ export class CredentialStore {
 
   async resolve(keyId: string, now = new Date()): Promise<ResolvedCredential | null> {
     const cached = this.cache.get(keyId);
-    if (cached && now.getTime() - cached.at < CACHE_TTL_MS)
+    if (cached && now.getTime() - cached.at < this.freshMs)
       return cached.value && this.stillValid(cached.value, now);
     // One indexed query for exactly the columns needed: every report of a large fleet misses the cache
-    // (TTL 5 s, reports every few minutes), and an ORM findOne with the printer populated cost ~1 ms of
+    // (fresh for 5 s by default, reports every few minutes), and an ORM findOne with the printer populated cost ~1 ms of
     // CPU per lookup, which capped a whole ingest process at a few hundred reports per second.
     let rows: CredentialRow[];
     try {

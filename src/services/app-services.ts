@@ -69,10 +69,12 @@ export async function initServices(config: Config, log = createLogger(config)): 
     secrets,
     pubsub,
     apiKeys: new ApiKeyCache(),
-    deviceCredentials: new CredentialStore(() => orm.em.fork(), secrets, {
-      pubsub,
-      topic: deviceCredentialEndedTopic(config.REDIS_PREFIX),
-    }),
+    deviceCredentials: new CredentialStore(
+      () => orm.em.fork(),
+      secrets,
+      { pubsub, topic: deviceCredentialEndedTopic(config.REDIS_PREFIX) },
+      config.DEVICE_CREDENTIAL_CACHE_MS,
+    ),
     loginThrottle: new LoginThrottle(redis, config.REDIS_PREFIX),
     mailer: new Mailer(config),
   };

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { exampleCollectorReport, exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initOrm } from '../../src/db/orm';
 import type { PersistReportJobData } from '../../src/reports/job-data';
 import { persistReports, type PersistReportResult } from '../../src/repositories/reports.repository';
@@ -254,7 +254,24 @@ describe('persisting reports in batches', () => {
 });
 
 describe('the batcher', () => {
-  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Fake timers: the batcher's lingers are setTimeout and Date.now, so the test moves the clock itself
+  // and asserts what happened at each instant, with no race against a busy machine.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A persist whose batches finish when the test says so. */
+  function gatedPersist<T>() {
+    const batches: Array<{ items: T[]; at: number; finish: () => void }> = [];
+    const persist = (items: T[]) =>
+      new Promise<T[]>((resolve) => {
+        batches.push({ items, at: Date.now(), finish: () => resolve(items) });
+      });
+    return { batches, persist };
+  }
 
   it('flushes a full batch at once, a partial one after the linger, and never two items sharing a key together', async () => {
     const batches: string[][] = [];
@@ -265,69 +282,98 @@ describe('the batcher', () => {
       keysOf: (item) => [item.split('#')[0]!],
       persist: async (items) => {
         batches.push(items);
-        await tick(5);
         return items.map((i) => `ok ${i}`);
       },
     });
-    const started = Date.now();
-    const results = await Promise.all(['a', 'b', 'a#2', 'c', 'd'].map((i) => batcher.submit(i)));
-    expect(results).toEqual(['ok a', 'ok b', 'ok a#2', 'ok c', 'ok d']);
+    const results = Promise.all(['a', 'b', 'a#2', 'c', 'd'].map((i) => batcher.submit(i)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toEqual([['a', 'b', 'c']]);
+    // The rest waits out the linger, counted from when it arrived...
+    await vi.advanceTimersByTimeAsync(29);
+    expect(batches).toHaveLength(1);
+    // ...and goes at 30 ms.
+    await vi.advanceTimersByTimeAsync(1);
     expect(batches).toEqual([
       ['a', 'b', 'c'],
       ['a#2', 'd'],
     ]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(await results).toEqual(['ok a', 'ok b', 'ok a#2', 'ok c', 'ok d']);
   });
 
   it('lets a partial batch fill while another batch runs, and starts it once none runs', async () => {
-    const batches: Array<{ items: number[]; at: number; done?: number }> = [];
-    const started = Date.now();
+    const { batches, persist } = gatedPersist<number>();
+    const t0 = Date.now();
     const batcher = new Batcher<number, number>({
       maxSize: 10,
       lingerMs: 1,
       busyLingerMs: 500,
       maxInFlight: 2,
       keysOf: (n) => [String(n)],
-      persist: async (items) => {
-        const batch = { items, at: Date.now() - started, done: undefined as number | undefined };
-        batches.push(batch);
-        await tick(items.length === 1 ? 60 : 5);
-        batch.done = Date.now() - started;
-        return items;
-      },
+      persist,
     });
-    const first = batcher.submit(0);
-    await tick(10); // the lone report went after the short linger
+    const results = [batcher.submit(0)];
+    await vi.advanceTimersByTimeAsync(1); // the lone report goes after the short linger
     expect(batches.map((b) => b.items)).toEqual([[0]]);
     // While it runs, reports arrive one by one: they wait for each other (a second slot is free).
-    const later = [1, 2, 3].map(async (n) => {
-      await tick(n * 5);
-      return batcher.submit(n);
-    });
-    await Promise.all([first, ...later]);
+    for (const n of [1, 2, 3]) {
+      await vi.advanceTimersByTimeAsync(5);
+      results.push(batcher.submit(n));
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(batches).toHaveLength(1);
+    // ...until the running batch finishes: then they go at once, without a linger.
+    batches[0]!.finish();
+    await vi.advanceTimersByTimeAsync(0);
     expect(batches.map((b) => b.items)).toEqual([[0], [1, 2, 3]]);
-    // ...until the running batch finished: then no more than the short linger.
-    expect(batches[1]!.at).toBeGreaterThanOrEqual(batches[0]!.done! - 1);
-    expect(batches[1]!.at).toBeLessThan(400);
+    expect(batches[1]!.at - t0).toBe(116);
+    batches[1]!.finish();
+    expect(await Promise.all(results)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('starts a partial batch after the busy linger when the running batch takes longer', async () => {
+    const { batches, persist } = gatedPersist<number>();
+    const t0 = Date.now();
+    const batcher = new Batcher<number, number>({
+      maxSize: 10,
+      lingerMs: 1,
+      busyLingerMs: 500,
+      maxInFlight: 2,
+      keysOf: (n) => [String(n)],
+      persist,
+    });
+    const first = batcher.submit(0);
+    await vi.advanceTimersByTimeAsync(10);
+    const second = batcher.submit(1);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(batches).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches.map((b) => [b.items, b.at - t0])).toEqual([
+      [[0], 1],
+      [[1], 510],
+    ]);
+    for (const batch of batches) batch.finish();
+    expect([await first, await second]).toEqual([0, 1]);
   });
 
   it('runs up to maxInFlight batches at once', async () => {
-    let running = 0;
-    let most = 0;
+    const { batches, persist } = gatedPersist<number>();
     const batcher = new Batcher<number, number>({
       maxSize: 2,
       lingerMs: 1,
       maxInFlight: 3,
       keysOf: (n) => [String(n)],
-      persist: async (items) => {
-        most = Math.max(most, ++running);
-        await tick(20);
-        running -= 1;
-        return items;
-      },
+      persist,
     });
-    await Promise.all(Array.from({ length: 12 }, (_, i) => batcher.submit(i)));
-    expect(most).toBe(3);
+    const results = Promise.all(Array.from({ length: 12 }, (_, i) => batcher.submit(i)));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batcher.stats).toEqual({ pending: 6, inFlight: 3 });
+    // Each batch that finishes frees a slot for exactly one more.
+    for (let done = 0; done < 6; done++) {
+      batches[done]!.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(batcher.stats.inFlight).toBe(Math.min(3, 6 - done - 1));
+    }
+    expect(await results).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(batcher.stats).toEqual({ pending: 0, inFlight: 0 });
   });
 
@@ -335,8 +381,6 @@ describe('the batcher', () => {
     const calls: number[][] = [];
     const batcher = new Batcher<number, number>({
       maxSize: 10,
-      // Long enough that the three items submitted together share a batch even when the millisecond
-      // clock ticks between two submits (with 1 ms, that split them now and then).
       lingerMs: 20,
       maxInFlight: 1,
       keysOf: (n) => [String(n)],
@@ -346,10 +390,9 @@ describe('the batcher', () => {
         return items.map((n) => n * 2);
       },
     });
-    const outcomes = await Promise.all(
-      [1, 13, 3].map((n) => batcher.submit(n).catch((e: Error) => e.message)),
-    );
-    expect(outcomes).toEqual([2, 'poison', 6]);
+    const outcomes = Promise.all([1, 13, 3].map((n) => batcher.submit(n).catch((e: Error) => e.message)));
+    await vi.advanceTimersByTimeAsync(20);
+    expect(await outcomes).toEqual([2, 'poison', 6]);
     expect(calls).toEqual([[1, 13, 3], [1], [13], [3]]);
   });
 });
