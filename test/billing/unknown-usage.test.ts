@@ -2,29 +2,17 @@
 // USAGE_UNKNOWN flag says, per printer, why (no readings at all, or readings without the figure the
 // meter needs), the statement is incomplete, and reconciliation shows the printer's media area UNKNOWN.
 import 'reflect-metadata';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initOrm } from '../../src/db/orm';
+import { describe, expect, it } from 'vitest';
 import { closeBillingPeriod } from '../../src/services/billing/close-period';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { useTestOrm } from '../support/orm';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { insertJob, insertReading, monthlyContract, utc } from './billing-fixtures';
 
-let db: TestDatabase;
-let orm: MikroORM;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await initOrm(db.url);
-});
-afterAll(async () => {
-  await orm?.close(true);
-  await db?.drop();
-});
+const file = useTestOrm();
 
 describe('unknown usage', () => {
   it('says per printer why its quantity is unknown and shows it in reconciliation', async () => {
-    const em = orm.em.fork();
+    const em = file.orm.em.fork();
     const resellerId = (await newReseller(em)).reseller.id;
     const customerId = (await newCustomer(em, resellerId)).id;
     const silent = await newDirectPrinter(em, resellerId, customerId);
@@ -49,7 +37,7 @@ describe('unknown usage', () => {
         { description: 'HP ink', meter: 'INK_OEM_ML', unitPriceMinor: '10' },
       ],
     });
-    const { statement, priced } = await closeBillingPeriod(orm.em.fork(), {
+    const { statement, priced } = await closeBillingPeriod(file.orm.em.fork(), {
       resellerId,
       contractId: contract.id,
       periodKey: '2026-10',

@@ -5,21 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { exampleDirectReport } from '@plotmeter/protocol';
 import type { EntityMetadata, EntityProperty } from '@mikro-orm/core';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initOrm } from '../../src/db/orm';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { columnReaders, entityRowReader } from '../../src/db/row-readers';
 import { persistReport } from '../../src/repositories/reports.repository';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
+import { useTestOrm } from '../support/orm';
+import { directSender, newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 
-let db: TestDatabase;
-let orm: MikroORM;
+const file = useTestOrm();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await initOrm(db.url);
-  const em = orm.em;
+  const em = file.orm.em;
   const resellerId = (await newReseller(em)).reseller.id;
   const customerId = (await newCustomer(em, resellerId)).id;
   const printer = await newDirectPrinter(em, resellerId, customerId);
@@ -28,24 +23,13 @@ beforeAll(async () => {
     em.fork(),
     {
       receiptId: randomUUID(),
-      sender: {
-        keyId: printer.keyId,
-        kind: 'printer',
-        resellerId,
-        printerId: printer.printerId,
-        printerSerial: printer.serialNumber,
-        collectorId: null,
-      },
+      sender: directSender(resellerId, printer),
       receivedAt: new Date().toISOString(),
       bodyBytes: 1000,
       report: exampleDirectReport({ serialNumber: printer.serialNumber, reportId: randomUUID() }),
     },
     ['DesignJet'],
   );
-});
-afterAll(async () => {
-  await orm?.close(true);
-  await db?.drop();
 });
 
 /** The properties a row reader must produce: persisted scalars and owning references. */
@@ -71,16 +55,16 @@ function plain(meta: EntityMetadata, entity: Record<string, unknown>): Record<st
 describe('row readers generated from the entity metadata', () => {
   it('read every column of every entity as the ORM reads the entity', async () => {
     const checked: string[] = [];
-    for (const meta of Object.values(orm.getMetadata().getAll())) {
+    for (const meta of Object.values(file.orm.getMetadata().getAll())) {
       // Rows are matched by id (the partitioned tables' keys are (id, time); id alone is unique).
       const pk = meta.primaryKeys.length === 1 ? meta.primaryKeys[0]! : 'id';
       if (meta.abstract || meta.embeddable || !meta.class || !meta.primaryKeys.includes(pk)) continue;
-      const em = orm.em.fork();
+      const em = file.orm.em.fork();
       const rows = await em.execute<Record<string, unknown>[]>(
         `select * from "${meta.tableName}" order by 1 limit 3`,
       );
       if (rows.length === 0) continue;
-      const read = entityRowReader(orm, meta.class as new () => object);
+      const read = entityRowReader(file.orm, meta.class as new () => object);
       const column = meta.properties[pk]!.fieldNames[0]!;
       const entities = await em.find(meta.class, { [pk]: { $in: rows.map((r) => r[column]) } } as never);
       const byId = new Map(entities.map((e) => [String((e as Record<string, unknown>)[pk]), e]));
@@ -98,11 +82,11 @@ describe('row readers generated from the entity metadata', () => {
   });
 
   it('a projected row gives only the fields of its columns', () => {
-    const meta = orm.getMetadata().get('Printer');
-    const readers = columnReaders(meta, orm.em.getPlatform());
+    const meta = file.orm.getMetadata().get('Printer');
+    const readers = columnReaders(meta, file.orm.em.getPlatform());
     expect(readers.serial_number).toEqual(['serialNumber']);
     expect(readers.customer_id?.[0]).toBe('customer');
-    const read = entityRowReader(orm, meta.class as new () => object);
+    const read = entityRowReader(file.orm, meta.class as new () => object);
     expect(read({ id: 'x', last_seen_at: '2026-12-01T00:00:00Z', lifetime_pages: 12 })).toEqual({
       id: 'x',
       lastSeenAt: new Date('2026-12-01T00:00:00Z'),

@@ -7,9 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exampleCollectorReport, exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initOrm } from '../../src/db/orm';
+import { describe, expect, it } from 'vitest';
 import type { PersistReportJobData } from '../../src/reports/job-data';
 import { persistAlerts } from '../../src/repositories/alerts.repository';
 import { saveCollectorHealth } from '../../src/repositories/collectors.repository';
@@ -21,8 +19,15 @@ import {
 } from '../../src/repositories/offline-alerts.repository';
 import { persistReport, persistReports } from '../../src/repositories/reports.repository';
 import { observeStatements } from '../../src/repositories/sql';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { newCollector, newCustomer, newDirectPrinter, newReseller } from '../support/factories';
+import { useTestOrm } from '../support/orm';
+import {
+  collectorSender,
+  directSender,
+  newCollector,
+  newCustomer,
+  newDirectPrinter,
+  newReseller,
+} from '../support/factories';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const REPOSITORIES = path.join(REPO_ROOT, 'src/repositories');
@@ -33,17 +38,7 @@ const HOW_TO_UPDATE =
   'The SQL of the repositories differs from its snapshot: run `npm run sql:snapshot` and commit the ' +
   'changed src/repositories/sql/*.sql files with the code (review the SQL diff).';
 
-let db: TestDatabase;
-let orm: MikroORM;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  orm = await initOrm(db.url);
-});
-afterAll(async () => {
-  await orm?.close(true);
-  await db?.drop();
-});
+const file = useTestOrm();
 
 /** Statement texts by repository file, then by function, in the order they first ran. */
 type Recorded = Map<string, Map<string, string[]>>;
@@ -115,28 +110,14 @@ function dedent(sql: string): string {
 /** A scenario that reaches every statement of the repositories: batches with repeats, a duplicate, a
  * collector report with a refused printer, alert batches, an identity mismatch, offline sweeps. */
 async function scenario(): Promise<void> {
-  const em = orm.em.fork();
+  const em = file.orm.em.fork();
   const resellerId = (await newReseller(em)).reseller.id;
   const customerId = (await newCustomer(em, resellerId)).id;
   const otherCustomerId = (await newCustomer(em, resellerId, 'Other')).id;
   const p1 = await newDirectPrinter(em, resellerId, customerId, 'SNAPP0001');
   const collector = await newCollector(em, resellerId, otherCustomerId);
-  const directSender = (printer: typeof p1) => ({
-    keyId: printer.keyId,
-    kind: 'printer' as const,
-    resellerId,
-    printerId: printer.printerId,
-    printerSerial: printer.serialNumber,
-    collectorId: null,
-  });
-  const collectorSender = {
-    keyId: collector.keyId,
-    kind: 'collector' as const,
-    resellerId,
-    printerId: null,
-    printerSerial: null,
-    collectorId: collector.collectorId,
-  };
+  const p1Sender = directSender(resellerId, p1);
+  const fromCollector = collectorSender(resellerId, collector);
   const job = (
     sender: PersistReportJobData['sender'],
     report: ReportV1,
@@ -182,10 +163,10 @@ async function scenario(): Promise<void> {
     reportId: randomUUID(),
   } as ReportV1;
   const jobs = [
-    job(directSender(p1), first, '2026-11-21T10:00:05Z'),
-    job(collectorSender, collected, '2026-11-21T11:00:05Z'),
-    job(directSender(p1), second, '2026-11-21T12:00:05Z'),
-    job(directSender(p1), first, '2026-11-21T12:30:05Z'),
+    job(p1Sender, first, '2026-11-21T10:00:05Z'),
+    job(fromCollector, collected, '2026-11-21T11:00:05Z'),
+    job(p1Sender, second, '2026-11-21T12:00:05Z'),
+    job(p1Sender, first, '2026-11-21T12:30:05Z'),
   ];
   await persistReports(
     em.fork(),
@@ -193,7 +174,7 @@ async function scenario(): Promise<void> {
     MODELS,
   );
   const again = exampleDirectReport({ serialNumber: p1.serialNumber, reportId: randomUUID(), seed: 2 });
-  await persistReport(em.fork(), job(directSender(p1), again, '2026-11-21T13:00:05Z'), MODELS);
+  await persistReport(em.fork(), job(p1Sender, again, '2026-11-21T13:00:05Z'), MODELS);
 
   const batch = {
     schemaVersion: first.schemaVersion,
@@ -211,7 +192,7 @@ async function scenario(): Promise<void> {
   const alertData = {
     type: 'device-alerts' as const,
     receiptId: randomUUID(),
-    sender: directSender(p1),
+    sender: p1Sender,
     receivedAt: '2026-11-21T14:00:05Z',
     bodyBytes: 321,
     batch,
@@ -219,7 +200,7 @@ async function scenario(): Promise<void> {
   await persistAlerts(em.fork(), alertData);
   await persistAlerts(em.fork(), {
     type: 'identity-mismatch',
-    sender: directSender(p1),
+    sender: p1Sender,
     receivedAt: '2026-11-21T14:05:00Z',
     expectedSerial: p1.serialNumber,
     reportedSerial: 'SNAPX0001',
@@ -233,7 +214,7 @@ async function scenario(): Promise<void> {
         now.toISOString(),
       ),
     );
-  await saveCollectorHealth(em.fork(), collectorSender, {
+  await saveCollectorHealth(em.fork(), fromCollector, {
     version: '1.2.4',
     hostname: 'pc-01',
     addressesScanned: 64,

@@ -5,6 +5,7 @@ import { Reseller } from '../../src/entities/reseller.entity';
 import { createCollectorEnrollment, enrollCollector, registerPrinter } from '../../src/services/devices';
 import { createResellerWithAdminKey } from '../../src/services/resellers';
 import { SecretBox } from '../../src/auth/secrets';
+import type { Sender } from '../../src/reports/sender';
 import { TEST_SECRET_KEY } from './app';
 
 export const testSecrets = new SecretBox(TEST_SECRET_KEY);
@@ -51,4 +52,34 @@ export async function newDirectPrinter(
 export async function newCollector(em: EntityManager, resellerId: string, customerId: string) {
   const { token } = await createCollectorEnrollment(em.fork(), 'test', resellerId, customerId);
   return enrollCollector(em.fork(), testSecrets, { token, hostname: 'collector-host', version: '0.1.0' });
+}
+
+/** The job sender of a direct-connect printer made by newDirectPrinter. */
+export function directSender(
+  resellerId: string,
+  printer: { keyId: string; printerId: string; serialNumber: string },
+): Sender {
+  return {
+    keyId: printer.keyId,
+    kind: 'printer',
+    resellerId,
+    printerId: printer.printerId,
+    printerSerial: printer.serialNumber,
+    collectorId: null,
+  };
+}
+
+/** The job sender of a collector made by newCollector. */
+export function collectorSender(
+  resellerId: string,
+  collector: { keyId: string; collectorId: string },
+): Sender {
+  return {
+    keyId: collector.keyId,
+    kind: 'collector',
+    resellerId,
+    printerId: null,
+    printerSerial: null,
+    collectorId: collector.collectorId,
+  };
 }
