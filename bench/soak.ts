@@ -405,6 +405,12 @@ async function main(): Promise<number> {
         stillQueued,
         drainedSeconds,
       },
+      alertBatches: { accepted: acceptedAlerts, persisted: stored!.alerts, lost: lostAlerts },
+      ingestRejected: Object.fromEntries(
+        final
+          .ingest!.filter((x) => x.name === 'plotmeter_ingest_rejected_total' && x.value > 0)
+          .map((x) => [`${x.labels.status} ${x.labels.reason}`, x.value]),
+      ),
       jobRows: stored!.jobs,
       memory: memoryVerdicts,
       worst: {
