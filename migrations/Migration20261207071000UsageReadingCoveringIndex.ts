@@ -5,6 +5,10 @@
 // (reseller_id, printer_id, collected_at) index now carries those columns, so the pass is an index-only
 // scan over a few contiguous index pages per printer (docs/performance.md "Billing"). Same key, same
 // name: every other reader of this index keeps its plan.
+// Upgrading a large installation: an index on a partitioned table cannot be built CONCURRENTLY, so this
+// rebuilds it on every month's partition while writes to usage_reading wait (minutes for tens of
+// millions of readings). Run it in a maintenance window, or first build the index concurrently on each
+// partition by hand and then create the parent's with the same definition, which attaches them.
 import { Migration } from '@mikro-orm/migrations';
 
 const USAGE_READING_PRINTER_INDEX = 'usage_reading_reseller_id_printer_id_collected_at_index';
