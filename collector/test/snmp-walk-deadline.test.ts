@@ -4,12 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { openSnmp } from '../src/adapters/snmp/snmp.client';
 import { TestSnmpAgent } from './support/snmp-agent';
+import { freeUdpPort } from './support/udp';
 
 const HOST = '127.0.0.9';
-const PORT = 37000 + Math.floor(Math.random() * 2000);
 
 describe('SNMP walk deadline', () => {
   it('returns the rows it has when the agent never ends the walk, and fails an empty stalled walk', async () => {
+    const PORT = await freeUdpPort(HOST);
     const agent = new TestSnmpAgent(HOST, PORT, {
       description: 'HP DesignJet T830',
       serial: 'CN-WALK',

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertTopic } from '../../src/services/pubsub';
 import { clearRedisPrefix, eventually, TEST_SECRET_KEY, testRedisPrefix } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { freePort } from '../support/net';
 import { sendSigned } from '../support/signed';
 import { subscribe, type TestSubscription } from './ws';
 
@@ -91,15 +92,11 @@ afterAll(async () => {
 
 describe('alerts across processes', () => {
   it('reaches subscribers on both API processes, raised by a worker in a third; other resellers hear nothing', async () => {
-    const base = 20000 + Math.floor(Math.random() * 20000);
-    const [api1, api2, ingest] = [base, base + 1, base + 2].map((port) => `http://127.0.0.1:${port}`) as [
-      string,
-      string,
-      string,
-    ];
-    serve('api', base);
-    serve('api', base + 1);
-    serve('ingest,worker', base + 2);
+    const ports = [await freePort(), await freePort(), await freePort()] as const;
+    const [api1, api2, ingest] = ports.map((port) => `http://127.0.0.1:${port}`) as [string, string, string];
+    serve('api', ports[0]);
+    serve('api', ports[1]);
+    serve('ingest,worker', ports[2]);
     for (const url of [api1, api2, ingest])
       await eventually(async () => (await fetch(`${url}/readyz`).catch(() => null))?.status === 200, 20_000);
 
