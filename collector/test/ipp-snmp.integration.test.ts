@@ -10,16 +10,17 @@ import { discover } from '../src/discovery';
 import { HealthTracker } from '../src/health';
 import type { PrinterState } from '../src/config';
 import { IPP_TOOLS_AVAILABLE, IppEvePrinter, IppRecordingProxy } from './support/ipp-printer';
+import { freeTcpPort, freeUdpPort } from './support/free-ports';
 import { TestSnmpAgent } from './support/snmp-agent';
 
 const HOST = '127.0.0.3';
-const IPPEVE_PORT = 20000 + Math.floor(Math.random() * 5000);
-const SNMP_PORT = 26000 + Math.floor(Math.random() * 5000);
 
 describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agent)', () => {
-  const printer = new IppEvePrinter(IPPEVE_PORT);
+  let printer: IppEvePrinter;
+  let snmpPort: number;
   let proxy: IppRecordingProxy;
-  const agent = new TestSnmpAgent(HOST, SNMP_PORT, {
+  let agent: TestSnmpAgent;
+  const values = {
     description: 'HP DesignJet T830 MFP',
     serial: 'CN-SNMP-0830',
     lifeCountImpressions: 4321,
@@ -29,17 +30,20 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agen
       { index: 3, type: 4, description: 'Waste Ink', unit: 19, max: 100, level: 10 },
     ],
     alerts: [{ index: 1, severity: 4, training: 5, code: 29, description: 'Service station needs service' }],
-  });
+  };
   let ctx: AdapterContext;
 
   beforeAll(async () => {
+    printer = new IppEvePrinter(await freeTcpPort());
+    snmpPort = await freeUdpPort(HOST);
+    agent = new TestSnmpAgent(HOST, snmpPort, values);
     await printer.start();
-    proxy = new IppRecordingProxy(HOST, IPPEVE_PORT);
+    proxy = new IppRecordingProxy(HOST, printer.port);
     await proxy.start();
     agent.start();
     ctx = {
       timeoutMs: 3000,
-      ports: { ipp: proxy.port, snmp: SNMP_PORT, https: 9, http: 9 },
+      ports: { ipp: proxy.port, snmp: snmpPort, https: 9, http: 9 },
       snmpCommunity: 'public',
       tls: { ca: null, legacyTlsHosts: [], pins: new Map() },
       now: () => new Date(),
@@ -50,9 +54,9 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agen
   }, 60_000);
 
   afterAll(async () => {
-    agent.stop();
+    agent?.stop();
     await proxy?.stop();
-    await printer.stop();
+    await printer?.stop();
   });
 
   it('discovers the printer, merges IPP and SNMP, reports each completed job once', async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { openSnmp } from '../src/adapters/snmp/snmp.client';
 import { TestSnmpAgent } from './support/snmp-agent';
-import { freeUdpPort } from './support/udp';
+import { freeUdpPort } from './support/free-ports';
 
 const HOST = '127.0.0.9';
 
