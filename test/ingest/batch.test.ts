@@ -13,7 +13,14 @@ import { batchKeys } from '../../src/jobs/persist-report.job';
 import { persistReport } from '../../src/repositories/reports.repository';
 import { Batcher } from '../../src/jobs/report-batch';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { newCollector, newCustomer, newDirectPrinter, newReseller } from '../support/factories';
+import {
+  collectorSender,
+  directSender,
+  newCollector,
+  newCustomer,
+  newDirectPrinter,
+  newReseller,
+} from '../support/factories';
 
 const MODELS = ['DesignJet', 'PageWide XL'];
 const SERIALS = { p1: 'BATCHP0001', p2: 'BATCHP0002', collected: ['BATCHC0001', 'BATCHC0002', 'BATCHOJ001'] };
@@ -35,31 +42,15 @@ async function newFleet(): Promise<Fleet> {
   const em = orm.em;
   const resellerId = (await newReseller(em)).reseller.id;
   const customerId = (await newCustomer(em, resellerId)).id;
-  const direct = async (serial: string) => {
-    const printer = await newDirectPrinter(em, resellerId, customerId, serial);
-    return {
-      keyId: printer.keyId,
-      kind: 'printer' as const,
-      resellerId,
-      printerId: printer.printerId,
-      printerSerial: serial,
-      collectorId: null,
-    };
-  };
+  const direct = async (serial: string) =>
+    directSender(resellerId, await newDirectPrinter(em, resellerId, customerId, serial));
   const collector = await newCollector(em, resellerId, customerId);
   const fleet: Fleet = {
     db,
     orm,
     p1: await direct(SERIALS.p1),
     p2: await direct(SERIALS.p2),
-    collector: {
-      keyId: collector.keyId,
-      kind: 'collector',
-      resellerId,
-      printerId: null,
-      printerSerial: null,
-      collectorId: collector.collectorId,
-    },
+    collector: collectorSender(resellerId, collector),
   };
   fleets.push(fleet);
   return fleet;

@@ -14,7 +14,7 @@ import { persistReport } from '../../src/repositories/reports.repository';
 import { encodeQueuedReport } from '../../src/reports/queued-report';
 import { listFailedReports, replayReports } from '../../src/services/replay';
 import { eventually, startTestApp, type TestApp } from '../support/app';
-import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
+import { directSender, newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { sendSigned } from '../support/signed';
 
 let app: TestApp;
@@ -134,14 +134,7 @@ describe('the report archive', () => {
     const printer = await newDirectPrinter(app.services.orm.em, resellerId, customerId);
     const report = newReport(printer.serialNumber, 5);
     const models = app.services.config.supportedModels;
-    const sender = {
-      keyId: printer.keyId,
-      kind: 'printer' as const,
-      resellerId,
-      printerId: printer.printerId,
-      printerSerial: printer.serialNumber,
-      collectorId: null,
-    };
+    const sender = directSender(resellerId, printer);
     // Built in memory, without the sender's bytes: archived as jsonb body.
     await persistReport(
       app.services.orm.em.fork(),
@@ -164,14 +157,7 @@ describe('the report archive', () => {
     const data = encodeQueuedReport(
       {
         receiptId: randomUUID(),
-        sender: {
-          keyId: printer.keyId,
-          kind: 'printer',
-          resellerId,
-          printerId: printer.printerId,
-          printerSerial: printer.serialNumber,
-          collectorId: null,
-        },
+        sender: directSender(resellerId, printer),
         receivedAt: new Date().toISOString(),
         bodyBytes: 1,
         reportId: report.reportId,
