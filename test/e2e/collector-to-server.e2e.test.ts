@@ -15,6 +15,7 @@ import {
   IppRecordingProxy,
 } from '../../collector/test/support/ipp-printer';
 import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { freeUdpPort } from '../../collector/test/support/free-ports';
 import { TestSnmpAgent } from '../../collector/test/support/snmp-agent';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
 import { eventually, startTestApp, type TestApp } from '../support/app';
@@ -27,8 +28,6 @@ const cli = (args: string[]) => collectorCli(args);
 
 const IPP_HOST = '127.0.0.7';
 const PIWS_HOST = '127.0.0.8';
-const SNMP_PORT = 31000 + Math.floor(Math.random() * 3000);
-const IPPEVE_PORT = 34000 + Math.floor(Math.random() * 3000);
 
 describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end', () => {
   let certs: TestCerts;
@@ -38,15 +37,17 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
   let apiKey: string;
   let customerId: string;
   const stateDir = mkdtempSync(join(tmpdir(), 'pm-e2e-collector-'));
-  const ippeve = new IppEvePrinter(IPPEVE_PORT, 'DesignJet T830');
+  let ippeve: IppEvePrinter | undefined;
+  let snmpPort: number;
   let proxy: IppRecordingProxy;
-  const snmpAgent = new TestSnmpAgent(IPP_HOST, SNMP_PORT, {
+  let snmpAgent: TestSnmpAgent | undefined;
+  const snmpValues = {
     description: 'HP DesignJet T830 MFP',
     serial: 'CN-E2E-T830',
     lifeCountImpressions: 1234,
     supplies: [{ index: 1, type: 5, description: 'Cyan Ink', unit: 19, max: 100, level: 55 }],
     alerts: [{ index: 1, severity: 4, training: 4, code: 1101, description: 'Cyan ink low' }],
-  });
+  };
   let piws: SimulatedPrinter;
 
   const startServer = async () => {
@@ -78,9 +79,12 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
     );
     customerId = customer.data!.createCustomer.id;
 
+    ippeve = new IppEvePrinter(await freePort(), 'DesignJet T830');
     await ippeve.start();
-    proxy = new IppRecordingProxy(IPP_HOST, IPPEVE_PORT);
+    proxy = new IppRecordingProxy(IPP_HOST, ippeve.port);
     await proxy.start();
+    snmpPort = await freeUdpPort(IPP_HOST);
+    snmpAgent = new TestSnmpAgent(IPP_HOST, snmpPort, snmpValues);
     snmpAgent.start();
     ippeve.submitJob('site-plan-A1');
     ippeve.submitJob('elevation-B2');
@@ -99,9 +103,9 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
   }, 120_000);
 
   afterAll(async () => {
-    snmpAgent.stop();
+    snmpAgent?.stop();
     await proxy?.stop();
-    await ippeve.stop();
+    await ippeve?.stop();
     await piws?.stop();
     await app?.close();
   });
@@ -147,7 +151,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
             pollIntervalMinutes: 30,
             ports: {
               ipp: proxy.port,
-              snmp: SNMP_PORT,
+              snmp: snmpPort,
               https: piwsHttps,
               http: piwsHttp,
             },
@@ -221,8 +225,8 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
     'spools while the server is down and delivers exactly once when it is back',
     { timeout: 120_000 },
     async () => {
-      ippeve.submitJob('detail-C3');
-      await ippeve.waitForCompleted(3);
+      ippeve!.submitJob('detail-C3');
+      await ippeve!.waitForCompleted(3);
       piws.addJob('roof-plan.pdf');
       await app.stop();
       const down = await cli(['run', '--once', '--state-dir', stateDir, '--printer-ca-file', certs.caFile]);
