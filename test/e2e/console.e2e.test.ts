@@ -64,7 +64,9 @@ interface AxeViolation {
   nodes: Array<{ target: unknown[] }>;
 }
 
-describe.skipIf(!CHROMIUM)('reseller console in a browser', () => {
+// Each step walks several pages in a real browser while the rest of the suite shares the machine's
+// cores: the default 30 s per test is too short under load (the tablet walk loads nine pages).
+describe.skipIf(!CHROMIUM)('reseller console in a browser', { timeout: 120_000 }, () => {
   let app: TestApp;
   let tenant: DemoTenant;
   let fleet: Fleet;
