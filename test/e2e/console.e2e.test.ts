@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, SimClock } from '@plotmeter/simulator';
 import { registerDemoPrinter, seedDemoTenant, type DemoTenant } from '../../src/cli/demo-seed';
 import { eventually, startTestApp, type TestApp } from '../support/app';
@@ -145,6 +145,18 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', { timeout: 120_000 }
         pageErrors.push(message.text());
     });
   }, 240_000);
+
+  // A failed step says where the browser was and what it showed: a CI log is all there is to go on.
+  afterEach(async (context) => {
+    if (context.task.result?.state !== 'fail' || !page) return;
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 2_000 })
+      .catch((error: unknown) => `(no text: ${String(error)})`);
+    console.error(
+      `[console e2e] "${context.task.name}" failed at ${page.url()}; page errors: ${JSON.stringify(pageErrors)}\n${text.slice(0, 2_000)}`,
+    );
+  });
 
   afterAll(async () => {
     await browser?.close();
