@@ -264,6 +264,18 @@ describe('the batcher', () => {
     return { batches, persist };
   }
 
+  /** Two slots, a 1 ms linger when idle and a 500 ms linger while a batch runs. */
+  function busyLingerBatcher(persist: (items: number[]) => Promise<number[]>) {
+    return new Batcher<number, number>({
+      maxSize: 10,
+      lingerMs: 1,
+      busyLingerMs: 500,
+      maxInFlight: 2,
+      keysOf: (n) => [String(n)],
+      persist,
+    });
+  }
+
   it('flushes a full batch at once, a partial one after the linger, and never two items sharing a key together', async () => {
     const batches: string[][] = [];
     const batcher = new Batcher<string, string>({
@@ -294,14 +306,7 @@ describe('the batcher', () => {
   it('lets a partial batch fill while another batch runs, and starts it once none runs', async () => {
     const { batches, persist } = gatedPersist<number>();
     const t0 = Date.now();
-    const batcher = new Batcher<number, number>({
-      maxSize: 10,
-      lingerMs: 1,
-      busyLingerMs: 500,
-      maxInFlight: 2,
-      keysOf: (n) => [String(n)],
-      persist,
-    });
+    const batcher = busyLingerBatcher(persist);
     const results = [batcher.submit(0)];
     await vi.advanceTimersByTimeAsync(1); // the lone report goes after the short linger
     expect(batches.map((b) => b.items)).toEqual([[0]]);
@@ -324,14 +329,7 @@ describe('the batcher', () => {
   it('starts a partial batch after the busy linger when the running batch takes longer', async () => {
     const { batches, persist } = gatedPersist<number>();
     const t0 = Date.now();
-    const batcher = new Batcher<number, number>({
-      maxSize: 10,
-      lingerMs: 1,
-      busyLingerMs: 500,
-      maxInFlight: 2,
-      keysOf: (n) => [String(n)],
-      persist,
-    });
+    const batcher = busyLingerBatcher(persist);
     const first = batcher.submit(0);
     await vi.advanceTimersByTimeAsync(10);
     const second = batcher.submit(1);
