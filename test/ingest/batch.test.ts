@@ -20,6 +20,7 @@ import {
   newCustomer,
   newDirectPrinter,
   newReseller,
+  persistJobData,
 } from '../support/factories';
 
 const MODELS = ['DesignJet', 'PageWide XL'];
@@ -102,24 +103,13 @@ type Reports = ReturnType<typeof reportSet>;
 
 /** The reports as jobs of one fleet, in queue order (a duplicate of the first report included). */
 function jobsFor(fleet: Fleet, reports: Reports, withPoison: boolean): PersistReportJobData[] {
-  const job = (sender: Fleet['p1'], report: ReportV1, receivedAt: string): PersistReportJobData => ({
-    receiptId: randomUUID(),
-    sender,
-    receivedAt,
-    bodyBytes: 1234,
-    report,
-    collectorHealth:
-      sender.kind === 'collector'
-        ? { version: '1.2.3', hostname: 'pc-01', addressesScanned: 64, printersFound: 3, errors: [] }
-        : null,
-  });
   return [
-    job(fleet.p1, reports.p1First, '2026-11-20T10:00:05Z'),
-    job(fleet.p2, reports.p2, '2026-11-20T11:00:05Z'),
-    ...(withPoison ? [job(fleet.p2, reports.poison, '2026-11-20T11:30:05Z')] : []),
-    job(fleet.collector, reports.collected, '2026-11-20T12:00:05Z'),
-    job(fleet.p1, reports.p1Second, '2026-11-20T13:00:05Z'),
-    job(fleet.p1, reports.p1First, '2026-11-20T13:30:05Z'),
+    persistJobData(fleet.p1, reports.p1First, '2026-11-20T10:00:05Z'),
+    persistJobData(fleet.p2, reports.p2, '2026-11-20T11:00:05Z'),
+    ...(withPoison ? [persistJobData(fleet.p2, reports.poison, '2026-11-20T11:30:05Z')] : []),
+    persistJobData(fleet.collector, reports.collected, '2026-11-20T12:00:05Z'),
+    persistJobData(fleet.p1, reports.p1Second, '2026-11-20T13:00:05Z'),
+    persistJobData(fleet.p1, reports.p1First, '2026-11-20T13:30:05Z'),
   ];
 }
 

@@ -8,7 +8,6 @@ import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 
 import path from 'node:path';
 import { exampleCollectorReport, exampleDirectReport, type ReportV1 } from '@plotmeter/protocol';
 import { describe, expect, it } from 'vitest';
-import type { PersistReportJobData } from '../../src/reports/job-data';
 import { persistAlerts } from '../../src/repositories/alerts.repository';
 import { saveCollectorHealth } from '../../src/repositories/collectors.repository';
 import { recordFailedReport } from '../../src/repositories/failed-reports.repository';
@@ -27,6 +26,7 @@ import {
   newCustomer,
   newDirectPrinter,
   newReseller,
+  persistJobData,
 } from '../support/factories';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -118,21 +118,6 @@ async function scenario(): Promise<void> {
   const collector = await newCollector(em, resellerId, otherCustomerId);
   const p1Sender = directSender(resellerId, p1);
   const fromCollector = collectorSender(resellerId, collector);
-  const job = (
-    sender: PersistReportJobData['sender'],
-    report: ReportV1,
-    receivedAt: string,
-  ): PersistReportJobData => ({
-    receiptId: randomUUID(),
-    sender,
-    receivedAt,
-    bodyBytes: 1234,
-    report,
-    collectorHealth:
-      sender.kind === 'collector'
-        ? { version: '1.2.3', hostname: 'pc-01', addressesScanned: 64, printersFound: 3, errors: [] }
-        : null,
-  });
 
   // Offline first, so that the reports below resolve open offline alerts.
   const now = new Date('2026-11-21T00:00:00Z');
@@ -163,10 +148,10 @@ async function scenario(): Promise<void> {
     reportId: randomUUID(),
   } as ReportV1;
   const jobs = [
-    job(p1Sender, first, '2026-11-21T10:00:05Z'),
-    job(fromCollector, collected, '2026-11-21T11:00:05Z'),
-    job(p1Sender, second, '2026-11-21T12:00:05Z'),
-    job(p1Sender, first, '2026-11-21T12:30:05Z'),
+    persistJobData(p1Sender, first, '2026-11-21T10:00:05Z'),
+    persistJobData(fromCollector, collected, '2026-11-21T11:00:05Z'),
+    persistJobData(p1Sender, second, '2026-11-21T12:00:05Z'),
+    persistJobData(p1Sender, first, '2026-11-21T12:30:05Z'),
   ];
   await persistReports(
     em.fork(),
@@ -174,7 +159,7 @@ async function scenario(): Promise<void> {
     MODELS,
   );
   const again = exampleDirectReport({ serialNumber: p1.serialNumber, reportId: randomUUID(), seed: 2 });
-  await persistReport(em.fork(), job(p1Sender, again, '2026-11-21T13:00:05Z'), MODELS);
+  await persistReport(em.fork(), persistJobData(p1Sender, again, '2026-11-21T13:00:05Z'), MODELS);
 
   const batch = {
     schemaVersion: first.schemaVersion,

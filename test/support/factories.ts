@@ -5,6 +5,9 @@ import { Reseller } from '../../src/entities/reseller.entity';
 import { createCollectorEnrollment, enrollCollector, registerPrinter } from '../../src/services/devices';
 import { createResellerWithAdminKey } from '../../src/services/resellers';
 import { SecretBox } from '../../src/auth/secrets';
+import { randomUUID } from 'node:crypto';
+import type { ReportV1 } from '@plotmeter/protocol';
+import type { PersistReportJobData } from '../../src/reports/job-data';
 import type { Sender } from '../../src/reports/sender';
 import { TEST_SECRET_KEY } from './app';
 
@@ -81,5 +84,20 @@ export function collectorSender(
     printerId: null,
     printerSerial: null,
     collectorId: collector.collectorId,
+  };
+}
+
+/** A persist job as ingest queues it: a fresh receipt, the sender, and collector health when a collector sent it. */
+export function persistJobData(sender: Sender, report: ReportV1, receivedAt: string): PersistReportJobData {
+  return {
+    receiptId: randomUUID(),
+    sender,
+    receivedAt,
+    bodyBytes: 1234,
+    report,
+    collectorHealth:
+      sender.kind === 'collector'
+        ? { version: '1.2.3', hostname: 'pc-01', addressesScanned: 64, printersFound: 3, errors: [] }
+        : null,
   };
 }
