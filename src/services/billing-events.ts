@@ -4,6 +4,15 @@
 // and disabling are those of alert webhooks (src/jobs/deliver-webhook.job.ts).
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uuidv7 } from '../lib/ids';
+import {
+  findStatementsForEvents,
+  type StatementEventRow,
+} from '../repositories/billing-statements.repository';
+import {
+  findSubscribedWebhooks,
+  insertPendingDeliveries,
+  type PendingDelivery,
+} from '../repositories/webhook-deliveries.repository';
 import { statementEvents } from '../observability/metrics';
 import type { AppServices } from './app-services';
 import { queueDeliveries, type WebhookEventType } from './webhooks';
@@ -16,37 +25,13 @@ export const STATEMENT_EVENT_TYPES = [
 ] as const satisfies readonly WebhookEventType[];
 export type StatementEventType = (typeof STATEMENT_EVENT_TYPES)[number];
 
-interface StatementRow {
-  id: string;
-  contract_id: string;
-  customer_id: string;
-  customer_external_ref: string | null;
-  period_key: string;
-  period_start: Date;
-  period_end: Date;
-  version: number;
-  status: string;
-  currency: string;
-  subtotal_minor: string;
-  total_minor: string;
-  complete: boolean;
-  generated_at: Date;
-  approved_at: Date | null;
-  approved_by: string | null;
-  exported_at: Date | null;
-  export_reference: string | null;
-  voided_at: Date | null;
-  void_reason: string | null;
-  replaces_id: string | null;
-}
-
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 /** The JSON body a receiver gets for a statement event (stable; documented in docs/notifications.md). */
 export function statementEventBody(
   deliveryId: string,
   type: StatementEventType,
-  row: StatementRow,
+  row: StatementEventRow,
   createdAt: Date,
 ): Record<string, unknown> {
   return {
@@ -94,32 +79,17 @@ export async function recordStatementEvents(
   statementIds: readonly string[],
 ): Promise<string[]> {
   if (statementIds.length === 0) return [];
-  const hooks = await em.execute<{ id: string }[]>(
-    `select id from webhook where reseller_id = ? and enabled and event_types @> ?::jsonb`,
-    [resellerId, JSON.stringify([type])],
-  );
+  const hooks = await findSubscribedWebhooks(em, resellerId, type);
   if (hooks.length === 0) return [];
-  const statements = await em.execute<StatementRow[]>(
-    `select s.id, s.contract_id, s.customer_id, c.external_ref as customer_external_ref, s.period_key, s.period_start,
-       s.period_end, s.version, s.status, s.currency, s.subtotal_minor, s.total_minor, s.complete, s.generated_at,
-       s.approved_at, s.approved_by, s.exported_at, s.export_reference, s.voided_at, s.void_reason, s.replaces_id
-     from billing_statement s join customer c on c.id = s.customer_id
-     where s.reseller_id = ? and s.id in (select value::uuid from jsonb_array_elements_text(?::jsonb)) order by s.id`,
-    [resellerId, JSON.stringify([...new Set(statementIds)])],
-  );
+  const statements = await findStatementsForEvents(em, resellerId, statementIds);
   const now = new Date();
   const deliveries = statements.flatMap((statement) =>
-    hooks.map((hook) => {
+    hooks.map((hook): PendingDelivery => {
       const id = uuidv7();
       return { id, webhook_id: hook.id, payload: statementEventBody(id, type, statement, now) };
     }),
   );
-  if (deliveries.length === 0) return [];
-  await em.execute(
-    `insert into webhook_delivery (id, reseller_id, webhook_id, event_type, payload, status, attempts, created_at)
-     select x.id, ?, x.webhook_id, ?, x.payload, 'PENDING', 0, now() from jsonb_to_recordset(?::jsonb) as x(id uuid, webhook_id uuid, payload jsonb)`,
-    [resellerId, type, JSON.stringify(deliveries)],
-  );
+  await insertPendingDeliveries(em, resellerId, type, deliveries);
   return deliveries.map((d) => d.id);
 }
 

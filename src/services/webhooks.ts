@@ -11,6 +11,11 @@ import { Reseller } from '../entities/reseller.entity';
 import { Webhook } from '../entities/webhook.entity';
 import { WebhookDelivery } from '../entities/webhook-delivery.entity';
 import { uuidv7 } from '../lib/ids';
+import {
+  findSubscribedWebhooks,
+  insertPendingDeliveries,
+  type PendingDelivery,
+} from '../repositories/webhook-deliveries.repository';
 import type { AppServices } from './app-services';
 import { DomainError } from '../errors/domain-error';
 import type { AlertEventPayload } from './pubsub';
@@ -309,12 +314,7 @@ export function webhookSubscribers(services: AppServices): WebhookSubscribers {
     const key = `${resellerId}/${eventType}`;
     let hooks = seen.get(key);
     if (!hooks) {
-      hooks = services.orm.em
-        .fork()
-        .execute<{ id: string }[]>(
-          `select id from webhook where reseller_id = ? and enabled and event_types @> ?::jsonb`,
-          [resellerId, JSON.stringify([eventType])],
-        );
+      hooks = findSubscribedWebhooks(services.orm.em.fork(), resellerId, eventType);
       seen.set(key, hooks);
     }
     return hooks;
@@ -335,15 +335,11 @@ export async function enqueueWebhookEvent(
   const em = services.orm.em.fork();
   const hooks = await subscribers(payload.resellerId, eventType);
   if (hooks.length === 0) return [];
-  const deliveries = hooks.map((h) => {
+  const deliveries = hooks.map((h): PendingDelivery => {
     const id = uuidv7();
     return { id, webhook_id: h.id, payload: alertEventBody(id, payload) };
   });
-  await em.execute(
-    `insert into webhook_delivery (id, reseller_id, webhook_id, event_type, payload, status, attempts, created_at)
-     select x.id, ?, x.webhook_id, ?, x.payload, 'PENDING', 0, now() from jsonb_to_recordset(?::jsonb) as x(id uuid, webhook_id uuid, payload jsonb)`,
-    [payload.resellerId, eventType, JSON.stringify(deliveries)],
-  );
+  await insertPendingDeliveries(em, payload.resellerId, eventType, deliveries);
   await queueDeliveries(
     services,
     payload.resellerId,

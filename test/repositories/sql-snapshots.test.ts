@@ -18,6 +18,12 @@ import {
 } from '../../src/repositories/offline-alerts.repository';
 import { persistReport, persistReports } from '../../src/repositories/reports.repository';
 import { observeStatements } from '../../src/repositories/sql';
+import { findStatementsForEvents } from '../../src/repositories/billing-statements.repository';
+import {
+  findSubscribedWebhooks,
+  insertPendingDeliveries,
+} from '../../src/repositories/webhook-deliveries.repository';
+import { Webhook } from '../../src/entities/webhook.entity';
 import { useTestOrm } from '../support/orm';
 import {
   collectorSender,
@@ -108,7 +114,8 @@ function dedent(sql: string): string {
 }
 
 /** A scenario that reaches every statement of the repositories: batches with repeats, a duplicate, a
- * collector report with a refused printer, alert batches, an identity mismatch, offline sweeps. */
+ * collector report with a refused printer, alert batches, an identity mismatch, offline sweeps, a
+ * webhook event. */
 async function scenario(): Promise<void> {
   const em = file.orm.em.fork();
   const resellerId = (await newReseller(em)).reseller.id;
@@ -212,6 +219,21 @@ async function scenario(): Promise<void> {
     { name: 'persist-alerts', data: alertData, attemptsMade: 5 },
     new Error('database was read-only'),
   );
+
+  // A webhook event: its subscribers, the statements it describes, and the logged deliveries.
+  const webhook = em.create(Webhook, {
+    reseller: resellerId,
+    url: 'https://erp.example/hooks',
+    eventTypes: ['alert.raised', 'statement.approved'],
+    secretEncrypted: 'not-read-here',
+  });
+  await em.flush();
+  const hooks = await findSubscribedWebhooks(em.fork(), resellerId, 'statement.approved');
+  expect(hooks).toEqual([{ id: webhook.id }]);
+  await findStatementsForEvents(em.fork(), resellerId, [randomUUID()]);
+  await insertPendingDeliveries(em.fork(), resellerId, 'alert.raised', [
+    { id: randomUUID(), webhook_id: webhook.id, payload: { type: 'alert.raised' } },
+  ]);
 }
 
 describe('SQL snapshots of the repositories', () => {
