@@ -412,33 +412,39 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', { timeout: 120_000 }
 
   it('fits a tablet: no main page scrolls sideways at 820 px (wide tables scroll in their own box)', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
-    try {
-      for (const url of [
-        '/fleet',
-        '/alerts',
-        '/customers',
-        '/billing',
-        '/billing?tab=contracts',
-        '/billing?tab=export',
-        '/billing?tab=chargeback',
-        '/admin',
-      ]) {
-        await page.goto(`${app.url}${url}`);
-        await page.locator('h1').first().waitFor();
-        await expect.poll(() => page.locator('.state[role="status"]').count(), { timeout: 15_000 }).toBe(0);
-        const overflow = await page.evaluate<number>(
-          'document.documentElement.scrollWidth - window.innerWidth',
-        );
-        expect(overflow, `${url} is ${overflow} px wider than the screen`).toBeLessThanOrEqual(0);
-      }
-      await page.goto(`${app.url}/fleet`);
-      await page.getByRole('link', { name: serials[0]!, exact: true }).click();
-      await page.getByRole('heading', { name: 'Meter readings' }).waitFor();
+    // Each address is loaded afresh (a reload). The walk checks that it shows that page, signed in:
+    // the sign-in page also has an h1, no spinner and no overflow, so a session lost on the way (a reload
+    // used to spend the one-time refresh token, and losing the renewal's answer signed the user out)
+    // would otherwise pass here unnoticed and fail only later, far from its cause.
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    /** The page is the one asked for, signed in, its data loaded, and no wider than the screen. */
+    async function expectFits(what: string, heading: string | RegExp): Promise<void> {
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
       await expect.poll(() => page.locator('.state[role="status"]').count(), { timeout: 15_000 }).toBe(0);
+      expect(await signOut.isVisible(), `${what}: signed out (at ${page.url()})`).toBe(true);
       const overflow = await page.evaluate<number>(
         'document.documentElement.scrollWidth - window.innerWidth',
       );
-      expect(overflow, `the printer page is ${overflow} px wider than the screen`).toBeLessThanOrEqual(0);
+      expect(overflow, `${what} is ${overflow} px wider than the screen`).toBeLessThanOrEqual(0);
+    }
+    try {
+      for (const [url, heading] of [
+        ['/fleet', 'Fleet'],
+        ['/alerts', 'Alerts'],
+        ['/customers', 'Customers'],
+        ['/billing', 'Billing'],
+        ['/billing?tab=contracts', 'Billing'],
+        ['/billing?tab=export', 'Billing'],
+        ['/billing?tab=chargeback', 'Billing'],
+        ['/admin', 'Administration'],
+      ] as const) {
+        await page.goto(`${app.url}${url}`);
+        await expectFits(url, heading);
+      }
+      await page.goto(`${app.url}/fleet`);
+      await page.getByRole('link', { name: serials[0]!, exact: true }).click({ timeout: 15_000 });
+      await page.getByRole('heading', { name: 'Meter readings' }).waitFor();
+      await expectFits('the printer page', serials[0]!);
     } finally {
       await page.setViewportSize({ width: 1366, height: 860 });
     }

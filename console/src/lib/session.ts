@@ -1,7 +1,10 @@
-// The signed-in session. The access token (15 minutes) lives only in memory; the refresh token and the
-// user are kept in localStorage so a reload or a new tab stays signed in. The token pair is renewed a
-// minute before the access token expires (and on an UNAUTHENTICATED answer); a failed renewal ends the
-// session cleanly and the app shows the sign-in page.
+// The signed-in session. The refresh token and the user are kept in localStorage so a reload or a new
+// tab stays signed in; the access token (15 minutes) is kept in this tab's sessionStorage, so a reload
+// goes on with it instead of spending the refresh token. Each refresh token works once (reuse of a
+// rotated one revokes every session of the login), and a renewal answered after the page was left is
+// lost: renewing on every page load signed people out when they reloaded or navigated mid-renewal.
+// The token pair is renewed a minute before the access token expires (and on an UNAUTHENTICATED
+// answer); a failed renewal ends the session cleanly and the app shows the sign-in page.
 import type { Role } from './roles';
 
 export interface SessionUser {
@@ -28,11 +31,20 @@ export interface TokenPair {
 }
 
 const STORAGE_KEY = 'plotmeter.console.session';
+/** This tab's access token (sessionStorage: it ends with the tab). */
+const TAB_KEY = 'plotmeter.console.access';
 const RENEW_BEFORE_MS = 60_000;
 
-let current: Session | null = load();
+interface TabToken {
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  userId: string;
+}
+
 const listeners = new Set<() => void>();
 let renewTimer: ReturnType<typeof setTimeout> | undefined;
+let current: Session | null = load();
+if (current?.accessToken) scheduleRenewal(current.accessTokenExpiresAt);
 
 function load(): Session | null {
   try {
@@ -40,10 +52,35 @@ function load(): Session | null {
     if (!raw) return null;
     const stored = JSON.parse(raw) as Omit<Session, 'accessToken' | 'accessTokenExpiresAt'>;
     if (!stored.refreshToken || stored.refreshTokenExpiresAt <= Date.now()) return null;
-    return { ...stored, accessToken: null, accessTokenExpiresAt: 0 };
+    const tab = loadTabToken(stored.user.id);
+    return {
+      ...stored,
+      accessToken: tab?.accessToken ?? null,
+      accessTokenExpiresAt: tab?.accessTokenExpiresAt ?? 0,
+    };
   } catch {
     return null;
   }
+}
+
+/** The access token this tab had before a reload, if it is the same user's and still fresh. */
+function loadTabToken(userId: string): TabToken | null {
+  const raw = sessionStorage.getItem(TAB_KEY);
+  if (!raw) return null;
+  const tab = JSON.parse(raw) as TabToken;
+  return tab.userId === userId && tab.accessTokenExpiresAt - Date.now() > RENEW_BEFORE_MS ? tab : null;
+}
+
+function scheduleRenewal(accessTokenExpiresAt: number): void {
+  clearTimeout(renewTimer);
+  const delay = Math.max(5_000, accessTokenExpiresAt - Date.now() - RENEW_BEFORE_MS);
+  renewTimer = setTimeout(() => void renewer?.().catch(() => undefined), delay);
+}
+
+function forget(): void {
+  clearTimeout(renewTimer);
+  current = null;
+  sessionStorage.removeItem(TAB_KEY);
 }
 
 function emit(): void {
@@ -73,17 +110,16 @@ export function startSession(pair: TokenPair): void {
     refreshTokenExpiresAt: Date.parse(pair.refreshTokenExpiresAt),
     user: pair.user,
   };
-  const { refreshToken, refreshTokenExpiresAt, user } = current;
+  const { accessTokenExpiresAt, refreshToken, refreshTokenExpiresAt, user } = current;
   localStorage.setItem(STORAGE_KEY, JSON.stringify({ refreshToken, refreshTokenExpiresAt, user }));
-  clearTimeout(renewTimer);
-  const delay = Math.max(5_000, current.accessTokenExpiresAt - Date.now() - RENEW_BEFORE_MS);
-  renewTimer = setTimeout(() => void renewer?.().catch(() => undefined), delay);
+  const tab: TabToken = { accessToken: pair.accessToken, accessTokenExpiresAt, userId: user.id };
+  sessionStorage.setItem(TAB_KEY, JSON.stringify(tab));
+  scheduleRenewal(accessTokenExpiresAt);
   emit();
 }
 
 export function endSession(): void {
-  clearTimeout(renewTimer);
-  current = null;
+  forget();
   localStorage.removeItem(STORAGE_KEY);
   emit();
 }
@@ -98,8 +134,7 @@ if (typeof window !== 'undefined') {
   window.addEventListener('storage', (event) => {
     if (event.key !== STORAGE_KEY) return;
     if (!event.newValue) {
-      clearTimeout(renewTimer);
-      current = null;
+      forget();
       emit();
       return;
     }

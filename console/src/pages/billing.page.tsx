@@ -147,7 +147,12 @@ export default function BillingPage() {
         />
       )}
       {tab === 'export' && <Exports customers={customerList} />}
-      {tab === 'chargeback' && <ChargebackView customers={customerList} />}
+      {tab === 'chargeback' && (
+        // The view picks the first customer: until the list is in it would claim there is none.
+        <QueryView result={customers} loading="Loading customers">
+          {() => <ChargebackView customers={customerList} />}
+        </QueryView>
+      )}
     </div>
   );
 }
