@@ -54,6 +54,73 @@ export function FormErrors({ messages }: { messages: ReadonlyArray<string | unde
   );
 }
 
+export interface Choice<V extends string = string> {
+  value: V;
+  label: string;
+  disabled?: boolean;
+}
+
+/** Records with an id and a name (customers, sites, contracts) as choices. */
+export function namedChoices(items: ReadonlyArray<{ id: string; name: string }>): Choice[] {
+  return items.map((item) => ({ value: item.id, label: item.name }));
+}
+
+/** A map of values to their labels as choices, in the map's order. */
+export function choicesOf<V extends string>(labels: Record<V, string>): Array<Choice<V>> {
+  return (Object.keys(labels) as V[]).map((value) => ({ value, label: labels[value] }));
+}
+
+/** The options of a select: an optional first "none" choice with the value '', then the choices. */
+function Options({ options, none }: { options: ReadonlyArray<Choice>; none?: string }) {
+  return (
+    <>
+      {none !== undefined && <option value="">{none}</option>}
+      {options.map((o) => (
+        <option key={o.value} value={o.value} disabled={o.disabled}>
+          {o.label}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A select inside its label, for filters and inline forms where no message stands beside it (the
+ * label names the control without an id).
+ */
+export function InlineSelect<V extends string>({
+  label,
+  value,
+  onChange,
+  options,
+  none,
+  disabled,
+  required,
+}: {
+  label: ReactNode;
+  value: V | '';
+  onChange: (value: V) => void;
+  options: ReadonlyArray<Choice<V>>;
+  /** The text of a first option with the value '' (e.g. "Any", "All customers"). */
+  none?: string;
+  disabled?: boolean;
+  required?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <select
+        value={value}
+        disabled={disabled}
+        required={required}
+        onChange={(e) => onChange(e.target.value as V)}
+      >
+        <Options options={options} none={none} />
+      </select>
+    </label>
+  );
+}
+
 /** A labelled select of fixed options (an optional first "none" choice with the value ''). */
 export function SelectField<V extends string>({
   label,
@@ -69,7 +136,7 @@ export function SelectField<V extends string>({
   hint?: ReactNode;
   value: V | '';
   onChange: (value: V) => void;
-  options: ReadonlyArray<{ value: V; label: string; disabled?: boolean }>;
+  options: ReadonlyArray<Choice<V>>;
   /** The text of a first option with the value '' (e.g. "Choose…", "All customers"). */
   none?: string;
 }) {
@@ -77,12 +144,7 @@ export function SelectField<V extends string>({
     <Field label={label} error={error} hint={hint}>
       {(a) => (
         <select {...a} value={value} onChange={(e) => onChange(e.target.value as V)}>
-          {none !== undefined && <option value="">{none}</option>}
-          {options.map((o) => (
-            <option key={o.value} value={o.value} disabled={o.disabled}>
-              {o.label}
-            </option>
-          ))}
+          <Options options={options} none={none} />
         </select>
       )}
     </Field>

@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useMutation, useQuery, useSubscription } from 'urql';
+import { InlineSelect, namedChoices, type Choice } from '../components/field';
 import { ConnectionPager, usePager } from '../components/pager';
 import { Badge, Empty, ErrorState, errorMessage, Loading, SeverityBadge } from '../components/states';
 import { graphql } from '../gql';
@@ -140,6 +141,13 @@ const STATUS_VIEWS: Record<string, AlertStatus[]> = {
   resolved: ['RESOLVED'],
 };
 
+const VIEW_CHOICES: Array<Choice<keyof typeof STATUS_VIEWS & string>> = [
+  { value: 'active', label: 'Open and acknowledged' },
+  { value: 'open', label: 'Open' },
+  { value: 'acknowledged', label: 'Acknowledged' },
+  { value: 'resolved', label: 'Resolved' },
+];
+
 type AlertRow = NonNullable<ReturnType<typeof useAlerts>['rows']>[number];
 
 function useAlerts(filter: Record<string, unknown>, after: string | null) {
@@ -221,40 +229,26 @@ export default function AlertsPage() {
         </p>
       )}
       <form className="filters" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Show
-          <select
-            value={view}
-            onChange={(e) => set('view', e.target.value === 'active' ? '' : e.target.value)}
-          >
-            <option value="active">Open and acknowledged</option>
-            <option value="open">Open</option>
-            <option value="acknowledged">Acknowledged</option>
-            <option value="resolved">Resolved</option>
-          </select>
-        </label>
-        <label>
-          Severity
-          <select value={minSeverity ?? ''} onChange={(e) => set('severity', e.target.value)}>
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s.toLowerCase()} or higher
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Customer
-          <select value={customerId} onChange={(e) => set('customer', e.target.value)}>
-            <option value="">All customers</option>
-            {options.data?.customers.edges.map(({ node }) => (
-              <option key={node.id} value={node.id}>
-                {node.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect
+          label="Show"
+          value={view}
+          onChange={(shown) => set('view', shown === 'active' ? '' : shown)}
+          options={VIEW_CHOICES}
+        />
+        <InlineSelect
+          label="Severity"
+          value={minSeverity ?? ''}
+          onChange={(severity) => set('severity', severity)}
+          none="Any"
+          options={SEVERITIES.map((s) => ({ value: s, label: `${s.toLowerCase()} or higher` }))}
+        />
+        <InlineSelect
+          label="Customer"
+          value={customerId}
+          onChange={(customer) => set('customer', customer)}
+          none="All customers"
+          options={namedChoices(options.data?.customers.edges.map((e) => e.node) ?? [])}
+        />
         {printerId && (
           <button type="button" className="secondary" onClick={() => set('printer', '')}>
             Only one printer — show all

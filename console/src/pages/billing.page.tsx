@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { DataTable, QueryView } from '../components/data-table';
+import { choicesOf, InlineSelect, namedChoices } from '../components/field';
 import { Badge, errorMessage } from '../components/states';
 import { TabNav, useTab } from '../components/tabs';
 import { graphql } from '../gql';
@@ -110,6 +111,13 @@ const TABS = {
   chargeback: 'Chargeback',
 };
 
+const STATUS_LABEL: Record<StatementStatus, string> = {
+  DRAFT: 'Draft',
+  APPROVED: 'Approved',
+  EXPORTED: 'Exported',
+  VOID: 'Void',
+};
+
 export function statusTone(status: StatementStatus) {
   return status === 'DRAFT'
     ? 'warn'
@@ -188,16 +196,13 @@ function Statements({ customerName }: { customerName: Map<string, string> }) {
                 aria-invalid={period !== '' && !isPeriodKey(period)}
               />
             </label>
-            <label>
-              Status
-              <select value={status} onChange={(e) => setStatus(e.target.value as StatementStatus | '')}>
-                <option value="">Any</option>
-                <option value="DRAFT">Draft</option>
-                <option value="APPROVED">Approved</option>
-                <option value="EXPORTED">Exported</option>
-                <option value="VOID">Void</option>
-              </select>
-            </label>
+            <InlineSelect
+              label="Status"
+              value={status}
+              onChange={setStatus}
+              none="Any"
+              options={choicesOf(STATUS_LABEL)}
+            />
           </div>
         </div>
         <QueryView
@@ -307,27 +312,19 @@ function ClosePeriod({
           void start({ period: chosen, contractIds: contract ? [contract.id] : null });
         }}
       >
-        <label>
-          Contract
-          <select value={contract?.id ?? ''} onChange={(e) => setContractId(e.target.value)}>
-            <option value="">All contracts ({contracts.length})</option>
-            {contracts.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Period
-          <select value={chosen} onChange={(e) => setPeriod(e.target.value)}>
-            {periods.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect
+          label="Contract"
+          value={contract?.id ?? ''}
+          onChange={setContractId}
+          none={`All contracts (${contracts.length})`}
+          options={namedChoices(contracts)}
+        />
+        <InlineSelect
+          label="Period"
+          value={chosen}
+          onChange={setPeriod}
+          options={periods.map((p) => ({ value: p, label: p }))}
+        />
         <button type="submit" disabled={started.fetching || running}>
           {started.fetching || running ? 'Closing…' : 'Close period'}
         </button>
@@ -394,16 +391,12 @@ function ChargebackView({ customers }: { customers: Array<{ id: string; name: st
     <section className="card" aria-labelledby="chargeback">
       <h2 id="chargeback">Chargeback</h2>
       <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Customer
-          <select value={chosen} onChange={(e) => setCustomerId(e.target.value)}>
-            {customers.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect
+          label="Customer"
+          value={chosen}
+          onChange={setCustomerId}
+          options={namedChoices(customers)}
+        />
         <label>
           Period
           <input
@@ -412,16 +405,7 @@ function ChargebackView({ customers }: { customers: Array<{ id: string; name: st
             aria-invalid={!isPeriodKey(period)}
           />
         </label>
-        <label>
-          By
-          <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as ChargebackGroup)}>
-            {(Object.keys(GROUP_LABEL) as ChargebackGroup[]).map((g) => (
-              <option key={g} value={g}>
-                {GROUP_LABEL[g]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect label="By" value={groupBy} onChange={setGroupBy} options={choicesOf(GROUP_LABEL)} />
       </form>
       {!chosen ? (
         <p className="state empty">No customers yet.</p>

@@ -3,10 +3,11 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { DataTable, QueryView } from '../components/data-table';
+import { InlineSelect, namedChoices, type Choice } from '../components/field';
 import { ConnectionPager, usePager } from '../components/pager';
 import { Badge, EngineState } from '../components/states';
 import { graphql } from '../gql';
-import type { FleetQuery } from '../gql/graphql';
+import type { FleetCountsQuery, FleetQuery } from '../gql/graphql';
 import {
   activeFilterCount,
   EMPTY_FILTERS,
@@ -31,6 +32,27 @@ export const ENGINE_STATES = [
   'offline',
   'sleep',
   'unknown',
+];
+
+const CONNECTION_CHOICES: Array<Choice<Exclude<FleetFilters['connectionType'], ''>>> = [
+  { value: 'DIRECT', label: 'Direct-connect' },
+  { value: 'COLLECTOR', label: 'Data Collector' },
+];
+
+/** The counts at the top: each is a query alias of FleetCountsQuery and opens the list filtered so. */
+const TILES: ReadonlyArray<{
+  label: string;
+  count: keyof Omit<FleetCountsQuery, '__typename'>;
+  filter: Partial<FleetFilters>;
+  tone: string;
+}> = [
+  { label: 'Printers', count: 'all', filter: {}, tone: 'neutral' },
+  { label: 'Printing', count: 'printing', filter: { engineState: 'printing' }, tone: 'info' },
+  { label: 'Warning', count: 'warning', filter: { engineState: 'warning' }, tone: 'warn' },
+  { label: 'Error', count: 'error', filter: { engineState: 'error' }, tone: 'bad' },
+  { label: 'Open alerts', count: 'withAlerts', filter: { hasOpenAlerts: true }, tone: 'bad' },
+  { label: 'Supplies low', count: 'suppliesLow', filter: { suppliesLow: true }, tone: 'warn' },
+  { label: 'Silent > 24 h', count: 'silent', filter: { silentHours: '24' }, tone: 'muted' },
 ];
 
 const FleetQuery = graphql(`
@@ -141,60 +163,20 @@ export default function FleetPage() {
   });
 
   const c = counts.data;
-  const tiles: Array<{ label: string; value?: number; patch: FleetFilters; tone: string }> = [
-    { label: 'Printers', value: c?.all.totalCount, patch: EMPTY_FILTERS, tone: 'neutral' },
-    {
-      label: 'Printing',
-      value: c?.printing.totalCount,
-      patch: { ...EMPTY_FILTERS, engineState: 'printing' },
-      tone: 'info',
-    },
-    {
-      label: 'Warning',
-      value: c?.warning.totalCount,
-      patch: { ...EMPTY_FILTERS, engineState: 'warning' },
-      tone: 'warn',
-    },
-    {
-      label: 'Error',
-      value: c?.error.totalCount,
-      patch: { ...EMPTY_FILTERS, engineState: 'error' },
-      tone: 'bad',
-    },
-    {
-      label: 'Open alerts',
-      value: c?.withAlerts.totalCount,
-      patch: { ...EMPTY_FILTERS, hasOpenAlerts: true },
-      tone: 'bad',
-    },
-    {
-      label: 'Supplies low',
-      value: c?.suppliesLow.totalCount,
-      patch: { ...EMPTY_FILTERS, suppliesLow: true },
-      tone: 'warn',
-    },
-    {
-      label: 'Silent > 24 h',
-      value: c?.silent.totalCount,
-      patch: { ...EMPTY_FILTERS, silentHours: '24' },
-      tone: 'muted',
-    },
-  ];
-
   return (
     <div className="page">
       <div className="page-head">
         <h1>Fleet</h1>
       </div>
       <ul className="tiles" aria-label="Printers by state">
-        {tiles.map((t) => (
+        {TILES.map((t) => (
           <li key={t.label}>
             <button
               type="button"
               className={`tile ${t.tone}`}
-              onClick={() => setParams(filtersToParams(t.patch))}
+              onClick={() => setParams(filtersToParams({ ...EMPTY_FILTERS, ...t.filter }))}
             >
-              <span className="tile-value">{t.value ?? '…'}</span>
+              <span className="tile-value">{c?.[t.count].totalCount ?? '…'}</span>
               <span className="tile-label">{t.label}</span>
             </button>
           </li>
@@ -215,35 +197,21 @@ export default function FleetPage() {
             onChange={(e) => update({ search: e.target.value })}
           />
         </label>
-        <label>
-          Customer
-          <select
-            value={filters.customerId}
-            onChange={(e) => update({ customerId: e.target.value, siteId: '' })}
-          >
-            <option value="">All customers</option>
-            {options.data?.customers.edges.map(({ node }) => (
-              <option key={node.id} value={node.id}>
-                {node.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Site
-          <select
-            value={filters.siteId}
-            disabled={!filters.customerId}
-            onChange={(e) => update({ siteId: e.target.value })}
-          >
-            <option value="">All sites</option>
-            {options.data?.sites?.edges.map(({ node }) => (
-              <option key={node.id} value={node.id}>
-                {node.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect
+          label="Customer"
+          value={filters.customerId}
+          onChange={(customerId) => update({ customerId, siteId: '' })}
+          none="All customers"
+          options={namedChoices(options.data?.customers.edges.map((e) => e.node) ?? [])}
+        />
+        <InlineSelect
+          label="Site"
+          value={filters.siteId}
+          disabled={!filters.customerId}
+          onChange={(siteId) => update({ siteId })}
+          none="All sites"
+          options={namedChoices(options.data?.sites?.edges.map((e) => e.node) ?? [])}
+        />
         <label>
           Model
           <input
@@ -252,39 +220,30 @@ export default function FleetPage() {
             onChange={(e) => update({ model: e.target.value })}
           />
         </label>
-        <label>
-          Status
-          <select value={filters.engineState} onChange={(e) => update({ engineState: e.target.value })}>
-            <option value="">Any status</option>
-            {ENGINE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Connection
-          <select
-            value={filters.connectionType}
-            onChange={(e) => update({ connectionType: e.target.value as FleetFilters['connectionType'] })}
-          >
-            <option value="">Any</option>
-            <option value="DIRECT">Direct-connect</option>
-            <option value="COLLECTOR">Data Collector</option>
-          </select>
-        </label>
-        <label>
-          Silent for
-          <select value={filters.silentHours} onChange={(e) => update({ silentHours: e.target.value })}>
-            <option value="">Any time</option>
-            {SILENT_CHOICES.map((h) => (
-              <option key={h} value={h}>
-                {Number(h) >= 24 ? `over ${Number(h) / 24} day(s)` : `over ${h} hour(s)`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <InlineSelect
+          label="Status"
+          value={filters.engineState}
+          onChange={(engineState) => update({ engineState })}
+          none="Any status"
+          options={ENGINE_STATES.map((state) => ({ value: state, label: state }))}
+        />
+        <InlineSelect
+          label="Connection"
+          value={filters.connectionType}
+          onChange={(connectionType) => update({ connectionType })}
+          none="Any"
+          options={CONNECTION_CHOICES}
+        />
+        <InlineSelect
+          label="Silent for"
+          value={filters.silentHours}
+          onChange={(silentHours) => update({ silentHours })}
+          none="Any time"
+          options={SILENT_CHOICES.map((h) => ({
+            value: h,
+            label: Number(h) >= 24 ? `over ${Number(h) / 24} day(s)` : `over ${h} hour(s)`,
+          }))}
+        />
         <label className="check">
           <input
             type="checkbox"

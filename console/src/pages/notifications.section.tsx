@@ -2,6 +2,7 @@
 // dead-letter list), over the API of docs/notifications.md.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { choicesOf, InlineSelect, namedChoices } from '../components/field';
 import { Badge, Empty, ErrorState, FormError, Loading } from '../components/states';
 import { graphql } from '../gql';
 import type { ReportFrequency, Severity } from '../gql/graphql';
@@ -112,6 +113,7 @@ const RetryMailMutation = graphql(`
 `);
 
 const SEVERITIES: Severity[] = ['INFO', 'WARNING', 'ERROR', 'CRITICAL'];
+const FREQUENCY_LABEL: Record<ReportFrequency, string> = { MONTHLY: 'month', WEEKLY: 'week' };
 const browserTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 export default function NotificationsSection() {
@@ -150,14 +152,6 @@ export default function NotificationsSection() {
 }
 
 type Customer = { id: string; name: string };
-
-function CustomerOptions({ customers }: { customers: Customer[] }) {
-  return customers.map((c) => (
-    <option key={c.id} value={c.id}>
-      {c.name}
-    </option>
-  ));
-}
 
 function RuleForm({ customers, onCreated }: { customers: Customer[]; onCreated: () => void }) {
   const [created, create] = useMutation(CreateRuleMutation);
@@ -212,23 +206,19 @@ function RuleForm({ customers, onCreated }: { customers: Customer[]; onCreated: 
         Name
         <input required value={draft.name} onChange={(e) => set({ name: e.target.value })} />
       </label>
-      <label>
-        At least
-        <select value={draft.minSeverity} onChange={(e) => set({ minSeverity: e.target.value as Severity })}>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Customer
-        <select value={draft.customerId} onChange={(e) => set({ customerId: e.target.value })}>
-          <option value="">Any</option>
-          <CustomerOptions customers={customers} />
-        </select>
-      </label>
+      <InlineSelect
+        label="At least"
+        value={draft.minSeverity}
+        onChange={(minSeverity) => set({ minSeverity })}
+        options={SEVERITIES.map((s) => ({ value: s, label: s.toLowerCase() }))}
+      />
+      <InlineSelect
+        label="Customer"
+        value={draft.customerId}
+        onChange={(customerId) => set({ customerId })}
+        none="Any"
+        options={namedChoices(customers)}
+      />
       <label>
         Recipients
         <input
@@ -355,22 +345,19 @@ function ScheduleForm({ customers, onCreated }: { customers: Customer[]; onCreat
         });
       }}
     >
-      <label>
-        Customer
-        <select required value={customerId} onChange={(e) => setCustomerId(e.target.value)}>
-          <option value="" disabled>
-            Choose…
-          </option>
-          <CustomerOptions customers={customers} />
-        </select>
-      </label>
-      <label>
-        Every
-        <select value={frequency} onChange={(e) => setFrequency(e.target.value as ReportFrequency)}>
-          <option value="MONTHLY">month</option>
-          <option value="WEEKLY">week</option>
-        </select>
-      </label>
+      <InlineSelect
+        label="Customer"
+        required
+        value={customerId}
+        onChange={setCustomerId}
+        options={[{ value: '', label: 'Choose…', disabled: true }, ...namedChoices(customers)]}
+      />
+      <InlineSelect
+        label="Every"
+        value={frequency}
+        onChange={setFrequency}
+        options={choicesOf(FREQUENCY_LABEL)}
+      />
       <label>
         Recipients
         <input value={emails} onChange={(e) => setEmails(e.target.value)} placeholder="buyer@customer.com" />

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
 import { DataTable, QueryView } from '../components/data-table';
 import { ExportButton } from '../components/export-button';
+import { choicesOf, InlineSelect } from '../components/field';
 import { ConnectionPager, usePager } from '../components/pager';
 import {
   Badge,
@@ -174,6 +175,10 @@ type Metric = 'mediaAreaM2' | 'inkMl' | 'inkSplit' | 'pages' | 'jobs' | 'scanAre
 type BucketField =
   'mediaAreaM2' | 'inkMl' | 'inkOemMl' | 'inkNonOemMl' | 'pages' | 'jobs' | 'scanAreaM2' | 'copyAreaM2';
 const BLUE = '#1f6fb2';
+const JOB_KIND_LABEL: Record<JobKind, string> = { PRINT: 'Print', COPY: 'Copy', SCAN: 'Scan' };
+/** The usage chart's spans (the API's WEEK is not offered). */
+const GRANULARITY_LABEL = { DAY: 'day', MONTH: 'month' } satisfies Partial<Record<Granularity, string>>;
+
 const METRICS: Record<
   Metric,
   { label: string; unit: Unit; series: { key: BucketField; label: string; color: string }[] }
@@ -510,23 +515,18 @@ function Usage({ id, timeZone }: { id: string; timeZone?: string }) {
           Usage {granularity === 'DAY' ? 'over the last 30 days' : 'over the last 12 months'}
         </h2>
         <div className="controls">
-          <label>
-            Measure
-            <select value={metric} onChange={(e) => setMetric(e.target.value as Metric)}>
-              {(Object.keys(METRICS) as Metric[]).map((m) => (
-                <option key={m} value={m}>
-                  {METRICS[m].label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Per
-            <select value={granularity} onChange={(e) => setGranularity(e.target.value as Granularity)}>
-              <option value="DAY">day</option>
-              <option value="MONTH">month</option>
-            </select>
-          </label>
+          <InlineSelect
+            label="Measure"
+            value={metric}
+            onChange={setMetric}
+            options={(Object.keys(METRICS) as Metric[]).map((m) => ({ value: m, label: METRICS[m].label }))}
+          />
+          <InlineSelect
+            label="Per"
+            value={granularity}
+            onChange={setGranularity}
+            options={choicesOf(GRANULARITY_LABEL)}
+          />
         </div>
       </div>
       {usage.error && !usage.data ? (
@@ -585,15 +585,13 @@ function Jobs({ printerId, canExport }: { printerId: string; canExport: boolean 
       <div className="section-head">
         <h2 id="jobs">Jobs</h2>
         <div className="controls">
-          <label>
-            Kind
-            <select value={kind} onChange={(e) => setKind(e.target.value as JobKind | '')}>
-              <option value="">All</option>
-              <option value="PRINT">Print</option>
-              <option value="COPY">Copy</option>
-              <option value="SCAN">Scan</option>
-            </select>
-          </label>
+          <InlineSelect
+            label="Kind"
+            value={kind}
+            onChange={setKind}
+            none="All"
+            options={choicesOf(JOB_KIND_LABEL)}
+          />
           <label>
             User
             <input
