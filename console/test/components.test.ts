@@ -32,6 +32,18 @@ describe('DataTable', () => {
     expect(html).toContain('<tr><td>b</td><td class="num">20</td></tr>');
     expect(html.match(/<th /g)).toHaveLength(2);
   });
+
+  it('puts a total row under the data, in the footer', () => {
+    const html = renderToStaticMarkup(
+      h(DataTable<{ id: string }>, {
+        rows: [{ id: 'a' }],
+        rowKey: (r) => r.id,
+        columns: [{ key: 'id', header: 'Id', cell: (r) => r.id }],
+        footer: h('tr', null, h('th', { scope: 'row' }, 'Total')),
+      }),
+    );
+    expect(html).toContain('</tbody><tfoot><tr><th scope="row">Total</th></tr></tfoot></table>');
+  });
 });
 
 describe('QueryView', () => {

@@ -22,6 +22,7 @@ export function DataTable<T>({
   caption,
   captionHidden = false,
   compact = false,
+  footer,
 }: {
   rows: readonly T[];
   columns: ReadonlyArray<Column<T> | false | null | undefined>;
@@ -29,6 +30,8 @@ export function DataTable<T>({
   caption?: ReactNode;
   captionHidden?: boolean;
   compact?: boolean;
+  /** Rows under the data (a total), in a <tfoot>. */
+  footer?: ReactNode;
 }) {
   const shown = columns.filter((c): c is Column<T> => !!c);
   const cellClass = (c: Column<T>) =>
@@ -57,6 +60,7 @@ export function DataTable<T>({
             </tr>
           ))}
         </tbody>
+        {footer && <tfoot>{footer}</tfoot>}
       </table>
     </div>
   );

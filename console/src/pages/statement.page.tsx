@@ -3,8 +3,10 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useMutation, useQuery } from 'urql';
+import { DataTable } from '../components/data-table';
 import { Badge, Empty, ErrorState, errorMessage, Loading } from '../components/states';
 import { graphql } from '../gql';
+import type { StatementDetailQuery, StatementTraceQuery } from '../gql/graphql';
 import {
   formatDateTime,
   formatMoneyMinor,
@@ -112,6 +114,13 @@ const TraceQuery = graphql(`
     }
   }
 `);
+
+type StatementNode = NonNullable<StatementDetailQuery['statement']>;
+type LineRow = StatementNode['lines'][number];
+type ReconciliationRow = StatementNode['reconciliation'][number];
+type TraceSource = StatementTraceQuery['statementTrace']['lines'][number]['sources'][number];
+type TraceReading = TraceSource['readings'][number];
+type TraceJob = TraceSource['jobs'][number];
 
 const ApproveMutation = graphql(`
   mutation ApproveStatement($id: ID!, $acceptIncomplete: Boolean!) {
@@ -252,116 +261,115 @@ export default function StatementPage() {
       )}
       <section className="card" aria-labelledby="lines">
         <h2 id="lines">Lines</h2>
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Description</th>
-                <th scope="col" className="num">
-                  Quantity
-                </th>
-                <th scope="col" className="num">
-                  Allowance used
-                </th>
-                <th scope="col" className="num">
-                  Billable
-                </th>
-                <th scope="col" className="num">
-                  Unit price
-                </th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.lines.map((l) => {
-                const unit = unitFromApi(l.unit);
-                return (
-                  <tr key={l.lineId}>
-                    <td>
-                      {l.description}
-                      <div className="sub">
-                        {l.sources
-                          .map(
-                            (src) =>
-                              `${src.serialNumber ?? src.printerId}: ${formatNumber(locale, src.quantity)}`,
-                          )
-                          .join(' · ')}
-                      </div>
-                    </td>
-                    <td className="num">
-                      {l.quantity === null ? (
-                        <Badge tone="warn">unknown</Badge>
-                      ) : (
-                        formatQuantity(locale, l.quantity, unit, 3)
-                      )}
-                    </td>
-                    <td className="num">{formatQuantity(locale, l.allowanceUsed, unit, 3)}</td>
-                    <td className="num">{formatQuantity(locale, l.billableQuantity, unit, 3)}</td>
-                    <td className="num">{formatUnitPrice(locale, l.unitPriceMinor, s.currency)}</td>
-                    <td className="num">{money(l.totalMinor)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={5}>
-                  Total
-                </th>
-                <td className="num total">{money(s.totalMinor)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <DataTable<LineRow>
+          rows={s.lines}
+          rowKey={(l) => l.lineId}
+          columns={[
+            {
+              key: 'description',
+              header: 'Description',
+              cell: (l) => (
+                <>
+                  {l.description}
+                  <div className="sub">
+                    {l.sources
+                      .map(
+                        (src) =>
+                          `${src.serialNumber ?? src.printerId}: ${formatNumber(locale, src.quantity)}`,
+                      )
+                      .join(' · ')}
+                  </div>
+                </>
+              ),
+            },
+            {
+              key: 'quantity',
+              header: 'Quantity',
+              num: true,
+              cell: (l) =>
+                l.quantity === null ? (
+                  <Badge tone="warn">unknown</Badge>
+                ) : (
+                  formatQuantity(locale, l.quantity, unitFromApi(l.unit), 3)
+                ),
+            },
+            {
+              key: 'allowance',
+              header: 'Allowance used',
+              num: true,
+              cell: (l) => formatQuantity(locale, l.allowanceUsed, unitFromApi(l.unit), 3),
+            },
+            {
+              key: 'billable',
+              header: 'Billable',
+              num: true,
+              cell: (l) => formatQuantity(locale, l.billableQuantity, unitFromApi(l.unit), 3),
+            },
+            {
+              key: 'price',
+              header: 'Unit price',
+              num: true,
+              cell: (l) => formatUnitPrice(locale, l.unitPriceMinor, s.currency),
+            },
+            { key: 'amount', header: 'Amount', num: true, cell: (l) => money(l.totalMinor) },
+          ]}
+          footer={
+            <tr>
+              <th scope="row" colSpan={5}>
+                Total
+              </th>
+              <td className="num total">{money(s.totalMinor)}</td>
+            </tr>
+          }
+        />
       </section>
       <section className="card" aria-labelledby="reconciliation">
         <h2 id="reconciliation">Reconciliation: counters against jobs</h2>
         {s.reconciliation.length === 0 ? (
           <Empty>Nothing to reconcile.</Empty>
         ) : (
-          <div className="table-wrap">
-            <table className="data compact">
-              <thead>
-                <tr>
-                  <th scope="col">Printer</th>
-                  <th scope="col">Meter</th>
-                  <th scope="col" className="num">
-                    Counters
-                  </th>
-                  <th scope="col" className="num">
-                    Jobs
-                  </th>
-                  <th scope="col" className="num">
-                    Gap
-                  </th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.reconciliation.map((r) => (
-                  <tr key={`${r.printerId}-${r.meterKey}`}>
-                    <td>
-                      <Link to={`/fleet/${r.printerId}`}>{serialOf.get(r.printerId) ?? 'printer'}</Link>
-                    </td>
-                    <td>{r.meterKey}</td>
-                    <td className="num">{formatNumber(locale, r.counterDelta, 3)}</td>
-                    <td className="num">{formatNumber(locale, r.jobTotal, 3)}</td>
-                    <td className="num">
-                      {formatNumber(locale, r.gap, 3)}{' '}
-                      {r.gapPercent && `(${formatNumber(locale, r.gapPercent, 1)} %)`}
-                    </td>
-                    <td>
-                      <Badge tone={r.status === 'OK' ? 'ok' : r.flagged ? 'bad' : 'muted'}>
-                        {r.status.toLowerCase()}
-                      </Badge>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable<ReconciliationRow>
+            compact
+            rows={s.reconciliation}
+            rowKey={(r) => `${r.printerId}-${r.meterKey}`}
+            columns={[
+              {
+                key: 'printer',
+                header: 'Printer',
+                cell: (r) => (
+                  <Link to={`/fleet/${r.printerId}`}>{serialOf.get(r.printerId) ?? 'printer'}</Link>
+                ),
+              },
+              { key: 'meter', header: 'Meter', cell: (r) => r.meterKey },
+              {
+                key: 'counters',
+                header: 'Counters',
+                num: true,
+                cell: (r) => formatNumber(locale, r.counterDelta, 3),
+              },
+              { key: 'jobs', header: 'Jobs', num: true, cell: (r) => formatNumber(locale, r.jobTotal, 3) },
+              {
+                key: 'gap',
+                header: 'Gap',
+                num: true,
+                cell: (r) => (
+                  <>
+                    {formatNumber(locale, r.gap, 3)}{' '}
+                    {r.gapPercent && `(${formatNumber(locale, r.gapPercent, 1)} %)`}
+                  </>
+                ),
+              },
+              {
+                key: 'status',
+                header: 'Status',
+                cell: (r) => (
+                  <Badge tone={r.status === 'OK' ? 'ok' : r.flagged ? 'bad' : 'muted'}>
+                    {r.status.toLowerCase()}
+                  </Badge>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
       <section className="card" aria-labelledby="trace">
@@ -494,69 +502,72 @@ function Trace({ id }: { id: string }) {
                     </Badge>
                   ))}
                 </h4>
-                <table className="data compact">
-                  <caption>Readings</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Collected</th>
-                      <th scope="col" className="num">
-                        Media m²
-                      </th>
-                      <th scope="col" className="num">
-                        HP ink mL
-                      </th>
-                      <th scope="col" className="num">
-                        Non-HP ink mL
-                      </th>
-                      <th scope="col" className="num">
-                        Scan m²
-                      </th>
-                      <th scope="col" className="num">
-                        Pages
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {src.readings.map((r) => (
-                      <tr key={r.id}>
-                        <td>{formatDateTime(locale, r.collectedAt)}</td>
-                        <td className="num">{formatNumber(locale, r.mediaAreaM2, 3)}</td>
-                        <td className="num">{formatNumber(locale, r.inkOemMl, 3)}</td>
-                        <td className="num">{formatNumber(locale, r.inkNonOemMl, 3)}</td>
-                        <td className="num">{formatNumber(locale, r.scanAreaM2, 3)}</td>
-                        <td className="num">{formatNumber(locale, r.pages, 0)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable<TraceReading>
+                  compact
+                  caption="Readings"
+                  rows={src.readings}
+                  rowKey={(r) => r.id}
+                  columns={[
+                    {
+                      key: 'collected',
+                      header: 'Collected',
+                      cell: (r) => formatDateTime(locale, r.collectedAt),
+                    },
+                    {
+                      key: 'media',
+                      header: 'Media m²',
+                      num: true,
+                      cell: (r) => formatNumber(locale, r.mediaAreaM2, 3),
+                    },
+                    {
+                      key: 'oem',
+                      header: 'HP ink mL',
+                      num: true,
+                      cell: (r) => formatNumber(locale, r.inkOemMl, 3),
+                    },
+                    {
+                      key: 'nonOem',
+                      header: 'Non-HP ink mL',
+                      num: true,
+                      cell: (r) => formatNumber(locale, r.inkNonOemMl, 3),
+                    },
+                    {
+                      key: 'scan',
+                      header: 'Scan m²',
+                      num: true,
+                      cell: (r) => formatNumber(locale, r.scanAreaM2, 3),
+                    },
+                    {
+                      key: 'pages',
+                      header: 'Pages',
+                      num: true,
+                      cell: (r) => formatNumber(locale, r.pages, 0),
+                    },
+                  ]}
+                />
                 {src.jobs.length > 0 && (
-                  <table className="data compact">
-                    <caption>Jobs ({src.jobs.length})</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Completed</th>
-                        <th scope="col">Name</th>
-                        <th scope="col">Kind</th>
-                        <th scope="col" className="num">
-                          Media m²
-                        </th>
-                        <th scope="col" className="num">
-                          Pages
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {src.jobs.map((j) => (
-                        <tr key={j.id}>
-                          <td>{formatDateTime(locale, j.completedAt)}</td>
-                          <td>{j.name}</td>
-                          <td>{j.kind.toLowerCase()}</td>
-                          <td className="num">{formatNumber(locale, j.mediaAreaM2, 3)}</td>
-                          <td className="num">{j.pages}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <DataTable<TraceJob>
+                    compact
+                    caption={`Jobs (${src.jobs.length})`}
+                    rows={src.jobs}
+                    rowKey={(j) => j.id}
+                    columns={[
+                      {
+                        key: 'completed',
+                        header: 'Completed',
+                        cell: (j) => formatDateTime(locale, j.completedAt),
+                      },
+                      { key: 'name', header: 'Name', cell: (j) => j.name },
+                      { key: 'kind', header: 'Kind', cell: (j) => j.kind.toLowerCase() },
+                      {
+                        key: 'media',
+                        header: 'Media m²',
+                        num: true,
+                        cell: (j) => formatNumber(locale, j.mediaAreaM2, 3),
+                      },
+                      { key: 'pages', header: 'Pages', num: true, cell: (j) => j.pages },
+                    ]}
+                  />
                 )}
               </div>
             ))
