@@ -14,19 +14,26 @@ import {
   type SessionUser,
 } from './session';
 
+// What signing in (login.page.tsx) and renewing both answer: the token pair startSession keeps.
+export const TokenPairFragment = graphql(`
+  fragment TokenPair on AuthPayload {
+    accessToken
+    accessTokenExpiresAt
+    refreshToken
+    refreshTokenExpiresAt
+    user {
+      id
+      email
+      name
+      role
+    }
+  }
+`);
+
 export const RefreshTokenMutation = graphql(`
   mutation RefreshToken($refreshToken: String!) {
     refreshToken(refreshToken: $refreshToken) {
-      accessToken
-      accessTokenExpiresAt
-      refreshToken
-      refreshTokenExpiresAt
-      user {
-        id
-        email
-        name
-        role
-      }
+      ...TokenPair
     }
   }
 `);

@@ -10,16 +10,7 @@ import { useSession } from '../lib/use-session';
 const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
-      accessToken
-      accessTokenExpiresAt
-      refreshToken
-      refreshTokenExpiresAt
-      user {
-        id
-        email
-        name
-        role
-      }
+      ...TokenPair
     }
   }
 `);
