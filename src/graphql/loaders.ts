@@ -13,8 +13,16 @@ import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
-import { printersByIds } from './printer-rows';
-import { uuidArrayLiteral } from '../lib/ids';
+import { printerFromRow } from './printer-rows';
+import {
+  customerRowsByIds,
+  installedCartridgeRows,
+  installedPrintheadRows,
+  printerMediaTypeRows,
+  printerRowsByIds,
+  siteRowsByIds,
+} from '../repositories/fleet-reads.repository';
+import { alertEventRows, openAlertCountRows, openAlertRows } from '../repositories/alert-reads.repository';
 import { tenantScope } from './scope';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 import type { CartridgeType, PrintheadType } from '../schema/printer.type';
@@ -31,16 +39,15 @@ function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityC
   });
 }
 
-/** Rows by id as plain read-only objects (see componentsByPrinter for why not entities). */
+type Rows = Record<string, unknown>[];
+
+/** Rows by id (a repository read) as plain read-only objects (fleet-reads.repository.ts says why). */
 function rowsById<T>(
-  em: () => EntityManager,
-  table: 'customer' | 'site',
+  read: (ids: readonly string[]) => Promise<Rows>,
   map: (row: Record<string, unknown>) => T,
 ) {
   return new DataLoader<string, T | null>(async (ids) => {
-    const rows = await em().execute<Record<string, unknown>[]>(
-      `select * from "${table}" where id = any(${uuidArrayLiteral(ids)})`,
-    );
+    const rows = await read(ids);
     const found = new Map(rows.map((r) => [r.id as string, map(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
@@ -93,21 +100,13 @@ function byPrinter<T extends { printer: Printer }>(
   });
 }
 
-/**
- * Components of many printers in one query, as plain read-only objects (not managed entities): a
- * fleet page shows hundreds of them, and materialising each as a tracked entity cost more CPU than the
- * rest of the request (see docs/performance.md, "API").
- */
-function componentsByPrinter<T>(
-  em: () => EntityManager,
-  table: 'cartridge' | 'printhead',
-  orderBy: string,
+/** Rows of many printers in one query (a repository read), grouped by printer, as plain objects. */
+function rowsByPrinter<T>(
+  read: (printerIds: readonly string[]) => Promise<Rows>,
   map: (row: Record<string, unknown>) => T,
 ) {
   return new DataLoader<string, T[]>(async (printerIds) => {
-    const rows = await em().execute<Record<string, unknown>[]>(
-      `select * from "${table}" where printer_id = any(${uuidArrayLiteral(printerIds)}) and removed_at is null order by ${orderBy}`,
-    );
+    const rows = await read(printerIds);
     const groups = new Map<string, T[]>(printerIds.map((id) => [id, []]));
     for (const row of rows) groups.get(row.printer_id as string)?.push(map(row));
     return printerIds.map((id) => groups.get(id) ?? []);
@@ -186,41 +185,27 @@ export function createLoaders(context: () => GraphQLContext) {
   // One query at a time on the request's transaction connection: PostgreSQL runs one per connection
   // anyway, and pg's implicit queueing of concurrent calls is deprecated (loaders dispatch together).
   let last: Promise<unknown> = Promise.resolve();
-  const select = <T>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const run = last.then(() => em().execute<T[]>(sql, params));
-    last = run.catch(() => undefined);
-    return run;
+  const inTurn = <A extends unknown[], T>(read: (em: EntityManager, ...args: A) => Promise<T>) => {
+    return (...args: A): Promise<T> => {
+      const run = last.then(() => read(em(), ...args));
+      last = run.catch(() => undefined);
+      return run;
+    };
   };
-  // The tenant filter on raw alert queries: the first isolation layer, and the one that lets PostgreSQL
-  // use the (reseller_id, printer_id, status) index — the row-level-security predicate alone (tenant OR
-  // operator) cannot, so without it every batch scanned all alerts of every reseller.
-  const alertTenant = (): { sql: string; params: string[] } => {
-    const reseller = tenantScope(context()).reseller;
-    return reseller ? { sql: ' and reseller_id = ?', params: [reseller] } : { sql: '', params: [] };
-  };
+  // Alert reads carry the tenant filter (null for an operator): see alert-reads.repository.ts.
+  const reseller = () => tenantScope(context()).reseller ?? null;
   return {
-    customer: rowsById(em, 'customer', customerFromRow),
-    site: rowsById(em, 'site', siteFromRow),
+    customer: rowsById(inTurn(customerRowsByIds), customerFromRow),
+    site: rowsById(inTurn(siteRowsByIds), siteFromRow),
     collector: byId(em, Collector),
-    printer: new DataLoader<string, Printer | null>(async (ids) => {
-      const found = await printersByIds(select, ids);
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    printer: rowsById(inTurn(printerRowsByIds), printerFromRow),
     user: byId(em, User),
-    cartridges: componentsByPrinter(em, 'cartridge', 'slot nulls last, color, id', cartridgeFromRow),
-    printheads: componentsByPrinter(em, 'printhead', 'slot nulls last, id', printheadFromRow),
+    cartridges: rowsByPrinter(inTurn(installedCartridgeRows), cartridgeFromRow),
+    printheads: rowsByPrinter(inTurn(installedPrintheadRows), printheadFromRow),
     mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
     accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
     mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
-      const rows = await select<{
-        printer_id: string;
-        id: string;
-        code: string;
-        names: Record<string, string>;
-      }>(
-        `select pmt.printer_id, mt.id, mt.code, mt.names from printer_media_type pmt join media_type mt on mt.id = pmt.media_type_id
-         where pmt.printer_id = any(${uuidArrayLiteral(printerIds)}) order by mt.code`,
-      );
+      const rows = await inTurn(printerMediaTypeRows)(printerIds);
       const groups = new Map<string, MediaType[]>(printerIds.map((id) => [id, []]));
       for (const row of rows)
         groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
@@ -233,14 +218,10 @@ export function createLoaders(context: () => GraphQLContext) {
         return { printerId: k.slice(0, at), limit: Number(k.slice(at + 1)) };
       });
       const maxLimit = Math.max(...parsed.map((p) => p.limit));
-      // One query for all printers: a window function keeps the newest N per printer.
-      const tenant = alertTenant();
-      const found = await select<Record<string, unknown>>(
-        `select * from (
-           select a.*, row_number() over (partition by printer_id order by raised_at desc, id desc) as rn
-           from alert a where printer_id = any(${uuidArrayLiteral(parsed.map((p) => p.printerId))}) and status <> 'RESOLVED'${tenant.sql}) ranked
-         where rn <= ? order by raised_at desc, id desc`,
-        [...tenant.params, maxLimit],
+      const found = await inTurn(openAlertRows)(
+        reseller(),
+        parsed.map((p) => p.printerId),
+        maxLimit,
       );
       const byPrinterId = new Map<string, Alert[]>();
       for (const row of found) appendTo(byPrinterId, row.printer_id as string, alertFromRow(row));
@@ -248,8 +229,7 @@ export function createLoaders(context: () => GraphQLContext) {
     }),
     /** The recorded history steps of each alert, oldest first (alert-history.ts adds the rest). */
     alertEvents: new DataLoader<string, AlertHistoryStep[]>(async (alertIds) => {
-      const tenant = alertTenant();
-      const rows = await select<{
+      const rows = (await inTurn(alertEventRows)(reseller(), alertIds)) as Array<{
         alert_id: string;
         kind: AlertHistoryStep['kind'];
         at: Date | string;
@@ -257,11 +237,7 @@ export function createLoaders(context: () => GraphQLContext) {
         user_id: string | null;
         assignee_id: string | null;
         snoozed_until: Date | string | null;
-      }>(
-        `select alert_id, kind, at, actor, user_id, assignee_id, snoozed_until from alert_event
-         where alert_id = any(${uuidArrayLiteral(alertIds)})${tenant.sql} order by at, id`,
-        tenant.params,
-      );
+      }>;
       const byAlert = new Map<string, AlertHistoryStep[]>();
       for (const r of rows)
         appendTo(byAlert, r.alert_id, {
@@ -275,11 +251,7 @@ export function createLoaders(context: () => GraphQLContext) {
       return alertIds.map((id) => byAlert.get(id) ?? []);
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {
-      const tenant = alertTenant();
-      const rows = await select<{ printer_id: string; n: string }>(
-        `select printer_id, count(*) as n from alert where printer_id = any(${uuidArrayLiteral(printerIds)}) and status <> 'RESOLVED'${tenant.sql} group by printer_id`,
-        tenant.params,
-      );
+      const rows = await inTurn(openAlertCountRows)(reseller(), printerIds);
       const map = new Map(rows.map((r) => [r.printer_id, Number(r.n)]));
       return printerIds.map((id) => map.get(id) ?? 0);
     }),

@@ -2,7 +2,6 @@
 // Printer entity where resolvers read it (customer/site/collector as references), without the cost of
 // materialising a tracked entity per row. Writes still go through the entity.
 import type { Printer } from '../entities/printer.entity';
-import { uuidArrayLiteral } from '../lib/ids';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 
 const PRINTER_COLUMNS: ColumnReaders = {
@@ -34,12 +33,4 @@ const PRINTER_COLUMNS: ColumnReaders = {
 /** A printer row with the fields of the columns it has (see readRow). */
 export function printerFromRow(r: Record<string, unknown>): Printer {
   return readRow<Printer>(r, PRINTER_COLUMNS);
-}
-
-/** Runs one SQL statement with `?` placeholders and returns its rows. */
-export type RowQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
-
-export async function printersByIds(query: RowQuery, ids: readonly string[]): Promise<Map<string, Printer>> {
-  const rows = await query(`select * from printer where id = any(${uuidArrayLiteral(ids)})`, []);
-  return new Map(rows.map((r) => [r.id as string, printerFromRow(r)]));
 }

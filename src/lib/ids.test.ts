@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidArrayLiteral, uuidv7 } from './ids';
+import { uuidArrayParam, uuidv7 } from './ids';
 
 describe('uuidv7', () => {
   it('is a version-7 UUID and sorts by creation order, also within one millisecond', () => {
@@ -10,12 +10,12 @@ describe('uuidv7', () => {
   });
 });
 
-describe('uuidArrayLiteral', () => {
-  it('builds a uuid[] literal and refuses anything that is not a UUID', () => {
+describe('uuidArrayParam', () => {
+  it('builds a uuid[] parameter and refuses anything that is not a UUID', () => {
     const a = uuidv7();
     const b = uuidv7();
-    expect(uuidArrayLiteral([a, b])).toBe(`'{${a},${b}}'::uuid[]`);
-    expect(() => uuidArrayLiteral([a, "x'); drop table printer; --"])).toThrow(/not a UUID/);
-    expect(() => uuidArrayLiteral([`${a},${b}`])).toThrow(/not a UUID/);
+    expect(uuidArrayParam([a, b])).toBe(`{${a},${b}}`);
+    expect(() => uuidArrayParam([a, "x'); drop table printer; --"])).toThrow(/not a UUID/);
+    expect(() => uuidArrayParam([`${a},${b}`])).toThrow(/not a UUID/);
   });
 });

@@ -1,6 +1,7 @@
 // Identifier generation. Rows get UUIDv7 ids (RFC 9562): time-ordered, so new rows append to the right
 // edge of B-tree indexes instead of scattering writes the way random v4 ids do at 10 million jobs.
 import { randomBytes, randomFillSync } from 'node:crypto';
+import { pgUuidArray } from './pg-arrays';
 
 let lastMs = 0;
 let sequence = 0;
@@ -54,12 +55,11 @@ export function isUuid(value: string): boolean {
 }
 
 /**
- * `'{id,id,...}'::uuid[]` as SQL text, for `= any(...)` over a batch of ids. Every id is checked to be
- * a UUID, so the literal needs no escaping: passed as a parameter instead, each batch's list (100 ids,
- * 3.7 KB) went through the driver's character-by-character string escaping, a visible share of a
- * fleet page's allocations. An id that is not a UUID is a bug upstream and throws.
+ * A batch of ids as one bound `?::uuid[]` parameter (`{id,id,...}`), for `= any(...)`. Every id is
+ * checked to be a UUID first: an id that is not one is a bug upstream, and it throws here instead of
+ * failing in PostgreSQL, where the error would abort the request's whole transaction.
  */
-export function uuidArrayLiteral(ids: readonly string[]): string {
+export function uuidArrayParam(ids: readonly string[]): string {
   for (const id of ids) if (!isUuid(id)) throw new TypeError(`not a UUID: ${JSON.stringify(id)}`);
-  return `'{${ids.join(',')}}'::uuid[]`;
+  return pgUuidArray(ids);
 }

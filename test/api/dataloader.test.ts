@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newReseller } from '../support/factories';
 import { sqlJsonPages } from '../../src/graphql/sql-json/plugin';
+import { observeStatements } from '../../src/repositories/sql';
 
 let app: TestApp;
 let apiKey: string;
@@ -52,6 +53,10 @@ async function statementsFor(n: number): Promise<{ count: number; printers: numb
     count += 1;
     return original(...args);
   }) as typeof connection.execute;
+  // The loaders' reads are repository statements, which run through query() (src/repositories/sql.ts).
+  const stopObserving = observeStatements(() => {
+    count += 1;
+  });
   try {
     const result = await app.gql<{
       printers: { edges: Array<{ node: { cartridges: unknown[]; openAlerts: { edges: unknown[] } } }> };
@@ -64,6 +69,7 @@ async function statementsFor(n: number): Promise<{ count: number; printers: numb
     return { count, printers: edges.length };
   } finally {
     connection.execute = original;
+    stopObserving();
   }
 }
 

@@ -24,6 +24,19 @@ import {
   insertPendingDeliveries,
 } from '../../src/repositories/webhook-deliveries.repository';
 import { Webhook } from '../../src/entities/webhook.entity';
+import {
+  customerRowsByIds,
+  installedCartridgeRows,
+  installedPrintheadRows,
+  printerMediaTypeRows,
+  printerRowsByIds,
+  siteRowsByIds,
+} from '../../src/repositories/fleet-reads.repository';
+import {
+  alertEventRows,
+  openAlertCountRows,
+  openAlertRows,
+} from '../../src/repositories/alert-reads.repository';
 import { useTestOrm } from '../support/orm';
 import {
   collectorSender,
@@ -115,7 +128,7 @@ function dedent(sql: string): string {
 
 /** A scenario that reaches every statement of the repositories: batches with repeats, a duplicate, a
  * collector report with a refused printer, alert batches, an identity mismatch, offline sweeps, a
- * webhook event. */
+ * webhook event, the DataLoaders' reads. */
 async function scenario(): Promise<void> {
   const em = file.orm.em.fork();
   const resellerId = (await newReseller(em)).reseller.id;
@@ -234,6 +247,25 @@ async function scenario(): Promise<void> {
   await insertPendingDeliveries(em.fork(), resellerId, 'alert.raised', [
     { id: randomUUID(), webhook_id: webhook.id, payload: { type: 'alert.raised' } },
   ]);
+
+  // The GraphQL DataLoaders' reads; the alert reads as a reseller's user and as an operator (no filter).
+  const printerIds = [p1.printerId];
+  expect(await printerRowsByIds(em.fork(), printerIds)).toHaveLength(1);
+  await customerRowsByIds(em.fork(), [customerId]);
+  await siteRowsByIds(em.fork(), [randomUUID()]);
+  expect((await installedCartridgeRows(em.fork(), printerIds)).length).toBeGreaterThan(0);
+  await installedPrintheadRows(em.fork(), printerIds);
+  await printerMediaTypeRows(em.fork(), printerIds);
+  for (const reseller of [resellerId, null]) {
+    const open = await openAlertRows(em.fork(), reseller, printerIds, 5);
+    expect(open.length).toBeGreaterThan(0);
+    await openAlertCountRows(em.fork(), reseller, printerIds);
+    await alertEventRows(
+      em.fork(),
+      reseller,
+      open.map((a) => a.id as string),
+    );
+  }
 }
 
 describe('SQL snapshots of the repositories', () => {
