@@ -35,6 +35,7 @@ import { ReportRun } from './report-run.entity';
 import { ReportSchedule } from './report-schedule.entity';
 import { Site } from './site.entity';
 import { UsageReading } from './usage-reading.entity';
+import { UsageReadingBreak } from './usage-reading-break.entity';
 import { User } from './user.entity';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { Webhook } from './webhook.entity';
@@ -56,6 +57,7 @@ export const entities = [
   PrinterMediaType,
   Accessory,
   UsageReading,
+  UsageReadingBreak,
   PrinterJob,
   PrinterJobKey,
   Alert,

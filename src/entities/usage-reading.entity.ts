@@ -25,13 +25,7 @@ export interface CounterSource {
 }
 
 @Entity({ tableName: 'usage_reading' })
-// Covering: billing's pass over a printer's month reads only these columns, from the index alone
-// (migration UsageReadingCoveringIndex).
-@Index({
-  name: 'usage_reading_reseller_id_printer_id_collected_at_index',
-  expression:
-    'create index "usage_reading_reseller_id_printer_id_collected_at_index" on "usage_reading" ("reseller_id", "printer_id", "collected_at") include ("serial_number", "pages", "total_ink_ml", "total_media_area_m2", "scan_total_area_m2", "scan_area_m2", "copy_area_m2")',
-})
+@Index({ properties: ['reseller', 'printer', 'collectedAt'] })
 @Index({ properties: ['rawReportId'] })
 export class UsageReading {
   [PrimaryKeyProp]?: ['id', 'collectedAt'];

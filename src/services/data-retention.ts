@@ -167,6 +167,12 @@ export async function applyRetention(
       );
       outcome.deletedJobKeys = Number(keys[0]?.n ?? 0);
     }
+    if (target === 'usage_reading') {
+      // Dropping a partition fires no trigger, so the breaks recorded in the removed months
+      // (usage_reading_break) go here. One left on the first remaining reading names a reading that
+      // still exists: a close loads it as a candidate and finds no break.
+      await em.execute(`delete from usage_reading_break where collected_at < ?`, [removeBefore]);
+    }
     outcomes.push(outcome);
   }
   return outcomes;

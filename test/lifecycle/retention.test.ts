@@ -24,6 +24,7 @@ let server: MikroORM;
 let resellerId: string;
 let customerId: string;
 let printer: { printerId: string; serialNumber: string };
+let otherPrinter: { printerId: string; serialNumber: string };
 let contractId: string;
 
 const MONTHS = ['2025-01', '2025-02', '2025-03'];
@@ -61,6 +62,7 @@ beforeAll(async () => {
   resellerId = (await newReseller(em)).reseller.id;
   customerId = (await newCustomer(em, resellerId)).id;
   printer = await newDirectPrinter(em, resellerId, customerId);
+  otherPrinter = await newDirectPrinter(em, resellerId, customerId);
   for (const month of MONTHS)
     for (const table of ['printer_job', 'usage_reading'])
       await em.execute(`select plotmeter_create_month_partition(?, ?)`, [table, utc(`${month}-01T00:00:00`)]);
@@ -72,9 +74,11 @@ beforeAll(async () => {
         completedAt: utc(`${month}-${day}T10:00:00`),
         userName: 'j.doe',
       });
-    await insertReading(em, resellerId, printer.printerId, {
+    // June's reading is another printer's, so removing it cannot touch this printer's breaks; February's
+    // comes from a swapped board, which records two breaks (February and March) in usage_reading_break.
+    await insertReading(em, resellerId, month === '2024-06' ? otherPrinter.printerId : printer.printerId, {
       at: utc(`${month}-01T00:00:00`),
-      serial: printer.serialNumber,
+      serial: month === '2025-02' ? 'SWAPPED01' : printer.serialNumber,
       mediaAreaM2: 100,
     });
     await insertRawReport(utc(`${month}-10T00:00:00`));
@@ -141,6 +145,7 @@ describe('retention', () => {
     expect(await count(`raw_report`)).toBe(3);
     // Readings have no retention configured: all four months are kept.
     expect(await count(`usage_reading`)).toBe(4);
+    expect(await count(`usage_reading_break`)).toBe(2);
     expect(await statements()).toEqual(before);
   });
 
@@ -166,6 +171,8 @@ describe('retention', () => {
     expect(await count(`printer_job`)).toBe(0);
     expect(await count(`printer_job_key`)).toBe(0);
     expect(await count(`usage_reading`)).toBe(0);
+    // Dropping a partition fires no trigger: retention removes the months' recorded breaks itself.
+    expect(await count(`usage_reading_break`)).toBe(0);
     expect(await count(`raw_report`)).toBe(0);
     expect(await statements()).toEqual(before);
     expect(before.map((s) => s.status)).toEqual(['APPROVED', 'APPROVED', 'APPROVED']);

@@ -1,21 +1,23 @@
 // Measures each covered printer's usage over its billed window from usage_reading, without loading a
 // month of hourly readings per printer.
 //
-// Per printer, one pass over its readings within the boundary tolerance of the window (an index-only
-// scan on (reseller_id, printer_id, collected_at), which carries the serial and the scalar counters for
-// this pass) marks every reading whose serial differs from the reading before it or whose scalar
-// counter (pages, ink, media, scan, copy) is lower: the only places the rules can start a new segment. What is loaded is then:
+// The places where usage can split — a reading whose serial differs from the reading before it, whose
+// scalar counter (pages, ink, media, scan, copy) is lower, or where a scalar counter appears or
+// disappears — are recorded as readings are stored (usage_reading_break, kept by triggers: migration
+// UsageReadingBreaks). Per printer, what is loaded is then:
 // - the readings the boundary rule can pick (last at or before and first after each boundary: four
-//   LIMIT 1 index probes), plus each marked reading and the one before it; readings in between hold no
-//   break, so they cannot change any segment's start-to-end difference;
-// - every reading in range when a counter is present in some readings and missing in others, because
-//   a missing value hides a decrease from the adjacent comparison, or when the printer has a meter
-//   offset (a recorded board swap) near the window, which can split usage without any decrease.
+//   LIMIT 1 index probes), plus each recorded break inside the window and the reading before it;
+//   readings in between hold no break, so they cannot change any segment's start-to-end difference;
+// - every reading in range when a counter is present in some readings of the window and missing in
+//   others (a recorded appearance or disappearance with its predecessor inside the window), because a
+//   missing value hides a decrease from the adjacent comparison, or when the printer has a meter offset
+//   (a recorded board swap) near the window, which can split usage without any decrease.
+// So a close costs a handful of index probes per printer, whatever the number of readings in the month.
 // The domain's `meterUsage` then makes every decision (boundary choice, segments, flags) on what is
 // loaded, with the same result as on every reading (a test compares the two on hourly data). Known
 // limit: a decrease confined to a per-media-type, per-category or per-cartridge split while every
 // scalar total keeps rising is only seen if it shows between the loaded readings. Readings are walked
-// in collected_at order; two readings of one printer at the same instant would be duplicates.
+// in (collected_at, id) order; two readings of one printer at the same instant would be duplicates.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type CounterReading,
@@ -44,15 +46,6 @@ export interface MeasuredPrinter {
   readingsLoaded: number;
 }
 
-const SCALAR_COUNTERS = [
-  'pages',
-  'total_ink_ml',
-  'total_media_area_m2',
-  'scan_total_area_m2',
-  'scan_area_m2',
-  'copy_area_m2',
-];
-
 const READING_COLUMNS = `r.id, r.printer_id, r.collected_at, r.serial_number, r.pages, r.total_media_area_m2, r.scan_area_m2,
   r.copy_area_m2, r.total_ink_ml, r.ink_by_cartridge_type, r.media_by_type, r.application_categories`;
 
@@ -60,28 +53,26 @@ const READING_COLUMNS = `r.id, r.printer_id, r.collected_at, r.serial_number, r.
 const inRange = (from: string, to: string, p = 'b') =>
   `from usage_reading r where r.reseller_id = $1 and r.printer_id = ${p}.printer_id and r.collected_at ${from} and r.collected_at ${to}`;
 
-const low = (p = 'b') => `>= ${p}.w_start - $3 * interval '1 millisecond'`;
-const high = (p = 'b') => `<= ${p}.w_end + $3 * interval '1 millisecond'`;
-const LOW = low();
-const HIGH = high();
-
-/** Per reading: the serial or a scalar counter differs from the reading before in a way that can split usage. */
-const SUSPECT = `coalesce(lag(r.serial_number) over w <> r.serial_number, false)
-        ${SCALAR_COUNTERS.map((c) => `or coalesce(r.${c} < lag(r.${c}) over w, false)`).join('\n        ')}`;
+const LOW = `>= b.w_start - $3 * interval '1 millisecond'`;
+const HIGH = `<= b.w_end + $3 * interval '1 millisecond'`;
+/** Reading r comes before the recorded break k (in the order the breaks were computed in). */
+const BEFORE_BREAK = `(r.collected_at, r.id) < (k.collected_at, k.reading_id)`;
 
 const SQL = `
-with b as (
-  select p.printer_id, p.w_start, p.w_end, s.suspect, s.nulls_vary or p.load_all as load_all
-  from jsonb_to_recordset($2::jsonb) as p(printer_id uuid, w_start timestamptz, w_end timestamptz, load_all boolean)
-  cross join lateral (
-    select coalesce(bool_or(x.suspect), false) as suspect,
-      false ${SCALAR_COUNTERS.map((c) => `or (count(x.${c}) <> 0 and count(x.${c}) <> count(*))`).join('\n      ')} as nulls_vary
-    from (
-      select ${SCALAR_COUNTERS.map((c) => `r.${c}`).join(', ')}, ${SUSPECT} as suspect
-      ${inRange(low('p'), high('p'), 'p')}
-      window w as (order by r.collected_at)
-    ) x
-  ) s
+with p as (
+  select * from jsonb_to_recordset($2::jsonb) as p(printer_id uuid, w_start timestamptz, w_end timestamptz, load_all boolean)
+),
+k as (
+  select b.printer_id, k.collected_at, k.reading_id, k.nulls_changed
+  from p b join usage_reading_break k on k.reseller_id = $1 and k.printer_id = b.printer_id
+    and k.collected_at ${LOW} and k.collected_at ${HIGH}
+),
+b as (
+  select b.printer_id, b.w_start, b.w_end, b.load_all or exists (
+    select 1 from k where k.printer_id = b.printer_id and k.nulls_changed
+      and exists (select 1 ${inRange(LOW, '<= k.collected_at')} and ${BEFORE_BREAK})
+  ) as load_all
+  from p b
 )
 select c.* from b cross join lateral (
   (select ${READING_COLUMNS} ${inRange(LOW, '<= b.w_start')} order by r.collected_at desc, r.id desc limit 1)
@@ -94,16 +85,12 @@ select c.* from b cross join lateral (
 ) c
 where not b.load_all
 union all
-select y.id, y.printer_id, y.collected_at, y.serial_number, y.pages, y.total_media_area_m2, y.scan_area_m2, y.copy_area_m2,
-  y.total_ink_ml, y.ink_by_cartridge_type, y.media_by_type, y.application_categories
-from b cross join lateral (
-  select z.*, lead(z.suspect) over (order by z.collected_at) as next_suspect from (
-    select ${READING_COLUMNS}, ${SUSPECT} as suspect
-    ${inRange(LOW, HIGH)}
-    window w as (order by r.collected_at)
-  ) z
-) y
-where b.suspect and not b.load_all and (y.suspect or y.next_suspect)
+select c.* from b join k on k.printer_id = b.printer_id cross join lateral (
+  (select ${READING_COLUMNS} ${inRange('= k.collected_at', '= k.collected_at')} and r.id = k.reading_id)
+  union all
+  (select ${READING_COLUMNS} ${inRange(LOW, '<= k.collected_at')} and ${BEFORE_BREAK} order by r.collected_at desc, r.id desc limit 1)
+) c
+where not b.load_all
 union all
 select ${READING_COLUMNS} from b join usage_reading r on r.reseller_id = $1 and r.printer_id = b.printer_id
   and r.collected_at ${LOW} and r.collected_at ${HIGH}
