@@ -2,6 +2,8 @@
 // the n-th event with a timeout.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { alertTopic, type AlertEventKind } from '../../src/services/pubsub';
+import { eventually, type TestApp } from '../support/app';
 
 export interface TestSubscription<T> {
   events: T[];
@@ -57,4 +59,19 @@ export function subscribe<T = Record<string, unknown>>(
     },
   );
   return state;
+}
+
+/**
+ * Waits until the app's process holds exactly `count` local listeners on a reseller's alert topic. A
+ * subscription is listening once the server has subscribed it to Redis, so an event published after
+ * this resolves reaches it; waiting for 0 after closing keeps one test's subscribers out of the next.
+ */
+export async function untilListening(
+  app: TestApp,
+  resellerId: string,
+  kind: AlertEventKind,
+  count: number,
+): Promise<void> {
+  const topic = alertTopic(app.config.REDIS_PREFIX, resellerId, kind);
+  await eventually(async () => app.services.pubsub.listenerCount(topic) === count);
 }
