@@ -7,7 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../src/services/api-keys';
 import { loadAlertPayloads } from '../../src/services/alerts';
-import { DISABLE_AFTER_CONSECUTIVE_FAILURES, enqueueWebhookEvent } from '../../src/services/webhooks';
+import {
+  DISABLE_AFTER_CONSECUTIVE_FAILURES,
+  enqueueWebhookEvent,
+  webhookQueue,
+} from '../../src/services/webhooks';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { sendSigned } from '../support/signed';
@@ -165,16 +169,26 @@ describe('webhook deliveries', () => {
       { id: event.id, status: 'DELIVERED', attempts: 1, responseStatus: 200, eventType: 'ALERT_RAISED' },
     ]);
 
-    // Acknowledging publishes alert.updated, which this webhook did not subscribe to.
+    // Acknowledging publishes alert.updated, which this webhook did not subscribe to and a second one
+    // did. An event's deliveries are logged in one statement for all its webhooks, so once the second
+    // one's has arrived, a delivery for this webhook would be in the log.
+    const updates = await createWebhook('/updated', ['ALERT_UPDATED']);
     const [alert] = await sql<{ id: string }>(app, `select id from alert where code = 'mediaJam'`);
     await app.gql(
       `mutation($id: ID!) { acknowledgeAlert(id: $id) { id } }`,
       { id: alert!.id },
       technicianKey,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    await eventually(async () => received.find((r) => r.path === '/updated'));
+    const logged = await sql<{ event_type: string }>(
+      app,
+      `select event_type from webhook_delivery where webhook_id = ?`,
+      [webhook.id],
+    );
+    expect(logged).toEqual([{ event_type: 'alert.raised' }]);
     expect(received.filter((r) => r.path === '/raised')).toHaveLength(1);
-    await app.gql(`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: webhook.id }, adminKey);
+    for (const id of [webhook.id, updates.webhook.id])
+      await app.gql(`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id }, adminKey);
   });
 
   it('retries a failed delivery with backoff and resets the failure count on success', async () => {
@@ -255,8 +269,11 @@ describe('webhook deliveries', () => {
       [deliveryId],
     );
     expect(delivery).toEqual({ status: 'FAILED', attempts: 2 });
-    // No retries after the webhook was disabled.
-    await new Promise((r) => setTimeout(r, 300));
+    // No retries after the webhook was disabled: the delivery's job has ended for good (failed, not
+    // waiting for another attempt), after two requests.
+    const queue = webhookQueue(app.services);
+    await eventually(async () => (await queue.getJobState(deliveryId!)) === 'failed');
+    expect((await queue.getJob(deliveryId!))!.attemptsMade).toBe(2);
     expect(received.filter((r) => r.path === '/down')).toHaveLength(2);
 
     const enabled = await app.gql<{ updateWebhook: { enabled: boolean; consecutiveFailures: number } }>(
