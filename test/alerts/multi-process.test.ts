@@ -1,7 +1,8 @@
 // Live alerts across processes, as deployed: two API processes and one ingest+worker process (the
 // compiled server, `serve --roles ...`) share one database and Redis prefix. An alert POSTed to the
 // ingest process and persisted by its worker reaches subscribers connected to either API process, and
-// a subscriber of another reseller receives nothing.
+// a subscriber of another reseller receives nothing (proven by order: a probe alert raised afterwards
+// is the next event each subscriber gets, since Redis delivers a process's messages in publish order).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -102,20 +103,26 @@ describe('alerts across processes', () => {
 
     const mine = await createReseller('Multi A');
     const other = await createReseller('Multi B');
-    const { createCustomer } = await gql<{ createCustomer: { id: string } }>(
-      api1,
-      mine.apiKey,
-      `mutation { createCustomer(input: { name: "Studio" }) { id } }`,
-    );
+    /** A customer and a printer of the reseller, created through the two API processes. */
+    const newPrinter = async (apiKey: string, serialNumber: string) => {
+      const { createCustomer } = await gql<{ createCustomer: { id: string } }>(
+        api1,
+        apiKey,
+        `mutation { createCustomer(input: { name: "Studio" }) { id } }`,
+      );
+      const { registerPrinter } = await gql<{
+        registerPrinter: { printer: { id: string }; credential: { keyId: string; secret: string } };
+      }>(
+        api2,
+        apiKey,
+        `mutation($input: RegisterPrinterInput!) { registerPrinter(input: $input) { printer { id } credential { keyId secret } } }`,
+        { input: { customerId: createCustomer.id, serialNumber, productNumber: '2RQ15A' } },
+      );
+      return { ...registerPrinter, serialNumber };
+    };
     const serialNumber = `MP${Date.now()}`;
-    const { registerPrinter } = await gql<{
-      registerPrinter: { printer: { id: string }; credential: { keyId: string; secret: string } };
-    }>(
-      api2,
-      mine.apiKey,
-      `mutation($input: RegisterPrinterInput!) { registerPrinter(input: $input) { printer { id } credential { keyId secret } } }`,
-      { input: { customerId: createCustomer.id, serialNumber, productNumber: '2RQ15A' } },
-    );
+    const registerPrinter = await newPrinter(mine.apiKey, serialNumber);
+    const strangersPrinter = await newPrinter(other.apiKey, `MQ${Date.now()}`);
 
     const query = `subscription { alertRaised { id code severity status message raisedAt printer { id serialNumber } } }`;
     type Raised = {
@@ -139,23 +146,18 @@ describe('alerts across processes', () => {
       return mineCount === 2 && otherCount === 2;
     });
 
-    const batch = {
-      schemaVersion: 1,
-      alertId: randomUUID(),
-      serialNumber,
-      alerts: [
-        {
-          code: 'mediaJam',
-          severity: 'critical',
-          message: 'Paper jam in roll 1',
-          component: 'roll1',
-          detectedAt: new Date().toISOString(),
-        },
-      ],
+    const raise = async (printer: typeof registerPrinter, code: string, message: string) => {
+      const batch = {
+        schemaVersion: 1,
+        alertId: randomUUID(),
+        serialNumber: printer.serialNumber,
+        alerts: [
+          { code, severity: 'critical', message, component: 'roll1', detectedAt: new Date().toISOString() },
+        ],
+      };
+      expect((await sendSigned(ingest, printer.credential, '/ingest/v1/alerts', batch)).status).toBe(202);
     };
-    expect((await sendSigned(ingest, registerPrinter.credential, '/ingest/v1/alerts', batch)).status).toBe(
-      202,
-    );
+    await raise(registerPrinter, 'mediaJam', 'Paper jam in roll 1');
 
     const expected = {
       code: 'mediaJam',
@@ -164,10 +166,14 @@ describe('alerts across processes', () => {
     };
     expect((await onApi1.waitFor(1))[0]!.alertRaised).toMatchObject(expected);
     expect((await onApi2.waitFor(1))[0]!.alertRaised).toMatchObject(expected);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(onApi1.events).toHaveLength(1);
-    expect(onApi2.events).toHaveLength(1);
-    expect(strangerOn1.events).toEqual([]);
-    expect(strangerOn2.events).toEqual([]);
+    // Probes raised afterwards are each subscriber's next event: the jam came once, and never to the
+    // other reseller.
+    await raise(registerPrinter, 'probe', 'Probe');
+    await raise(strangersPrinter, 'strangerProbe', 'Probe');
+    const codes = (events: Raised[]) => events.map((e) => e.alertRaised.code);
+    expect(codes(await onApi1.waitFor(2))).toEqual(['mediaJam', 'probe']);
+    expect(codes(await onApi2.waitFor(2))).toEqual(['mediaJam', 'probe']);
+    expect(codes(await strangerOn1.waitFor(1))).toEqual(['strangerProbe']);
+    expect(codes(await strangerOn2.waitFor(1))).toEqual(['strangerProbe']);
   }, 60_000);
 });

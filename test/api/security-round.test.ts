@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createErrorFormatter } from '../../src/graphql/format-error';
 import { measureOperation } from '../../src/graphql/limits';
-import { subscribe } from '../alerts/ws';
+import { subscribe, untilListening } from '../alerts/ws';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCollector, newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { sendSigned } from '../support/signed';
@@ -163,8 +163,8 @@ describe('subscriptions end with their credential', () => {
     const { key, apiKey: row } = created.data!.createApiKey;
     const sub = subscribe(app.url, key, ALERTS);
     await eventually(async () => (await app.gql('{ me { role } }', {}, key)).data);
-    // Let the socket finish connecting before revoking.
-    await new Promise((r) => setTimeout(r, 300));
+    // The subscription is live (the server subscribed it) before the key is revoked.
+    await untilListening(app, resellerId, 'raised', 1);
     expect(sub.closeCode).toBeNull();
     const revoked = await app.gql(
       `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`,
@@ -174,6 +174,7 @@ describe('subscriptions end with their credential', () => {
     expect(revoked.errors).toBeUndefined();
     await eventually(async () => sub.closeCode === 4403);
     await sub.close();
+    await untilListening(app, resellerId, 'raised', 0);
   });
 
   it('closes the socket when its user is disabled', async () => {
@@ -189,7 +190,7 @@ describe('subscriptions end with their credential', () => {
       { e: email },
     );
     const sub = subscribe(app.url, login.data!.login.accessToken, ALERTS);
-    await new Promise((r) => setTimeout(r, 300));
+    await untilListening(app, resellerId, 'raised', 1);
     expect(sub.closeCode).toBeNull();
     await app.gql(
       `mutation($id: ID!) { updateUser(id: $id, input: { disabled: true }) { id } }`,
@@ -200,6 +201,7 @@ describe('subscriptions end with their credential', () => {
     );
     await eventually(async () => sub.closeCode === 4403);
     await sub.close();
+    await untilListening(app, resellerId, 'raised', 0);
   });
 
   it('closes the socket (4401) when its access token expires', async () => {
