@@ -2,7 +2,7 @@
 // the 19-jobs / 100-pages / 3-hours triggers, immediate high-severity alerts, and ordered retries that
 // keep the report id (the portal de-duplicates by it).
 import { alertBatchV1Schema, reportV1Schema, type ReportV1 } from '@plotmeter/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { modelByKey } from '../../simulator/src/catalog';
 import type { DeviceLink, PostOutcome } from '../../simulator/src/device-link';
 import { DirectPrinter, FIRMWARE_POLICY } from '../../simulator/src/direct-printer';
@@ -108,20 +108,30 @@ describe('DirectPrinter', () => {
   });
 
   it('keeps messages in order and retries the same report after the portal was unreachable', async () => {
-    const { printer, link, direct } = setup('t830', 0.01);
-    link.outcomes = [{ kind: 'retry', reason: 'ECONNREFUSED' }];
-    direct.boot();
-    printer.advance(at(0.2));
-    printer.injectFault('printhead');
-    await direct.flush();
-    expect(link.posts).toHaveLength(0);
-    expect(direct.queued).toBe(2);
-    expect(direct.stats.retries).toBe(1);
-    await new Promise((r) => setTimeout(r, 1100)); // first backoff step is one second
-    await direct.flush();
-    expect(link.posts.map((p) => p.path)).toEqual(['/ingest/v1/reports', '/ingest/v1/alerts']);
-    expect((link.posts[0]!.body as ReportV1).reportId).toBe((link.attempts[0] as ReportV1).reportId);
-    expect(direct.queued).toBe(0);
+    // The backoff reads the wall clock: fake only Date, so the test moves it instead of sleeping.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { printer, link, direct } = setup('t830', 0.01);
+      link.outcomes = [{ kind: 'retry', reason: 'ECONNREFUSED' }];
+      direct.boot();
+      printer.advance(at(0.2));
+      printer.injectFault('printhead');
+      await direct.flush();
+      expect(link.posts).toHaveLength(0);
+      expect(direct.queued).toBe(2);
+      expect(direct.stats.retries).toBe(1);
+      // The first backoff step is one second: nothing is resent before it ends, everything after.
+      vi.advanceTimersByTime(999);
+      await direct.flush();
+      expect(link.attempts).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      await direct.flush();
+      expect(link.posts.map((p) => p.path)).toEqual(['/ingest/v1/reports', '/ingest/v1/alerts']);
+      expect((link.posts[0]!.body as ReportV1).reportId).toBe((link.attempts[0] as ReportV1).reportId);
+      expect(direct.queued).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops a rejected message instead of retrying it forever', async () => {
