@@ -15,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, SimClock } from '@plotmeter/simulator';
 import { registerDemoPrinter, seedDemoTenant, type DemoTenant } from '../../src/cli/demo-seed';
+import { untilListening } from '../alerts/ws';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -227,20 +228,12 @@ describe.skipIf(!CHROMIUM)('reseller console in a browser', { timeout: 120_000 }
   });
 
   it('shows a high-severity alert from a printer live on the board and acknowledges it', async () => {
-    const subscribed = new Promise<void>((resolve) => {
-      page.on('websocket', (ws) => {
-        ws.on('framesent', (frame) => {
-          if (String(frame.payload).includes('"subscribe"') && String(frame.payload).includes('AlertRaised'))
-            resolve();
-        });
-      });
-    });
     await page.getByRole('link', { name: 'Alerts', exact: true }).click();
     await page.waitForURL('**/alerts');
-    await subscribed;
-    // Give the server a moment to register the subscription before the printer raises the alert.
     await page.getByText('Live', { exact: true }).waitFor();
-    await new Promise((r) => setTimeout(r, 500));
+    // The board's alertRaised subscription (the only one in the console) is registered on the server
+    // before the printer raises the alert.
+    await untilListening(app, tenant.resellerId, 'raised', 1);
 
     const victim = serials[1]!;
     const { code } = fleet.injectFault('printhead', victim);
