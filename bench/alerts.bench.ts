@@ -15,15 +15,8 @@ import { signRequest } from '@plotmeter/protocol';
 import { createClient, type Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import {
-  REDIS_URL,
-  REPO_ROOT,
-  benchRedisPrefix,
-  clearRedisPrefix,
-  createBenchDatabase,
-  ensureServices,
-  type BenchDatabase,
-} from './support/bench-env';
+import { graphqlData as gql } from '../test/support/graphql-client';
+import { REDIS_URL, REPO_ROOT, openBenchEnvironment, type BenchDatabase } from './support/bench-env';
 
 const TARGET_P99_MS = 100;
 const MAIN = path.join(REPO_ROOT, 'dist/main.js');
@@ -109,22 +102,6 @@ async function waitReady(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} not ready within 30 s`);
-}
-
-async function gql<T>(
-  url: string,
-  token: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
 }
 
 // ---- Subscribers ----
@@ -311,9 +288,8 @@ function writeDocs(block: string): void {
 
 async function main(): Promise<void> {
   const opts = options();
-  ensureServices();
-  const db = await createBenchDatabase();
-  const prefix = benchRedisPrefix();
+  const env = await openBenchEnvironment();
+  const { db, prefix } = env;
   const base = 20000 + Math.floor(Math.random() * 20000);
   const apiUrl = `http://127.0.0.1:${base}`;
   const ingestUrl = `http://127.0.0.1:${base + 1}`;
@@ -405,8 +381,7 @@ async function main(): Promise<void> {
     await Promise.all(
       children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
     );
-    await clearRedisPrefix(prefix);
-    await db.drop();
+    await env.close();
   }
 }
 

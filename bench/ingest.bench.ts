@@ -18,10 +18,8 @@ import { BENCH_JOBS_PER_REPORT } from './support/bench-report';
 import {
   REDIS_URL,
   REPO_ROOT,
-  benchRedisPrefix,
   clearRedisPrefix,
-  createBenchDatabase,
-  ensureServices,
+  openBenchEnvironment,
   type BenchDatabase,
 } from './support/bench-env';
 import { type BenchFleet, createFleet } from './support/fleet';
@@ -709,15 +707,14 @@ function docsMarkdown(
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  ensureServices();
   const loadBefore = os.loadavg()[0]!;
   if (loadBefore > 1)
     log(
       `warning: load average is ${loadBefore.toFixed(2)} before the run; other work on this machine skews the figures`,
     );
 
-  const db = await createBenchDatabase();
-  const prefix = benchRedisPrefix();
+  const env = await openBenchEnvironment();
+  const { db, prefix } = env;
   log(`database ${db.name}, Redis prefix ${prefix}`);
   try {
     const config = benchConfig(db, prefix, options.workerConcurrency);
@@ -750,9 +747,8 @@ async function main(): Promise<void> {
     }
     if (!rows.every(passes)) process.exitCode = 1;
   } finally {
-    await clearRedisPrefix(prefix);
+    await env.close({ keepDatabase: options.keep });
     if (options.keep) log(`kept database ${db.name}`);
-    else await db.drop();
   }
 }
 

@@ -11,22 +11,13 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { collectorConfigSchema } from '@plotmeter/protocol';
 import { Fleet, SimClock, makePrinterCertificate } from '@plotmeter/simulator';
 import { SecretBox } from '../src/auth/secrets';
 import { DemoCollector } from '../src/cli/demo-collector';
-import { registerDemoPrinter, seedDemoTenant } from '../src/cli/demo-seed';
+import { pointCollectorAtLan, registerDemoPrinter, seedDemoTenant } from '../src/cli/demo-seed';
 import { initOrm } from '../src/db/orm';
-import { Collector } from '../src/entities/collector.entity';
 import { histogramQuantile, sampleValue, type Sample } from '../test/support/prometheus';
-import {
-  REDIS_URL,
-  REPO_ROOT,
-  benchRedisPrefix,
-  clearRedisPrefix,
-  createBenchDatabase,
-  ensureServices,
-} from './support/bench-env';
+import { REDIS_URL, REPO_ROOT, openBenchEnvironment } from './support/bench-env';
 import { nonNegativeInt, positiveInt } from './support/options';
 import { startReaders, startSubscribers } from './support/soak-clients';
 import { residentBytes, startRole, type RoleProcess } from './support/soak-processes';
@@ -113,10 +104,9 @@ const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  ensureServices();
   const started = Date.now();
-  const db = await createBenchDatabase();
-  const prefix = benchRedisPrefix();
+  const benchEnv = await openBenchEnvironment();
+  const { db, prefix } = benchEnv;
   const secretKey = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -132,10 +122,7 @@ async function main(): Promise<number> {
     for (const stop of stack.reverse())
       await stop().catch((err: unknown) => console.error('soak: stop failed:', err));
   };
-  stack.push(
-    () => db.drop(),
-    () => clearRedisPrefix(prefix),
-  );
+  stack.push(() => benchEnv.close());
   try {
     const roles: Record<string, RoleProcess> = {};
     for (const role of ['worker', 'ingest', 'api']) {
@@ -192,15 +179,7 @@ async function main(): Promise<number> {
       });
       stack.push(() => collector!.stop());
       await collector.enroll();
-      const em = orm.em.fork();
-      const enrolled = await em.findOneOrFail(Collector, { reseller: tenant.resellerId });
-      enrolled.config = collectorConfigSchema.parse({
-        ...enrolled.config,
-        ipRanges: [fleet.lanIpRange],
-        ports: fleet.lanPorts,
-        pollIntervalMinutes: 30,
-      });
-      await em.flush();
+      await pointCollectorAtLan(orm.em, tenant, { ipRange: fleet.lanIpRange, ports: fleet.lanPorts });
       collector.start();
       collectorPid = collector.pid;
     }

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { Config } from '../../src/config';
+import { postgresServer } from '../../test/support/db';
 
 /** The repository root, found from here whether this runs from bench/ or from its compiled copy. */
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -19,24 +19,10 @@ function findRepoRoot(from: string): string {
   }
 }
 
-const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/plotmeter';
+export const { databaseUrl, adminQuery } = postgresServer(
+  process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/plotmeter',
+);
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-export function databaseUrl(name: string): string {
-  const url = new URL(BASE_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-export async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface BenchDatabase {
   name: string;
@@ -87,6 +73,29 @@ export async function clearRedisPrefix(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** A run's throw-away environment: a fresh, migrated database and a Redis prefix nobody else uses. */
+export interface BenchEnvironment {
+  db: BenchDatabase;
+  prefix: string;
+  /** Deletes every key under the prefix and drops the database (unless kept, to look at it). */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/** Starts PostgreSQL and Redis if they are not running, then makes the run's environment. */
+export async function openBenchEnvironment(): Promise<BenchEnvironment> {
+  ensureServices();
+  const db = await createBenchDatabase();
+  const prefix = benchRedisPrefix();
+  return {
+    db,
+    prefix,
+    async close({ keepDatabase = false } = {}) {
+      await clearRedisPrefix(prefix);
+      if (!keepDatabase) await db.drop();
+    },
+  };
 }
 
 /**

@@ -5,6 +5,8 @@
 // counters going backwards.
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { collectorConfigSchema, type CollectorConfigInput } from '@plotmeter/protocol';
+import { Collector } from '../entities/collector.entity';
 import { ContractPrinter } from '../entities/contract-printer.entity';
 import { Contract } from '../entities/contract.entity';
 import { Customer } from '../entities/customer.entity';
@@ -215,4 +217,29 @@ export async function coverLanPrinters(em: EntityManager, tenant: DemoTenant): P
   }
   await fork.flush();
   return printers.length;
+}
+
+/**
+ * Points the tenant's newest collector at a simulated LAN (its address range and ports, one poll every
+ * 30 minutes), after `enroll`: the demo's and the soak's collector then finds the LAN printers.
+ */
+export async function pointCollectorAtLan(
+  em: EntityManager,
+  tenant: DemoTenant,
+  lan: { ipRange: string | null; ports: CollectorConfigInput['ports'] },
+): Promise<void> {
+  if (!lan.ipRange) throw new Error('no LAN printers to point the collector at');
+  const fork = em.fork();
+  const collector = await fork.findOneOrFail(
+    Collector,
+    { reseller: tenant.resellerId },
+    { orderBy: { enrolledAt: 'desc' } },
+  );
+  collector.config = collectorConfigSchema.parse({
+    ...collector.config,
+    ipRanges: [lan.ipRange],
+    ports: lan.ports,
+    pollIntervalMinutes: 30,
+  });
+  await fork.flush();
 }

@@ -7,16 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { collectorConfigSchema } from '@plotmeter/protocol';
 import { Fleet, SimClock, makePrinterCertificate } from '@plotmeter/simulator';
 import { startApp } from '../app';
 import { loadConfig } from '../config';
 import { initOrm } from '../db/orm';
-import { Collector } from '../entities/collector.entity';
 import { SecretBox } from '../auth/secrets';
 import { runMigrate, UsageError, waitForSignal } from './commands';
 import { DemoCollector } from './demo-collector';
-import { coverLanPrinters, registerDemoPrinter, seedDemoTenant, type DemoTenant } from './demo-seed';
+import {
+  coverLanPrinters,
+  pointCollectorAtLan,
+  registerDemoPrinter,
+  seedDemoTenant,
+  type DemoTenant,
+} from './demo-seed';
 
 interface DemoState {
   secretKey: string;
@@ -198,19 +202,7 @@ export async function runDemo(args: string[]): Promise<void> {
       });
       stack.push(() => collector.stop());
       await collector.enroll();
-      const em = orm.em.fork();
-      const enrolled = await em.findOneOrFail(
-        Collector,
-        { reseller: tenant.resellerId },
-        { orderBy: { enrolledAt: 'desc' } },
-      );
-      enrolled.config = collectorConfigSchema.parse({
-        ...enrolled.config,
-        ipRanges: [fleet.lanIpRange],
-        ports: fleet.lanPorts,
-        pollIntervalMinutes: 30,
-      });
-      await em.flush();
+      await pointCollectorAtLan(orm.em, tenant, { ipRange: fleet.lanIpRange, ports: fleet.lanPorts });
       collector.start();
       // Northwind's contract covers each LAN printer as soon as the collector has reported it.
       const cover = setInterval(() => {

@@ -3,19 +3,42 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const BASE_URL = new URL(
+/**
+ * One PostgreSQL server, named by the URL of any database on it: the URL of another database there, and
+ * statements run as the administrator on its `postgres` database (CREATE / DROP DATABASE). The tests'
+ * and the benchmarks' throw-away databases (bench/support/bench-env.ts) are made with it.
+ */
+export function postgresServer(baseUrl: string): {
+  databaseUrl(name: string): string;
+  adminQuery(sql: string): Promise<void>;
+} {
+  const databaseUrl = (name: string): string => {
+    const url = new URL(baseUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return {
+    databaseUrl,
+    async adminQuery(sql) {
+      const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export const { databaseUrl, adminQuery } = postgresServer(
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
 );
+
 /** Set by the global setup for this run (inherited by the test workers), so that concurrent runs on one
  * machine never drop each other's template. */
 export const templateDatabase = (): string =>
   process.env.PLOTMETER_TEST_TEMPLATE ?? 'plotmeter_test_template';
-
-export function databaseUrl(name: string): string {
-  const url = new URL(BASE_URL.toString());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** The same database, logged in as plotmeter_server (trust authentication on a test machine). */
 export function serverDatabaseUrl(name: string): string {
@@ -23,16 +46,6 @@ export function serverDatabaseUrl(name: string): string {
   url.username = 'plotmeter_server';
   url.password = '';
   return url.toString();
-}
-
-export async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface TestDatabase {
