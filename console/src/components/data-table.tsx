@@ -4,6 +4,9 @@ import type { ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { Empty, ErrorState, Loading } from './states';
 
+/** The header of a column of buttons: read out, not shown. */
+export const ACTIONS_HEADER = <span className="sr-only">Actions</span>;
+
 export interface Column<T> {
   /** Unique within the table (React key). */
   key: string;

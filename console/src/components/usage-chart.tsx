@@ -3,6 +3,7 @@
 // who would rather read.
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDate, formatQuantity, type Unit } from '../lib/format';
+import { DataTable } from './data-table';
 
 export interface UsageSeries {
   key: string;
@@ -64,28 +65,19 @@ export function UsageChart({
       </div>
       <details>
         <summary>Show as table</summary>
-        <table className="data compact">
-          <thead>
-            <tr>
-              <th scope="col">{monthly ? 'Month' : 'Day'}</th>
-              {series.map((s) => (
-                <th key={s.key} scope="col">
-                  {s.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr key={p.start}>
-                <td>{formatDate(locale, p.start)}</td>
-                {series.map((s) => (
-                  <td key={s.key}>{formatQuantity(locale, value(p, s.key), unit)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          compact
+          rows={points}
+          rowKey={(p) => p.start}
+          columns={[
+            { key: 'start', header: monthly ? 'Month' : 'Day', cell: (p) => formatDate(locale, p.start) },
+            ...series.map((s) => ({
+              key: s.key,
+              header: s.label,
+              cell: (p: UsagePoint) => formatQuantity(locale, value(p, s.key), unit),
+            })),
+          ]}
+        />
       </details>
     </figure>
   );

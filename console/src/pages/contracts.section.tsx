@@ -4,7 +4,7 @@
 // API's message beside the field it names.
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { DataTable, QueryView } from '../components/data-table';
+import { ACTIONS_HEADER, DataTable, QueryView } from '../components/data-table';
 import { Field, FormErrors, SelectField } from '../components/field';
 import { PriceLinesEditor } from '../components/price-lines-editor';
 import { Badge, errorMessage } from '../components/states';
@@ -411,7 +411,7 @@ function Coverage({ contract: c, canManage }: { contract: ContractNode; canManag
           },
           canManage && {
             key: 'end',
-            header: <span className="sr-only">Actions</span>,
+            header: ACTIONS_HEADER,
             cell: (p) =>
               !p.coveredTo && (
                 <button

@@ -3,7 +3,7 @@
 // zero after that reset). Technicians and admins record and remove offsets; billing reads them.
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { DataTable, QueryView } from '../components/data-table';
+import { ACTIONS_HEADER, DataTable, QueryView } from '../components/data-table';
 import { Field, FormErrors, SelectField } from '../components/field';
 import { Badge, errorMessage } from '../components/states';
 import { graphql } from '../gql';
@@ -226,7 +226,7 @@ function Readings({ printerId, onRecord }: { printerId: string; onRecord?: (drop
                 !!onRecord &&
                   drops.length > 0 && {
                     key: 'act',
-                    header: <span className="sr-only">Actions</span>,
+                    header: ACTIONS_HEADER,
                     cell: (r) => {
                       const drop = dropAt.get(r.id);
                       return (
@@ -338,7 +338,7 @@ function Offsets({
               },
               canRecord && {
                 key: 'remove',
-                header: <span className="sr-only">Actions</span>,
+                header: ACTIONS_HEADER,
                 cell: (o) => (
                   <button
                     type="button"

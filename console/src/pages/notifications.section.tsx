@@ -2,6 +2,7 @@
 // dead-letter list), over the API of docs/notifications.md.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { ACTIONS_HEADER, DataTable, QueryView } from '../components/data-table';
 import { choicesOf, InlineSelect, namedChoices } from '../components/field';
 import { Badge, Empty, ErrorState, FormError, Loading } from '../components/states';
 import { graphql } from '../gql';
@@ -388,38 +389,30 @@ function ScheduleTable({
   const [deleting, remove] = useMutation(DeleteScheduleMutation);
   return (
     <>
-      <table className="data compact">
-        <thead>
-          <tr>
-            <th scope="col">Customer</th>
-            <th scope="col">Every</th>
-            <th scope="col">Recipients</th>
-            <th scope="col">Time zone</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {schedules.map((s) => (
-            <tr key={s.id}>
-              <td>{customerName(s.customerId)}</td>
-              <td>{s.frequency === 'MONTHLY' ? 'month' : 'week'}</td>
-              <td>{s.emails.join(', ')}</td>
-              <td>{s.timeZone}</td>
-              <td>
-                <button
-                  type="button"
-                  className="danger"
-                  onClick={() => void remove({ id: s.id }).then(onChanged)}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        compact
+        rows={schedules}
+        rowKey={(s) => s.id}
+        columns={[
+          { key: 'customer', header: 'Customer', cell: (s) => customerName(s.customerId) },
+          { key: 'every', header: 'Every', cell: (s) => FREQUENCY_LABEL[s.frequency] },
+          { key: 'recipients', header: 'Recipients', cell: (s) => s.emails.join(', ') },
+          { key: 'zone', header: 'Time zone', cell: (s) => s.timeZone },
+          {
+            key: 'actions',
+            header: ACTIONS_HEADER,
+            cell: (s) => (
+              <button
+                type="button"
+                className="danger"
+                onClick={() => void remove({ id: s.id }).then(onChanged)}
+              >
+                Delete
+              </button>
+            ),
+          },
+        ]}
+      />
       <FormError error={deleting.error} />
     </>
   );
@@ -439,51 +432,49 @@ function MailLog() {
         Failed only (the dead-letter list)
       </label>
       <FormError error={retrying.error} />
-      {log.error && !log.data ? (
-        <ErrorState error={log.error} retry={() => refetch({ requestPolicy: 'network-only' })} />
-      ) : !log.data ? (
-        <Loading label="Loading mails" />
-      ) : log.data.emailMessages.length === 0 ? (
-        <Empty>No mails.</Empty>
-      ) : (
-        <table className="data compact">
-          <thead>
-            <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Kind</th>
-              <th scope="col">To</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.data.emailMessages.map((m) => (
-              <tr key={m.id}>
-                <td>{formatDateTime(locale, m.createdAt)}</td>
-                <td>{m.kind.toLowerCase().replace('_', ' ')}</td>
-                <td>{m.recipient}</td>
-                <td>{m.subject}</td>
-                <td>
-                  <Badge tone={m.status === 'SENT' ? 'ok' : m.status === 'FAILED' ? 'bad' : 'muted'}>
-                    {m.status.toLowerCase()}
-                  </Badge>
-                  {m.lastError && <span className="muted"> {m.lastError}</span>}
-                </td>
-                <td>
-                  {m.status === 'FAILED' && (
+      <QueryView
+        result={log}
+        loading="Loading mails"
+        retry={() => refetch({ requestPolicy: 'network-only' })}
+        isEmpty={(d) => d.emailMessages.length === 0}
+        empty="No mails."
+      >
+        {(d) => (
+          <DataTable
+            compact
+            rows={d.emailMessages}
+            rowKey={(m) => m.id}
+            columns={[
+              { key: 'created', header: 'Created', cell: (m) => formatDateTime(locale, m.createdAt) },
+              { key: 'kind', header: 'Kind', cell: (m) => m.kind.toLowerCase().replace('_', ' ') },
+              { key: 'to', header: 'To', cell: (m) => m.recipient },
+              { key: 'subject', header: 'Subject', cell: (m) => m.subject },
+              {
+                key: 'status',
+                header: 'Status',
+                cell: (m) => (
+                  <>
+                    <Badge tone={m.status === 'SENT' ? 'ok' : m.status === 'FAILED' ? 'bad' : 'muted'}>
+                      {m.status.toLowerCase()}
+                    </Badge>
+                    {m.lastError && <span className="muted"> {m.lastError}</span>}
+                  </>
+                ),
+              },
+              {
+                key: 'actions',
+                header: ACTIONS_HEADER,
+                cell: (m) =>
+                  m.status === 'FAILED' && (
                     <button type="button" className="secondary" onClick={() => void retry({ id: m.id })}>
                       Send again
                     </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                  ),
+              },
+            ]}
+          />
+        )}
+      </QueryView>
     </>
   );
 }
