@@ -1,10 +1,12 @@
 // Row readers generated from MikroORM's metadata: a raw row of an entity's table (`select *` or any
 // subset of its columns) becomes a plain object shaped like the entity — property names, the same
-// value types the ORM gives (Date for timestamps, BigInt for bigint, number for float columns) and
-// `{ id }` references for many-to-one keys. Nothing is listed by hand, so a column added to an entity
-// is read here the moment the entity declares it; a hand-written map forgot such columns silently.
+// value types the ORM gives (Date for timestamps, number for float columns, decimal strings for bigint
+// as src/entities/base.ts decides) and `{ id }` references for many-to-one keys. Nothing is listed by
+// hand, so a column added to an entity is read here the moment the entity declares it; a hand-written
+// map forgot such columns silently. The GraphQL API reads its plain rows through these (loaders, the
+// printer and job pages).
 import { type EntityMetadata, type EntityProperty, type Platform, Type } from '@mikro-orm/core';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
 
 /** A reader for the rows of one entity's table. */
@@ -13,7 +15,8 @@ export type EntityRowReader<T> = (row: Record<string, unknown>) => T;
 const booleanOrNull = (value: unknown): boolean | null => (value == null ? null : Boolean(value));
 
 /** How one property's column converts: through the ORM's own mapped type where the property has one
- * (bigint columns become BigInt, as on the entity), else by the runtime type MikroORM resolved. */
+ * (bigint columns become decimal strings, as on the entity), else by the runtime type MikroORM
+ * resolved. */
 function converter(prop: EntityProperty, platform: Platform): ((value: unknown) => unknown) | undefined {
   if (prop.kind === 'm:1' || prop.kind === '1:1') return rowRef;
   const mapped = prop.customType;
@@ -48,18 +51,15 @@ export function columnReaders(meta: EntityMetadata, platform: Platform): ColumnR
 
 const cache = new WeakMap<EntityMetadata, ColumnReaders>();
 
-/** Reads rows of `entity` with readers generated once per ORM metadata. */
+/** Reads rows of `entity` with readers generated once per ORM metadata (any entity manager of the ORM). */
 export function entityRowReader<T extends object>(
-  orm: Pick<MikroORM, 'getMetadata' | 'em'>,
+  em: Pick<EntityManager, 'getMetadata' | 'getPlatform'>,
   entity: new (...args: never[]) => T,
 ): EntityRowReader<T> {
-  const meta = orm.getMetadata().get<T>(entity.name);
+  const meta = em.getMetadata().get<T>(entity.name);
   let readers = cache.get(meta as EntityMetadata);
   if (!readers)
-    cache.set(
-      meta as EntityMetadata,
-      (readers = columnReaders(meta as EntityMetadata, orm.em.getPlatform())),
-    );
+    cache.set(meta as EntityMetadata, (readers = columnReaders(meta as EntityMetadata, em.getPlatform())));
   const known = readers;
   return (row) => readRow<T>(row, known);
 }

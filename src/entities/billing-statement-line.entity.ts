@@ -1,10 +1,10 @@
 // One line of a statement (a price line, the non-OEM surcharge or the fixed fee) with the trace to the
 // readings and jobs it was computed from, per printer ("explain this bill"). Quantities are exact
 // decimals, amounts integer minor units; null means the usage was unknown and the line was not priced.
-import { BigIntType, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { optionalText } from './base';
+import { optionalBigint, optionalText } from './base';
 import { BillingStatement } from './billing-statement.entity';
 import { Reseller } from './reseller.entity';
 
@@ -60,9 +60,9 @@ export class BillingStatementLine {
     string | null;
   @Property(optionalText()) tierMode?: string | null;
   @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) unitPriceMinor?: string | null;
-  @Property({ type: new BigIntType('string'), nullable: true }) amountMinor?: string | null;
-  @Property({ type: new BigIntType('string'), nullable: true }) trueUpMinor?: string | null;
-  @Property({ type: new BigIntType('string'), nullable: true }) totalMinor?: string | null;
+  @Property(optionalBigint()) amountMinor?: string | null;
+  @Property(optionalBigint()) trueUpMinor?: string | null;
+  @Property(optionalBigint()) totalMinor?: string | null;
   @Property({ type: 'jsonb' }) breakdown: Opt<TierBandRecord[]> = [];
   @Property({ type: 'jsonb' }) sources: Opt<StatementLineSourceRecord[]> = [];
 }

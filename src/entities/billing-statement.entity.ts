@@ -1,11 +1,11 @@
 // A statement for one contract and billing period. DRAFT -> APPROVED -> EXPORTED; corrections VOID the
 // statement and a new version (rebill) replaces it. Approved statements never change (the service
 // refuses, see src/services/billing/statement-lifecycle.ts).
-import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import type { StatementFlag } from '../domain/billing';
 import { uuidv7 } from '../lib/ids';
-import { optionalText, optionalTimestamptz, timestamptz } from './base';
+import { bigint, optionalText, optionalTimestamptz, timestamptz } from './base';
 import { Contract } from './contract.entity';
 import { Customer } from './customer.entity';
 import { Reseller } from './reseller.entity';
@@ -49,9 +49,9 @@ export class BillingStatement {
   @Property({ type: 'integer' }) version: Opt<number> = 1;
   @Enum({ items: [...STATEMENT_STATUSES] }) status: Opt<StatementStatus> = 'DRAFT';
   @Property({ type: 'char(3)', columnType: 'char(3)' }) currency!: string;
-  @Property({ type: new BigIntType('string') }) subtotalMinor: Opt<string> = '0';
+  @Property(bigint()) subtotalMinor: Opt<string> = '0';
   /** Equal to the subtotal: taxes are the ERP's business. Kept so an ERP can map it directly. */
-  @Property({ type: new BigIntType('string') }) totalMinor: Opt<string> = '0';
+  @Property(bigint()) totalMinor: Opt<string> = '0';
   /** Every printer measured boundary to boundary and every line priced. */
   @Property({ type: 'boolean' }) complete!: boolean;
   /** Data-quality flags (missing boundary reading, reset, reconciliation gap) shown with the statement. */

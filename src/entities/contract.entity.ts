@@ -1,10 +1,10 @@
 // A pay-per-use contract of a customer: which printers, how long, in which currency, billed how often.
 // Prices live in price_line rows; money is exact (numeric / integer minor units, never floats). The
 // rules that turn a contract plus readings into a statement are in src/domain/billing (docs/billing.md).
-import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { optionalTimestamptz, timestamptz } from './base';
+import { optionalBigint, optionalTimestamptz, timestamptz } from './base';
 import { Customer } from './customer.entity';
 import { Reseller } from './reseller.entity';
 
@@ -28,7 +28,7 @@ export class Contract {
   /** Exclusive end; null = open-ended. */
   @Property(optionalTimestamptz()) validTo?: Date | null;
   /** Fixed fee per period in minor units of the currency; null = no fixed-fee line. */
-  @Property({ type: new BigIntType('string'), nullable: true }) fixedFeeMinor?: string | null;
+  @Property(optionalBigint()) fixedFeeMinor?: string | null;
   /** Extra charge per mL of non-OEM ink, minor units with up to six decimals; null = no surcharge line. */
   @Property({ type: 'decimal', columnType: 'numeric(20,6)', nullable: true }) nonOemSurchargeMinorPerMl?:
     string | null;

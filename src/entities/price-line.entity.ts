@@ -1,10 +1,10 @@
 // One priced meter of a contract: unit price or tiers, included allowance, minimum commitment, and
 // whether the quantity comes from counters or from jobs. Prices are minor units per unit as exact
 // decimals (numeric / decimal strings); see docs/billing.md for the rules.
-import { BigIntType, Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { optionalText, optionalTimestamptz } from './base';
+import { optionalBigint, optionalText, optionalTimestamptz } from './base';
 import { Contract } from './contract.entity';
 import { Reseller } from './reseller.entity';
 
@@ -44,7 +44,7 @@ export class PriceLine {
   @Property({ type: 'jsonb' }) tiers: Opt<PriceTier[]> = [];
   @Enum({ items: ['GRADUATED', 'VOLUME'] }) tierMode: Opt<'GRADUATED' | 'VOLUME'> = 'GRADUATED';
   /** Minimum charge per period in minor units; the shortfall is billed as a true-up. */
-  @Property({ type: new BigIntType('string'), nullable: true }) minimumCommitmentMinor?: string | null;
+  @Property(optionalBigint()) minimumCommitmentMinor?: string | null;
   /** The line prices usage from here (null: from the contract's start); see changeContractPrices. */
   @Property(optionalTimestamptz()) effectiveFrom?: Date | null;
   /** Exclusive end; null while these are the contract's current prices. */

@@ -4,7 +4,14 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { measure, optionalMeasure, optionalText, optionalTimestamptz, timestamptz } from './base';
+import {
+  measure,
+  optionalBigint,
+  optionalMeasure,
+  optionalText,
+  optionalTimestamptz,
+  timestamptz,
+} from './base';
 import { Customer } from './customer.entity';
 import { Printer } from './printer.entity';
 import { Reseller } from './reseller.entity';
@@ -37,7 +44,7 @@ export class PrinterJob {
   /** The printer's customer when the job ran (printers can move between customers). */
   @ManyToOne(() => Customer, { createForeignKeyConstraint: false }) customer!: Customer;
   @Property({ type: 'text' }) uuid!: string;
-  @Property({ type: 'bigint', nullable: true }) sequenceNumber?: string | null;
+  @Property(optionalBigint()) sequenceNumber?: string | null;
   @Enum({ items: [...JOB_KINDS] }) kind!: JobKind;
   @Property({ type: 'text' }) name!: string;
   @Property(optionalText()) projectId?: string | null;

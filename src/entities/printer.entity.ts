@@ -3,7 +3,7 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { optionalMeasure, optionalText, optionalTimestamptz, timestamptz } from './base';
+import { optionalBigint, optionalMeasure, optionalText, optionalTimestamptz, timestamptz } from './base';
 import { Collector } from './collector.entity';
 import { Customer } from './customer.entity';
 import { Reseller } from './reseller.entity';
@@ -49,8 +49,8 @@ export class Printer {
   @Property({ type: 'jsonb', nullable: true }) jobCategoryThresholds?: unknown;
   @Property({ type: 'jsonb', nullable: true }) printCategories?: unknown;
   // Latest lifetime counters, denormalised from the newest usage_reading for fast fleet lists.
-  @Property({ type: 'bigint', nullable: true }) lifetimeJobs?: string | null;
-  @Property({ type: 'bigint', nullable: true }) lifetimePages?: string | null;
+  @Property(optionalBigint()) lifetimeJobs?: string | null;
+  @Property(optionalBigint()) lifetimePages?: string | null;
   @Property(optionalMeasure()) lifetimeInkMl?: number | null;
   @Property(optionalMeasure()) lifetimeMediaAreaM2?: number | null;
   @Property(optionalMeasure()) lifetimeScanAreaM2?: number | null;

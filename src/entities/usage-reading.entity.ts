@@ -4,7 +4,7 @@
 import { Entity, Index, ManyToOne, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import type { Opt } from '@mikro-orm/core';
 import { uuidv7 } from '../lib/ids';
-import { optionalMeasure, timestamptz } from './base';
+import { optionalBigint, optionalMeasure, timestamptz } from './base';
 import { Printer } from './printer.entity';
 import { Reseller } from './reseller.entity';
 
@@ -37,8 +37,8 @@ export class UsageReading {
   @Property({ type: 'text' }) serialNumber!: string;
   @Property({ type: 'uuid' }) rawReportId!: string;
   @Property(timestamptz()) receivedAt: Opt<Date> = new Date();
-  @Property({ type: 'bigint', nullable: true }) jobs?: string | null;
-  @Property({ type: 'bigint', nullable: true }) pages?: string | null;
+  @Property(optionalBigint()) jobs?: string | null;
+  @Property(optionalBigint()) pages?: string | null;
   @Property(optionalMeasure()) totalInkMl?: number | null;
   @Property(optionalMeasure()) totalMediaAreaM2?: number | null;
   @Property(optionalMeasure()) scanTotalAreaM2?: number | null;

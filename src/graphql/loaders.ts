@@ -13,7 +13,6 @@ import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
 import { User } from '../entities/user.entity';
 import type { GraphQLContext } from './context';
-import { printerFromRow } from './printer-rows';
 import {
   customerRowsByIds,
   installedCartridgeRows,
@@ -24,8 +23,10 @@ import {
 } from '../repositories/fleet-reads.repository';
 import { alertEventRows, openAlertCountRows, openAlertRows } from '../repositories/alert-reads.repository';
 import { tenantScope } from './scope';
-import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
-import type { CartridgeType, PrintheadType } from '../schema/printer.type';
+import { type EntityRowReader, entityRowReader } from '../db/row-readers';
+import { Cartridge } from '../entities/cartridge.entity';
+import { Printhead } from '../entities/printhead.entity';
+import { AlertEvent } from '../entities/alert-event.entity';
 import { appendTo } from '../lib/group';
 import type { AlertHistoryStep } from '../domain/alert-history';
 
@@ -41,7 +42,8 @@ function byId<T extends { id: string }>(em: () => EntityManager, entity: EntityC
 
 type Rows = Record<string, unknown>[];
 
-/** Rows by id (a repository read) as plain read-only objects (fleet-reads.repository.ts says why). */
+/** Rows by id (a repository read) as plain read-only objects (fleet-reads.repository.ts says why),
+ * read by the entity's generated row reader (src/db/row-readers.ts). */
 function rowsById<T>(
   read: (ids: readonly string[]) => Promise<Rows>,
   map: (row: Record<string, unknown>) => T,
@@ -51,37 +53,6 @@ function rowsById<T>(
     const found = new Map(rows.map((r) => [r.id as string, map(r)]));
     return ids.map((id) => found.get(id) ?? null);
   });
-}
-
-/** A customer row shaped like the Customer entity where resolvers read it. */
-const CUSTOMER_COLUMNS: ColumnReaders = {
-  id: ['id'],
-  name: ['name'],
-  external_ref: ['externalRef'],
-  offline_threshold_minutes: ['offlineThresholdMinutes', rowNumber],
-  created_at: ['createdAt', rowDate],
-  archived_at: ['archivedAt', rowDate],
-  reseller_id: ['reseller', rowRef],
-};
-
-export function customerFromRow(r: Record<string, unknown>): Customer {
-  return readRow<Customer>(r, CUSTOMER_COLUMNS);
-}
-
-/** A site row shaped like the Site entity where resolvers read it. */
-const SITE_COLUMNS: ColumnReaders = {
-  id: ['id'],
-  name: ['name'],
-  address: ['address'],
-  time_zone: ['timeZone'],
-  created_at: ['createdAt', rowDate],
-  archived_at: ['archivedAt', rowDate],
-  reseller_id: ['reseller', rowRef],
-  customer_id: ['customer', rowRef],
-};
-
-export function siteFromRow(r: Record<string, unknown>): Site {
-  return readRow<Site>(r, SITE_COLUMNS);
 }
 
 function byPrinter<T extends { printer: Printer }>(
@@ -113,73 +84,6 @@ function rowsByPrinter<T>(
   });
 }
 
-const CARTRIDGE_COLUMNS: ColumnReaders = {
-  id: ['id'],
-  slot: ['slot'],
-  color: ['color'],
-  status: ['status'],
-  product_number: ['productNumber'],
-  product_name: ['productName'],
-  serial_number: ['serialNumber'],
-  manufacturer: ['manufacturer'],
-  capacity_ml: ['capacityMl', rowNumber],
-  level_percent: ['levelPercent', rowNumber],
-  ink_consumed_ml: ['inkConsumedMl', rowNumber],
-  non_oem_ink_consumed_ml: ['nonOemInkConsumedMl', rowNumber],
-  expires_at: ['expiresAt', rowDate],
-  first_seen_at: ['firstSeenAt', rowDate],
-  last_seen_at: ['lastSeenAt', rowDate],
-};
-
-export function cartridgeFromRow(r: Record<string, unknown>) {
-  return readRow<CartridgeType>(r, CARTRIDGE_COLUMNS);
-}
-
-const PRINTHEAD_COLUMNS: ColumnReaders = {
-  id: ['id'],
-  slot: ['slot'],
-  colors: ['colors', (v) => v ?? []],
-  status: ['status'],
-  health_percent: ['healthPercent', rowNumber],
-  product_number: ['productNumber'],
-  product_name: ['productName'],
-  serial_number: ['serialNumber'],
-  non_oem_ink_used: ['nonOemInkUsed', Boolean],
-  expires_at: ['expiresAt', rowDate],
-  first_seen_at: ['firstSeenAt', rowDate],
-  last_seen_at: ['lastSeenAt', rowDate],
-};
-
-export function printheadFromRow(r: Record<string, unknown>) {
-  return readRow<PrintheadType>(r, PRINTHEAD_COLUMNS);
-}
-
-const ALERT_COLUMNS: ColumnReaders = {
-  id: ['id'],
-  code: ['code'],
-  severity: ['severity'],
-  status: ['status'],
-  message: ['message'],
-  component: ['component'],
-  source: ['source'],
-  raised_at: ['raisedAt', rowDate],
-  last_seen_at: ['lastSeenAt', rowDate],
-  occurrences: ['occurrences', Number],
-  acknowledged_at: ['acknowledgedAt', rowDate],
-  resolved_at: ['resolvedAt', rowDate],
-  snoozed_until: ['snoozedUntil', rowDate],
-  printer_id: ['printer', rowRef],
-  customer_id: ['customer', rowRef],
-  assigned_to_id: ['assignedTo', rowRef],
-  acknowledged_by_id: ['acknowledgedBy', rowRef],
-  resolved_by_id: ['resolvedBy', rowRef],
-};
-
-/** An alert row shaped like the Alert entity where resolvers read it (printer/customer as references). */
-export function alertFromRow(r: Record<string, unknown>) {
-  return readRow<Alert>(r, ALERT_COLUMNS);
-}
-
 export function createLoaders(context: () => GraphQLContext) {
   const em = () => context().em;
   // One query at a time on the request's transaction connection: PostgreSQL runs one per connection
@@ -194,21 +98,27 @@ export function createLoaders(context: () => GraphQLContext) {
   };
   // Alert reads carry the tenant filter (null for an operator): see alert-reads.repository.ts.
   const reseller = () => tenantScope(context()).reseller ?? null;
+  // Plain rows shaped like their entities, read through readers generated from the ORM's metadata.
+  // (made on first use: the context is not there yet while the loaders are created).
+  const reader = <T extends object>(entity: EntityClass<T>): EntityRowReader<T> => {
+    let read: EntityRowReader<T> | undefined;
+    return (row) => (read ??= entityRowReader(em(), entity))(row);
+  };
   return {
-    customer: rowsById(inTurn(customerRowsByIds), customerFromRow),
-    site: rowsById(inTurn(siteRowsByIds), siteFromRow),
+    customer: rowsById(inTurn(customerRowsByIds), reader(Customer)),
+    site: rowsById(inTurn(siteRowsByIds), reader(Site)),
     collector: byId(em, Collector),
-    printer: rowsById(inTurn(printerRowsByIds), printerFromRow),
+    printer: rowsById(inTurn(printerRowsByIds), reader(Printer)),
     user: byId(em, User),
-    cartridges: rowsByPrinter(inTurn(installedCartridgeRows), cartridgeFromRow),
-    printheads: rowsByPrinter(inTurn(installedPrintheadRows), printheadFromRow),
+    cartridges: rowsByPrinter(inTurn(installedCartridgeRows), reader(Cartridge)),
+    printheads: rowsByPrinter(inTurn(installedPrintheadRows), reader(Printhead)),
     mediaSources: byPrinter(em, MediaSource, {}, { sourceId: 'asc' }),
     accessories: byPrinter(em, Accessory, {}, { name: 'asc' }),
     mediaTypes: new DataLoader<string, MediaType[]>(async (printerIds) => {
       const rows = await inTurn(printerMediaTypeRows)(printerIds);
+      const read = reader(MediaType);
       const groups = new Map<string, MediaType[]>(printerIds.map((id) => [id, []]));
-      for (const row of rows)
-        groups.get(row.printer_id)?.push({ id: row.id, code: row.code, names: row.names } as MediaType);
+      for (const row of rows) groups.get(row.printer_id)?.push(read(row));
       return printerIds.map((id) => groups.get(id) ?? []);
     }),
     /** Open alerts per printer, newest first, at most `limit` each: key `<printerId>|<limit>`. */
@@ -223,31 +133,27 @@ export function createLoaders(context: () => GraphQLContext) {
         parsed.map((p) => p.printerId),
         maxLimit,
       );
+      const read = reader(Alert);
       const byPrinterId = new Map<string, Alert[]>();
-      for (const row of found) appendTo(byPrinterId, row.printer_id as string, alertFromRow(row));
+      for (const row of found) appendTo(byPrinterId, row.printer_id as string, read(row));
       return parsed.map(({ printerId, limit }) => (byPrinterId.get(printerId) ?? []).slice(0, limit));
     }),
     /** The recorded history steps of each alert, oldest first (alert-history.ts adds the rest). */
     alertEvents: new DataLoader<string, AlertHistoryStep[]>(async (alertIds) => {
-      const rows = (await inTurn(alertEventRows)(reseller(), alertIds)) as Array<{
-        alert_id: string;
-        kind: AlertHistoryStep['kind'];
-        at: Date | string;
-        actor: string;
-        user_id: string | null;
-        assignee_id: string | null;
-        snoozed_until: Date | string | null;
-      }>;
+      const rows = await inTurn(alertEventRows)(reseller(), alertIds);
+      const read = reader(AlertEvent);
       const byAlert = new Map<string, AlertHistoryStep[]>();
-      for (const r of rows)
-        appendTo(byAlert, r.alert_id, {
-          kind: r.kind,
-          at: new Date(r.at),
-          actor: r.actor,
-          userId: r.user_id,
-          assigneeId: r.assignee_id,
-          snoozedUntil: r.snoozed_until === null ? null : new Date(r.snoozed_until),
+      for (const row of rows) {
+        const event = read(row);
+        appendTo(byAlert, event.alert.id, {
+          kind: event.kind,
+          at: event.at,
+          actor: event.actor,
+          userId: event.user?.id ?? null,
+          assigneeId: event.assignee?.id ?? null,
+          snoozedUntil: event.snoozedUntil ?? null,
         });
+      }
       return alertIds.map((id) => byAlert.get(id) ?? []);
     }),
     openAlertCount: new DataLoader<string, number>(async (printerIds) => {

@@ -10,54 +10,14 @@ import { tenantScope } from '../graphql/scope';
 import { CustomerType } from '../schema/customer.type';
 import { JobFilter, JobType } from '../schema/job.type';
 import { PrinterType } from '../schema/printer.type';
-import { type ColumnReaders, readRow, rowDate, rowNumber, rowRef } from '../lib/row-values';
+import { entityRowReader } from '../db/row-readers';
+import { PrinterJob } from '../entities/printer-job.entity';
 
 export const JobConnection = Connection(JobType, 'Job');
 
-/** A job row as resolvers see it: the JobType fields plus references to its printer and customer. */
-export interface JobRow extends JobType {
-  printer: { id: string };
-  customer: { id: string };
-}
-
-const JOB_COLUMNS: ColumnReaders = {
-  id: ['id'],
-  uuid: ['uuid'],
-  sequence_number: ['sequenceNumber', rowNumber],
-  kind: ['kind'],
-  name: ['name'],
-  project_id: ['projectId'],
-  application_id: ['applicationId'],
-  user_defined: ['userDefined'],
-  account_id: ['accountId'],
-  user_name: ['userName'],
-  submitted_at: ['submittedAt', rowDate],
-  completed_at: ['completedAt', rowDate],
-  status: ['status'],
-  source: ['source'],
-  ink_coverage_category: ['inkCoverageCategory'],
-  print_quality: ['printQuality'],
-  pages: ['pages', Number],
-  copies: ['copies', Number],
-  duration_seconds: ['durationSeconds', rowNumber],
-  ink_by_color: ['inkByColor', (v) => v ?? []],
-  ink_total_ml: ['inkTotalMl', Number],
-  media_area_m2: ['mediaAreaM2', rowNumber],
-  printed_area_m2: ['printedAreaM2', rowNumber],
-  media_length_m: ['mediaLengthM', rowNumber],
-  media_type: ['mediaType'],
-  categories: ['categories', (v) => v ?? []],
-  non_white_pixel_coverage: ['nonWhitePixelCoverage', rowNumber],
-  color_pixel_coverage: ['colorPixelCoverage', rowNumber],
-  scanned_area_m2: ['scannedAreaM2', rowNumber],
-  printer_id: ['printer', rowRef],
-  customer_id: ['customer', rowRef],
-};
-
-/** A job row with the fields of the columns it has (see readRow). */
-export function jobFromRow(r: Record<string, unknown>): JobRow {
-  return readRow<JobRow>(r, JOB_COLUMNS);
-}
+/** A job row as resolvers see it: shaped like the PrinterJob entity (printer and customer as `{ id }`
+ * references), read by the entity's generated row reader (src/db/row-readers.ts). */
+export type JobRow = PrinterJob;
 
 @Resolver(() => JobType)
 export class JobResolver {
@@ -83,7 +43,7 @@ export class JobResolver {
           `select j.* from printer_job j where ${where}${after} order by j.completed_at ${dir}, j.id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
-        return rows.map(jobFromRow);
+        return rows.map(entityRowReader(ctx.em, PrinterJob));
       },
       async () =>
         Number(

@@ -5,7 +5,7 @@ import { Parent } from '../graphql/parent';
 import { Printer } from '../entities/printer.entity';
 import { Site } from '../entities/site.entity';
 import { ConnectionArgs, Connection, asConnection, keysetPage, pageRequest } from '../graphql/connection';
-import { printerFromRow } from '../graphql/printer-rows';
+import { entityRowReader } from '../db/row-readers';
 import type { GraphQLContext } from '../graphql/context';
 import { badUserInput, notFound } from '../graphql/errors';
 import { ROLES, tenantScope, writeTenant } from '../graphql/scope';
@@ -49,7 +49,8 @@ export class PrinterResolver {
     @Arg('orderBy', () => PrinterOrder, { nullable: true }) orderBy?: PrinterOrder,
   ) {
     // The ordinary path (resolvers + DataLoaders) for what the SQL-built fleet page (graphql/sql-json)
-    // does not answer; both use the same conditions. Plain rows, not tracked entities (printer-rows.ts).
+    // does not answer; both use the same conditions. Plain rows, not tracked entities, read
+    // by the Printer's generated row reader (src/db/row-readers.ts).
     const scope = tenantScope(ctx);
     const { sql, params } = printerConditions(scope.reseller, filter);
     const conditions = [sql];
@@ -73,7 +74,7 @@ export class PrinterResolver {
           `select * from printer where ${where}${after} order by ${column} ${dir}, id ${dir} limit ?`,
           [...params, ...(cursor ? [cursor[0], cursor[1]] : []), limit],
         );
-        return rows.map(printerFromRow);
+        return rows.map(entityRowReader(ctx.em, Printer));
       },
       async () =>
         Number(
