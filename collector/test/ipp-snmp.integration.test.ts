@@ -9,9 +9,9 @@ import { collectPrinters } from '../src/collect';
 import { discover } from '../src/discovery';
 import { HealthTracker } from '../src/health';
 import type { PrinterState } from '../src/config';
+import { PrinterSnmpAgent } from '../../simulator/src/lan/snmp.agent';
 import { IPP_TOOLS_AVAILABLE, IppEvePrinter, IppRecordingProxy } from './support/ipp-printer';
 import { freeTcpPort, freeUdpPort } from './support/free-ports';
-import { TestSnmpAgent } from './support/snmp-agent';
 
 const HOST = '127.0.0.3';
 
@@ -19,7 +19,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agen
   let printer: IppEvePrinter;
   let snmpPort: number;
   let proxy: IppRecordingProxy;
-  let agent: TestSnmpAgent;
+  let agent: PrinterSnmpAgent;
   const values = {
     description: 'HP DesignJet T830 MFP',
     serial: 'CN-SNMP-0830',
@@ -36,11 +36,11 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agen
   beforeAll(async () => {
     printer = new IppEvePrinter(await freeTcpPort());
     snmpPort = await freeUdpPort(HOST);
-    agent = new TestSnmpAgent(HOST, snmpPort, values);
+    agent = new PrinterSnmpAgent(HOST, snmpPort, { recordOperations: true });
     await printer.start();
     proxy = new IppRecordingProxy(HOST, printer.port);
     await proxy.start();
-    agent.start();
+    await agent.start(values);
     ctx = {
       timeoutMs: 3000,
       ports: { ipp: proxy.port, snmp: snmpPort, https: 9, http: 9 },
@@ -54,7 +54,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('IPP (ippeveprinter) + SNMP (net-snmp agen
   }, 60_000);
 
   afterAll(async () => {
-    agent?.stop();
+    await agent?.stop();
     await proxy?.stop();
     await printer?.stop();
   });

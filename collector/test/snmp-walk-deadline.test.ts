@@ -3,7 +3,7 @@
 // returns what arrived.
 import { describe, expect, it } from 'vitest';
 import { openSnmp } from '../src/adapters/snmp/snmp.client';
-import { TestSnmpAgent } from './support/snmp-agent';
+import { PrinterSnmpAgent } from '../../simulator/src/lan/snmp.agent';
 import { freeUdpPort } from './support/free-ports';
 
 const HOST = '127.0.0.9';
@@ -11,14 +11,14 @@ const HOST = '127.0.0.9';
 describe('SNMP walk deadline', () => {
   it('returns the rows it has when the agent never ends the walk, and fails an empty stalled walk', async () => {
     const PORT = await freeUdpPort(HOST);
-    const agent = new TestSnmpAgent(HOST, PORT, {
+    const agent = new PrinterSnmpAgent(HOST, PORT);
+    await agent.start({
       description: 'HP DesignJet T830',
       serial: 'CN-WALK',
       lifeCountImpressions: 1,
       supplies: [{ index: 1, type: 5, description: 'Cyan Ink', unit: 19, max: 100, level: 50 }],
       alerts: [], // the alert table is the last thing served: walking it runs off the end of the MIB
     });
-    agent.start();
     const client = openSnmp({ host: HOST, port: PORT, community: 'public', timeoutMs: 300 });
     try {
       const started = Date.now();
@@ -29,7 +29,7 @@ describe('SNMP walk deadline', () => {
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       client.close();
-      agent.stop();
+      await agent.stop();
     }
   });
 });

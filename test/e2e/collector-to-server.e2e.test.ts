@@ -16,8 +16,8 @@ import {
 } from '../../collector/test/support/ipp-printer';
 import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
 import { freeUdpPort } from '../../collector/test/support/free-ports';
-import { TestSnmpAgent } from '../../collector/test/support/snmp-agent';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
+import { PrinterSnmpAgent } from '../../simulator/src/lan/snmp.agent';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { collectorCli } from '../support/collector-cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -40,7 +40,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
   let ippeve: IppEvePrinter | undefined;
   let snmpPort: number;
   let proxy: IppRecordingProxy;
-  let snmpAgent: TestSnmpAgent | undefined;
+  let snmpAgent: PrinterSnmpAgent | undefined;
   const snmpValues = {
     description: 'HP DesignJet T830 MFP',
     serial: 'CN-E2E-T830',
@@ -84,8 +84,8 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
     proxy = new IppRecordingProxy(IPP_HOST, ippeve.port);
     await proxy.start();
     snmpPort = await freeUdpPort(IPP_HOST);
-    snmpAgent = new TestSnmpAgent(IPP_HOST, snmpPort, snmpValues);
-    snmpAgent.start();
+    snmpAgent = new PrinterSnmpAgent(IPP_HOST, snmpPort);
+    await snmpAgent.start(snmpValues);
     ippeve.submitJob('site-plan-A1');
     ippeve.submitJob('elevation-B2');
     await ippeve.waitForCompleted(2);
@@ -103,7 +103,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
   }, 120_000);
 
   afterAll(async () => {
-    snmpAgent?.stop();
+    await snmpAgent?.stop();
     await proxy?.stop();
     await ippeve?.stop();
     await piws?.stop();

@@ -28,6 +28,7 @@ import {
   printheadsXml,
 } from './piws.documents';
 import { PrinterSnmpAgent } from './snmp.agent';
+import { printerMibValues } from './snmp.values';
 import type { PrinterTls } from './tls';
 
 export interface LanPorts {
@@ -86,8 +87,8 @@ export class LanPrinter {
         http.createServer((q, r) => this.ipp(q, r)),
         ports.ipp,
       );
-      this.snmp = new PrinterSnmpAgent(this.printer, host, ports.snmp, this.options.snmpCommunity);
-      await this.snmp.start();
+      this.snmp = new PrinterSnmpAgent(host, ports.snmp, { community: this.options.snmpCommunity });
+      await this.snmp.start(printerMibValues(this.printer));
     } catch (err) {
       await this.stop();
       throw new Error(
@@ -98,7 +99,7 @@ export class LanPrinter {
 
   /** Copies live state into what is served without a request handler (SNMP). */
   refresh(): void {
-    this.snmp?.refresh();
+    this.snmp?.update(printerMibValues(this.printer));
   }
 
   /** Bound ports (useful when started with port 0). */

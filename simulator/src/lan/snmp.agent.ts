@@ -1,32 +1,170 @@
-// Printer-MIB (RFC 3805) and HOST-RESOURCES-MIB (RFC 2790) values of a simulated printer, served by a
-// net-snmp agent on the printer's address. `refresh()` copies the live state into the MIB; the LAN
-// printer calls it after every advance. The agent is read-only: it registers no writable object.
+// A read-only SNMP v2c agent (net-snmp) serving a printer's Printer-MIB (RFC 3805) and
+// HOST-RESOURCES-MIB (RFC 2790) objects from plain values. The simulated LAN printer feeds it the
+// live state of a SimPrinter (snmp.values.ts); the collector's tests feed it fixed values and read
+// `operations` to prove no SET ever arrives. It registers no writable object.
 import snmp from 'net-snmp';
-import type { SimPrinter } from '../sim-printer';
+
+export interface PrinterMibSupply {
+  index: number;
+  /** PrtMarkerSuppliesTypeTC (ink 6, ink cartridge 5, waste ink 4). */
+  type: number;
+  description: string;
+  /** PrtMarkerSuppliesSupplyUnitTC (percent 19, tenths of ml 15). */
+  unit: number;
+  max: number;
+  level: number;
+}
+
+export interface PrinterMibAlert {
+  index: number;
+  /** PrtAlertSeverityLevelTC: critical 3, warning 4. */
+  severity: number;
+  /** PrtAlertTrainingLevelTC: trained 4, fieldService 5. */
+  training: number;
+  code: number;
+  description: string;
+}
+
+export interface PrinterMibValues {
+  /** sysDescr. */
+  description: string;
+  /** hrDeviceDescr; sysDescr when absent. */
+  deviceDescription?: string;
+  /** hrDeviceStatus: running 2 (when absent), warning 3, down 5. */
+  deviceStatus?: number;
+  /** hrPrinterStatus: other 1, idle 3 (when absent). */
+  printerStatus?: number;
+  serial: string;
+  /** prtMarkerLifeCount, counted in impressions. */
+  lifeCountImpressions: number;
+  supplies: PrinterMibSupply[];
+  alerts: PrinterMibAlert[];
+  /**
+   * HP's private device-id string (enterprise 11), served after the Printer-MIB as on real HP
+   * printers. Without an object past the printer tables a walk of an empty alert table runs off the
+   * end of the MIB and net-snmp's agent never ends the walk (the collector's walk deadline test
+   * needs exactly that agent, so it leaves this out).
+   */
+  hpDeviceId?: string;
+}
+
+export interface PrinterSnmpAgentOptions {
+  community?: string;
+  /** Keep the PDU type of every request in `operations` (tests); off for long-running fleets. */
+  recordOperations?: boolean;
+}
 
 const S = snmp.ObjectType;
 const RO = snmp.MaxAccess['read-only'];
 const NA = snmp.MaxAccess['not-accessible'];
-
-// PrtMarkerSuppliesTypeTC ink = 6; PrtMarkerSuppliesSupplyUnitTC percent = 19; impressions = 7.
-const SUPPLY_TYPE_INK = 6;
-const UNIT_PERCENT = 19;
+const SUPPLY_CLASS_CONSUMED = 3;
 const COUNTER_UNIT_IMPRESSIONS = 7;
-// PrtAlertSeverityLevelTC: critical 3, warning 4. PrtAlertTrainingLevelTC: fieldService 5, trained 4.
-const ALERT_CODES: Record<string, number> = {
-  mediaJam: 8,
-  markerSupplyEmpty: 1101,
-  markerSupplyLow: 1104,
-  mediaEmpty: 808,
-  printheadFailure: 1501,
-};
+
+interface MibColumn {
+  number: number;
+  name: string;
+  type: number;
+  maxAccess: number;
+}
+
+interface MibTable {
+  name: string;
+  oid: string;
+  /** Index columns, first in every row. */
+  index: MibColumn[];
+  columns: MibColumn[];
+  rows(values: PrinterMibValues): unknown[][];
+}
+
+const served = (number: number, name: string, type: number): MibColumn => ({
+  number,
+  name,
+  type,
+  maxAccess: RO,
+});
+const indexOnly = (number: number, name: string): MibColumn => ({
+  number,
+  name,
+  type: S.Integer,
+  maxAccess: NA,
+});
+// Index columns the MIB defines in another table (hrDeviceIndex as hrDev) take a column number the
+// table does not use, so net-snmp keeps them out of the served columns.
+const foreignIndex = (name: string) => indexOnly(99, name);
+
+const TABLES: MibTable[] = [
+  {
+    name: 'hrDeviceEntry',
+    oid: '1.3.6.1.2.1.25.3.2.1',
+    index: [served(1, 'hrDeviceIndex', S.Integer)],
+    columns: [served(3, 'hrDeviceDescr', S.OctetString), served(5, 'hrDeviceStatus', S.Integer)],
+    rows: (v) => [[1, v.deviceDescription ?? v.description, v.deviceStatus ?? 2]],
+  },
+  {
+    name: 'hrPrinterEntry',
+    oid: '1.3.6.1.2.1.25.3.5.1',
+    index: [foreignIndex('hrPrinterIndex')],
+    columns: [served(1, 'hrPrinterStatus', S.Integer)],
+    rows: (v) => [[1, v.printerStatus ?? 3]],
+  },
+  {
+    name: 'prtGeneralEntry',
+    oid: '1.3.6.1.2.1.43.5.1.1',
+    index: [foreignIndex('prtGeneralIndex')],
+    columns: [served(17, 'prtGeneralSerialNumber', S.OctetString)],
+    rows: (v) => [[1, v.serial]],
+  },
+  {
+    name: 'prtMarkerEntry',
+    oid: '1.3.6.1.2.1.43.10.2.1',
+    index: [foreignIndex('hrDev'), indexOnly(1, 'prtMarkerIndex')],
+    columns: [served(3, 'prtMarkerCounterUnit', S.Integer), served(4, 'prtMarkerLifeCount', S.Counter)],
+    // A Counter32 wraps, as the printer's own does.
+    rows: (v) => [[1, 1, COUNTER_UNIT_IMPRESSIONS, v.lifeCountImpressions % 2 ** 32]],
+  },
+  {
+    name: 'prtMarkerSuppliesEntry',
+    oid: '1.3.6.1.2.1.43.11.1.1',
+    index: [foreignIndex('hrDev'), indexOnly(1, 'prtMarkerSuppliesIndex')],
+    columns: [
+      served(4, 'class', S.Integer),
+      served(5, 'type', S.Integer),
+      served(6, 'description', S.OctetString),
+      served(7, 'unit', S.Integer),
+      served(8, 'max', S.Integer),
+      served(9, 'level', S.Integer),
+    ],
+    rows: (v) =>
+      v.supplies.map((s) => [
+        1,
+        s.index,
+        SUPPLY_CLASS_CONSUMED,
+        s.type,
+        s.description,
+        s.unit,
+        s.max,
+        s.level,
+      ]),
+  },
+  {
+    name: 'prtAlertEntry',
+    oid: '1.3.6.1.2.1.43.18.1.1',
+    index: [foreignIndex('hrDev'), indexOnly(1, 'prtAlertIndex')],
+    columns: [
+      served(2, 'severity', S.Integer),
+      served(3, 'training', S.Integer),
+      served(7, 'code', S.Integer),
+      served(8, 'description', S.OctetString),
+    ],
+    rows: (v) => v.alerts.map((a) => [1, a.index, a.severity, a.training, a.code, a.description]),
+  },
+];
 
 interface NetSnmpMib {
   registerProvider(provider: unknown): void;
   setScalarValue(name: string, value: unknown): void;
   addTableRow(table: string, row: unknown[]): void;
   deleteTableRow(table: string, rowIndex: unknown[]): void;
-  setTableSingleCell(table: string, column: number, rowIndex: unknown[], value: unknown): void;
 }
 
 interface NetSnmpAgent {
@@ -35,189 +173,100 @@ interface NetSnmpAgent {
   close(callback?: () => void): void;
 }
 
+interface MibRequest {
+  operation: number;
+  done(): void;
+}
+
 export class PrinterSnmpAgent {
+  /** PDU types of the requests served (snmp.PduType), when `recordOperations` is on. */
+  readonly operations: number[] = [];
   private agent: NetSnmpAgent | null = null;
-  private alertRows: number[] = [];
+  /** Index values of the rows each table serves now, so an update can replace them. */
+  private rowIndexes = new Map<string, unknown[][]>();
+  private hpDeviceIdRegistered = false;
 
   constructor(
-    readonly printer: SimPrinter,
     readonly host: string,
     readonly port: number,
-    readonly community = 'public',
+    readonly options: PrinterSnmpAgentOptions = {},
   ) {}
 
-  start(): Promise<void> {
+  /** Starts serving `values`; resolves once the agent is listening. */
+  start(values: PrinterMibValues): Promise<void> {
     return new Promise((resolve, reject) => {
       const agent = snmp.createAgent(
         { port: this.port, address: this.host, disableAuthorization: false },
         (error: Error | null) => {
           if (error) reject(error);
         },
-      ) as NetSnmpAgent & {
-        listener?: { dgram?: { once(ev: string, cb: (...args: unknown[]) => void): void } };
-      };
-      agent.getAuthorizer().addCommunity(this.community);
+      ) as NetSnmpAgent;
+      agent.getAuthorizer().addCommunity(this.options.community ?? 'public');
       this.agent = agent;
       this.register(agent.getMib());
-      this.refresh();
+      this.update(values);
       // net-snmp binds asynchronously and reports bind errors through the socket; give it a tick.
       setImmediate(resolve);
     });
   }
 
+  private get handler(): ((req: MibRequest) => void) | undefined {
+    if (!this.options.recordOperations) return undefined;
+    return (req) => {
+      this.operations.push(req.operation);
+      req.done();
+    };
+  }
+
   private register(mib: NetSnmpMib): void {
-    const p = this.printer;
+    const handler = this.handler;
     mib.registerProvider({
       name: 'sysDescr',
       type: snmp.MibProviderType.Scalar,
       oid: '1.3.6.1.2.1.1.1',
       scalarType: S.OctetString,
       maxAccess: RO,
+      handler,
     });
-    const column = (number: number, name: string, type: number, access = RO) => ({
-      number,
-      name,
-      type,
-      maxAccess: access,
-    });
-    const table = (name: string, oid: string, columns: ReturnType<typeof column>[], index: string[]) =>
+    for (const table of TABLES)
       mib.registerProvider({
-        name,
+        name: table.name,
         type: snmp.MibProviderType.Table,
-        oid,
+        oid: table.oid,
         maxAccess: NA,
-        tableColumns: columns,
-        tableIndex: index.map((columnName) => ({ columnName })),
+        tableColumns: [...table.index, ...table.columns],
+        tableIndex: table.index.map((c) => ({ columnName: c.name })),
+        handler,
       });
-    // Index columns the MIB defines elsewhere (hrDeviceIndex) are declared with a column number the
-    // table does not use, so net-snmp keeps them out of the served columns.
-    table(
-      'hrDeviceEntry',
-      '1.3.6.1.2.1.25.3.2.1',
-      [
-        column(1, 'hrDeviceIndex', S.Integer),
-        column(3, 'hrDeviceDescr', S.OctetString),
-        column(5, 'hrDeviceStatus', S.Integer),
-      ],
-      ['hrDeviceIndex'],
-    );
-    table(
-      'hrPrinterEntry',
-      '1.3.6.1.2.1.25.3.5.1',
-      [column(99, 'hrPrinterIndex', S.Integer, NA), column(1, 'hrPrinterStatus', S.Integer)],
-      ['hrPrinterIndex'],
-    );
-    table(
-      'prtGeneralEntry',
-      '1.3.6.1.2.1.43.5.1.1',
-      [column(99, 'prtGeneralIndex', S.Integer, NA), column(17, 'prtGeneralSerialNumber', S.OctetString)],
-      ['prtGeneralIndex'],
-    );
-    table(
-      'prtMarkerEntry',
-      '1.3.6.1.2.1.43.10.2.1',
-      [
-        column(99, 'hrDev', S.Integer, NA),
-        column(1, 'prtMarkerIndex', S.Integer, NA),
-        column(3, 'prtMarkerCounterUnit', S.Integer),
-        column(4, 'prtMarkerLifeCount', S.Counter),
-      ],
-      ['hrDev', 'prtMarkerIndex'],
-    );
-    table(
-      'prtMarkerSuppliesEntry',
-      '1.3.6.1.2.1.43.11.1.1',
-      [
-        column(99, 'hrDev', S.Integer, NA),
-        column(1, 'prtMarkerSuppliesIndex', S.Integer, NA),
-        column(4, 'class', S.Integer),
-        column(5, 'type', S.Integer),
-        column(6, 'description', S.OctetString),
-        column(7, 'unit', S.Integer),
-        column(8, 'max', S.Integer),
-        column(9, 'level', S.Integer),
-      ],
-      ['hrDev', 'prtMarkerSuppliesIndex'],
-    );
-    table(
-      'prtAlertEntry',
-      '1.3.6.1.2.1.43.18.1.1',
-      [
-        column(99, 'hrDev', S.Integer, NA),
-        column(1, 'prtAlertIndex', S.Integer, NA),
-        column(2, 'severity', S.Integer),
-        column(3, 'training', S.Integer),
-        column(7, 'code', S.Integer),
-        column(8, 'description', S.OctetString),
-      ],
-      ['hrDev', 'prtAlertIndex'],
-    );
-    // HP's private device-id string (enterprise 11) sits after the Printer-MIB, as on real HP printers.
-    // Without an object past the printer tables a walk of an empty alert table reaches the end of the
-    // MIB, and net-snmp's subtree walk then never completes.
-    mib.registerProvider({
-      name: 'hpDeviceId',
-      type: snmp.MibProviderType.Scalar,
-      oid: '1.3.6.1.4.1.11.2.3.9.1.1.7',
-      scalarType: S.OctetString,
-      maxAccess: RO,
-    });
-    mib.setScalarValue(
-      'hpDeviceId',
-      `MFG:HP;MDL:${p.model.productName.replace(/^HP /, '')};SN:${p.serialNumber};`,
-    );
-    mib.setScalarValue('sysDescr', `${p.model.productName}, FW ${p.firmwareVersion}`);
-    mib.addTableRow('hrDeviceEntry', [1, p.model.productName, 2]);
-    mib.addTableRow('hrPrinterEntry', [1, 3]);
-    mib.addTableRow('prtGeneralEntry', [1, p.serialNumber]);
-    mib.addTableRow('prtMarkerEntry', [1, 1, COUNTER_UNIT_IMPRESSIONS, p.counters.pages]);
-    p.cartridges.forEach((k, i) =>
-      mib.addTableRow('prtMarkerSuppliesEntry', [
-        1,
-        i + 1,
-        3,
-        SUPPLY_TYPE_INK,
-        k.spec.productName,
-        UNIT_PERCENT,
-        100,
-        100,
-      ]),
-    );
   }
 
-  /** Copies the printer's live state into the MIB. */
-  refresh(): void {
+  /** Serves `values` from now on (replaces every row). */
+  update(values: PrinterMibValues): void {
     const mib = this.agent?.getMib();
     if (!mib) return;
-    const p = this.printer;
-    const stopped = p.stoppedBy() !== null;
-    // hrDeviceStatus: running 2, warning 3, down 5. hrPrinterStatus: idle 3, other 1.
-    mib.setTableSingleCell('hrDeviceEntry', 5, [1], stopped ? 5 : p.alerts.size > 0 ? 3 : 2);
-    mib.setTableSingleCell('hrPrinterEntry', 1, [1], stopped ? 1 : 3);
-    mib.setTableSingleCell('prtMarkerEntry', 4, [1, 1], p.counters.pages % 2 ** 32);
-    p.cartridges.forEach((k, i) => {
-      mib.setTableSingleCell('prtMarkerSuppliesEntry', 6, [1, i + 1], k.spec.productName);
-      mib.setTableSingleCell(
-        'prtMarkerSuppliesEntry',
-        9,
-        [1, i + 1],
-        Math.round((k.levelMl / k.spec.capacityMl) * 100),
+    mib.setScalarValue('sysDescr', values.description);
+    for (const table of TABLES) {
+      for (const index of this.rowIndexes.get(table.name) ?? []) mib.deleteTableRow(table.name, index);
+      const rows = table.rows(values);
+      for (const row of rows) mib.addTableRow(table.name, row);
+      this.rowIndexes.set(
+        table.name,
+        rows.map((row) => row.slice(0, table.index.length)),
       );
-    });
-    for (const index of this.alertRows) mib.deleteTableRow('prtAlertEntry', [1, index]);
-    this.alertRows = [];
-    [...p.alerts.values()].forEach((a, i) => {
-      const critical = a.severity === 'critical' || a.severity === 'error';
-      mib.addTableRow('prtAlertEntry', [
-        1,
-        i + 1,
-        critical ? 3 : 4,
-        a.code === 'printheadFailure' ? 5 : 4,
-        ALERT_CODES[a.code] ?? 1,
-        a.message,
-      ]);
-      this.alertRows.push(i + 1);
-    });
+    }
+    if (values.hpDeviceId !== undefined) {
+      if (!this.hpDeviceIdRegistered)
+        mib.registerProvider({
+          name: 'hpDeviceId',
+          type: snmp.MibProviderType.Scalar,
+          oid: '1.3.6.1.4.1.11.2.3.9.1.1.7',
+          scalarType: S.OctetString,
+          maxAccess: RO,
+          handler: this.handler,
+        });
+      this.hpDeviceIdRegistered = true;
+      mib.setScalarValue('hpDeviceId', values.hpDeviceId);
+    }
   }
 
   stop(): Promise<void> {
