@@ -1,18 +1,35 @@
-// A simulated HP large-format printer for tests and the benchmark: PIWS over HTTPS and LEDM over
-// HTTP, served from the XML fixtures in test/fixtures (written from the documented element names).
-// The job queue is live: jobs can be added and finished, and `jobs/all?fromModificationNumber=N`
-// answers like the firmware does — full entries for jobs changed after N, a bare envelope for the
-// rest. Every request is recorded so tests can assert the collector only ever reads.
+// A simulated HP large-format printer for tests and the benchmark: the simulator's embedded web server
+// (PIWS over HTTPS, LEDM over plain HTTP only, as on older firmware) serving the XML fixtures in
+// test/fixtures, written from the documented element names rather than by the simulator, so the
+// collector's parsers are checked against the documentation. The job queue is live: jobs can be added
+// and finished, and `jobs/all?fromModificationNumber=N` answers like the firmware does — full entries
+// for jobs changed after N, a bare envelope for the rest. Every request is recorded so tests can
+// assert the collector only ever reads.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { PrinterWebServer, type PrinterWebRequest } from '../../../simulator/src/lan/web-server';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
-const piws = (name: string) => readFileSync(join(FIXTURES, 'piws', name), 'utf8');
-const ledm = (name: string) => readFileSync(join(FIXTURES, 'ledm', name), 'utf8');
+const readFixture = (protocol: 'piws' | 'ledm', file: string) =>
+  readFileSync(join(FIXTURES, protocol, file), 'utf8');
+/** Fixture file of each document, by its path below /LFPWebServices/PI/ or its LEDM name. */
+const PIWS_FILES: Record<string, string> = {
+  Identification: 'Identification.xml',
+  DeviceStatus: 'DeviceStatus.xml',
+  InkSystem: 'InkSystem.xml',
+  PrintheadsStatus: 'PrintheadsStatus.xml',
+  MediaSystem: 'MediaSystem.xml',
+  'Paper/List': 'PaperList.xml',
+  'JQ/JobQueueCollection': 'JobQueueCollection.xml',
+};
+const LEDM_FILES: Record<string, string> = {
+  DiscoveryTree: 'DiscoveryTree.xml',
+  ProductConfigDyn: 'ProductConfigDyn.xml',
+  ProductStatusDyn: 'ProductStatusDyn.xml',
+  ConsumableConfigDyn: 'ConsumableConfigDyn.xml',
+  ProductUsageDyn: 'ProductUsageDyn.xml',
+};
 
 interface SimJob {
   uuid: string;
@@ -33,12 +50,12 @@ export interface SimulatedPrinterOptions {
 }
 
 export class SimulatedPrinter {
-  readonly requests: Array<{ protocol: 'piws' | 'ledm'; method: string; path: string }> = [];
+  readonly requests: PrinterWebRequest[] = [];
   readonly uuid = randomUUID();
   queueUuid = randomUUID();
   private jobs: SimJob[] = [];
   private modification = 100;
-  private servers: Array<http.Server | https.Server> = [];
+  private server: PrinterWebServer | null = null;
 
   constructor(readonly opts: SimulatedPrinterOptions) {}
 
@@ -71,7 +88,7 @@ export class SimulatedPrinter {
   }
 
   private jobsXml(from: number | null): string {
-    const template = piws('job.xml.tpl');
+    const template = readFixture('piws', 'job.xml.tpl');
     const entries = this.jobs.map((j) => {
       if (from !== null && j.modification <= from) {
         return `    <Job><Job2DPrint><UUID>${j.uuid}</UUID></Job2DPrint></Job>`;
@@ -93,85 +110,37 @@ ${entries.join('\n')}
 </JobQueueSnapshot>`;
   }
 
-  private piwsHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'https://printer');
-    this.requests.push({ protocol: 'piws', method: req.method ?? '', path: url.pathname + url.search });
-    const send = (status: number, body: string) => {
-      res.writeHead(status, { 'content-type': 'text/xml' });
-      res.end(body);
-    };
-    if (req.method !== 'GET') return send(405, '');
-    const p = url.pathname.replace(/^\/LFPWebServices\/PI\//, '');
-    const docs: Record<string, string> = {
-      Identification: 'Identification.xml',
-      DeviceStatus: 'DeviceStatus.xml',
-      InkSystem: 'InkSystem.xml',
-      PrintheadsStatus: 'PrintheadsStatus.xml',
-      MediaSystem: 'MediaSystem.xml',
-      'Paper/List': 'PaperList.xml',
-      'JQ/JobQueueCollection': 'JobQueueCollection.xml',
-    };
-    if (docs[p]) return send(200, this.fill(piws(docs[p]!)));
-    const m = /^JQ\/JobQueue\/([^/]+)\/jobs\/all$/.exec(p);
-    if (m) {
-      if (m[1] !== this.queueUuid) return send(404, 'Unkownw QueueID');
-      const from = url.searchParams.get('fromModificationNumber');
-      return send(200, this.jobsXml(from === null ? null : Number(from)));
-    }
-    return send(404, '');
-  }
-
-  private ledmHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.requests.push({ protocol: 'ledm', method: req.method ?? '', path: req.url ?? '' });
-    const name = /^\/DevMgmt\/([A-Za-z]+)\.xml$/.exec(req.url ?? '')?.[1];
-    const files: Record<string, string> = {
-      DiscoveryTree: 'DiscoveryTree.xml',
-      ProductConfigDyn: 'ProductConfigDyn.xml',
-      ProductStatusDyn: 'ProductStatusDyn.xml',
-      ConsumableConfigDyn: 'ConsumableConfigDyn.xml',
-      ProductUsageDyn: 'ProductUsageDyn.xml',
-    };
-    if (req.method !== 'GET' || !name || !files[name]) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/xml' });
-    res.end(this.fill(ledm(files[name]!)));
-  }
-
   async start(): Promise<void> {
-    const listen = (server: http.Server | https.Server, port: number) =>
-      new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, this.opts.host, () => resolve());
-      });
-    if (this.opts.piws !== false) {
-      const s = https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, (q, r) =>
-        this.piwsHandler(q, r),
-      );
-      await listen(s, this.opts.httpsPort);
-      this.servers.push(s);
-    }
-    const h = http.createServer((q, r) => this.ledmHandler(q, r));
-    await listen(h, this.opts.httpPort);
-    this.servers.push(h);
+    const { host, tls, httpsPort, httpPort } = this.opts;
+    const files = { piws: PIWS_FILES, ledm: LEDM_FILES };
+    const fixture = (protocol: 'piws' | 'ledm', name: string) => {
+      const file = files[protocol][name];
+      return file === undefined ? undefined : this.fill(readFixture(protocol, file));
+    };
+    this.server = new PrinterWebServer(
+      {
+        piws: (path) => fixture('piws', path),
+        piwsJobs: (queueId, from) => (queueId === this.queueUuid ? this.jobsXml(from) : undefined),
+        ledm: (name) => fixture('ledm', name),
+      },
+      {
+        host,
+        tls: this.opts.piws === false ? null : tls,
+        httpsPort,
+        httpPort,
+        ledmOverHttps: false,
+        onRequest: (request) => this.requests.push(request),
+      },
+    );
+    await this.server.start();
   }
 
   get ports(): number[] {
-    return this.servers.map((s) => (s.address() as AddressInfo).port);
+    return this.server?.ports ?? [];
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.closeAllConnections?.();
-            s.close(() => resolve());
-          }),
-      ),
-    );
-    this.servers = [];
+    await this.server?.stop();
+    this.server = null;
   }
 }

@@ -2,7 +2,6 @@
 // all rendered from the same SimPrinter, so a real collector polling it sees one consistent device.
 // Only reads are answered; every request is counted so tests can assert the collector never writes.
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SimPrinter } from '../sim-printer';
 import { IPP_OPERATION, IPP_STATUS, IppCodecError, encodeResponse, readRequestHeader } from './ipp.codec';
@@ -30,6 +29,7 @@ import {
 import { PrinterSnmpAgent } from './snmp.agent';
 import { printerMibValues } from './snmp.values';
 import type { PrinterTls } from './tls';
+import { PrinterWebServer, close, listen, type PrinterWebContent } from './web-server';
 
 export interface LanPorts {
   https: number;
@@ -59,7 +59,8 @@ export interface RequestLog {
 
 export class LanPrinter {
   readonly requests: RequestLog = { piws: 0, ledm: 0, ipp: 0, writes: 0 };
-  private servers: Array<http.Server | https.Server> = [];
+  private web: PrinterWebServer | null = null;
+  private ippServer: http.Server | null = null;
   private snmp: PrinterSnmpAgent | null = null;
 
   constructor(
@@ -74,19 +75,22 @@ export class LanPrinter {
   async start(): Promise<void> {
     const { host, ports, tls } = this.options;
     try {
-      if (tls)
-        await this.listen(
-          https.createServer({ key: tls.key, cert: tls.cert }, (q, r) => this.piws(q, r)),
-          ports.https,
-        );
-      await this.listen(
-        http.createServer((q, r) => this.ledm(q, r)),
-        ports.http,
-      );
-      await this.listen(
-        http.createServer((q, r) => this.ipp(q, r)),
-        ports.ipp,
-      );
+      this.web = new PrinterWebServer(webContent(this.printer), {
+        host,
+        tls,
+        httpsPort: ports.https,
+        httpPort: ports.http,
+        // The embedded web server serves LEDM over HTTPS too (collectors try it before plain HTTP).
+        ledmOverHttps: true,
+        onRequest: ({ protocol, method }) => {
+          this.requests[protocol]++;
+          if (method !== 'GET') this.requests.writes++;
+        },
+      });
+      await this.web.start();
+      const ipp = http.createServer((q, r) => this.ipp(q, r));
+      await listen(ipp, ports.ipp, host);
+      this.ippServer = ipp;
       this.snmp = new PrinterSnmpAgent(host, ports.snmp, { community: this.options.snmpCommunity });
       await this.snmp.start(printerMibValues(this.printer));
     } catch (err) {
@@ -102,101 +106,19 @@ export class LanPrinter {
     this.snmp?.update(printerMibValues(this.printer));
   }
 
-  /** Bound ports (useful when started with port 0). */
+  /** Bound ports: HTTPS (when there is PIWS), HTTP, IPP (useful when started with port 0). */
   get boundPorts(): number[] {
-    return this.servers.map((s) => (s.address() as AddressInfo).port);
+    const ipp = this.ippServer ? [(this.ippServer.address() as AddressInfo).port] : [];
+    return [...(this.web?.ports ?? []), ...ipp];
   }
 
   async stop(): Promise<void> {
-    const servers = this.servers;
-    this.servers = [];
-    await Promise.all(
-      servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.closeAllConnections();
-            s.close(() => resolve());
-          }),
-      ),
-    );
-    await this.snmp?.stop();
+    const { web, ippServer, snmp } = this;
+    this.web = null;
+    this.ippServer = null;
     this.snmp = null;
-  }
-
-  private listen(server: http.Server | https.Server, port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.options.host, () => {
-        server.off('error', reject);
-        this.servers.push(server);
-        resolve();
-      });
-    });
-  }
-
-  private piws(req: http.IncomingMessage, res: http.ServerResponse): void {
-    // The embedded web server serves LEDM over HTTPS too (collectors try it before plain HTTP).
-    if ((req.url ?? '').startsWith('/DevMgmt/')) return this.ledm(req, res);
-    this.requests.piws++;
-    const send = (status: number, body: string) => {
-      res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });
-      res.end(body);
-    };
-    if (req.method !== 'GET') {
-      this.requests.writes++;
-      return send(405, '');
-    }
-    const url = new URL(req.url ?? '/', 'https://printer');
-    const path = url.pathname.replace(/^\/LFPWebServices\/PI\//, '');
-    const p = this.printer;
-    const documents: Record<string, () => string> = {
-      Identification: () => identificationXml(p),
-      DeviceStatus: () => deviceStatusXml(p),
-      InkSystem: () => inkSystemXml(p),
-      PrintheadsStatus: () => printheadsXml(p),
-      MediaSystem: () => mediaSystemXml(p),
-      'Paper/List': () => paperListXml(),
-      'JQ/JobQueueCollection': () => jobQueueCollectionXml(p),
-      Accessories: () => accessoriesXml(p),
-      JobCategoryThresholds: jobCategoryThresholdsXml,
-      PrintCategories: printCategoriesXml,
-    };
-    const render = documents[path];
-    if (render) return send(200, render());
-    const queue = /^JQ\/JobQueue\/([^/]+)\/jobs\/all$/.exec(path);
-    if (queue) {
-      // After a restart the old queue id is unknown, as on the real firmware.
-      if (decodeURIComponent(queue[1]!) !== p.queueUuid) return send(404, '');
-      const from = url.searchParams.get('fromModificationNumber');
-      const n = from === null ? null : Number(from);
-      return send(200, jobSnapshotXml(p, n !== null && Number.isFinite(n) ? n : null));
-    }
-    return send(404, '');
-  }
-
-  private ledm(req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.requests.ledm++;
-    if (req.method !== 'GET') {
-      this.requests.writes++;
-      res.writeHead(405).end();
-      return;
-    }
-    const p = this.printer;
-    const name = /^\/DevMgmt\/([A-Za-z]+)\.xml$/.exec(req.url ?? '')?.[1];
-    const documents: Record<string, () => string> = {
-      DiscoveryTree: discoveryTreeXml,
-      ProductConfigDyn: () => productConfigXml(p),
-      ProductStatusDyn: () => productStatusXml(p),
-      ConsumableConfigDyn: () => consumableConfigXml(p),
-      ProductUsageDyn: () => productUsageXml(p),
-    };
-    const render = name ? documents[name] : undefined;
-    if (!render) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-    res.end(render());
+    await Promise.all([web?.stop(), ippServer && close(ippServer)]);
+    await snmp?.stop();
   }
 
   private ipp(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -231,4 +153,33 @@ export class LanPrinter {
       res.end(body);
     });
   }
+}
+
+/** PIWS and LEDM documents rendered from the printer's state at the moment of the request. */
+function webContent(p: SimPrinter): PrinterWebContent {
+  const piws: Record<string, () => string> = {
+    Identification: () => identificationXml(p),
+    DeviceStatus: () => deviceStatusXml(p),
+    InkSystem: () => inkSystemXml(p),
+    PrintheadsStatus: () => printheadsXml(p),
+    MediaSystem: () => mediaSystemXml(p),
+    'Paper/List': () => paperListXml(),
+    'JQ/JobQueueCollection': () => jobQueueCollectionXml(p),
+    Accessories: () => accessoriesXml(p),
+    JobCategoryThresholds: jobCategoryThresholdsXml,
+    PrintCategories: printCategoriesXml,
+  };
+  const ledm: Record<string, () => string> = {
+    DiscoveryTree: discoveryTreeXml,
+    ProductConfigDyn: () => productConfigXml(p),
+    ProductStatusDyn: () => productStatusXml(p),
+    ConsumableConfigDyn: () => consumableConfigXml(p),
+    ProductUsageDyn: () => productUsageXml(p),
+  };
+  return {
+    piws: (path) => piws[path]?.(),
+    // After a restart the old queue id is unknown, as on the real firmware.
+    piwsJobs: (queueId, from) => (queueId === p.queueUuid ? jobSnapshotXml(p, from) : undefined),
+    ledm: (name) => ledm[name]?.(),
+  };
 }
