@@ -15,6 +15,7 @@ import { cli } from '../test/support/cli-runner';
 import { TestIngestServer } from '../test/support/ingest-server';
 import { SimulatedPrinter } from '../test/support/simulated-printer';
 import { makeCerts } from '../test/support/tls';
+import { enrollArgs } from '../test/support/enroll-args';
 
 const RANGE = '127.0.4.0/22';
 const PRINTERS = 20;
@@ -54,17 +55,9 @@ it(`scans ${RANGE} with ${PRINTERS} printers within the memory and transfer targ
     ports: { https: HTTPS_PORT, http: HTTP_PORT, ipp: 18631, snmp: 18161 },
   });
   const stateDir = mkdtempSync(join(tmpdir(), 'pm-bench-'));
-  const enrolled = await cli([
-    'enroll',
-    '--server',
-    ingest.url,
-    '--token',
-    ingest.issueToken(),
-    '--ca-file',
-    certs.caFile,
-    '--state-dir',
-    stateDir,
-  ]);
+  const enrolled = await cli(
+    enrollArgs({ server: ingest.url, token: ingest.issueToken(), caFile: certs.caFile, stateDir }),
+  );
   expect(enrolled.code).toBe(0);
 
   // Asynchronous on purpose: the simulated printers and the ingest server live in this process.

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortalClient } from '../src/portal-client';
 import { cli } from './support/cli-runner';
 import { TestIngestServer } from './support/ingest-server';
-import { SimulatedPrinter } from './support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from './support/simulated-printer';
 import { makeCerts, type TestCerts } from './support/tls';
+import { enrollArgs } from './support/enroll-args';
 
 const PRINTER_HOST = '127.0.0.2';
 
@@ -27,14 +28,7 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
     certs = makeCerts(['127.0.0.1', PRINTER_HOST]);
     ingest = new TestIngestServer({ tls: certs });
     await ingest.start();
-    printer = new SimulatedPrinter({
-      host: PRINTER_HOST,
-      httpsPort: 0,
-      httpPort: 0,
-      tls: certs,
-      serial: 'SG-T1700-0001',
-    });
-    await printer.start();
+    printer = await startSimulatedPrinter(PRINTER_HOST, certs, 'SG-T1700-0001');
     firstJobs = [printer.addJob('floor-plan.pdf'), printer.addJob('section-A.pdf')];
     pendingJob = printer.addJob('still-printing.pdf', false);
     const [httpsPort, httpPort] = printer.ports;
@@ -51,31 +45,15 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
   });
 
   it('refuses a bad token with a clear message and exit code 4', async () => {
-    const res = await cli([
-      'enroll',
-      '--server',
-      ingest.url,
-      '--token',
-      'x'.repeat(20),
-      '--ca-file',
-      certs.caFile,
-      '--state-dir',
-      stateDir,
-    ]);
+    const res = await cli(
+      enrollArgs({ server: ingest.url, token: 'x'.repeat(20), caFile: certs.caFile, stateDir }),
+    );
     expect(res.code).toBe(4);
     expect(res.err).toMatch(/enrollment token rejected/);
   });
 
   it('reports an unreachable server and a bad range clearly', async () => {
-    const down = await cli([
-      'enroll',
-      '--server',
-      'https://127.0.0.1:9',
-      '--token',
-      'y'.repeat(20),
-      '--state-dir',
-      stateDir,
-    ]);
+    const down = await cli(enrollArgs({ server: 'https://127.0.0.1:9', token: 'y'.repeat(20), stateDir }));
     expect(down.code).toBe(1);
     expect(down.err).toMatch(/server unreachable/);
     const range = await cli(['scan', '--range', '10.0.0.5/24']);
@@ -87,17 +65,9 @@ describe('collector end to end (CLI, PIWS + LEDM, HTTPS ingest)', () => {
   });
 
   it('enrolls and stores the credential with mode 0600', async () => {
-    const res = await cli([
-      'enroll',
-      '--server',
-      ingest.url,
-      '--token',
-      ingest.issueToken(),
-      '--ca-file',
-      certs.caFile,
-      '--state-dir',
-      stateDir,
-    ]);
+    const res = await cli(
+      enrollArgs({ server: ingest.url, token: ingest.issueToken(), caFile: certs.caFile, stateDir }),
+    );
     expect(res.err).toBe('');
     expect(res.code).toBe(0);
     expect(statSync(join(stateDir, 'credential.json')).mode & 0o777).toBe(0o600);

@@ -11,8 +11,9 @@ import { runDaemon } from '../src/scheduler';
 import { Spool } from '../src/spool';
 import { cli } from './support/cli-runner';
 import { TestIngestServer } from './support/ingest-server';
-import { SimulatedPrinter } from './support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from './support/simulated-printer';
 import { makeCerts, type TestCerts } from './support/tls';
+import { enrollArgs } from './support/enroll-args';
 
 const PRINTER_HOST = '127.0.0.3';
 
@@ -26,28 +27,13 @@ describe('collector daemon poll interval override', () => {
     certs = makeCerts(['127.0.0.1', PRINTER_HOST]);
     ingest = new TestIngestServer();
     await ingest.start();
-    printer = new SimulatedPrinter({
-      host: PRINTER_HOST,
-      httpsPort: 0,
-      httpPort: 0,
-      tls: certs,
-      serial: 'SG-INTERVAL-1',
-    });
-    await printer.start();
+    printer = await startSimulatedPrinter(PRINTER_HOST, certs, 'SG-INTERVAL-1');
     const [httpsPort, httpPort] = printer.ports;
     ingest.setConfig({
       ipRanges: [`${PRINTER_HOST}/32`],
       ports: { https: httpsPort, http: httpPort, ipp: 9, snmp: 9 },
     });
-    const enrolled = await cli([
-      'enroll',
-      '--server',
-      ingest.url,
-      '--token',
-      ingest.issueToken(),
-      '--state-dir',
-      stateDir,
-    ]);
+    const enrolled = await cli(enrollArgs({ server: ingest.url, token: ingest.issueToken(), stateDir }));
     expect(enrolled.code).toBe(0);
   });
 

@@ -3,17 +3,19 @@
 // revoking stops it at once and re-enrolling the same state directory brings it back with its spool;
 // a rotation the portal asks for gives it a new key, and batches spooled before are delivered signed
 // with the new key.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from '../../collector/test/support/simulated-printer';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
-import { eventually, startTestApp, type TestApp } from '../support/app';
+import { eventually, type TestApp } from '../support/app';
+import { startHttpsTestApp } from '../support/https-app';
 import { collectorCli } from '../support/collector-cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newReseller } from '../support/factories';
 import { freePort } from '../support/net';
+import { enrollArgs } from '../../collector/test/support/enroll-args';
 
 const cli = (args: string[]) => collectorCli(args);
 
@@ -42,17 +44,7 @@ describe('collector lifecycle: CLI -> Plotmeter server', () => {
     return r.data!;
   };
   const enroll = (token: string) =>
-    cli([
-      'enroll',
-      '--server',
-      `https://localhost:${port}`,
-      '--token',
-      token,
-      '--ca-file',
-      certs.caFile,
-      '--state-dir',
-      stateDir,
-    ]);
+    cli(enrollArgs({ server: `https://localhost:${port}`, token: token, caFile: certs.caFile, stateDir }));
   const configure = (host: string) => {
     const [https, http] = piws.ports;
     return gql(
@@ -61,16 +53,7 @@ describe('collector lifecycle: CLI -> Plotmeter server', () => {
     );
   };
   const startServer = async () => {
-    app = await startTestApp({
-      db,
-      ca: certs.ca,
-      env: {
-        TLS_CERT_FILE: join(certs.dir, 'lifecycle-server.pem'),
-        TLS_KEY_FILE: join(certs.dir, 'lifecycle-server.key'),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      },
-    });
+    app = await startHttpsTestApp(db, certs, port);
   };
   const jobNames = async () => {
     const r = await gql<{ jobs: { edges: Array<{ node: { name: string } }> } }>(
@@ -81,8 +64,6 @@ describe('collector lifecycle: CLI -> Plotmeter server', () => {
 
   beforeAll(async () => {
     certs = makeCerts(['127.0.0.1', PIWS_HOST], ['localhost']);
-    writeFileSync(join(certs.dir, 'lifecycle-server.pem'), certs.cert);
-    writeFileSync(join(certs.dir, 'lifecycle-server.key'), certs.key);
     db = await createTestDatabase();
     port = await freePort();
     await startServer();
@@ -90,14 +71,7 @@ describe('collector lifecycle: CLI -> Plotmeter server', () => {
     const customer = await gql<{ createCustomer: { id: string } }>(
       `mutation { createCustomer(input: {name: "Surveyors Ltd"}) { id } }`,
     );
-    piws = new SimulatedPrinter({
-      host: PIWS_HOST,
-      httpsPort: 0,
-      httpPort: 0,
-      tls: certs,
-      serial: 'SG-LC-T1700',
-    });
-    await piws.start();
+    piws = await startSimulatedPrinter(PIWS_HOST, certs, 'SG-LC-T1700');
     const enrollment = await gql<{ createCollectorEnrollment: { token: string } }>(
       `mutation($c: ID!) { createCollectorEnrollment(customerId: $c) { token } }`,
       { c: customer.createCustomer.id },

@@ -4,18 +4,20 @@
 // wrong proxy password is a clear error naming the proxy, and the batch waits in the spool until the
 // password is right.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from '../../collector/test/support/simulated-printer';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
-import { eventually, startTestApp, type TestApp } from '../support/app';
+import { eventually, type TestApp } from '../support/app';
+import { startHttpsTestApp } from '../support/https-app';
 import { collectorCli } from '../support/collector-cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newReseller } from '../support/factories';
 import { freePort } from '../support/net';
+import { enrollArgs } from '../../collector/test/support/enroll-args';
 
 const PIWS_HOST = '127.0.0.25';
 
@@ -74,31 +76,13 @@ describe('collector behind an authenticating proxy', () => {
 
   beforeAll(async () => {
     certs = makeCerts(['127.0.0.1', PIWS_HOST], ['localhost']);
-    writeFileSync(join(certs.dir, 'proxy-server.pem'), certs.cert);
-    writeFileSync(join(certs.dir, 'proxy-server.key'), certs.key);
     db = await createTestDatabase();
     const port = await freePort();
     portalHost = `localhost:${port}`;
-    app = await startTestApp({
-      db,
-      ca: certs.ca,
-      env: {
-        TLS_CERT_FILE: join(certs.dir, 'proxy-server.pem'),
-        TLS_KEY_FILE: join(certs.dir, 'proxy-server.key'),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      },
-    });
+    app = await startHttpsTestApp(db, certs, port);
     apiKey = (await newReseller(app.services.orm.em, 'Proxy')).apiKey;
     proxy = await startProxy('plotter', 's3cret:with/odd@chars');
-    piws = new SimulatedPrinter({
-      host: PIWS_HOST,
-      httpsPort: 0,
-      httpPort: 0,
-      tls: certs,
-      serial: 'SG-PROXY-1',
-    });
-    await piws.start();
+    piws = await startSimulatedPrinter(PIWS_HOST, certs, 'SG-PROXY-1');
   }, 120_000);
 
   afterAll(async () => {
@@ -122,17 +106,7 @@ describe('collector behind an authenticating proxy', () => {
       ).createCollectorEnrollment;
       const password = encodeURIComponent('s3cret:with/odd@chars');
       const enrolled = await cli(
-        [
-          'enroll',
-          '--server',
-          `https://${portalHost}`,
-          '--token',
-          token,
-          '--ca-file',
-          certs.caFile,
-          '--state-dir',
-          stateDir,
-        ],
+        enrollArgs({ server: `https://${portalHost}`, token, caFile: certs.caFile, stateDir }),
         viaProxy(password),
       );
       expect(enrolled.code, enrolled.err).toBe(0);

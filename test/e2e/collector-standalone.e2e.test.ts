@@ -3,17 +3,19 @@
 // run with plain Node. It enrolls with the real server over HTTPS and uploads a printer's data, and an
 // upgrade (the file replaced by a new build) keeps the credential and delivers what the old one spooled.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from '../../collector/test/support/simulated-printer';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
-import { eventually, startTestApp, type TestApp } from '../support/app';
+import { eventually, type TestApp } from '../support/app';
+import { startHttpsTestApp } from '../support/https-app';
 import { collectorCli } from '../support/collector-cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newReseller } from '../support/factories';
 import { freePort } from '../support/net';
+import { enrollArgs } from '../../collector/test/support/enroll-args';
 
 const REPO = join(__dirname, '..', '..');
 const PIWS_HOST = '127.0.0.23';
@@ -45,16 +47,7 @@ describe('standalone collector bundle on a customer PC', () => {
     return r.data!;
   };
   const startServer = async () => {
-    app = await startTestApp({
-      db,
-      ca: certs.ca,
-      env: {
-        TLS_CERT_FILE: join(certs.dir, 'standalone-server.pem'),
-        TLS_KEY_FILE: join(certs.dir, 'standalone-server.key'),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      },
-    });
+    app = await startHttpsTestApp(db, certs, port);
   };
   const jobNames = async () =>
     (
@@ -66,20 +59,11 @@ describe('standalone collector bundle on a customer PC', () => {
   beforeAll(async () => {
     build();
     certs = makeCerts(['127.0.0.1', PIWS_HOST], ['localhost']);
-    writeFileSync(join(certs.dir, 'standalone-server.pem'), certs.cert);
-    writeFileSync(join(certs.dir, 'standalone-server.key'), certs.key);
     db = await createTestDatabase();
     port = await freePort();
     await startServer();
     apiKey = (await newReseller(app.services.orm.em, 'Standalone')).apiKey;
-    piws = new SimulatedPrinter({
-      host: PIWS_HOST,
-      httpsPort: 0,
-      httpPort: 0,
-      tls: certs,
-      serial: 'SG-PC-T1700',
-    });
-    await piws.start();
+    piws = await startSimulatedPrinter(PIWS_HOST, certs, 'SG-PC-T1700');
   }, 120_000);
 
   afterAll(async () => {
@@ -109,17 +93,9 @@ describe('standalone collector bundle on a customer PC', () => {
         { c: customer.createCustomer.id },
       )
     ).createCollectorEnrollment.token;
-    const enrolled = await cli([
-      'enroll',
-      '--server',
-      `https://localhost:${port}`,
-      '--token',
-      token,
-      '--ca-file',
-      certs.caFile,
-      '--state-dir',
-      stateDir,
-    ]);
+    const enrolled = await cli(
+      enrollArgs({ server: `https://localhost:${port}`, token: token, caFile: certs.caFile, stateDir }),
+    );
     expect(enrolled.code, enrolled.err).toBe(0);
     const collectorId = (
       JSON.parse(readFileSync(join(stateDir, 'credential.json'), 'utf8')) as { collectorId: string }

@@ -4,7 +4,7 @@
 // from GraphQL, takes its configuration from the portal, polls read-only and uploads over HTTPS to
 // Plotmeter, where the data arrives in PostgreSQL. Then the server goes down during an upload: the
 // batch is spooled and, once the server is back, arrives exactly once.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,15 +14,17 @@ import {
   IppEvePrinter,
   IppRecordingProxy,
 } from '../../collector/test/support/ipp-printer';
-import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from '../../collector/test/support/simulated-printer';
 import { freeUdpPort } from '../../collector/test/support/free-ports';
 import { makeCerts, type TestCerts } from '../../collector/test/support/tls';
 import { PrinterSnmpAgent } from '../../simulator/src/lan/snmp.agent';
-import { eventually, startTestApp, type TestApp } from '../support/app';
+import { eventually, type TestApp } from '../support/app';
+import { startHttpsTestApp } from '../support/https-app';
 import { collectorCli } from '../support/collector-cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newReseller } from '../support/factories';
 import { freePort } from '../support/net';
+import { enrollArgs } from '../../collector/test/support/enroll-args';
 
 const cli = (args: string[]) => collectorCli(args);
 
@@ -51,22 +53,11 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
   let piws: SimulatedPrinter;
 
   const startServer = async () => {
-    app = await startTestApp({
-      db,
-      ca: certs.ca,
-      env: {
-        TLS_CERT_FILE: join(certs.dir, 'e2e-server.pem'),
-        TLS_KEY_FILE: join(certs.dir, 'e2e-server.key'),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      },
-    });
+    app = await startHttpsTestApp(db, certs, port);
   };
 
   beforeAll(async () => {
     certs = makeCerts(['127.0.0.1', PIWS_HOST], ['localhost']);
-    writeFileSync(join(certs.dir, 'e2e-server.pem'), certs.cert);
-    writeFileSync(join(certs.dir, 'e2e-server.key'), certs.key);
     db = await createTestDatabase();
     port = await freePort();
     await startServer();
@@ -90,14 +81,7 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
     ippeve.submitJob('elevation-B2');
     await ippeve.waitForCompleted(2);
 
-    piws = new SimulatedPrinter({
-      host: PIWS_HOST,
-      httpsPort: 0,
-      httpPort: 0,
-      tls: certs,
-      serial: 'SG-E2E-T1700',
-    });
-    await piws.start();
+    piws = await startSimulatedPrinter(PIWS_HOST, certs, 'SG-E2E-T1700');
     piws.addJob('floor-plan.pdf');
     piws.addJob('section-A.pdf');
   }, 120_000);
@@ -120,17 +104,14 @@ describe.skipIf(!IPP_TOOLS_AVAILABLE)('collector -> Plotmeter server, end to end
         apiKey,
       );
       const serverUrl = `https://localhost:${port}`;
-      const enrolled = await cli([
-        'enroll',
-        '--server',
-        serverUrl,
-        '--token',
-        enrollment.data!.createCollectorEnrollment.token,
-        '--ca-file',
-        certs.caFile,
-        '--state-dir',
-        stateDir,
-      ]);
+      const enrolled = await cli(
+        enrollArgs({
+          server: serverUrl,
+          token: enrollment.data!.createCollectorEnrollment.token,
+          caFile: certs.caFile,
+          stateDir,
+        }),
+      );
       expect(enrolled.code, enrolled.err).toBe(0);
 
       const collectors = await app.gql<{ collectors: { edges: Array<{ node: { id: string } }> } }>(

@@ -22,12 +22,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedPrinter } from '../../collector/test/support/simulated-printer';
+import { SimulatedPrinter, startSimulatedPrinter } from '../../collector/test/support/simulated-printer';
 import { makeCerts } from '../../collector/test/support/tls';
 import { clearRedisPrefix, eventually, testRedisPrefix } from '../support/app';
 import { COLLECTOR_CLI, collectorCli } from '../support/collector-cli';
 import { createFaultFleet, type FaultFleet } from '../support/fault-fixtures';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { enrollArgs } from '../../collector/test/support/enroll-args';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PRINTER_HOST = '127.0.0.61';
@@ -102,27 +103,14 @@ beforeAll(async () => {
   const env = { DATABASE_URL: fleet.db.serverUrl, REDIS_URL, REDIS_PREFIX: prefix };
   portal = await startServerProcess({ roles: 'api,ingest', env });
   worker = await startServerProcess({ roles: 'worker', env, wait: false });
-  printer = new SimulatedPrinter({
-    host: PRINTER_HOST,
-    httpsPort: 0,
-    httpPort: 0,
-    tls: makeCerts(['127.0.0.1', PRINTER_HOST]),
-    serial: SERIAL,
-  });
-  await printer.start();
+  printer = await startSimulatedPrinter(PRINTER_HOST, makeCerts(['127.0.0.1', PRINTER_HOST]), SERIAL);
   const { createCollectorEnrollment } = await gql<{ createCollectorEnrollment: { token: string } }>(
     `mutation($c: ID!) { createCollectorEnrollment(customerId: $c) { token } }`,
     { c: fleet.customerId },
   );
-  const enrolled = await collectorCli([
-    'enroll',
-    '--server',
-    portal.url,
-    '--token',
-    createCollectorEnrollment.token,
-    '--state-dir',
-    stateDir,
-  ]);
+  const enrolled = await collectorCli(
+    enrollArgs({ server: portal.url, token: createCollectorEnrollment.token, stateDir }),
+  );
   expect(enrolled.code, enrolled.err).toBe(0);
   const { collectorId } = JSON.parse(readFileSync(join(stateDir, 'credential.json'), 'utf8')) as {
     collectorId: string;

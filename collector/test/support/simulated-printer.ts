@@ -144,3 +144,14 @@ ${entries.join('\n')}
     this.server = null;
   }
 }
+
+/** A started fixture printer on free ports: PIWS over HTTPS with `tls`, LEDM over HTTP. */
+export async function startSimulatedPrinter(
+  host: string,
+  tls: SimulatedPrinterOptions['tls'],
+  serial: string,
+): Promise<SimulatedPrinter> {
+  const printer = new SimulatedPrinter({ host, httpsPort: 0, httpPort: 0, tls, serial });
+  await printer.start();
+  return printer;
+}

@@ -11,6 +11,9 @@ export interface TestCerts {
   ca: string;
   key: string;
   cert: string;
+  /** The server key and certificate as files, for servers configured by path. */
+  keyFile: string;
+  certFile: string;
 }
 
 export function makeCerts(ips: string[] = ['127.0.0.1'], names: string[] = ['localhost']): TestCerts {
@@ -68,5 +71,7 @@ export function makeCerts(ips: string[] = ['127.0.0.1'], names: string[] = ['loc
     ca: readFileSync(join(dir, 'ca.pem'), 'utf8'),
     key: readFileSync(join(dir, 'server.key'), 'utf8'),
     cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
+    keyFile: join(dir, 'server.key'),
+    certFile: join(dir, 'server.pem'),
   };
 }
