@@ -76,12 +76,14 @@ interface MibTable {
   rows(values: PrinterMibValues): unknown[][];
 }
 
-const served = (number: number, name: string, type: number): MibColumn => ({
+/** A served column; Integer unless said. */
+const column = (number: number, name: string, type: number = S.Integer): MibColumn => ({
   number,
   name,
   type,
   maxAccess: RO,
 });
+const text = (number: number, name: string) => column(number, name, S.OctetString);
 const indexOnly = (number: number, name: string): MibColumn => ({
   number,
   name,
@@ -96,29 +98,29 @@ const TABLES: MibTable[] = [
   {
     name: 'hrDeviceEntry',
     oid: '1.3.6.1.2.1.25.3.2.1',
-    index: [served(1, 'hrDeviceIndex', S.Integer)],
-    columns: [served(3, 'hrDeviceDescr', S.OctetString), served(5, 'hrDeviceStatus', S.Integer)],
+    index: [column(1, 'hrDeviceIndex')],
+    columns: [text(3, 'hrDeviceDescr'), column(5, 'hrDeviceStatus')],
     rows: (v) => [[1, v.deviceDescription ?? v.description, v.deviceStatus ?? 2]],
   },
   {
     name: 'hrPrinterEntry',
     oid: '1.3.6.1.2.1.25.3.5.1',
     index: [foreignIndex('hrPrinterIndex')],
-    columns: [served(1, 'hrPrinterStatus', S.Integer)],
+    columns: [column(1, 'hrPrinterStatus')],
     rows: (v) => [[1, v.printerStatus ?? 3]],
   },
   {
     name: 'prtGeneralEntry',
     oid: '1.3.6.1.2.1.43.5.1.1',
     index: [foreignIndex('prtGeneralIndex')],
-    columns: [served(17, 'prtGeneralSerialNumber', S.OctetString)],
+    columns: [text(17, 'prtGeneralSerialNumber')],
     rows: (v) => [[1, v.serial]],
   },
   {
     name: 'prtMarkerEntry',
     oid: '1.3.6.1.2.1.43.10.2.1',
     index: [foreignIndex('hrDev'), indexOnly(1, 'prtMarkerIndex')],
-    columns: [served(3, 'prtMarkerCounterUnit', S.Integer), served(4, 'prtMarkerLifeCount', S.Counter)],
+    columns: [column(3, 'prtMarkerCounterUnit'), column(4, 'prtMarkerLifeCount', S.Counter)],
     // A Counter32 wraps, as the printer's own does.
     rows: (v) => [[1, 1, COUNTER_UNIT_IMPRESSIONS, v.lifeCountImpressions % 2 ** 32]],
   },
@@ -127,12 +129,12 @@ const TABLES: MibTable[] = [
     oid: '1.3.6.1.2.1.43.11.1.1',
     index: [foreignIndex('hrDev'), indexOnly(1, 'prtMarkerSuppliesIndex')],
     columns: [
-      served(4, 'class', S.Integer),
-      served(5, 'type', S.Integer),
-      served(6, 'description', S.OctetString),
-      served(7, 'unit', S.Integer),
-      served(8, 'max', S.Integer),
-      served(9, 'level', S.Integer),
+      column(4, 'class'),
+      column(5, 'type'),
+      text(6, 'description'),
+      column(7, 'unit'),
+      column(8, 'max'),
+      column(9, 'level'),
     ],
     rows: (v) =>
       v.supplies.map((s) => [
@@ -150,12 +152,7 @@ const TABLES: MibTable[] = [
     name: 'prtAlertEntry',
     oid: '1.3.6.1.2.1.43.18.1.1',
     index: [foreignIndex('hrDev'), indexOnly(1, 'prtAlertIndex')],
-    columns: [
-      served(2, 'severity', S.Integer),
-      served(3, 'training', S.Integer),
-      served(7, 'code', S.Integer),
-      served(8, 'description', S.OctetString),
-    ],
+    columns: [column(2, 'severity'), column(3, 'training'), column(7, 'code'), text(8, 'description')],
     rows: (v) => v.alerts.map((a) => [1, a.index, a.severity, a.training, a.code, a.description]),
   },
 ];
@@ -250,14 +247,14 @@ export class PrinterSnmpAgent {
     mib.setScalarValue('sysDescr', values.description);
     for (const table of TABLES) {
       const rows = table.rows(values);
-      const served = this.rows.get(table.name) ?? [];
+      const current = this.rows.get(table.name) ?? [];
       const key = (row: unknown[]) => row.slice(0, table.index.length).join('.');
-      if (rows.length === served.length && rows.every((row, i) => key(row) === key(served[i]!))) {
+      if (rows.length === current.length && rows.every((row, i) => key(row) === key(current[i]!))) {
         // Same rows: write only the cells that changed. A simulated fleet refreshes every printer on
         // every tick, and replacing rows costs net-snmp ten times as much.
-        rows.forEach((row, i) => this.writeChangedCells(mib, table, row, served[i]!));
+        rows.forEach((row, i) => this.writeChangedCells(mib, table, row, current[i]!));
       } else {
-        for (const row of served) mib.deleteTableRow(table.name, row.slice(0, table.index.length));
+        for (const row of current) mib.deleteTableRow(table.name, row.slice(0, table.index.length));
         for (const row of rows) mib.addTableRow(table.name, row);
       }
       this.rows.set(table.name, rows);
@@ -277,11 +274,11 @@ export class PrinterSnmpAgent {
     }
   }
 
-  private writeChangedCells(mib: NetSnmpMib, table: MibTable, row: unknown[], served: unknown[]): void {
+  private writeChangedCells(mib: NetSnmpMib, table: MibTable, row: unknown[], current: unknown[]): void {
     const rowIndex = row.slice(0, table.index.length);
     table.columns.forEach((column, i) => {
       const cell = table.index.length + i;
-      if (row[cell] !== served[cell]) mib.setTableSingleCell(table.name, column.number, rowIndex, row[cell]);
+      if (row[cell] !== current[cell]) mib.setTableSingleCell(table.name, column.number, rowIndex, row[cell]);
     });
   }
 
