@@ -19,6 +19,7 @@ import {
   type CollectorConfigInput,
   type CollectorConfig,
 } from '@plotmeter/protocol';
+import { close, listen } from '../../../simulator/src/http-server';
 
 export interface ReceivedReport {
   reportId: string;
@@ -70,19 +71,14 @@ export class TestIngestServer {
     this.server = this.opts.tls
       ? https.createServer({ key: this.opts.tls.key, cert: this.opts.tls.cert }, handler)
       : http.createServer(handler);
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, this.opts.host ?? '127.0.0.1', () => resolve());
-    });
+    await listen(this.server, port, this.opts.host ?? '127.0.0.1');
     this.port = (this.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
-    if (!s) return;
-    s.closeAllConnections?.();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (s) await close(s);
   }
 
   /** Every printer entry received, in arrival order. */

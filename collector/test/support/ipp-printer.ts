@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { close, listen } from '../../../simulator/src/http-server';
 import { decodeMessage } from '../../src/adapters/ipp/codec';
 import { ensureAvahi } from './avahi';
 
@@ -160,15 +161,13 @@ export class IppRecordingProxy {
         upstream.end(body);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, this.host, () => resolve()));
+    await listen(this.server, 0, this.host);
     this.port = (this.server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
-    if (!s) return;
-    s.closeAllConnections?.();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (s) await close(s);
   }
 }

@@ -29,7 +29,8 @@ import {
 import { PrinterSnmpAgent } from './snmp.agent';
 import { printerMibValues } from './snmp.values';
 import type { PrinterTls } from './tls';
-import { PrinterWebServer, close, listen, type PrinterWebContent } from './web-server';
+import { close, listen } from '../http-server';
+import { PrinterWebServer, type PrinterWebContent } from './web-server';
 
 export interface LanPorts {
   https: number;

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { close, listen } from '../http-server';
 import type { PrinterTls } from './tls';
 
 export interface PrinterWebContent {
@@ -33,25 +34,6 @@ export interface PrinterWebServerOptions {
   ledmOverHttps: boolean;
   /** Called for every request, before it is answered. */
   onRequest(request: PrinterWebRequest): void;
-}
-
-/** Listens on host:port; rejects when the address cannot be bound. */
-export function listen(server: http.Server | https.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-/** Closes the server and the connections kept alive on it. */
-export function close(server: http.Server | https.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }
 
 export class PrinterWebServer {
