@@ -57,8 +57,6 @@ export interface PrinterSnmpAgentOptions {
 const S = snmp.ObjectType;
 const RO = snmp.MaxAccess['read-only'];
 const NA = snmp.MaxAccess['not-accessible'];
-const SUPPLY_CLASS_CONSUMED = 3;
-const COUNTER_UNIT_IMPRESSIONS = 7;
 
 interface MibColumn {
   number: number;
@@ -93,6 +91,10 @@ const indexOnly = (number: number, name: string): MibColumn => ({
 // Index columns the MIB defines in another table (hrDeviceIndex as hrDev) take a column number the
 // table does not use, so net-snmp keeps them out of the served columns.
 const foreignIndex = (name: string) => indexOnly(99, name);
+
+// prtMarkerSuppliesClass consumed 3; prtMarkerCounterUnit impressions 7.
+const SUPPLY_CLASS_CONSUMED = 3;
+const COUNTER_UNIT_IMPRESSIONS = 7;
 
 const TABLES: MibTable[] = [
   {
