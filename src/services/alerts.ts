@@ -29,8 +29,34 @@ async function findAlert(em: EntityManager, resellerId: string, alertId: string)
   return alert;
 }
 
+/** The alert, if it is not resolved yet: a resolved alert is history, and `conflict` says why not. */
+async function unresolvedAlert(
+  em: EntityManager,
+  who: LifecycleActor,
+  alertId: string,
+  conflict: string,
+): Promise<Alert> {
+  const alert = await findAlert(em, who.resellerId, alertId);
+  if (alert.status === 'RESOLVED') throw new DomainError('CONFLICT', conflict, 'id');
+  return alert;
+}
+
 function actingUser(em: EntityManager, actor: string): User | null {
   return actor.startsWith('user:') ? em.getReference(User, actor.slice('user:'.length)) : null;
+}
+
+/** Adds a step to the alert's history and flushes it with the change it records. */
+async function saveChange(
+  em: EntityManager,
+  who: LifecycleActor,
+  alert: Alert,
+  kind: AlertHistoryKind,
+  at: Date,
+  details?: { assignee?: User | null; snoozedUntil?: Date | null },
+): Promise<Alert> {
+  recordEvent(em, who, alert, kind, at, details);
+  await em.flush();
+  return alert;
 }
 
 /** Adds a step to the alert's history (flushed with the change it records). */
@@ -60,13 +86,12 @@ export async function acknowledgeAlert(
   alertId: string,
   now = new Date(),
 ): Promise<Alert> {
-  const alert = await findAlert(em, who.resellerId, alertId);
-  if (alert.status === 'RESOLVED')
-    throw new DomainError(
-      'CONFLICT',
-      'alert is already resolved; resolved alerts are history and cannot be acknowledged',
-      'id',
-    );
+  const alert = await unresolvedAlert(
+    em,
+    who,
+    alertId,
+    'alert is already resolved; resolved alerts are history and cannot be acknowledged',
+  );
   if (alert.status === 'OPEN') {
     alert.status = 'ACKNOWLEDGED';
     alert.acknowledgedAt = now;
@@ -84,15 +109,12 @@ export async function resolveAlert(
   alertId: string,
   now = new Date(),
 ): Promise<Alert> {
-  const alert = await findAlert(em, who.resellerId, alertId);
-  if (alert.status === 'RESOLVED') throw new DomainError('CONFLICT', 'alert is already resolved', 'id');
+  const alert = await unresolvedAlert(em, who, alertId, 'alert is already resolved');
   alert.status = 'RESOLVED';
   alert.resolvedAt = now;
   alert.resolvedBy = actingUser(em, who.actor);
   alert.snoozedUntil = null;
-  recordEvent(em, who, alert, 'RESOLVED', now);
-  await em.flush();
-  return alert;
+  return saveChange(em, who, alert, 'RESOLVED', now);
 }
 
 /**
@@ -118,13 +140,14 @@ export async function snoozeAlert(
         'until',
       );
   }
-  const alert = await findAlert(em, who.resellerId, alertId);
-  if (alert.status === 'RESOLVED')
-    throw new DomainError('CONFLICT', 'alert is already resolved; there is nothing to snooze', 'id');
+  const alert = await unresolvedAlert(
+    em,
+    who,
+    alertId,
+    'alert is already resolved; there is nothing to snooze',
+  );
   alert.snoozedUntil = until;
-  recordEvent(em, who, alert, 'SNOOZED', now, { snoozedUntil: until });
-  await em.flush();
-  return alert;
+  return saveChange(em, who, alert, 'SNOOZED', now, { snoozedUntil: until });
 }
 
 /** Assigns the alert to a user of the same reseller (null unassigns). */
@@ -135,9 +158,7 @@ export async function assignAlert(
   userId: string | null,
   now = new Date(),
 ): Promise<Alert> {
-  const alert = await findAlert(em, who.resellerId, alertId);
-  if (alert.status === 'RESOLVED')
-    throw new DomainError('CONFLICT', 'alert is already resolved; it cannot be assigned', 'id');
+  const alert = await unresolvedAlert(em, who, alertId, 'alert is already resolved; it cannot be assigned');
   if (userId === null) {
     alert.assignedTo = null;
   } else {
@@ -149,9 +170,7 @@ export async function assignAlert(
     if (user.disabledAt) throw new DomainError('BAD_USER_INPUT', 'userId: this user is disabled', 'userId');
     alert.assignedTo = user;
   }
-  recordEvent(em, who, alert, 'ASSIGNED', now, { assignee: alert.assignedTo ?? null });
-  await em.flush();
-  return alert;
+  return saveChange(em, who, alert, 'ASSIGNED', now, { assignee: alert.assignedTo ?? null });
 }
 
 // ---- Notification (after commit) ----
