@@ -19,6 +19,17 @@ afterAll(async () => app?.close());
 
 const newPrinter = () => newDirectPrinter(app.services.orm.em, resellerId, customerId);
 
+/** A printer of a reseller of its own whose settings hold these alert thresholds (valid or not). */
+async function printerWithThresholds(name: string, alertThresholds: Record<string, unknown>) {
+  const { reseller } = await newReseller(app.services.orm.em, name);
+  await sql(app, `update reseller set settings = ?::jsonb where id = ?`, [
+    JSON.stringify({ alertThresholds }),
+    reseller.id,
+  ]);
+  const customer = await newCustomer(app.services.orm.em, reseller.id);
+  return newDirectPrinter(app.services.orm.em, reseller.id, customer.id);
+}
+
 describe('rule alerts from reports', () => {
   it('raises cartridge.low once, keeps it open on repeats, and resolves it when the cartridge is replaced', async () => {
     const printer = await newPrinter();
@@ -63,13 +74,7 @@ describe('rule alerts from reports', () => {
   });
 
   it('applies the reseller threshold from reseller.settings.alertThresholds', async () => {
-    const other = await newReseller(app.services.orm.em, 'Strict');
-    await sql(app, `update reseller set settings = ?::jsonb where id = ?`, [
-      JSON.stringify({ alertThresholds: { cartridgeLowPercent: 50 } }),
-      other.reseller.id,
-    ]);
-    const customer = await newCustomer(app.services.orm.em, other.reseller.id);
-    const strict = await newDirectPrinter(app.services.orm.em, other.reseller.id, customer.id);
+    const strict = await printerWithThresholds('Strict', { cartridgeLowPercent: 50 });
     const lenient = await newPrinter();
     for (const printer of [strict, lenient]) {
       const report = healthyReport(printer.serialNumber, '2026-11-02T10:00:00Z');
@@ -83,13 +88,7 @@ describe('rule alerts from reports', () => {
   });
 
   it('falls back to the default thresholds when the stored ones are invalid, and still stores the report', async () => {
-    const broken = await newReseller(app.services.orm.em, 'Broken');
-    await sql(app, `update reseller set settings = ?::jsonb where id = ?`, [
-      JSON.stringify({ alertThresholds: { cartridgeLowPercent: 400 } }),
-      broken.reseller.id,
-    ]);
-    const customer = await newCustomer(app.services.orm.em, broken.reseller.id);
-    const printer = await newDirectPrinter(app.services.orm.em, broken.reseller.id, customer.id);
+    const printer = await printerWithThresholds('Broken', { cartridgeLowPercent: 400 });
     const report = healthyReport(printer.serialNumber, '2026-11-02T10:00:00Z');
     report.printers[0]!.cartridges[0]!.levelPercent = 9; // low by the default 10 %, not by a broken 400 %
     report.printers[0]!.cartridges[1]!.levelPercent = 60;

@@ -2,8 +2,6 @@
 // named), signed deliveries of alert events (checked here with an independent HMAC), the delivery
 // log, retry with backoff, and disabling after repeated failures with a webhook.disabled alert.
 import { createHmac, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../src/services/api-keys';
 import { loadAlertPayloads } from '../../src/services/alerts';
@@ -15,18 +13,17 @@ import {
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { sendSigned } from '../support/signed';
+import {
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver';
 import { sql } from './support';
 
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
 let app: TestApp;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
+let received: ReceivedRequest[];
 /** Status codes the receiver answers with, in order; 200 once exhausted. */
 let script: number[] = [];
 let adminKey: string;
@@ -35,21 +32,8 @@ let resellerId: string;
 let printer: Awaited<ReturnType<typeof newDirectPrinter>>;
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      received.push({
-        path: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      response.statusCode = script.shift() ?? 200;
-      response.end(response.statusCode >= 400 ? 'receiver is down' : 'ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startWebhookReceiver(() => script.shift() ?? 200);
+  ({ url: receiverUrl, received } = receiver);
 
   app = await startTestApp();
   const mine = await newReseller(app.services.orm.em);
@@ -63,7 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { secret webhook { id url eventTypes enabled } } }`;

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_HANDLERS, SCHEDULES } from '../../src/jobs/registry';
 import { draftDueStatements } from '../../src/services/billing/draft-due';
 import { startTestApp, type TestApp } from '../support/app';
-import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
-import { insertJob, insertReading, newApiKey, utc } from './billing-fixtures';
+import { newCustomer, newDirectPrinter } from '../support/factories';
+import { insertJob, insertReading, newBillingReseller, printerWithReadings, utc } from './billing-fixtures';
 
 let app: TestApp;
 let resellerId: string;
@@ -20,11 +20,7 @@ let customerId: string;
 beforeAll(async () => {
   app = await startTestApp({ roles: ['api'] });
   const em = app.services.orm.em.fork();
-  const created = await newReseller(em);
-  resellerId = created.reseller.id;
-  adminKey = created.apiKey;
-  billingKey = await newApiKey(em, resellerId, 'billing');
-  viewerKey = await newApiKey(em, resellerId, 'viewer');
+  ({ resellerId, adminKey, billingKey, viewerKey } = await newBillingReseller(em));
   const customer = await newCustomer(em, resellerId, 'Acme, "Print" & Co');
   customerId = customer.id;
   await em.execute(`update customer set external_ref = '=ERP-42' where id = ?`, [customerId]);
@@ -39,20 +35,10 @@ const CLOSE = `mutation($id: ID!, $period: String!) { closeBillingPeriod(contrac
   lines { lineId kind description unit quantity billableQuantity unitPriceMinor amountMinor trueUpMinor totalMinor totalMajor sources { printerId readingIds } } } }`;
 
 async function printerWithMonth(start: number, end: number, label = 'A') {
-  const em = app.services.orm.em.fork();
-  const printer = await newDirectPrinter(em, resellerId, customerId);
-  await insertReading(em, resellerId, printer.printerId, {
-    at: utc('2026-09-30T22:00:00'),
-    serial: printer.serialNumber,
-    mediaAreaM2: start,
-    pages: 10,
-  });
-  await insertReading(em, resellerId, printer.printerId, {
-    at: utc('2026-10-31T22:00:00'),
-    serial: printer.serialNumber,
-    mediaAreaM2: end,
-    pages: 20,
-  });
+  const printer = await printerWithReadings(app.services.orm.em.fork(), resellerId, customerId, [
+    { at: '2026-09-30T22:00:00', mediaAreaM2: start, pages: 10 },
+    { at: '2026-10-31T22:00:00', mediaAreaM2: end, pages: 20 },
+  ]);
   return { ...printer, label };
 }
 
@@ -263,21 +249,11 @@ describe('statement lifecycle and ERP export', () => {
   });
 
   it('exports an approved incomplete statement so that an ERP summing amounts cannot miss it', async () => {
-    const em = app.services.orm.em.fork();
-    const printer = await newDirectPrinter(em, resellerId, customerId);
-    await insertReading(em, resellerId, printer.printerId, {
-      at: utc('2026-11-30T22:00:00'),
-      serial: printer.serialNumber,
-      mediaAreaM2: 100,
-      pages: 10,
-    });
-    // The end reading has no page counter: the pages line cannot be priced.
-    await insertReading(em, resellerId, printer.printerId, {
-      at: utc('2026-12-31T22:00:00'),
-      serial: printer.serialNumber,
-      mediaAreaM2: 150.5,
-      pages: null,
-    });
+    const printer = await printerWithReadings(app.services.orm.em.fork(), resellerId, customerId, [
+      { at: '2026-11-30T22:00:00', mediaAreaM2: 100, pages: 10 },
+      // The end reading has no page counter: the pages line cannot be priced.
+      { at: '2026-12-31T22:00:00', mediaAreaM2: 150.5, pages: null },
+    ]);
     const contractId = await contractFor([printer.printerId], { validFrom: '2026-12-01T00:00:00Z' });
     const closed = await app.gql<{ closeBillingPeriod: { id: string; complete: boolean } }>(
       CLOSE,
@@ -430,19 +406,10 @@ describe('scheduled drafting, late data and rebilling', () => {
 
   it('waits out the grace period, includes data that arrived within it, and rebills data that arrived after approval', async () => {
     const em = app.services.orm.em.fork();
-    const printer = await newDirectPrinter(em, resellerId, customerId);
-    await insertReading(em, resellerId, printer.printerId, {
-      at: utc('2026-12-01T00:00:00'),
-      serial: printer.serialNumber,
-      mediaAreaM2: 0,
-      pages: 0,
-    });
-    await insertReading(em, resellerId, printer.printerId, {
-      at: utc('2026-12-31T20:00:00'),
-      serial: printer.serialNumber,
-      mediaAreaM2: 40,
-      pages: 0,
-    });
+    const printer = await printerWithReadings(em, resellerId, customerId, [
+      { at: '2026-12-01T00:00:00', mediaAreaM2: 0, pages: 0 },
+      { at: '2026-12-31T20:00:00', mediaAreaM2: 40, pages: 0 },
+    ]);
     const contractId = await contractFor([printer.printerId], {
       validFrom: '2026-12-01T00:00:00Z',
       fixedFeeMinor: null,

@@ -4,8 +4,6 @@
 // ERP repeating its export acknowledgement gets no second event, and webhooks that did not ask for
 // billing events get none. The scheduled drafting job announces its drafts too.
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftStatementsJob } from '../../src/jobs/draft-statements.job';
@@ -13,13 +11,13 @@ import { requeueWebhooksJob } from '../../src/jobs/requeue-webhooks.job';
 import { recordStatementEvents } from '../../src/services/billing-events';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
+import {
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver';
 import { insertReading, monthlyContract, newApiKey, utc } from './billing-fixtures';
 
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 interface StatementEvent {
   id: string;
   type: string;
@@ -28,9 +26,9 @@ interface StatementEvent {
 }
 
 let app: TestApp;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Received[] = [];
+let received: ReceivedRequest[];
 let adminKey: string;
 let billingKey: string;
 let resellerId: string;
@@ -38,20 +36,8 @@ let customerId: string;
 let secret: string;
 
 beforeAll(async () => {
-  receiver = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      received.push({
-        path: request.url ?? '',
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      response.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startWebhookReceiver();
+  ({ url: receiverUrl, received } = receiver);
 
   app = await startTestApp();
   const em = app.services.orm.em.fork();
@@ -90,7 +76,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 /** The receiver's own check, written independently of the server's signing code. */

@@ -5,6 +5,7 @@ import type { PrincipalRole } from '../../src/auth/principal';
 import { uuidv7 } from '../../src/lib/ids';
 import { issueApiKey } from '../../src/services/api-keys';
 import { type CreateContractData, createContract } from '../../src/services/billing/contracts';
+import { newDirectPrinter, newReseller } from '../support/factories';
 
 export interface ReadingSpec {
   at: Date;
@@ -59,6 +60,32 @@ export async function insertReading(
   return id;
 }
 
+/** A reading of a new printer's counters: `at` as utc() reads it, the serial is the printer's own. */
+export type PrinterReading = Omit<ReadingSpec, 'at' | 'serial'> & { at: string };
+
+/**
+ * A new direct-connect printer of the customer whose counters read each of `readings` in turn (the
+ * usual set-up of a billed period). Returns the printer and the reading ids, in order.
+ */
+export async function printerWithReadings(
+  em: EntityManager,
+  resellerId: string,
+  customerId: string,
+  readings: readonly PrinterReading[],
+): Promise<Awaited<ReturnType<typeof newDirectPrinter>> & { readingIds: string[] }> {
+  const printer = await newDirectPrinter(em, resellerId, customerId);
+  const readingIds: string[] = [];
+  for (const { at, ...counters } of readings)
+    readingIds.push(
+      await insertReading(em, resellerId, printer.printerId, {
+        ...counters,
+        at: utc(at),
+        serial: printer.serialNumber,
+      }),
+    );
+  return { ...printer, readingIds };
+}
+
 export interface JobSpec {
   completedAt: Date;
   mediaAreaM2?: number | null;
@@ -111,6 +138,19 @@ export async function newApiKey(em: EntityManager, resellerId: string, role: Pri
   const { key } = issueApiKey(fork, { resellerId, name: `${role} key`, role });
   await fork.flush();
   return key;
+}
+
+/** A new reseller with its admin key and a billing and a viewer key: the callers of billing and export. */
+export async function newBillingReseller(
+  em: EntityManager,
+): Promise<{ resellerId: string; adminKey: string; billingKey: string; viewerKey: string }> {
+  const { reseller, apiKey } = await newReseller(em);
+  return {
+    resellerId: reseller.id,
+    adminKey: apiKey,
+    billingKey: await newApiKey(em, reseller.id, 'billing'),
+    viewerKey: await newApiKey(em, reseller.id, 'viewer'),
+  };
 }
 
 export function utc(text: string): Date {

@@ -13,7 +13,7 @@ import { approveStatement } from '../../src/services/billing/statement-lifecycle
 import { statementTrace } from '../../src/services/billing/statement-trace';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
-import { insertJob, insertReading, monthlyContract, utc } from './billing-fixtures';
+import { insertJob, insertReading, monthlyContract, printerWithReadings, utc } from './billing-fixtures';
 
 let db: TestDatabase;
 let orm: MikroORM;
@@ -131,16 +131,14 @@ describe('closeBillingPeriod', () => {
 
   it("bills a main board swap from the new board's zero, and counters and jobs agree on the gap", async () => {
     const em = orm.em.fork();
-    const p = await newDirectPrinter(em, resellerId, customerId);
-    const at = (d: string, media: number) =>
-      insertReading(em, resellerId, p.printerId, { at: utc(d), serial: p.serialNumber, mediaAreaM2: media });
-    const ids = [
-      await at('2026-10-01T00:00:00', 1000),
-      await at('2026-10-10T00:00:00', 1100),
+    const p = await printerWithReadings(em, resellerId, customerId, [
+      { at: '2026-10-01T00:00:00', mediaAreaM2: 1000 },
+      { at: '2026-10-10T00:00:00', mediaAreaM2: 1100 },
       // The board is swapped at 01:00; the new one has printed 5 m² when it is first read.
-      await at('2026-10-10T03:00:00', 5),
-      await at('2026-10-31T23:00:00', 55),
-    ];
+      { at: '2026-10-10T03:00:00', mediaAreaM2: 5 },
+      { at: '2026-10-31T23:00:00', mediaAreaM2: 55 },
+    ]);
+    const ids = p.readingIds;
     const job = (d: string, area: number) =>
       insertJob(em, resellerId, customerId, p.printerId, { completedAt: utc(d), mediaAreaM2: area });
     await job('2026-10-05T10:00:00', 100); // old board
@@ -256,17 +254,10 @@ describe('closeBillingPeriod', () => {
 
   it('flags a boundary without a reading nearby, leaves the statement incomplete and refuses a silent approval', async () => {
     const em = orm.em.fork();
-    const p = await newDirectPrinter(em, resellerId, customerId);
-    await insertReading(em, resellerId, p.printerId, {
-      at: utc('2026-10-01T01:00:00'),
-      serial: p.serialNumber,
-      mediaAreaM2: 10,
-    });
-    await insertReading(em, resellerId, p.printerId, {
-      at: utc('2026-10-20T00:00:00'),
-      serial: p.serialNumber,
-      mediaAreaM2: 30,
-    });
+    const p = await printerWithReadings(em, resellerId, customerId, [
+      { at: '2026-10-01T01:00:00', mediaAreaM2: 10 },
+      { at: '2026-10-20T00:00:00', mediaAreaM2: 30 },
+    ]);
     const contract = await monthlyContract(em, resellerId, {
       customerId,
       printerIds: [p.printerId],
@@ -304,17 +295,10 @@ describe('closeBillingPeriod', () => {
 
   it('flags a job log that explains less than the counters and raises one warning alert on the printer', async () => {
     const em = orm.em.fork();
-    const p = await newDirectPrinter(em, resellerId, customerId);
-    await insertReading(em, resellerId, p.printerId, {
-      at: utc('2026-10-01T00:00:00'),
-      serial: p.serialNumber,
-      mediaAreaM2: 0,
-    });
-    await insertReading(em, resellerId, p.printerId, {
-      at: utc('2026-11-01T00:00:00'),
-      serial: p.serialNumber,
-      mediaAreaM2: 100,
-    });
+    const p = await printerWithReadings(em, resellerId, customerId, [
+      { at: '2026-10-01T00:00:00', mediaAreaM2: 0 },
+      { at: '2026-11-01T00:00:00', mediaAreaM2: 100 },
+    ]);
     for (let i = 0; i < 5; i++)
       await insertJob(em, resellerId, customerId, p.printerId, {
         completedAt: utc(`2026-10-1${i}T10:00:00`),
@@ -352,17 +336,10 @@ describe('closeBillingPeriod', () => {
 
   it('bills a JOBS-basis line from the jobs in the window and traces every job summed', async () => {
     const em = orm.em.fork();
-    const p = await newDirectPrinter(em, resellerId, customerId);
-    await insertReading(em, resellerId, p.printerId, {
-      at: utc('2026-10-01T00:00:00'),
-      serial: p.serialNumber,
-      mediaAreaM2: 0,
-    });
-    await insertReading(em, resellerId, p.printerId, {
-      at: utc('2026-11-01T00:00:00'),
-      serial: p.serialNumber,
-      mediaAreaM2: 7.5,
-    });
+    const p = await printerWithReadings(em, resellerId, customerId, [
+      { at: '2026-10-01T00:00:00', mediaAreaM2: 0 },
+      { at: '2026-11-01T00:00:00', mediaAreaM2: 7.5 },
+    ]);
     const inside = [
       await insertJob(em, resellerId, customerId, p.printerId, {
         completedAt: utc('2026-10-03T10:00:00'),

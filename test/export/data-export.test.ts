@@ -8,7 +8,7 @@ import { uuidv7 } from '../../src/lib/ids';
 import { DEFAULT_FETCH_ROWS } from '../../src/services/cursor-stream';
 import { startTestApp, type TestApp } from '../support/app';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
-import { insertReading, newApiKey, utc } from '../billing/billing-fixtures';
+import { insertReading, newBillingReseller, utc } from '../billing/billing-fixtures';
 
 let app: TestApp;
 let resellerId: string;
@@ -56,11 +56,7 @@ async function job(
 beforeAll(async () => {
   app = await startTestApp({ roles: ['api'] });
   const em = app.services.orm.em.fork();
-  const created = await newReseller(em);
-  resellerId = created.reseller.id;
-  adminKey = created.apiKey;
-  billingKey = await newApiKey(em, resellerId, 'billing');
-  viewerKey = await newApiKey(em, resellerId, 'viewer');
+  ({ resellerId, adminKey, billingKey, viewerKey } = await newBillingReseller(em));
   customer1 = (await newCustomer(em, resellerId, 'One')).id;
   customer2 = (await newCustomer(em, resellerId, 'Two')).id;
   site1 = uuidv7();

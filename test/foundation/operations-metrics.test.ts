@@ -3,20 +3,19 @@
 // rejected by reason; the collectedAt -> committed lag; a report parked in failed_report; open
 // subscriptions of the API process; webhook deliveries delivered and retried; statements drafted and
 // approved (a refused approval counts nothing).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exampleDirectReport } from '@plotmeter/protocol';
 import { Queue } from 'bullmq';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueOptions } from '../../src/queue/queues';
-import { insertReading, monthlyContract, newApiKey, utc } from '../billing/billing-fixtures';
+import { monthlyContract, newApiKey, printerWithReadings, utc } from '../billing/billing-fixtures';
 import { eventually, startTestApp, type TestApp } from '../support/app';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
 import { parseExposition, sampleValue, type Sample } from '../support/prometheus';
 import { sendSigned } from '../support/signed';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 let db: TestDatabase;
 let ingest: TestApp;
@@ -165,25 +164,18 @@ describe('pipeline metrics', () => {
 
 describe('API metrics', () => {
   let api: TestApp;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl: string;
   let failing = true;
   beforeAll(async () => {
     // A webhook receiver that fails until told otherwise.
-    receiver = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        response.statusCode = failing ? 503 : 200;
-        response.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await startWebhookReceiver(() => (failing ? 503 : 200));
+    receiverUrl = receiver.url;
     api = await startTestApp({ db, roles: ['api', 'worker'], env: { METRICS_PORT: '0' } });
   });
   afterAll(async () => {
     await api?.close();
-    await new Promise((r) => receiver?.close(r));
+    await receiver?.close();
   });
 
   it('count open WebSocket connections and subscriptions, and forget them when they end', async () => {
@@ -244,22 +236,15 @@ describe('API metrics', () => {
       adminKey,
     );
     expect(hook.errors).toBeUndefined();
-    const printer = await newDirectPrinter(em, resellerId, customerId);
-    const start = utc('2026-09-01T00:00:00');
-    await insertReading(em, resellerId, printer.printerId, {
-      at: start,
-      serial: printer.serialNumber,
-      mediaAreaM2: 0,
-    });
-    await insertReading(em, resellerId, printer.printerId, {
-      at: utc('2026-10-01T00:00:00'),
-      serial: printer.serialNumber,
-      mediaAreaM2: 3,
-    });
+    const start = '2026-09-01T00:00:00';
+    const printer = await printerWithReadings(em, resellerId, customerId, [
+      { at: start, mediaAreaM2: 0 },
+      { at: '2026-10-01T00:00:00', mediaAreaM2: 3 },
+    ]);
     const contract = await monthlyContract(em, resellerId, {
       customerId,
       printerIds: [printer.printerId],
-      validFrom: start,
+      validFrom: utc(start),
       priceLines: [{ meter: 'MEDIA_AREA_M2', unitPriceMinor: '10' }],
     });
     const before = await scrape(api);

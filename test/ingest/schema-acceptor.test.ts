@@ -9,6 +9,7 @@ import {
   exampleDirectReport,
   reportV1Schema,
 } from '@plotmeter/protocol';
+import { Rng } from '@plotmeter/simulator';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { UnsupportedSchema, compileAcceptor } from '../../src/reports/schema-acceptor';
@@ -340,16 +341,10 @@ function removeAt(root: unknown, path: Array<string | number>): void {
   else delete (parent as Loose)[key as string];
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+/** A small deterministic PRNG (the simulator's mulberry32), so a failure reproduces. */
 function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /** Every key path of a JSON value, for comparing which keys two values carry. */
