@@ -10,10 +10,8 @@
 // Every change is audited. Callers drop revoked or shortened key ids from their credential caches.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEvent } from '../entities/audit-event.entity';
 import { Collector } from '../entities/collector.entity';
 import { DeviceCredential } from '../entities/device-credential.entity';
-import { Reseller } from '../entities/reseller.entity';
 import {
   ROTATION_GRACE_MS,
   issueEnrollment,
@@ -23,6 +21,7 @@ import {
 } from './devices';
 import { DomainError } from '../errors/domain-error';
 import type { SecretBox } from '../auth/secrets';
+import { recordAudit } from './audit';
 
 export interface CollectorChange {
   collector: Collector;
@@ -48,14 +47,7 @@ function audit(
   collector: Collector,
   details: Record<string, unknown>,
 ): void {
-  tx.create(AuditEvent, {
-    reseller: tx.getReference(Reseller, resellerId),
-    actor,
-    action,
-    targetType: 'Collector',
-    targetId: collector.id,
-    details,
-  });
+  recordAudit(tx, resellerId, actor, action, ['Collector', collector.id], details);
 }
 
 export function revokeCollector(

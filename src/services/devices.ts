@@ -3,7 +3,6 @@
 import { DEFAULT_COLLECTOR_CONFIG, type CollectorConfig } from '@plotmeter/protocol';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEvent } from '../entities/audit-event.entity';
 import { CollectorEnrollment } from '../entities/collector-enrollment.entity';
 import { Collector } from '../entities/collector.entity';
 import { Customer } from '../entities/customer.entity';
@@ -14,6 +13,7 @@ import { newDeviceSecret, newKeyId, sealDeviceSecret } from '../auth/device-cred
 import { DomainError } from '../errors/domain-error';
 import { randomToken } from '../lib/ids';
 import { type SecretBox, sha256Hex } from '../auth/secrets';
+import { recordAudit } from './audit';
 
 export const ROTATION_GRACE_MS = 24 * 3600_000;
 export const ENROLLMENT_TTL_MS = 7 * 24 * 3600_000;
@@ -91,13 +91,9 @@ export async function registerPrinter(
       productName: input.productName ?? null,
     });
     const credential = newCredential(tx, secrets, resellerId, { printer });
-    tx.create(AuditEvent, {
-      reseller: tx.getReference(Reseller, resellerId),
-      actor,
-      action: 'printer.register',
-      targetType: 'Printer',
-      targetId: printer.id,
-      details: { serialNumber, keyId: credential.keyId },
+    recordAudit(tx, resellerId, actor, 'printer.register', ['Printer', printer.id], {
+      serialNumber,
+      keyId: credential.keyId,
     });
     await tx.flush();
     return { printer, credential };
@@ -125,13 +121,9 @@ export async function rotatePrinterCredential(
     });
     for (const c of current) c.validUntil = previousValidUntil;
     const credential = newCredential(tx, secrets, resellerId, { printer });
-    tx.create(AuditEvent, {
-      reseller: tx.getReference(Reseller, resellerId),
-      actor,
-      action: 'printer.credential.rotate',
-      targetType: 'Printer',
-      targetId: printer.id,
-      details: { keyId: credential.keyId, previousValidUntil: previousValidUntil.toISOString() },
+    recordAudit(tx, resellerId, actor, 'printer.credential.rotate', ['Printer', printer.id], {
+      keyId: credential.keyId,
+      previousValidUntil: previousValidUntil.toISOString(),
     });
     await tx.flush();
     return { credential, previousValidUntil };
@@ -151,13 +143,8 @@ export async function revokePrinterCredential(
     if (!printer) throw new DomainError('NOT_FOUND', 'printer not found', 'printerId');
     const credentials = await tx.find(DeviceCredential, { printer, revokedAt: null });
     for (const c of credentials) c.revokedAt = now;
-    tx.create(AuditEvent, {
-      reseller: tx.getReference(Reseller, resellerId),
-      actor,
-      action: 'printer.credential.revoke',
-      targetType: 'Printer',
-      targetId: printer.id,
-      details: { keyIds: credentials.map((c) => c.keyId) },
+    recordAudit(tx, resellerId, actor, 'printer.credential.revoke', ['Printer', printer.id], {
+      keyIds: credentials.map((c) => c.keyId),
     });
     await tx.flush();
     return credentials.map((c) => c.keyId);
@@ -174,14 +161,14 @@ export async function createCollectorEnrollment(
   return em.transactional(async (tx) => {
     const customer = await findCustomer(tx, resellerId, customerId);
     const { token, expiresAt, enrollment } = issueEnrollment(tx, resellerId, customer, null, now);
-    tx.create(AuditEvent, {
-      reseller: tx.getReference(Reseller, resellerId),
+    recordAudit(
+      tx,
+      resellerId,
       actor,
-      action: 'collector.enrollment.create',
-      targetType: 'CollectorEnrollment',
-      targetId: enrollment.id,
-      details: { customerId },
-    });
+      'collector.enrollment.create',
+      ['CollectorEnrollment', enrollment.id],
+      { customerId },
+    );
     await tx.flush();
     return { token, expiresAt };
   });
@@ -256,14 +243,14 @@ export async function enrollCollector(
     const credential = newCredential(tx, secrets, enrollment.reseller.id, { collector });
     enrollment.usedAt = now;
     enrollment.collector = collector;
-    tx.create(AuditEvent, {
-      reseller: enrollment.reseller,
-      actor: `device:${credential.keyId}`,
-      action: 'collector.enroll',
-      targetType: 'Collector',
-      targetId: collector.id,
-      details: { hostname: input.hostname, version: input.version },
-    });
+    recordAudit(
+      tx,
+      enrollment.reseller,
+      `device:${credential.keyId}`,
+      'collector.enroll',
+      ['Collector', collector.id],
+      { hostname: input.hostname, version: input.version },
+    );
     await tx.flush();
     return {
       collectorId: collector.id,
@@ -306,14 +293,14 @@ async function reenroll(
   collector.version = input.version;
   collector.lastSeenAt = now;
   enrollment.usedAt = now;
-  tx.create(AuditEvent, {
-    reseller: enrollment.reseller,
-    actor: `device:${credential.keyId}`,
-    action: 'collector.reenroll',
-    targetType: 'Collector',
-    targetId: collector.id,
-    details: { hostname: input.hostname, version: input.version, revokedKeyIds },
-  });
+  recordAudit(
+    tx,
+    enrollment.reseller,
+    `device:${credential.keyId}`,
+    'collector.reenroll',
+    ['Collector', collector.id],
+    { hostname: input.hostname, version: input.version, revokedKeyIds },
+  );
   await tx.flush();
   return {
     collectorId: collector.id,

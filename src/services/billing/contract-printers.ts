@@ -2,12 +2,12 @@
 // at a date (a replacement is both: the old one ends, the new one joins at the same instant). Closed
 // periods are unaffected — approved statements never change; a correction is a void and rebill.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEvent } from '../../entities/audit-event.entity';
 import { ContractPrinter } from '../../entities/contract-printer.entity';
 import { Contract } from '../../entities/contract.entity';
 import { Printer } from '../../entities/printer.entity';
 import { DomainError } from '../../errors/domain-error';
 import { assertNotCoveredElsewhere } from './contracts';
+import { recordAudit } from '../audit';
 
 async function contractAndPrinter(
   tx: EntityManager,
@@ -56,13 +56,9 @@ export async function addContractPrinter(
       coveredFrom: input.from,
       coveredTo: null,
     });
-    tx.create(AuditEvent, {
-      reseller: contract.reseller,
-      actor,
-      action: 'contract.printer.add',
-      targetType: 'Contract',
-      targetId: contract.id,
-      details: { printerId: printer.id, from: input.from.toISOString() },
+    recordAudit(tx, contract.reseller, actor, 'contract.printer.add', ['Contract', contract.id], {
+      printerId: printer.id,
+      from: input.from.toISOString(),
     });
     await tx.flush();
     return row;
@@ -87,13 +83,9 @@ export async function endContractPrinter(
     if (input.at <= open.coveredFrom)
       throw new DomainError('BAD_USER_INPUT', 'at must be after the coverage start', 'at');
     open.coveredTo = input.at;
-    tx.create(AuditEvent, {
-      reseller: contract.reseller,
-      actor,
-      action: 'contract.printer.end',
-      targetType: 'Contract',
-      targetId: contract.id,
-      details: { printerId: printer.id, at: input.at.toISOString() },
+    recordAudit(tx, contract.reseller, actor, 'contract.printer.end', ['Contract', contract.id], {
+      printerId: printer.id,
+      at: input.at.toISOString(),
     });
     await tx.flush();
     return open;
