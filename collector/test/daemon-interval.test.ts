@@ -70,7 +70,10 @@ describe('collector daemon poll interval override', () => {
       controller.signal,
       { intervalMsOverride: 300 },
     );
-    const deadline = Date.now() + 15_000;
+    // A cycle takes seconds here (the closed SNMP port is probed until its timeout), more on a loaded
+    // machine; the portal's interval would allow one cycle whatever the deadline, so a generous one
+    // only removes the race with the machine's load.
+    const deadline = Date.now() + 45_000;
     while (polls.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     controller.abort();
     await daemon;
