@@ -26,7 +26,28 @@ export async function insertReading(
   printerId: string,
   spec: ReadingSpec,
 ): Promise<string> {
-  const id = uuidv7();
+  const [id] = await insertReadings(em, resellerId, printerId, [spec]);
+  return id!;
+}
+
+/** Several readings of one printer in one statement (as one persisted report batch stores them). */
+export async function insertReadings(
+  em: EntityManager,
+  resellerId: string,
+  printerId: string,
+  specs: readonly ReadingSpec[],
+): Promise<string[]> {
+  const ids = specs.map(() => uuidv7());
+  await em.execute(
+    `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml,
+       total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
+     values ${specs.map(() => `(?, ?, ?, ?, ?, ?, now(), null, ?, ?, ?, null, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)`).join(', ')}`,
+    specs.flatMap((spec, i) => readingValues(ids[i]!, resellerId, printerId, spec)),
+  );
+  return ids;
+}
+
+function readingValues(id: string, resellerId: string, printerId: string, spec: ReadingSpec): unknown[] {
   const ink = (spec.ink ?? [[0, 0]]).map(([oemMl, nonOemMl], i) => ({
     productNumber: `P${i}`,
     totalMl: oemMl + nonOemMl,
@@ -34,30 +55,24 @@ export async function insertReading(
     nonOemMl,
     insertions: 1,
   }));
-  await em.execute(
-    `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml,
-       total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
-     values (?, ?, ?, ?, ?, ?, now(), null, ?, ?, ?, null, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)`,
-    [
-      id,
-      spec.at,
-      resellerId,
-      printerId,
-      spec.serial,
-      uuidv7(),
-      spec.pages === undefined ? 0 : spec.pages,
-      ink.reduce((sum, c) => sum + c.totalMl, 0),
-      spec.mediaAreaM2 === undefined ? 0 : spec.mediaAreaM2,
-      spec.scanAreaM2 === undefined ? 0 : spec.scanAreaM2,
-      spec.copyAreaM2 === undefined ? 0 : spec.copyAreaM2,
-      JSON.stringify(ink),
-      JSON.stringify(
-        Object.entries(spec.mediaByType ?? {}).map(([mediaType, areaM2]) => ({ mediaType, areaM2 })),
-      ),
-      JSON.stringify(Object.entries(spec.categories ?? {}).map(([category, v]) => ({ category, ...v }))),
-    ],
-  );
-  return id;
+  return [
+    id,
+    spec.at,
+    resellerId,
+    printerId,
+    spec.serial,
+    uuidv7(),
+    spec.pages === undefined ? 0 : spec.pages,
+    ink.reduce((sum, c) => sum + c.totalMl, 0),
+    spec.mediaAreaM2 === undefined ? 0 : spec.mediaAreaM2,
+    spec.scanAreaM2 === undefined ? 0 : spec.scanAreaM2,
+    spec.copyAreaM2 === undefined ? 0 : spec.copyAreaM2,
+    JSON.stringify(ink),
+    JSON.stringify(
+      Object.entries(spec.mediaByType ?? {}).map(([mediaType, areaM2]) => ({ mediaType, areaM2 })),
+    ),
+    JSON.stringify(Object.entries(spec.categories ?? {}).map(([category, v]) => ({ category, ...v }))),
+  ];
 }
 
 /** A reading of a new printer's counters: `at` as utc() reads it, the serial is the printer's own. */

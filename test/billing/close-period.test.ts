@@ -13,7 +13,15 @@ import { approveStatement } from '../../src/services/billing/statement-lifecycle
 import { statementTrace } from '../../src/services/billing/statement-trace';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { newCustomer, newDirectPrinter, newReseller } from '../support/factories';
-import { insertJob, insertReading, monthlyContract, printerWithReadings, utc } from './billing-fixtures';
+import {
+  type ReadingSpec,
+  insertJob,
+  insertReading,
+  insertReadings,
+  monthlyContract,
+  printerWithReadings,
+  utc,
+} from './billing-fixtures';
 
 let db: TestDatabase;
 let orm: MikroORM;
@@ -187,11 +195,12 @@ describe('closeBillingPeriod', () => {
     const steady = await newDirectPrinter(em, resellerId, customerId);
     const gappy = await newDirectPrinter(em, resellerId, customerId);
     const start = utc('2026-10-01T00:00:00').getTime();
+    const readings = new Map<string, ReadingSpec[]>([broken, gappy, steady].map((p) => [p.printerId, []]));
     for (let hour = -30; hour < 24 * 31 + 30; hour += 1) {
       const at = new Date(start + hour * 3600_000 + 17 * 60_000);
       const reset = hour >= 200 && hour < 500; // counters restart at hour 200
       const serial = hour >= 500 ? 'REPLACEMENT1' : broken.serialNumber; // unit swapped at hour 500
-      await insertReading(em, resellerId, broken.printerId, {
+      readings.get(broken.printerId)!.push({
         at,
         serial,
         mediaAreaM2: reset ? (hour - 200) * 0.5 : 5000 + hour * 0.75,
@@ -199,19 +208,23 @@ describe('closeBillingPeriod', () => {
         mediaByType: { paper: reset ? (hour - 200) * 0.5 : 5000 + hour * 0.75 },
       });
       // Pages missing for a day, and lower afterwards: a drop the adjacent comparison cannot see.
-      await insertReading(em, resellerId, gappy.printerId, {
+      readings.get(gappy.printerId)!.push({
         at,
         serial: gappy.serialNumber,
         mediaAreaM2: 100 + hour,
         pages: hour >= 300 && hour < 324 ? null : hour >= 324 ? hour - 320 : 700 + hour,
       });
-      await insertReading(em, resellerId, steady.printerId, {
+      readings.get(steady.printerId)!.push({
         at,
         serial: steady.serialNumber,
         mediaAreaM2: 200 + hour * 1.25,
         pages: hour + 40,
       });
     }
+    // Stored a day at a time, as a collector's batches arrive.
+    for (const [printerId, specs] of readings)
+      for (let day = 0; day < specs.length; day += 24)
+        await insertReadings(em, resellerId, printerId, specs.slice(day, day + 24));
     const window = { start: utc('2026-10-01T00:00:00'), end: utc('2026-11-01T00:00:00') };
     const windows = [
       { printerId: broken.printerId, ...window },
