@@ -15,6 +15,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppServices } from '../services/app-services';
 import { webhookDeliveries } from '../observability/metrics';
 import { upsertSystemAlert } from '../repositories/alerts.repository';
+import {
+  disableWebhook,
+  failDeliveryOfDisabledWebhook,
+  findDeliveryToSend,
+  recordDelivered,
+  recordFailedAttempt,
+  type DeliveryToSend,
+} from '../repositories/webhook-deliveries.repository';
 import { notifyAlertChanges } from '../services/alerts';
 import {
   DISABLE_AFTER_CONSECUTIVE_FAILURES,
@@ -79,17 +87,6 @@ async function bodyPrefix(response: Response, maxBytes: number): Promise<string>
   return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }
 
-interface DeliveryRow {
-  id: string;
-  status: string;
-  event_type: string;
-  payload: unknown;
-  webhook_id: string;
-  url: string;
-  enabled: boolean;
-  secret_encrypted: string;
-}
-
 export async function deliverWebhookJob(
   job: Job<DeliverWebhookJobData>,
   services: AppServices,
@@ -117,18 +114,10 @@ async function deliver(
 ): Promise<{ status: 'DELIVERED' | 'SKIPPED'; responseStatus?: number }> {
   const { resellerId, deliveryId } = job.data;
   const em = services.orm.em.fork();
-  const rows = await em.execute<DeliveryRow[]>(
-    `select d.id, d.status, d.event_type, d.payload, d.webhook_id, w.url, w.enabled, w.secret_encrypted
-     from webhook_delivery d join webhook w on w.id = d.webhook_id where d.id = ? and d.reseller_id = ?`,
-    [deliveryId, resellerId],
-  );
-  const delivery = rows[0];
+  const delivery = await findDeliveryToSend(em, resellerId, deliveryId);
   if (!delivery || delivery.status === 'DELIVERED') return { status: 'SKIPPED' };
   if (!delivery.enabled) {
-    await em.execute(
-      `update webhook_delivery set status = 'FAILED', error = 'webhook disabled' where id = ? and status = 'PENDING'`,
-      [deliveryId],
-    );
+    await failDeliveryOfDisabledWebhook(em, deliveryId);
     return { status: 'SKIPPED' };
   }
 
@@ -170,16 +159,7 @@ async function deliver(
   }
 
   if (error === null) {
-    await em.transactional(async (tx) => {
-      await tx.execute(
-        `update webhook_delivery set status = 'DELIVERED', attempts = attempts + 1, response_status = ?, error = null, delivered_at = now() where id = ?`,
-        [responseStatus, deliveryId],
-      );
-      await tx.execute(
-        `update webhook set consecutive_failures = 0, last_error = null, last_delivery_at = now() where id = ?`,
-        [delivery.webhook_id],
-      );
-    });
+    await em.transactional((tx) => recordDelivered(tx, delivery, responseStatus!));
     webhookDeliveries.inc({ outcome: 'delivered' });
     return { status: 'DELIVERED', responseStatus: responseStatus! };
   }
@@ -198,33 +178,18 @@ async function deliver(
 async function recordFailure(
   em: EntityManager,
   resellerId: string,
-  delivery: DeliveryRow,
+  delivery: DeliveryToSend,
   responseStatus: number | null,
   error: string,
   finalAttempt: boolean,
 ): Promise<{ disabled: boolean; alertIds: string[] }> {
   return em.transactional(async (tx) => {
-    await tx.execute(
-      `update webhook_delivery set attempts = attempts + 1, response_status = ?, error = ?, status = case when ? then 'FAILED' else status end where id = ?`,
-      [responseStatus, error, finalAttempt, delivery.id],
-    );
-    const [hook] = await tx.execute<{ consecutive_failures: number; url: string }[]>(
-      `update webhook set consecutive_failures = consecutive_failures + 1, last_error = ? where id = ? returning consecutive_failures, url`,
-      [error, delivery.webhook_id],
-    );
+    const hook = await recordFailedAttempt(tx, delivery, responseStatus, error, finalAttempt);
     if (!hook || hook.consecutive_failures < DISABLE_AFTER_CONSECUTIVE_FAILURES)
       return { disabled: false, alertIds: [] };
 
     // Only the attempt that actually flips `enabled` raises the alert (concurrent deliveries race here).
-    const flipped = await tx.execute<{ id: string }[]>(
-      `update webhook set enabled = false, disabled_at = now() where id = ? and enabled returning id`,
-      [delivery.webhook_id],
-    );
-    await tx.execute(
-      `update webhook_delivery set status = 'FAILED', error = coalesce(error, 'webhook disabled') where webhook_id = ? and status = 'PENDING'`,
-      [delivery.webhook_id],
-    );
-    if (flipped.length === 0) return { disabled: true, alertIds: [] };
+    if (!(await disableWebhook(tx, delivery.webhook_id))) return { disabled: true, alertIds: [] };
     const alertId = await upsertSystemAlert(
       tx,
       { kind: 'webhook', resellerId, webhookId: delivery.webhook_id },

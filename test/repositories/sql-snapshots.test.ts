@@ -20,8 +20,13 @@ import { persistReport, persistReports } from '../../src/repositories/reports.re
 import { observeStatements } from '../../src/repositories/sql';
 import { findStatementsForEvents } from '../../src/repositories/billing-statements.repository';
 import {
+  disableWebhook,
+  failDeliveryOfDisabledWebhook,
+  findDeliveryToSend,
   findSubscribedWebhooks,
   insertPendingDeliveries,
+  recordDelivered,
+  recordFailedAttempt,
 } from '../../src/repositories/webhook-deliveries.repository';
 import { Webhook } from '../../src/entities/webhook.entity';
 import {
@@ -244,9 +249,19 @@ async function scenario(): Promise<void> {
   const hooks = await findSubscribedWebhooks(em.fork(), resellerId, 'statement.approved');
   expect(hooks).toEqual([{ id: webhook.id }]);
   await findStatementsForEvents(em.fork(), resellerId, [randomUUID()]);
+  const deliveryId = randomUUID();
   await insertPendingDeliveries(em.fork(), resellerId, 'alert.raised', [
-    { id: randomUUID(), webhook_id: webhook.id, payload: { type: 'alert.raised' } },
+    { id: deliveryId, webhook_id: webhook.id, payload: { type: 'alert.raised' } },
   ]);
+  // Its attempts: a success, a failure, the webhook disabled, and a delivery of a disabled webhook.
+  const delivery = await findDeliveryToSend(em.fork(), resellerId, deliveryId);
+  expect(delivery).toMatchObject({ id: deliveryId, webhook_id: webhook.id, enabled: true });
+  await em.fork().transactional(async (tx) => {
+    await recordDelivered(tx, delivery!, 204);
+    await recordFailedAttempt(tx, delivery!, 500, 'HTTP 500', false);
+    expect(await disableWebhook(tx, webhook.id)).toBe(true);
+  });
+  await failDeliveryOfDisabledWebhook(em.fork(), deliveryId);
 
   // The GraphQL DataLoaders' reads; the alert reads as a reseller's user and as an operator (no filter).
   const printerIds = [p1.printerId];
