@@ -1,6 +1,6 @@
 // Alerts as the GraphQL DataLoaders read them, a batch of printers or alerts per statement
 // (src/graphql/loaders.ts): the newest open alerts and the open count per printer, and the recorded
-// history of alerts. `resellerId` (null for an operator, who sees every reseller) adds the tenant
+// history of alerts; and alerts by id as announcements carry them (src/services/alerts.ts). `resellerId` (null for an operator, who sees every reseller) adds the tenant
 // filter: the first isolation layer, and the one that lets PostgreSQL use the (reseller_id, printer_id,
 // status) index — the row-level-security predicate alone (tenant OR operator) cannot, so without it
 // every batch scanned all alerts of every reseller.
@@ -55,4 +55,15 @@ export async function alertEventRows(
     uuidArrayParam(alertIds),
     ...tenant.params,
   ]);
+}
+
+/**
+ * Alerts by id, every column, with no tenant filter: for announcing alerts a worker changed (after its
+ * commit, for whichever resellers they belong to), as the subscribers and webhooks receive them.
+ */
+export async function alertRowsByIds(
+  em: EntityManager,
+  ids: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  return query(em, `select * from alert where id = any(?::uuid[])`, [uuidArrayParam([...new Set(ids)])]);
 }

@@ -10,6 +10,8 @@ import { DomainError } from '../errors/domain-error';
 import { alertTopic, type AlertEventKind, type AlertEventPayload } from './pubsub';
 import { enqueueWebhookEvent, webhookSubscribers, type WebhookSubscribers } from './webhooks';
 import { isUuid } from '../lib/ids';
+import { alertRowsByIds } from '../repositories/alert-reads.repository';
+import { printerRowsByIds } from '../repositories/fleet-reads.repository';
 import { enqueueAlertNotifications } from './alert-notifications';
 
 /** A snooze longer than this is a resolution in disguise; resolve the alert instead. */
@@ -181,16 +183,10 @@ export async function loadAlertPayloads(
   alertIds: readonly string[],
 ): Promise<Omit<AlertEventPayload, 'kind' | 'publishedAt'>[]> {
   if (alertIds.length === 0) return [];
-  const alerts = await em.execute<AlertEventPayload['alert'][]>(
-    `select * from alert where id = any(?::uuid[])`,
-    [`{${[...new Set(alertIds)].join(',')}}`],
-  );
+  const alerts = (await alertRowsByIds(em, alertIds)) as AlertEventPayload['alert'][];
   const printerIds = [...new Set(alerts.map((a) => a.printer_id).filter((id): id is string => Boolean(id)))];
   const printers = printerIds.length
-    ? await em.execute<NonNullable<AlertEventPayload['printer']>[]>(
-        `select * from printer where id = any(?::uuid[])`,
-        [`{${printerIds.join(',')}}`],
-      )
+    ? ((await printerRowsByIds(em, printerIds)) as NonNullable<AlertEventPayload['printer']>[])
     : [];
   const byId = new Map(printers.map((p) => [p.id, p]));
   return alerts.map((alert) => ({

@@ -39,6 +39,7 @@ import {
 } from '../../src/repositories/fleet-reads.repository';
 import {
   alertEventRows,
+  alertRowsByIds,
   openAlertCountRows,
   openAlertRows,
 } from '../../src/repositories/alert-reads.repository';
@@ -281,6 +282,9 @@ async function scenario(): Promise<void> {
       open.map((a) => a.id as string),
     );
   }
+  // Alerts as announcements carry them.
+  const alertId = (await openAlertRows(em.fork(), null, printerIds, 1))[0]!.id as string;
+  expect(await alertRowsByIds(em.fork(), [alertId, alertId])).toHaveLength(1);
 }
 
 describe('SQL snapshots of the repositories', () => {

@@ -7,6 +7,9 @@ select * from alert_event where alert_id = any(?::uuid[]) and reseller_id = ? or
 -- alertEventRows (2 of 2)
 select * from alert_event where alert_id = any(?::uuid[]) order by at, id;
 
+-- alertRowsByIds
+select * from alert where id = any(?::uuid[]);
+
 -- openAlertCountRows (1 of 2)
 select printer_id, count(*) as n from alert
 where printer_id = any(?::uuid[]) and status <> 'RESOLVED' and reseller_id = ? group by printer_id;
