@@ -9,6 +9,7 @@ import { eventually, startTestApp, testRedisPrefix } from '../support/app';
 import { createFaultFleet, failedJobs, missing, stored, type FaultFleet } from '../support/fault-fixtures';
 import { startFleetLoad } from '../support/fault-load';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { settledJobCounts } from '../support/queues';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
 import { sendSigned } from '../support/signed';
 
@@ -58,8 +59,8 @@ describe('Redis killed -9 and restarted (appendfsync everysec)', () => {
     expect(load.refusals.get('503')).toBeGreaterThan(0);
 
     await eventually(async () => (await stored(fleet.orm)).reports.size >= load.accepted.size, 120_000, 250);
-    // Give a redelivered duplicate the chance to show up (it must not).
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Once the reports queue has settled, no redelivered duplicate can still show up (it must not).
+    await settledJobCounts({ url: redis.url, maxRetriesPerRequest: 1 }, env.REDIS_PREFIX, 'reports', 120_000);
     const after = await stored(fleet.orm);
     expect(missing(load.accepted, after.reports)).toEqual([]);
     expect(missing(after.reports, load.accepted)).toEqual([]);
