@@ -57,7 +57,9 @@ export class TestIngestServer {
   }
 
   issueToken(): string {
-    const token = randomBytes(24).toString('base64url');
+    // Shaped like the portal's enrollment tokens (src/lib/ids.ts randomToken: a prefix, then base64url):
+    // a bare base64url token starts with '-' one time in 64, which the CLI reads as an option.
+    const token = `pme_${randomBytes(24).toString('base64url')}`;
     this.tokens.add(token);
     return token;
   }
