@@ -31,18 +31,31 @@ export async function insertReading(
 }
 
 /** Several readings of one printer in one statement (as one persisted report batch stores them). */
-export async function insertReadings(
+export function insertReadings(
   em: EntityManager,
   resellerId: string,
   printerId: string,
   specs: readonly ReadingSpec[],
 ): Promise<string[]> {
-  const ids = specs.map(() => uuidv7());
+  return insertReadingRows(
+    em,
+    resellerId,
+    specs.map((spec) => ({ ...spec, printerId })),
+  );
+}
+
+/** Readings of any of the reseller's printers in one statement; returns their ids in the given order. */
+export async function insertReadingRows(
+  em: EntityManager,
+  resellerId: string,
+  rows: ReadonlyArray<ReadingSpec & { printerId: string }>,
+): Promise<string[]> {
+  const ids = rows.map(() => uuidv7());
   await em.execute(
     `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, jobs, pages, total_ink_ml,
        total_media_area_m2, scan_total_area_m2, scan_area_m2, copy_area_m2, ink_by_cartridge_type, media_by_type, application_categories)
-     values ${specs.map(() => `(?, ?, ?, ?, ?, ?, now(), null, ?, ?, ?, null, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)`).join(', ')}`,
-    specs.flatMap((spec, i) => readingValues(ids[i]!, resellerId, printerId, spec)),
+     values ${rows.map(() => `(?, ?, ?, ?, ?, ?, now(), null, ?, ?, ?, null, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)`).join(', ')}`,
+    rows.flatMap((row, i) => readingValues(ids[i]!, resellerId, row.printerId, row)),
   );
   return ids;
 }

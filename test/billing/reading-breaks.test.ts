@@ -8,8 +8,8 @@ import { exampleDirectReport } from '@plotmeter/protocol';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { persistReport } from '../../src/repositories/reports.repository';
-import { uuidv7 } from '../../src/lib/ids';
 import { useTestOrm } from '../support/orm';
+import { type ReadingSpec, insertReadingRows } from './billing-fixtures';
 import {
   directSender,
   newCustomer,
@@ -51,23 +51,7 @@ async function recordedAndRebuilt(em: EntityManager, printerIds: string[]) {
   return { recorded, rebuilt: await recordedBreaks(em, printerIds) };
 }
 
-interface Reading {
-  id: string;
-  printerId: string;
-  at: Date;
-  serial: string;
-  pages: number | null;
-  media: number | null;
-}
-
-function insertReadings(em: EntityManager, readings: Reading[]) {
-  const values = readings.map(() => `(?, ?, ?, ?, ?, ?, now(), ?, ?, 0, '[]', '[]', '[]')`).join(', ');
-  return em.execute(
-    `insert into usage_reading (id, collected_at, reseller_id, printer_id, serial_number, raw_report_id, received_at, pages,
-       total_media_area_m2, total_ink_ml, ink_by_cartridge_type, media_by_type, application_categories) values ${values}`,
-    readings.flatMap((r) => [r.id, r.at, resellerId, r.printerId, r.serial, uuidv7(), r.pages, r.media]),
-  );
-}
+type Reading = ReadingSpec & { printerId: string };
 
 /** A small deterministic shuffle (a seeded LCG), so a failure replays. */
 function shuffled<T>(items: T[], seed: number): T[] {
@@ -94,30 +78,31 @@ describe('usage_reading_break', () => {
       const at = new Date(start + hour * 3_600_000);
       const [broken, steady] = printers;
       readings.push({
-        id: uuidv7(),
         printerId: broken!.printerId,
         at,
         // swapped at hour 80; counters reset at hour 30; pages unreported for hours 50-59
         serial: hour >= 80 ? 'REPLACED1' : broken!.serialNumber,
         pages: hour >= 50 && hour < 60 ? null : hour >= 30 ? hour - 30 : 500 + hour,
-        media: hour >= 30 ? (hour - 30) * 0.5 : 100 + hour,
+        mediaAreaM2: hour >= 30 ? (hour - 30) * 0.5 : 100 + hour,
       });
       readings.push({
-        id: uuidv7(),
         printerId: steady!.printerId,
         at,
         serial: steady!.serialNumber,
         pages: 10 * hour,
-        media: hour,
+        mediaAreaM2: hour,
       });
     }
     const ids = printers.map((p) => p.printerId);
     // Checked after every statement: a recomputation repairs the table, so a wrong step cannot hide
     // behind a later one.
     const order = shuffled(readings, 7);
+    const readingIds = new Map<Reading, string>();
     for (let i = 0; i < order.length;) {
       const size = 1 + (i % 4); // one to four readings per statement
-      await insertReadings(em, order.slice(i, i + size));
+      const batch = order.slice(i, i + size);
+      const inserted = await insertReadingRows(em, resellerId, batch);
+      batch.forEach((reading, j) => readingIds.set(reading, inserted[j]!));
       i += size;
       const step = await recordedAndRebuilt(em, ids);
       expect(step.recorded).toEqual(step.rebuilt);
@@ -145,7 +130,7 @@ describe('usage_reading_break', () => {
     const brokenAt = (from: number, to: number) =>
       readings
         .filter((r) => r.printerId === brokenId && r.at >= new Date(at(from)) && r.at <= new Date(at(to)))
-        .map((r) => r.id);
+        .map((r) => readingIds.get(r)!);
     for (const gone of [brokenAt(30, 30), brokenAt(45, 65)]) {
       await em.execute(`delete from usage_reading where id = any(?::uuid[])`, [`{${gone.join(',')}}`]);
       const step = await recordedAndRebuilt(em, ids);
