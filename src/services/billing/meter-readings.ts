@@ -42,7 +42,7 @@ export interface MeasuredPrinter {
   /** Serial of the newest reading used, else null. */
   serialNumber: string | null;
   usage: MeterUsage;
-  /** Readings loaded for the printer (candidates, or all in range when a break was suspected). */
+  /** Readings loaded for the printer (boundary and break candidates, or every reading in range when the rules need them all). */
   readingsLoaded: number;
 }
 
