@@ -317,8 +317,8 @@ async function seed(client: pg.Client, url: string): Promise<{ readings: number;
   // The load ran with triggers off (session_replication_role = replica), so the breaks that ingest
   // records reading by reading are computed here by the same rules in one ordered pass, as the
   // migration's backfill does. A large work_mem is meant to keep its sort in memory, but at 100,000
-  // printers it still spilled 9.1 GB of temporary files (docs/performance.md "Billing"): the disk check
-  // above leaves a margin for that.
+  // printers it still spilled 9.1 GB of temporary files (docs/performance.md "Billing"), which
+  // checkDisk does not count: 3.4 GB were left free at the peak.
   console.log(`vacuumed in ${elapsed(started)} s; recording breaks`);
   await client.query(`set work_mem = '12GB'`);
   const breaks = await client.query<{ n: string }>(`select plotmeter_rebuild_reading_breaks()::text as n`);
